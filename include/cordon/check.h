@@ -1,0 +1,68 @@
+/*
+ * check.h - validators for the value formats of the record model.
+ *
+ * Each function checks one format and returns 0 when the value is valid,
+ * or -1 with a short, impersonal reason ("check digit is 3, expected 7")
+ * written to `why` (at most CDN_WHY_MAX bytes, always NUL-terminated).
+ * `why` may be NULL. Inputs are NUL-terminated UTF-8 strings owned by the
+ * caller; nothing is allocated and nothing is retained.
+ *
+ * These are pure functions: no store, no global state, safe from any thread.
+ */
+#ifndef CORDON_CHECK_H
+#define CORDON_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CDN_WHY_MAX 128
+
+/* ISO 3166-1 alpha-2, upper case, officially assigned codes only ("VN"). */
+int cdn_check_country(const char *s, char *why);
+/* ISO 4217 active alphabetic currency code, upper case ("USD", "VND"). */
+int cdn_check_currency(const char *s, char *why);
+
+/* Calendar date "YYYY-MM-DD" (real day of a real month, leap years). */
+int cdn_check_date(const char *s, char *why);
+/*
+ * RFC 3339 date-time "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)";
+ * 't' and 'z' are accepted too. Leap second 60 is refused.
+ */
+int cdn_check_datetime(const char *s, char *why);
+
+/*
+ * Parse a date or an RFC 3339 date-time into seconds since the epoch (UTC).
+ * A bare date means 00:00:00Z that day. Returns 0 or -1 (with why).
+ */
+int cdn_time_parse(const char *s, int64_t *epoch, char *why);
+/* Format epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+void cdn_time_format(int64_t epoch, char *buf);
+
+/* IMO ship number: 7 digits, optionally prefixed "IMO " or "IMO"; check digit. */
+int cdn_check_imo(const char *s, char *why);
+/* ISO 6346 container code: 3-letter owner, category U/J/Z, 6 digits, check digit. */
+int cdn_check_container(const char *s, char *why);
+/* IBAN: country code, 2 check digits, BBAN; length per country; mod-97 == 1.
+ * Spaces are allowed between groups. */
+int cdn_check_iban(const char *s, char *why);
+/* MMSI: exactly 9 digits. */
+int cdn_check_mmsi(const char *s, char *why);
+/* E.164 phone number: '+' then 8..15 digits, first digit not 0. */
+int cdn_check_e164(const char *s, char *why);
+/* E-mail address: local@domain, one '@', domain with a dot, no spaces,
+ * at most 254 bytes. Deliberately simple: this is a sanity check. */
+int cdn_check_email(const char *s, char *why);
+/* Flight number: 2-character IATA airline designator + 1..4 digits
+ * + optional suffix letter ("VN123", "QR8971", "5J560A"). */
+int cdn_check_flight(const char *s, char *why);
+/* HS code: 4 to 10 digits (dots allowed between groups: "1211.90"). */
+int cdn_check_hs_code(const char *s, char *why);
+/* Species: a scientific name, "Genus species" with optional further words;
+ * genus capitalised, epithet lower case ("Manis javanica"). */
+int cdn_check_species(const char *s, char *why);
+
+/* Check digit helpers, exported for generators and tests. */
+int cdn_imo_check_digit(const char six_digits[6]);          /* 0..9 */
+int cdn_container_check_digit(const char first_ten[10]);    /* 0..9, or -1 if malformed */
+
+#endif

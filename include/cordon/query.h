@@ -1,0 +1,68 @@
+/*
+ * query.h - reading many records: filtered lists, graph walks, search and
+ * whole-store iteration. All run inside a caller's transaction and use the
+ * secondary indexes where a condition allows, scanning otherwise.
+ *
+ * Visitors receive records borrowed for the duration of the call; a
+ * visitor that returns non-zero stops the walk and that value is returned.
+ */
+#ifndef CORDON_QUERY_H
+#define CORDON_QUERY_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "cordon/record.h"
+
+/* FIELD=VALUE with a dotted path; matches a scalar whose text equals
+ * VALUE, or an array holding such a scalar. */
+struct cdn_cond {
+	const char *path;
+	const char *value;
+};
+
+struct cdn_query {
+	enum cdn_kind kind;
+	const struct cdn_cond *where;
+	size_t nwhere;
+	const char *since;	/* inclusive, date or date-time; NULL = open */
+	const char *until;	/* inclusive; a bare date means that whole day */
+	const char *tag;	/* records carrying this tag */
+	const char *linked;	/* records with a link to or from this id */
+	size_t limit;		/* 0 = no limit */
+	const char *after;	/* resume after this id (paging); NULL = start */
+};
+
+typedef int (*cdn_record_fn)(void *arg, json_t *rec);
+
+/* Visit the records matching `q`, in id order. */
+int cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q,
+    cdn_record_fn fn, void *arg);
+/* Count them (stops at q->limit if set). */
+int cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q,
+    size_t *count);
+
+/*
+ * Records within `depth` hops of `id` over links (both directions), and the
+ * links between them. `*nodes` and `*links` are new arrays, ids sorted;
+ * nodes include `id` itself.
+ */
+int cdn_graph(struct cdn_txn *txn, const char *id, int depth,
+    json_t **nodes, json_t **links);
+
+/*
+ * Records whose names, aliases, titles, descriptions, species or
+ * identifiers contain every word of `text` (folded, so diacritics and case
+ * do not matter; the last word may be a prefix). `*out`: new array.
+ */
+int cdn_search(struct cdn_txn *txn, const char *text, size_t limit,
+    json_t **out);
+
+/* Every record of `kind` in id order, as stored JSON text (for export). */
+typedef int (*cdn_raw_fn)(void *arg, const char *json, size_t len);
+int cdn_scan_raw(struct cdn_txn *txn, enum cdn_kind kind, cdn_raw_fn fn,
+    void *arg);
+/* Number of records of `kind` (O(1)). */
+int cdn_kind_count(struct cdn_txn *txn, enum cdn_kind kind, size_t *count);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * cmd-audit.c - `cordon audit log|verify`.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cordon/audit.h"
+
+static int
+log_cb(void *arg, json_t *e)
+{
+	struct cmd_ctx *ctx = arg;
+	json_t *note = json_object_get(e, "note");
+
+	if (ctx->json) {
+		cmd_print_jsonl(e);
+		return 0;
+	}
+	printf("%6" JSON_INTEGER_FORMAT "  %s  %-12s %-7s %-9s v%" JSON_INTEGER_FORMAT "%s%s\n",
+	    json_integer_value(json_object_get(e, "seq")),
+	    json_string_value(json_object_get(e, "at")),
+	    json_string_value(json_object_get(e, "user")),
+	    json_string_value(json_object_get(e, "op")),
+	    json_string_value(json_object_get(e, "id")),
+	    json_integer_value(json_object_get(e, "version")),
+	    note ? "  " : "", note ? json_string_value(note) : "");
+	return 0;
+}
+
+struct verify_ui {
+	uint64_t problems;
+};
+
+static void
+report(void *arg, uint64_t seq, const char *problem)
+{
+	struct verify_ui *ui = arg;
+
+	ui->problems++;
+	fprintf(stderr, "cordon: audit entry %" PRIu64 ": %s\n", seq, problem);
+}
+
+static int
+run_audit(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_opt opts[] = {
+		{ "limit", 'n', 1, NULL, NULL, 0 },
+		{ "from", 0, 1, NULL, NULL, 0 },
+	};
+	struct cdn_txn *txn;
+	char **pos;
+	int npos, done, rc;
+
+	rc = cmd_parse(ctx, &cmd_audit, argc, argv, opts, 2, &pos, &npos, &done);
+	if (done)
+		return rc;
+	if (npos != 1 || (strcmp(pos[0], "log") != 0 && strcmp(pos[0], "verify") != 0)) {
+		free(pos);
+		return cmd_usage(&cmd_audit, "give log or verify");
+	}
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
+		free(pos);
+		return cmd_fail();
+	}
+	if (strcmp(pos[0], "log") == 0) {
+		unsigned long long limit = 50, from = 0;
+		char *end;
+
+		if (opts[0].value) {
+			errno = 0;
+			limit = strtoull(opts[0].value, &end, 10);
+			if (errno || *end) {
+				rc = cmd_usage(&cmd_audit, "--limit needs a number");
+				goto out;
+			}
+		}
+		if (opts[1].value) {
+			errno = 0;
+			from = strtoull(opts[1].value, &end, 10);
+			if (errno || *end || from < 1) {
+				rc = cmd_usage(&cmd_audit, "--from needs an entry number");
+				goto out;
+			}
+		}
+		/* Newest first unless a starting point is given. */
+		rc = cdn_audit_each(txn, from, (size_t)limit, from == 0, log_cb, ctx);
+		rc = rc ? cmd_fail() : 0;
+	} else {
+		struct verify_ui ui = { 0 };
+		uint64_t checked = 0;
+
+		rc = cdn_audit_verify(txn, report, &ui, &checked);
+		if (ctx->json) {
+			json_t *o = json_pack("{s:b,s:I,s:I}", "ok", rc == 0, "entries",
+			    (json_int_t)checked, "problems", (json_int_t)ui.problems);
+
+			cmd_print_jsonl(o);
+			json_decref(o);
+		} else if (rc == 0) {
+			printf("audit trail intact: %" PRIu64 " entries\n", checked);
+		}
+		rc = rc ? cmd_error(1, "audit trail damaged: %" PRIu64 " problem%s in %" PRIu64 " entries",
+		    ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
+	}
+out:
+	cdn_txn_abort(txn);
+	free(pos);
+	return rc;
+}
+
+const struct cmd cmd_audit = {
+	"audit", "log|verify [--limit N] [--from SEQ]", "the audit trail",
+	"Every write adds an entry: who, when, what record and version, the\n"
+	"SHA-256 of the record as written, and the SHA-256 of the entry before,\n"
+	"so the entries form a chain.\n"
+	"\n"
+	"  log      newest entries first (--limit N, default 50; 0 for all), or\n"
+	"           oldest first from --from SEQ\n"
+	"  verify   re-hash the whole chain; any edited, removed or reordered\n"
+	"           entry is named and the exit status is 1\n",
+	1, run_audit,
+};

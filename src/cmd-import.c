@@ -1,0 +1,160 @@
+/*
+ * cmd-import.c - bulk import and export-json.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cordon/import.h"
+
+struct import_ui {
+	struct cmd_ctx *ctx;
+	int bar;		/* draw a progress bar on stderr */
+	int drawn;
+};
+
+static void
+on_error(void *arg, uint64_t line, const char *field, const char *reason)
+{
+	(void)arg;
+	/* The contract's form: LINE: FIELD: reason. */
+	fprintf(stderr, "%" PRIu64 ": %s: %s\n", line, field && *field ? field : "-", reason);
+}
+
+static void
+on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct import_ui *ui = arg;
+	int pct = total ? (int)(done * 100 / total) : 100, fill = pct * 30 / 100;
+
+	if (!ui->bar)
+		return;
+	fprintf(stderr, "\rimporting [%.*s%*s] %3d%%", fill,
+	    "##############################", 30 - fill, "", pct);
+	ui->drawn = 1;
+}
+
+int cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet);
+
+int
+cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet)
+{
+	struct import_ui ui = { ctx, !quiet && isatty(STDERR_FILENO), 0 };
+	struct cdn_import_opts o = { 0 };
+	struct cdn_import_result res = { 0 };
+	int rc;
+
+	o.on_error = on_error;
+	o.on_progress = on_progress;
+	o.arg = &ui;
+	rc = cdn_import_file(ctx->st, path, ctx->user, &o, &res);
+	if (ui.drawn)
+		fputs("\r\033[K", stderr);
+	if (rc == CDN_EINVAL && res.errors > 0)
+		return cmd_error(1, "%s: %" PRIu64 " bad line%s; nothing was imported", path,
+		    res.errors, res.errors == 1 ? "" : "s");
+	if (rc != 0)
+		return cmd_fail();
+	if (quiet)
+		return 0;
+	if (ctx->json) {
+		json_t *o2 = json_object();
+
+		for (int k = 0; k < CDN_NKINDS; k++)
+			if (res.created[k])
+				json_object_set_new(o2, cdn_kind_info(k)->plural, json_integer((json_int_t)res.created[k]));
+		cmd_print_jsonl(o2);
+		json_decref(o2);
+		return 0;
+	}
+	printf("imported %s:", path);
+	int first = 1;
+	for (int k = 0; k < CDN_NKINDS; k++)
+		if (res.created[k]) {
+			printf("%s %" PRIu64 " %s", first ? "" : ",", res.created[k],
+			    res.created[k] == 1 ? cdn_kind_info(k)->name : cdn_kind_info(k)->plural);
+			first = 0;
+		}
+	printf("%s\n", first ? " nothing" : "");
+	return 0;
+}
+
+static int
+run_import(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char **pos;
+	int npos, done, rc;
+
+	rc = cmd_parse(ctx, &cmd_import, argc, argv, NULL, 0, &pos, &npos, &done);
+	if (done)
+		return rc;
+	if (npos != 1) {
+		free(pos);
+		return cmd_usage(&cmd_import, "give one FILE");
+	}
+	rc = cmd_import_file(ctx, pos[0], 0);
+	free(pos);
+	return rc;
+}
+
+const struct cmd cmd_import = {
+	"import", "FILE", "bulk import JSON Lines (.jsonl) or CSV seizures (.csv)",
+	"JSON Lines: one record per line with a `kind` and an optional `ref`;\n"
+	"\"@REF\" in case, route, from or to points at the line with that ref,\n"
+	"earlier or later in the file. An `id` (as in export-json output) acts\n"
+	"as a ref too, so an export re-imports with its links intact.\n"
+	"\n"
+	"CSV: one seizure a row; columns are dotted field paths\n"
+	"(commodity.category, quantity.amount …) plus `case`, holding a case id\n"
+	"or the title of a new case; `tags` are separated by ';'.\n"
+	"\n"
+	"The file is imported whole or not at all: every bad line is listed as\n"
+	"LINE: FIELD: reason and the store is left unchanged. A progress bar is\n"
+	"shown on a terminal.\n",
+	1, run_import,
+};
+
+static int
+run_export(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cdn_txn *txn;
+	uint64_t count = 0;
+	FILE *out = stdout;
+	char **pos;
+	int npos, done, rc;
+
+	rc = cmd_parse(ctx, &cmd_export_json, argc, argv, NULL, 0, &pos, &npos, &done);
+	if (done)
+		return rc;
+	if (npos > 1) {
+		free(pos);
+		return cmd_usage(&cmd_export_json, "give at most one FILE");
+	}
+	if (npos == 1 && strcmp(pos[0], "-") != 0 && (out = fopen(pos[0], "w")) == NULL) {
+		rc = cmd_error(1, "%s: %s", pos[0], strerror(errno));
+		free(pos);
+		return rc;
+	}
+	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_export_json(txn, out, &count);
+		cdn_txn_abort(txn);
+	}
+	if (out != stdout && fclose(out) != 0 && rc == 0)
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", pos[0], strerror(errno));
+	if (rc == 0 && out != stdout)
+		fprintf(stderr, "exported %" PRIu64 " records to %s\n", count, pos[0]);
+	free(pos);
+	return rc ? cmd_fail() : 0;
+}
+
+const struct cmd cmd_export_json = {
+	"export-json", "[FILE]", "every record as JSON Lines, re-importable",
+	"Writes every record, one JSON object a line, to FILE or standard\n"
+	"output, cases first and links last. `cordon import` of the file into\n"
+	"an empty store rebuilds the same records.\n",
+	1, run_export,
+};

@@ -1,0 +1,285 @@
+/*
+ * cmd-util.c - what every command shares: option parsing, errors, JSON
+ * input and the two output forms (human and --json).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int
+cmd_fail(void)
+{
+	const struct cdn_error *e = cdn_error_last();
+	char buf[CDN_FIELD_MAX + CDN_MESSAGE_MAX + 4];
+
+	cdn_error_format(e, buf, sizeof buf);
+	fprintf(stderr, "cordon: %s\n", buf[0] ? buf : "failed");
+	return e->code ? cdn_error_exit_code(e->code) : 1;
+}
+
+int
+cmd_error(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cordon: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int
+cmd_usage(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cordon: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: cordon %s %s\n", c->name, c->usage);
+	return 2;
+}
+
+static void
+print_help(const struct cmd *c)
+{
+	printf("usage: cordon %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	if (c->help && *c->help)
+		printf("\n%s", c->help);
+	printf("\nCommon options:\n"
+	    "  --json    machine-readable output (JSON; JSON Lines for lists)\n"
+	    "  --help    this help\n");
+}
+
+int
+cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
+    struct cmd_opt *opts, size_t nopts, char ***pos, int *npos, int *done)
+{
+	char **p;
+	int n = 0, only_pos = 0;
+
+	*done = 0;
+	if ((p = calloc((size_t)argc + 1, sizeof *p)) == NULL) {
+		*done = 1;
+		return cmd_error(1, "out of memory");
+	}
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		struct cmd_opt *o = NULL;
+		const char *val = NULL;
+
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			p[n++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help(c);
+			free(p);
+			*done = 1;
+			return 0;
+		}
+		if (strcmp(a, "--json") == 0) {
+			ctx->json = 1;
+			continue;
+		}
+		if (a[1] == '-') {
+			char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+			for (size_t k = 0; k < nopts; k++)
+				if (strlen(opts[k].name) == len && strncmp(opts[k].name, a + 2, len) == 0)
+					o = &opts[k];
+			if (o && eq)
+				val = eq + 1;
+		} else if (a[2] == '\0') {
+			for (size_t k = 0; k < nopts; k++)
+				if (opts[k].letter == a[1])
+					o = &opts[k];
+		}
+		if (!o) {
+			free(p);
+			*done = 1;
+			return cmd_usage(c, "unknown option %s", a);
+		}
+		if (o->has_arg && !val) {
+			if (i + 1 >= argc) {
+				free(p);
+				*done = 1;
+				return cmd_usage(c, "option %s needs a value", a);
+			}
+			val = argv[++i];
+		} else if (!o->has_arg && val) {
+			free(p);
+			*done = 1;
+			return cmd_usage(c, "option --%s takes no value", o->name);
+		}
+		o->value = o->has_arg ? val : "1";
+		if (o->all) {
+			o->all[o->nall++] = o->value;
+		}
+	}
+	*pos = p;
+	*npos = n;
+	return 0;
+}
+
+int
+cmd_read_json(const char *file, json_t **out)
+{
+	json_error_t jerr;
+	FILE *f = stdin;
+
+	*out = NULL;
+	if (file && strcmp(file, "-") != 0 && (f = fopen(file, "r")) == NULL)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", file, strerror(errno));
+	*out = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
+	if (f != stdin)
+		fclose(f);
+	if (!*out)
+		return cdn_error_set(CDN_EINVAL, NULL, "%s: line %d: %s",
+		    file && strcmp(file, "-") ? file : "input", jerr.line, jerr.text);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return cdn_error_set(CDN_EINVAL, NULL, "input must be one JSON object");
+	}
+	return 0;
+}
+
+void
+cmd_print_jsonl(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_COMPACT);
+	putchar('\n');
+}
+
+static void
+print_flat(const char *prefix, json_t *v, int width)
+{
+	char path[256];
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v) && json_object_size(v) > 0) {
+		json_object_foreach(v, key, item) {
+			snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+			print_flat(path, item, width);
+		}
+		return;
+	}
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		int scalars = 1;
+
+		json_array_foreach(v, i, item)
+			if (json_is_object(item) || json_is_array(item))
+				scalars = 0;
+		if (scalars) {
+			printf("  %-*s ", width, prefix);
+			json_array_foreach(v, i, item) {
+				if (i)
+					fputs(", ", stdout);
+				if (json_is_string(item))
+					fputs(json_string_value(item), stdout);
+				else
+					json_dumpf(item, stdout, JSON_ENCODE_ANY);
+			}
+			putchar('\n');
+			return;
+		}
+		json_array_foreach(v, i, item) {
+			snprintf(path, sizeof path, "%s[%zu]", prefix, i);
+			print_flat(path, item, width);
+		}
+		return;
+	}
+	if (json_is_string(v) && json_string_length(v) == 0)
+		return;
+	if ((json_is_array(v) || json_is_object(v)) || json_is_null(v))
+		return;
+	printf("  %-*s ", width, prefix);
+	if (json_is_string(v))
+		fputs(json_string_value(v), stdout);
+	else
+		json_dumpf(v, stdout, JSON_ENCODE_ANY);
+	putchar('\n');
+}
+
+void
+cmd_print_record(struct cmd_ctx *ctx, json_t *rec)
+{
+	if (ctx->json) {
+		json_dumpf(rec, stdout, JSON_INDENT(2));
+		putchar('\n');
+		return;
+	}
+	printf("%s  (%s, version %lld)\n",
+	    json_string_value(json_object_get(rec, "id")),
+	    json_string_value(json_object_get(rec, "kind")),
+	    (long long)json_integer_value(json_object_get(rec, "version")));
+	json_t *body = json_deep_copy(rec);
+	json_object_del(body, "id");
+	json_object_del(body, "kind");
+	json_object_del(body, "version");
+	print_flat("", body, 22);
+	json_decref(body);
+}
+
+static const char *
+str(json_t *rec, const char *path)
+{
+	json_t *v = rec;
+	char buf[128], *p, *dot;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (p = buf; (dot = strchr(p, '.')) != NULL; p = dot + 1) {
+		*dot = '\0';
+		v = json_object_get(v, p);
+	}
+	v = json_object_get(v, p);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+void
+cmd_print_line(json_t *rec)
+{
+	const char *kind = str(rec, "kind");
+
+	printf("%-9s ", str(rec, "id"));
+	if (strcmp(kind, "case") == 0) {
+		printf("%-13s %s", str(rec, "status"), str(rec, "title"));
+	} else if (strcmp(kind, "seizure") == 0) {
+		json_t *q = json_object_get(rec, "quantity");
+
+		printf("%-20s %-7s %-12s %-2s ", str(rec, "occurred_at"), str(rec, "case"),
+		    str(rec, "commodity.category"), str(rec, "location.country"));
+		if (q)
+			printf("%g %s ", json_number_value(json_object_get(q, "amount")),
+			    str(q, "unit"));
+		printf("%s", str(rec, "commodity.description"));
+	} else if (strcmp(kind, "entity") == 0) {
+		printf("%-10s %s", str(rec, "type"), str(rec, "name"));
+	} else if (strcmp(kind, "route") == 0) {
+		json_t *t = json_object_get(rec, "transit"), *c;
+		size_t i;
+
+		printf("%s", str(rec, "origin"));
+		json_array_foreach(t, i, c)
+			printf(" → %s", json_string_value(c));
+		printf(" → %s", str(rec, "destination"));
+	} else if (strcmp(kind, "link") == 0) {
+		printf("%s -%s-> %s", str(rec, "from"), str(rec, "type"), str(rec, "to"));
+	}
+	putchar('\n');
+}

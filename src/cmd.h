@@ -1,0 +1,75 @@
+/*
+ * cmd.h - the command-line front-end: one table entry per command, one
+ * file per command group (src/cmd-*.c), and the helpers they share for
+ * options, input and output. Commands hold no business logic: they parse
+ * arguments, call libcordon and print.
+ */
+#ifndef CORDON_CMD_H
+#define CORDON_CMD_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "cordon/error.h"
+#include "cordon/record.h"
+#include "cordon/store.h"
+
+struct cmd_ctx {
+	const char *store_dir;
+	struct cdn_store *st;	/* opened before run() when needs_store */
+	int json;		/* --json */
+	const char *user;
+};
+
+struct cmd {
+	const char *name;
+	const char *usage;	/* arguments after the name */
+	const char *summary;	/* one line for `cordon --help` */
+	const char *help;	/* options and details for `cordon NAME --help` */
+	int needs_store;
+	/* argv[0] is the command name; returns an exit status. */
+	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
+    cmd_delete, cmd_list, cmd_link, cmd_graph, cmd_search, cmd_import,
+    cmd_export_json, cmd_audit;
+
+/* Print "cordon: message" for the last error; return its exit status. */
+int cmd_fail(void);
+/* Print "cordon: ..." and return `status`. */
+int cmd_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Usage error for `c`: message, usage line, exit 2. */
+int cmd_usage(const struct cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Parse the options of command `c`: `spec` is a list of long options
+ * ("json", "if-version=", …; '=' takes a value) with optional short
+ * letters ("f|file="). Sets ctx->json for "json" and prints help for
+ * "help" (returning 0 through *done). Values land in `vals` in spec order
+ * (NULL if absent; repeated options keep the last unless collected by the
+ * caller through `each`). Positional arguments are returned in
+ * *pos / *npos. Returns 0, or an exit status with *done set.
+ */
+struct cmd_opt {
+	const char *name;	/* long name, e.g. "if-version" */
+	char letter;		/* short letter or 0 */
+	int has_arg;
+	const char *value;	/* last value (or "1" for a flag) */
+	const char **all;	/* every value, when collected (may be NULL) */
+	size_t nall;
+};
+int cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
+    struct cmd_opt *opts, size_t nopts, char ***pos, int *npos, int *done);
+
+/* Read a JSON object from FILE ("-" or NULL: standard input). */
+int cmd_read_json(const char *file, json_t **out);
+
+/* Print a record: indented JSON with --json, a readable block otherwise. */
+void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);
+/* One line for a record in a list (human mode). */
+void cmd_print_line(json_t *rec);
+/* JSON Lines output of one value. */
+void cmd_print_jsonl(json_t *v);
+
+#endif

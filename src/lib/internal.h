@@ -1,0 +1,74 @@
+/*
+ * internal.h - the store's insides, shared by the library's modules and by
+ * nothing else: the store and transaction structures, the LMDB databases
+ * and the byte layout of keys. See doc/store.md for the layout.
+ */
+#ifndef CORDON_INTERNAL_H
+#define CORDON_INTERNAL_H
+
+#include <lmdb.h>
+#include <stdint.h>
+
+#include "cordon/error.h"
+#include "cordon/record.h"
+#include "cordon/store.h"
+
+/* On-disk format of the store; bumped on incompatible change. */
+#define CDN_FORMAT 1
+
+struct cdn_store {
+	char *dir;
+	MDB_env *env;
+	MDB_dbi meta;		/* name → value: uuid, format, seq.X, count.X, audit.head */
+	MDB_dbi recs;		/* record key → compact JSON */
+	MDB_dbi idx;		/* DUPSORT|DUPFIXED: index key → record key */
+	MDB_dbi audit;		/* 8-byte big-endian seq → entry JSON */
+	char uuid[40];
+	size_t mapsize;
+};
+
+/* Record key: kind letter then the sequence as 8 big-endian bytes, so a
+ * kind's records are one contiguous range in id order. */
+#define CDN_RKEY_LEN 9
+
+struct cdn_txn {
+	struct cdn_store *st;
+	MDB_txn *txn;
+	int write;
+	int map_full;		/* an operation hit MDB_MAP_FULL */
+	char user[65];
+	char now[32];
+	/* Counters cached for the transaction's life, written at commit. */
+	uint64_t seq[CDN_NKINDS];
+	int64_t count[CDN_NKINDS];	/* net change to each kind's count */
+	unsigned seq_loaded, seq_dirty;
+	uint64_t audit_seq;
+	unsigned char audit_hash[32];
+	int audit_loaded, audit_dirty;
+};
+
+/* Translate an LMDB error into the error slot; returns CDN_ESTORE
+ * (or CDN_ENOTFOUND for MDB_NOTFOUND). Notes MDB_MAP_FULL in txn. */
+int cdn_lmdb_error(struct cdn_txn *txn, int rc, const char *what);
+
+void cdn_rkey(struct cdn_id id, unsigned char key[CDN_RKEY_LEN]);
+int cdn_rkey_id(const unsigned char *key, size_t len, struct cdn_id *id);
+
+void cdn_be64(unsigned char *p, uint64_t v);
+uint64_t cdn_get_be64(const unsigned char *p);
+
+/* Meta values. */
+int cdn_meta_get(struct cdn_txn *txn, const char *name, MDB_val *val);
+int cdn_meta_put(struct cdn_txn *txn, const char *name, const void *val,
+    size_t len);
+
+/* Allocate the next id of `kind` in this transaction. */
+int cdn_txn_next_id(struct cdn_txn *txn, enum cdn_kind kind,
+    struct cdn_id *id);
+void cdn_txn_count_add(struct cdn_txn *txn, enum cdn_kind kind, int delta);
+
+/* SHA-256 of bytes, raw and as lower-case hex (65 bytes). */
+void cdn_sha256(const void *data, size_t len, unsigned char out[32]);
+void cdn_hex(const unsigned char *in, size_t len, char *out);
+
+#endif

@@ -1,0 +1,739 @@
+/*
+ * query.c - reading many records: lists with conditions, graph walks,
+ * search and raw scans.
+ *
+ * A query picks one index to produce candidates (an indexed condition,
+ * the date range of seizures, a tag, a linked id) or else scans the kind's
+ * key range; every condition is then checked on the record itself, so an
+ * index only ever narrows, never decides.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/check.h"
+#include "cordon/fold.h"
+#include "cordon/query.h"
+#include "internal.h"
+#include "schema.h"
+
+/* --- candidate sets ------------------------------------------------------ */
+
+struct seqs {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int
+seqs_add(struct seqs *s, uint64_t seq)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		uint64_t *v = realloc(s->v, cap * sizeof *v);
+
+		if (!v)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = seq;
+	return 0;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+seqs_sort_unique(struct seqs *s)
+{
+	size_t w = 0;
+
+	qsort(s->v, s->n, sizeof *s->v, cmp_u64);
+	for (size_t i = 0; i < s->n; i++)
+		if (w == 0 || s->v[w - 1] != s->v[i])
+			s->v[w++] = s->v[i];
+	s->n = w;
+}
+
+/*
+ * Collect the records of `kind` under index keys in [lo, hi] (hi NULL:
+ * exactly lo). Keys compare as bytes, which is why dates are stored as
+ * sortable instants.
+ */
+static int
+collect(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo,
+    size_t lolen, const unsigned char *hi, size_t hilen, struct seqs *out)
+{
+	char letter = cdn_kind_info(kind)->letter;
+	MDB_cursor *cur;
+	MDB_val k = { lolen, (void *)lo }, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	rc = mdb_cursor_get(cur, &k, &v, hi ? MDB_SET_RANGE : MDB_SET_KEY);
+	while (rc == 0) {
+		if (hi) {
+			size_t m = k.mv_size < hilen ? k.mv_size : hilen;
+			int c = memcmp(k.mv_data, hi, m);
+
+			if (c > 0 || (c == 0 && k.mv_size > hilen))
+				break;
+		}
+		/* DUPFIXED: fetch a page of record keys at a time. */
+		rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
+		while (rc == 0) {
+			const unsigned char *p = v.mv_data;
+
+			for (size_t i = 0; i < v.mv_size / CDN_RKEY_LEN; i++, p += CDN_RKEY_LEN)
+				if (p[0] == (unsigned char)letter &&
+				    seqs_add(out, cdn_get_be64(p + 1)) != 0) {
+					mdb_cursor_close(cur);
+					return CDN_ENOMEM;
+				}
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
+		}
+		if (!hi)
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return cdn_lmdb_error(txn, rc, "index");
+	return 0;
+}
+
+/* --- conditions ---------------------------------------------------------- */
+
+static json_t *
+path_get(json_t *rec, const char *path)
+{
+	char buf[256];
+	char *p, *dot;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	p = buf;
+	while ((dot = strchr(p, '.')) != NULL) {
+		*dot = '\0';
+		rec = json_object_get(rec, p);
+		p = dot + 1;
+	}
+	return json_object_get(rec, p);
+}
+
+static int
+scalar_eq(json_t *v, const char *want)
+{
+	char buf[64];
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return strcmp(json_string_value(v), want) == 0;
+	case JSON_INTEGER:
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return strcmp(buf, want) == 0;
+	case JSON_REAL: {
+		char *end;
+		double d = strtod(want, &end);
+
+		return *want && *end == '\0' && d == json_real_value(v);
+	}
+	case JSON_TRUE:
+		return strcmp(want, "true") == 0;
+	case JSON_FALSE:
+		return strcmp(want, "false") == 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+cond_holds(json_t *rec, const struct cdn_cond *c)
+{
+	json_t *v = path_get(rec, c->path), *item;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			if (scalar_eq(item, c->value))
+				return 1;
+		return 0;
+	}
+	return scalar_eq(v, c->value);
+}
+
+/* The instant a record is placed at by since/until. */
+static const char *
+record_when(enum cdn_kind kind, json_t *rec)
+{
+	return json_string_value(json_object_get(rec,
+	    kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
+}
+
+struct bounds {
+	int has_lo, has_hi;
+	int64_t lo, hi;
+};
+
+static int
+parse_bounds(const struct cdn_query *q, struct bounds *b)
+{
+	char why[CDN_WHY_MAX];
+
+	memset(b, 0, sizeof *b);
+	if (q->since) {
+		if (cdn_time_parse(q->since, &b->lo, why) != 0)
+			return cdn_error_set(CDN_EINVAL, "since", "%s", why);
+		b->has_lo = 1;
+	}
+	if (q->until) {
+		if (cdn_time_parse(q->until, &b->hi, why) != 0)
+			return cdn_error_set(CDN_EINVAL, "until", "%s", why);
+		/* "until 2024-06-30" means to the end of that day. */
+		if (strlen(q->until) == 10)
+			b->hi += 86399;
+		b->has_hi = 1;
+	}
+	return 0;
+}
+
+static int
+matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
+{
+	for (size_t i = 0; i < q->nwhere; i++)
+		if (!cond_holds(rec, &q->where[i]))
+			return 0;
+	if (q->tag) {
+		struct cdn_cond c = { "tags", q->tag };
+
+		if (!cond_holds(rec, &c))
+			return 0;
+	}
+	if (b->has_lo || b->has_hi) {
+		const char *w = record_when(q->kind, rec);
+		int64_t t;
+
+		if (!w || cdn_time_parse(w, &t, NULL) != 0)
+			return 0;
+		if ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))
+			return 0;
+	}
+	return 1;
+}
+
+/* --- planning ------------------------------------------------------------ */
+
+/* Indexes whose key is the field's value as written. */
+static int
+exact_index(enum cdn_index ix)
+{
+	switch (ix) {
+	case IX_CASE: case IX_CATEGORY: case IX_COUNTRY: case IX_MODE:
+	case IX_ROUTE: case IX_ETYPE: case IX_FROM: case IX_TO:
+	case IX_STATUS: case IX_TAG:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs *out)
+{
+	unsigned char key[CDN_IKEY_MAX];
+	struct seqs links = { 0 };
+	int rc;
+
+	for (int dir = 0; dir < 2; dir++) {
+		size_t n = cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key);
+
+		links.n = 0;
+		if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, &links)) != 0)
+			goto out;
+		for (size_t i = 0; i < links.n; i++) {
+			struct cdn_id lid = { CDN_LINK, links.v[i] }, other;
+			json_t *l;
+			const char *json;
+			size_t len;
+
+			if (cdn_record_get_raw(txn, lid, &json, &len) != 0)
+				continue;
+			if ((l = json_loadb(json, len, 0, NULL)) == NULL)
+				continue;
+			if (cdn_id_parse(json_string_value(json_object_get(l, dir ? "from" : "to")), &other) == 0 &&
+			    other.kind == kind)
+				rc = seqs_add(out, other.seq);
+			json_decref(l);
+			if (rc)
+				goto out;
+		}
+	}
+	seqs_sort_unique(out);
+out:
+	free(links.v);
+	cdn_error_clear();
+	return rc;
+}
+
+/* Fill `cand` from the most selective index the query allows; return 1 if
+ * an index was used, 0 to scan. */
+static int
+plan(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, struct seqs *cand)
+{
+	unsigned char key[CDN_IKEY_MAX], hi[9];
+	size_t n;
+	int rc;
+
+	if (q->linked)
+		return (rc = linked_ids(txn, q->linked, q->kind, cand)) ? rc : 1;
+	for (size_t i = 0; i < q->nwhere; i++) {
+		const struct cdn_field *f = cdn_schema_lookup(q->kind, q->where[i].path);
+		const char *val = q->where[i].value;
+
+		if (!f)
+			continue;
+		if (exact_index(f->index)) {
+			n = cdn_index_key(f->index, val, strlen(val), key);
+		} else if (f->index == IX_NAME) {
+			char *folded = cdn_fold(val);
+
+			if (!folded)
+				continue;
+			n = cdn_index_key(IX_NAME, folded, strlen(folded), key);
+			free(folded);
+		} else if (f->index == IX_IDENT) {
+			n = cdn_ident_key(f->name, val, key);
+		} else {
+			continue;
+		}
+		if ((rc = collect(txn, q->kind, key, n, NULL, 0, cand)) != 0)
+			return rc;
+		return 1;
+	}
+	if (q->tag) {
+		n = cdn_index_key(IX_TAG, q->tag, strlen(q->tag), key);
+		return (rc = collect(txn, q->kind, key, n, NULL, 0, cand)) ? rc : 1;
+	}
+	if (q->kind == CDN_SEIZURE && (b->has_lo || b->has_hi)) {
+		key[0] = hi[0] = IX_DATE;
+		cdn_time_key(b->has_lo ? b->lo : INT64_MIN, key + 1);
+		cdn_time_key(b->has_hi ? b->hi : INT64_MAX, hi + 1);
+		if ((rc = collect(txn, q->kind, key, 9, hi, 9, cand)) != 0)
+			return rc;
+		seqs_sort_unique(cand);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+visit_seq(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b,
+    uint64_t seq, const char *json, size_t len, cdn_record_fn fn, void *arg, size_t *n)
+{
+	json_t *rec;
+	int rc = 0;
+
+	(void)seq;
+	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
+		return cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON");
+	if (matches(q, b, rec)) {
+		(*n)++;
+		rc = fn(arg, rec);
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, void *arg)
+{
+	struct seqs cand = { 0 };
+	struct bounds b;
+	uint64_t after = 0;
+	size_t n = 0;
+	int rc, indexed;
+
+	if ((rc = parse_bounds(q, &b)) != 0)
+		return rc;
+	if (q->after) {
+		struct cdn_id aid;
+
+		if ((rc = cdn_id_parse(q->after, &aid)) != 0)
+			return rc;
+		if (aid.kind != q->kind)
+			return cdn_error_set(CDN_EINVAL, "after", "%s is not a %s id", q->after,
+			    cdn_kind_info(q->kind)->name);
+		after = aid.seq;
+	}
+	for (size_t i = 0; i < q->nwhere; i++)
+		if (!cdn_schema_lookup(q->kind, q->where[i].path))
+			return cdn_error_set(CDN_EINVAL, q->where[i].path, "no such field in %s records",
+			    cdn_kind_info(q->kind)->name);
+	if ((indexed = plan(txn, q, &b, &cand)) < 0)
+		return indexed;
+	if (indexed) {
+		for (size_t i = 0; i < cand.n && rc == 0 && (!q->limit || n < q->limit); i++) {
+			struct cdn_id id = { q->kind, cand.v[i] };
+			const char *json;
+			size_t len;
+
+			if (cand.v[i] <= after)
+				continue;
+			if (cdn_record_get_raw(txn, id, &json, &len) != 0) {
+				/* An index entry without its record would be a
+				 * bug; skip rather than fail a read. */
+				cdn_error_clear();
+				continue;
+			}
+			rc = visit_seq(txn, q, &b, cand.v[i], json, len, fn, arg, &n);
+		}
+		free(cand.v);
+		return rc;
+	}
+	/* Scan the kind's key range. */
+	unsigned char key[CDN_RKEY_LEN];
+	struct cdn_id start = { q->kind, after + 1 };
+	MDB_cursor *cur;
+	MDB_val k = { CDN_RKEY_LEN, key }, v;
+
+	cdn_rkey(start, key);
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "records");
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	rc = 0;
+	while (mrc == 0 && rc == 0 && (!q->limit || n < q->limit)) {
+		if (k.mv_size != CDN_RKEY_LEN || ((unsigned char *)k.mv_data)[0] != key[0])
+			break;
+		rc = visit_seq(txn, q, &b, 0, v.mv_data, v.mv_size, fn, arg, &n);
+		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	return rc;
+}
+
+static int
+count_cb(void *arg, json_t *rec)
+{
+	(void)rec;
+	(void)arg;
+	return 0;
+}
+
+struct counter {
+	size_t n;
+};
+
+static int
+count_inc(void *arg, json_t *rec)
+{
+	(void)rec;
+	((struct counter *)arg)->n++;
+	return 0;
+}
+
+int
+cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q, size_t *count)
+{
+	struct counter c = { 0 };
+	int rc;
+
+	(void)count_cb;
+	rc = cdn_query_run(txn, q, count_inc, &c);
+	*count = c.n;
+	return rc;
+}
+
+int
+cdn_scan_raw(struct cdn_txn *txn, enum cdn_kind kind, cdn_raw_fn fn, void *arg)
+{
+	unsigned char key[CDN_RKEY_LEN];
+	struct cdn_id start = { kind, 0 };
+	MDB_cursor *cur;
+	MDB_val k = { CDN_RKEY_LEN, key }, v;
+	int rc, mrc;
+
+	cdn_rkey(start, key);
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "records");
+	rc = 0;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
+	    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (((unsigned char *)k.mv_data)[0] != key[0])
+			break;
+		rc = fn(arg, v.mv_data, v.mv_size);
+	}
+	mdb_cursor_close(cur);
+	return rc;
+}
+
+/* --- graph --------------------------------------------------------------- */
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	struct cdn_id i, j;
+	const char *sx = json_string_value(json_object_get(x, "id"));
+	const char *sy = json_string_value(json_object_get(y, "id"));
+
+	if (cdn_id_parse(sx, &i) || cdn_id_parse(sy, &j))
+		return strcmp(sx, sy);
+	if (i.kind != j.kind)
+		return (int)i.kind - (int)j.kind;
+	return i.seq < j.seq ? -1 : i.seq > j.seq;
+}
+
+static json_t *
+sorted_values(json_t *map)
+{
+	size_t n = json_object_size(map), i = 0;
+	json_t **v = calloc(n ? n : 1, sizeof *v), *arr = json_array(), *val;
+	const char *key;
+
+	json_object_foreach(map, key, val)
+		v[i++] = val;
+	qsort(v, n, sizeof *v, cmp_id);
+	for (i = 0; i < n; i++)
+		json_array_append(arr, v[i]);
+	free(v);
+	return arr;
+}
+
+/* Links touching `id`: appended to `out` (borrowed from nothing: new refs). */
+static int
+links_of(struct cdn_txn *txn, const char *id, json_t *links_seen, json_t *frontier_links)
+{
+	unsigned char key[CDN_IKEY_MAX];
+	struct seqs s = { 0 };
+	int rc = 0;
+
+	for (int dir = 0; dir < 2 && rc == 0; dir++) {
+		size_t n = cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key);
+
+		if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, &s)) != 0)
+			break;
+	}
+	for (size_t i = 0; i < s.n && rc == 0; i++) {
+		struct cdn_id lid = { CDN_LINK, s.v[i] };
+		char lbuf[CDN_ID_MAX];
+		json_t *l;
+
+		cdn_id_format(lid, lbuf);
+		if (json_object_get(links_seen, lbuf))
+			continue;
+		if ((rc = cdn_record_get(txn, lbuf, &l)) != 0)
+			break;
+		json_object_set_new(frontier_links, lbuf, l);
+	}
+	free(s.v);
+	return rc;
+}
+
+int
+cdn_graph(struct cdn_txn *txn, const char *id, int depth, json_t **nodes_out, json_t **links_out)
+{
+	json_t *nodes = json_object(), *links = json_object(), *frontier = json_array();
+	json_t *start = NULL;
+	int rc;
+
+	*nodes_out = *links_out = NULL;
+	if ((rc = cdn_record_get(txn, id, &start)) != 0)
+		goto out;
+	json_object_set_new(nodes, id, start);
+	json_array_append_new(frontier, json_string(id));
+	for (int d = 0; d < depth && json_array_size(frontier) > 0; d++) {
+		json_t *next = json_array(), *found = json_object(), *l, *cur;
+		const char *lid;
+		size_t i;
+
+		json_array_foreach(frontier, i, cur)
+			if ((rc = links_of(txn, json_string_value(cur), links, found)) != 0)
+				break;
+		json_object_foreach(found, lid, l) {
+			json_object_set(links, lid, l);
+			for (int end = 0; end < 2 && rc == 0; end++) {
+				const char *o = json_string_value(json_object_get(l, end ? "to" : "from"));
+				json_t *rec;
+
+				if (!o || json_object_get(nodes, o))
+					continue;
+				if ((rc = cdn_record_get(txn, o, &rec)) != 0) {
+					if (rc == CDN_ENOTFOUND) {
+						rc = 0;
+						cdn_error_clear();
+					}
+					continue;
+				}
+				json_object_set_new(nodes, o, rec);
+				json_array_append_new(next, json_string(o));
+			}
+		}
+		json_decref(found);
+		json_decref(frontier);
+		frontier = next;
+		if (rc)
+			goto out;
+	}
+	/* Links between nodes found at the last hop are part of the picture
+	 * too: keep every link whose two ends are both in the graph. */
+	{
+		json_t *extra = json_object(), *l, *cur;
+		const char *lid;
+		size_t i;
+
+		json_array_foreach(frontier, i, cur)
+			if ((rc = links_of(txn, json_string_value(cur), links, extra)) != 0)
+				break;
+		json_object_foreach(extra, lid, l)
+			if (json_object_get(nodes, json_string_value(json_object_get(l, "from"))) &&
+			    json_object_get(nodes, json_string_value(json_object_get(l, "to"))))
+				json_object_set(links, lid, l);
+		json_decref(extra);
+	}
+	*nodes_out = sorted_values(nodes);
+	*links_out = sorted_values(links);
+out:
+	json_decref(nodes);
+	json_decref(links);
+	json_decref(frontier);
+	return rc;
+}
+
+/* --- search -------------------------------------------------------------- */
+
+struct words {
+	char w[16][65];
+	size_t n;
+};
+
+static int
+add_word(void *arg, const char *w, size_t len)
+{
+	struct words *ws = arg;
+
+	if (ws->n == 16)
+		return 0;
+	if (len > 64)
+		len = 64;
+	memcpy(ws->w[ws->n], w, len);
+	ws->w[ws->n][len] = '\0';
+	ws->n++;
+	return 0;
+}
+
+/* Record keys (as 9-byte keys packed in a seqs of kind<<56|seq) under
+ * words starting with `prefix`, or exactly `prefix`. */
+static int
+word_postings(struct cdn_txn *txn, const char *word, int prefix, struct seqs *out)
+{
+	unsigned char key[CDN_IKEY_MAX];
+	size_t n = cdn_index_key(IX_WORD, word, strlen(word), key);
+	MDB_cursor *cur;
+	MDB_val k = { n, key }, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	rc = mdb_cursor_get(cur, &k, &v, prefix ? MDB_SET_RANGE : MDB_SET_KEY);
+	while (rc == 0) {
+		if (k.mv_size < n || memcmp(k.mv_data, key, n) != 0)
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
+		while (rc == 0) {
+			const unsigned char *p = v.mv_data;
+
+			for (size_t i = 0; i < v.mv_size / CDN_RKEY_LEN; i++, p += CDN_RKEY_LEN) {
+				char letter[2] = { (char)p[0], 0 };
+				int kind = cdn_kind_parse(letter);
+
+				if (kind >= 0 && seqs_add(out, (uint64_t)kind << 56 | cdn_get_be64(p + 1))) {
+					mdb_cursor_close(cur);
+					return CDN_ENOMEM;
+				}
+			}
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
+		}
+		if (!prefix)
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+	}
+	mdb_cursor_close(cur);
+	seqs_sort_unique(out);
+	return 0;
+}
+
+int
+cdn_search(struct cdn_txn *txn, const char *text, size_t limit, json_t **out)
+{
+	struct words ws = { .n = 0 };
+	struct seqs acc = { 0 }, next = { 0 };
+	char *folded;
+	int rc = 0;
+
+	*out = NULL;
+	if ((folded = cdn_fold(text)) == NULL)
+		return cdn_error_set(CDN_EINVAL, NULL, "search text is not valid UTF-8");
+	cdn_fold_words(folded, add_word, &ws);
+	free(folded);
+	if (ws.n == 0)
+		return cdn_error_set(CDN_EINVAL, NULL, "nothing to search for: give at least one word");
+	for (size_t i = 0; i < ws.n && rc == 0; i++) {
+		/* Every word must match exactly, except the last, which may be
+		 * the start of a word (search as you type). One-letter words
+		 * are not indexed: they only narrow through the others. */
+		if (strlen(ws.w[i]) < 2 && ws.n > 1)
+			continue;
+		next.n = 0;
+		if ((rc = word_postings(txn, ws.w[i], i == ws.n - 1, &next)) != 0)
+			break;
+		if (acc.v == NULL) {
+			struct seqs t = acc;
+
+			acc = next;
+			next = t;
+			if (!acc.v && (acc.v = malloc(8)) == NULL)
+				rc = CDN_ENOMEM;
+			continue;
+		}
+		size_t w = 0, a = 0, b = 0;
+
+		while (a < acc.n && b < next.n) {
+			if (acc.v[a] < next.v[b])
+				a++;
+			else if (acc.v[a] > next.v[b])
+				b++;
+			else {
+				acc.v[w++] = acc.v[a];
+				a++;
+				b++;
+			}
+		}
+		acc.n = w;
+	}
+	if (rc == 0) {
+		*out = json_array();
+		for (size_t i = 0; i < acc.n && (!limit || i < limit); i++) {
+			struct cdn_id id = { (enum cdn_kind)(acc.v[i] >> 56), acc.v[i] & ((1ULL << 56) - 1) };
+			const char *json;
+			size_t len;
+			json_t *rec;
+
+			if (cdn_record_get_raw(txn, id, &json, &len) != 0) {
+				cdn_error_clear();
+				continue;
+			}
+			if ((rec = json_loadb(json, len, 0, NULL)) != NULL)
+				json_array_append_new(*out, rec);
+		}
+	}
+	free(acc.v);
+	free(next.v);
+	return rc;
+}

@@ -1,0 +1,857 @@
+/*
+ * schema.c - the record kinds of contract §2 as data, and the validator
+ * and index-key extractor that walk it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "cordon/check.h"
+#include "cordon/fold.h"
+#include "internal.h"
+#include "schema.h"
+
+/* --- checks that are not in check.c -------------------------------------- */
+
+static int
+check_date_or_datetime(const char *s, char *why)
+{
+	if (strlen(s) == 10)
+		return cdn_check_date(s, why);
+	return cdn_check_datetime(s, why);
+}
+
+/* User names: what `user add` will accept, and what the audit trail can
+ * carry without escaping. */
+static int
+check_username(const char *s, char *why)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64) {
+		snprintf(why, CDN_WHY_MAX, "must be 1 to 64 characters");
+		return -1;
+	}
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-' || *p == '@')) {
+			snprintf(why, CDN_WHY_MAX, "user names use letters, digits and . _ - @");
+			return -1;
+		}
+	return 0;
+}
+
+static int
+check_grade_free(const char *s, char *why)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64) {
+		snprintf(why, CDN_WHY_MAX, "must be 1 to 64 characters");
+		return -1;
+	}
+	return 0;
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+static const char *const tlp_values[] = { "clear", "green", "amber", "amber+strict", "red", NULL };
+static const char *const case_status[] = { "open", "investigating", "referred", "prosecuted", "closed", NULL };
+static const char *const categories[] = { "narcotics", "precursors", "wildlife", "timber", "tobacco",
+	"alcohol", "counterfeit", "weapons", "currency", "cultural_property", "ods", "waste",
+	"medicines", "other", NULL };
+static const char *const units[] = { "kg", "g", "t", "l", "ml", "pcs", "packs", "cartons", "heads", "m3", NULL };
+static const char *const loc_types[] = { "seaport", "airport", "land_border", "mail_centre", "express_hub", "inland", NULL };
+static const char *const directions[] = { "import", "export", "transit", NULL };
+static const char *const modes[] = { "air", "sea", "road", "rail", "post", "express", "foot", NULL };
+static const char *const methods[] = { "in_goods", "false_compartment", "body", "baggage", "misdeclared",
+	"parcel", "vehicle", "none", "other", NULL };
+static const char *const detections[] = { "x_ray", "canine", "risk_profile", "tip_off", "intelligence",
+	"random", "physical", "other", NULL };
+static const char *const etypes[] = { "person", "company", "vessel", "vehicle", "aircraft", "container",
+	"parcel", "phone", "account", "address", "document", NULL };
+static const char *const link_types[] = { "consignor_of", "consignee_of", "owner_of", "director_of",
+	"employee_of", "associate_of", "family_of", "carrier_of", "travelled_on", "registered_to",
+	"used", "involved_in", "seized_from", "same_as", NULL };
+static const char *const grade_source[] = { "A", "B", "C", "D", "E", "F", NULL };
+static const char *const grade_info[] = { "1", "2", "3", "4", "5", "6", NULL };
+
+#define END { .name = NULL }
+
+static const struct cdn_field grading_fields[] = {
+	{ "source", FT_ENUM, F_REQUIRED, .values = grade_source },
+	{ "info", FT_ENUM, F_REQUIRED, .values = grade_info },
+	END
+};
+
+static const struct cdn_field tag_item = { "", FT_STRING, 0, .minlen = 1, .maxlen = 64, .index = IX_TAG };
+static const struct cdn_field alias_item = { "", FT_STRING, F_SEARCH, .minlen = 1, .maxlen = 200, .index = IX_NAME };
+static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_check_country };
+
+#define HEAD_FIELDS \
+	{ "id", FT_STRING, F_READONLY }, \
+	{ "kind", FT_STRING, F_READONLY }, \
+	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE }
+
+#define TAIL_FIELDS \
+	{ "tlp", FT_ENUM, 0, .values = tlp_values, .dflt = "amber" }, \
+	{ "tags", FT_ARRAY, 0, .sub = &tag_item, .dflt = "[]" }, \
+	{ "notes", FT_STRING, 0, .maxlen = 100000, .dflt = "" }, \
+	{ "attributes", FT_ATTRIBUTES, 0 }, \
+	{ "created_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
+	{ "created_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = check_username }, \
+	{ "updated_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
+	{ "updated_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = check_username }, \
+	END
+
+static const struct cdn_field case_fields[] = {
+	HEAD_FIELDS,
+	{ "title", FT_STRING, F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200 },
+	{ "status", FT_ENUM, 0, .values = case_status, .dflt = "open", .index = IX_STATUS },
+	{ "office", FT_STRING, 0, .maxlen = 200 },
+	{ "lead", FT_STRING, 0, .check = check_username },
+	{ "opened_on", FT_STRING, 0, .check = cdn_check_date },
+	{ "summary", FT_STRING, F_SEARCH, .maxlen = 20000 },
+	TAIL_FIELDS
+};
+
+static const struct cdn_field commodity_fields[] = {
+	{ "category", FT_ENUM, F_REQUIRED, .values = categories, .index = IX_CATEGORY },
+	{ "description", FT_STRING, F_SEARCH, .maxlen = 2000 },
+	{ "hs_code", FT_STRING, 0, .check = cdn_check_hs_code },
+	{ "species", FT_STRING, F_SEARCH, .check = cdn_check_species },
+	END
+};
+
+static const struct cdn_field quantity_fields[] = {
+	{ "amount", FT_NUMBER, F_REQUIRED | F_POSITIVE },
+	{ "unit", FT_ENUM, F_REQUIRED, .values = units },
+	END
+};
+
+static const struct cdn_field value_fields[] = {
+	{ "amount", FT_NUMBER, F_REQUIRED | F_NONNEG },
+	{ "currency", FT_STRING, F_REQUIRED, .check = cdn_check_currency },
+	END
+};
+
+static const struct cdn_field location_fields[] = {
+	{ "office", FT_STRING, 0, .maxlen = 200 },
+	{ "place", FT_STRING, F_SEARCH, .maxlen = 200 },
+	{ "country", FT_STRING, 0, .check = cdn_check_country, .index = IX_COUNTRY },
+	{ "lat", FT_NUMBER, F_RANGE, .min = -90, .max = 90 },
+	{ "lon", FT_NUMBER, F_RANGE, .min = -180, .max = 180 },
+	{ "type", FT_ENUM, 0, .values = loc_types },
+	END
+};
+
+static const struct cdn_field concealment_fields[] = {
+	{ "method", FT_ENUM, 0, .values = methods },
+	{ "detail", FT_STRING, 0, .maxlen = 2000 },
+	END
+};
+
+static const struct cdn_field seizure_fields[] = {
+	HEAD_FIELDS,
+	{ "case", FT_REF, F_REQUIRED, .refkinds = "C", .index = IX_CASE },
+	{ "occurred_at", FT_STRING, F_REQUIRED, .check = check_date_or_datetime, .index = IX_DATE },
+	{ "commodity", FT_OBJECT, F_REQUIRED, .sub = commodity_fields },
+	{ "quantity", FT_OBJECT, 0, .sub = quantity_fields },
+	{ "value", FT_OBJECT, 0, .sub = value_fields },
+	{ "location", FT_OBJECT, 0, .sub = location_fields },
+	{ "direction", FT_ENUM, 0, .values = directions },
+	{ "transport_mode", FT_ENUM, 0, .values = modes, .index = IX_MODE },
+	{ "concealment", FT_OBJECT, 0, .sub = concealment_fields },
+	{ "detection", FT_ENUM, 0, .values = detections },
+	{ "route", FT_REF, 0, .refkinds = "R", .index = IX_ROUTE },
+	{ "grading", FT_OBJECT, 0, .sub = grading_fields },
+	TAIL_FIELDS
+};
+
+static const struct cdn_field identifier_fields[] = {
+	{ "imo", FT_STRING, F_SEARCH, .check = cdn_check_imo, .index = IX_IDENT },
+	{ "container", FT_STRING, F_SEARCH, .check = cdn_check_container, .index = IX_IDENT },
+	{ "passport", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "national_id", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "tax_id", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "mmsi", FT_STRING, F_SEARCH, .check = cdn_check_mmsi, .index = IX_IDENT },
+	{ "plate", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "awb", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "bl", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "flight", FT_STRING, F_SEARCH, .check = cdn_check_flight, .index = IX_IDENT },
+	{ "phone", FT_STRING, F_SEARCH, .check = cdn_check_e164, .index = IX_IDENT },
+	{ "email", FT_STRING, F_SEARCH, .check = cdn_check_email, .index = IX_IDENT },
+	{ "iban", FT_STRING, F_SEARCH, .check = cdn_check_iban, .index = IX_IDENT },
+	END
+};
+
+static const struct cdn_field entity_fields[] = {
+	HEAD_FIELDS,
+	{ "type", FT_ENUM, F_REQUIRED, .values = etypes, .index = IX_ETYPE },
+	{ "name", FT_STRING, F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200, .index = IX_NAME },
+	{ "aliases", FT_ARRAY, 0, .sub = &alias_item },
+	{ "country", FT_STRING, 0, .check = cdn_check_country },
+	{ "nationality", FT_STRING, 0, .check = cdn_check_country },
+	{ "born_on", FT_STRING, 0, .check = cdn_check_date },
+	{ "identifiers", FT_OBJECT, F_CUSTOM, .sub = identifier_fields },
+	{ "grading", FT_OBJECT, 0, .sub = grading_fields },
+	TAIL_FIELDS
+};
+
+static const struct cdn_field place_fields[] = {
+	{ "country", FT_STRING, F_REQUIRED, .check = cdn_check_country },
+	{ "place", FT_STRING, F_SEARCH, .maxlen = 200 },
+	END
+};
+
+static const struct cdn_field leg_fields[] = {
+	{ "from", FT_OBJECT, F_REQUIRED, .sub = place_fields },
+	{ "to", FT_OBJECT, F_REQUIRED, .sub = place_fields },
+	{ "mode", FT_ENUM, 0, .values = modes },
+	{ "carrier", FT_STRING, F_SEARCH, .maxlen = 200 },
+	{ "departed_at", FT_STRING, 0, .check = check_date_or_datetime },
+	{ "arrived_at", FT_STRING, 0, .check = check_date_or_datetime },
+	END
+};
+
+static const struct cdn_field leg_item = { "", FT_OBJECT, 0, .sub = leg_fields };
+
+static const struct cdn_field route_fields[] = {
+	HEAD_FIELDS,
+	{ "legs", FT_ARRAY, F_REQUIRED | F_NONEMPTY, .sub = &leg_item },
+	{ "origin", FT_STRING, F_DERIVED },
+	{ "destination", FT_STRING, F_DERIVED },
+	{ "transit", FT_ARRAY, F_DERIVED, .sub = &country_item },
+	TAIL_FIELDS
+};
+
+static const struct cdn_field link_fields[] = {
+	HEAD_FIELDS,
+	{ "from", FT_REF, F_REQUIRED, .index = IX_FROM },
+	{ "to", FT_REF, F_REQUIRED, .index = IX_TO },
+	{ "type", FT_ENUM, F_REQUIRED | F_CUSTOM, .values = link_types },
+	{ "since", FT_STRING, 0, .check = check_date_or_datetime },
+	{ "until", FT_STRING, 0, .check = check_date_or_datetime },
+	{ "grading", FT_OBJECT, 0, .sub = grading_fields },
+	TAIL_FIELDS
+};
+
+/* Evidence and alerts are written by their own modules; until then a
+ * record of theirs has only the common fields. */
+static const struct cdn_field bare_fields[] = {
+	HEAD_FIELDS,
+	TAIL_FIELDS
+};
+
+static const struct cdn_field *const kind_fields[CDN_NKINDS] = {
+	[CDN_CASE] = case_fields,
+	[CDN_SEIZURE] = seizure_fields,
+	[CDN_ENTITY] = entity_fields,
+	[CDN_ROUTE] = route_fields,
+	[CDN_LINK] = link_fields,
+	[CDN_EVIDENCE] = bare_fields,
+	[CDN_ALERT] = bare_fields,
+};
+
+const struct cdn_field *
+cdn_schema_fields(enum cdn_kind kind)
+{
+	return kind_fields[kind];
+}
+
+static const struct cdn_field *
+find_field(const struct cdn_field *fields, const char *name, size_t len)
+{
+	for (const struct cdn_field *f = fields; f->name; f++)
+		if (strlen(f->name) == len && memcmp(f->name, name, len) == 0)
+			return f;
+	return NULL;
+}
+
+const struct cdn_field *
+cdn_schema_lookup(enum cdn_kind kind, const char *path)
+{
+	const struct cdn_field *fields = kind_fields[kind], *f = NULL;
+	const char *p = path, *dot;
+
+	for (;;) {
+		dot = strchr(p, '.');
+		f = find_field(fields, p, dot ? (size_t)(dot - p) : strlen(p));
+		if (!f || !dot)
+			return f;
+		if (f->type == FT_ARRAY && f->sub->type == FT_OBJECT)
+			fields = f->sub->sub;
+		else if (f->type == FT_OBJECT)
+			fields = f->sub;
+		else
+			return NULL;
+		p = dot + 1;
+	}
+}
+
+/* --- validation ---------------------------------------------------------- */
+
+struct vctx {
+	struct cdn_txn *txn;
+	unsigned flags;
+};
+
+static int validate_value(struct vctx *vc, const struct cdn_field *f,
+    json_t *v, json_t **out);
+
+static int
+is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static const char *
+type_name(enum cdn_ftype t)
+{
+	switch (t) {
+	case FT_STRING: case FT_ENUM: case FT_REF: return "a string";
+	case FT_NUMBER: return "a number";
+	case FT_INTEGER: return "an integer";
+	case FT_OBJECT: case FT_ATTRIBUTES: return "an object";
+	case FT_ARRAY: return "an array";
+	}
+	return "?";
+}
+
+static int
+enum_ok(const struct cdn_field *f, const char *s)
+{
+	for (const char *const *v = f->values; *v; v++)
+		if (strcmp(*v, s) == 0)
+			return 1;
+	if ((f->flags & F_CUSTOM) && strncmp(s, "x-", 2) == 0 && s[2]) {
+		for (const char *p = s + 2; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			    *p == '_' || *p == '-'))
+				return 0;
+		return strlen(s) <= 64;
+	}
+	return 0;
+}
+
+static int
+enum_error(const struct cdn_field *f, const char *s)
+{
+	char list[400] = "";
+	size_t n = 0;
+
+	for (const char *const *v = f->values; *v && n < sizeof list - 40; v++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", *v);
+	return cdn_error_set(CDN_EINVAL, f->name, "'%.60s' is not one of %s%s", s,
+	    list, (f->flags & F_CUSTOM) ? ", x-…" : "");
+}
+
+static int
+validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **out)
+{
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v), chars;
+	char why[CDN_WHY_MAX] = "";
+	utf8proc_uint8_t *nfc = NULL;
+
+	if (strlen(s) != len)
+		return cdn_error_set(CDN_EINVAL, f->name, "contains a NUL character");
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+			return cdn_error_set(CDN_EINVAL, f->name, "contains a control character");
+	/* Names are stored in NFC so the same name typed on two keyboards
+	 * is the same bytes; ASCII is already NFC. */
+	if (!is_ascii(s, len)) {
+		if ((nfc = utf8proc_NFC((const utf8proc_uint8_t *)s)) == NULL)
+			return cdn_error_set(CDN_EINVAL, f->name, "is not valid UTF-8");
+		s = (const char *)nfc;
+	}
+	chars = utf8_chars(s);
+	if (chars < f->minlen || chars > (f->maxlen ? f->maxlen : 1000)) {
+		free(nfc);
+		if (f->minlen == 1 && chars == 0)
+			return cdn_error_set(CDN_EINVAL, f->name, "must not be empty");
+		return cdn_error_set(CDN_EINVAL, f->name, "must be %u to %u characters, not %zu",
+		    f->minlen, f->maxlen ? f->maxlen : 1000, chars);
+	}
+	switch (f->type) {
+	case FT_ENUM:
+		if (!enum_ok(f, s)) {
+			int rc = enum_error(f, s);
+
+			free(nfc);
+			return rc;
+		}
+		break;
+	case FT_REF: {
+		struct cdn_id id;
+		int rc;
+
+		if (cdn_id_parse(s, &id) != 0) {
+			free(nfc);
+			return cdn_error_set(CDN_EINVAL, f->name, "'%.40s' is not a record id", s);
+		}
+		if (f->refkinds && !strchr(f->refkinds, cdn_kind_info(id.kind)->letter)) {
+			free(nfc);
+			return cdn_error_set(CDN_EINVAL, f->name, "must be a %s id, not %s",
+			    cdn_kind_info(cdn_kind_parse((char[]){ f->refkinds[0], 0 }))->name, s);
+		}
+		if (vc->txn && (rc = cdn_record_exists(vc->txn, s)) != 1) {
+			free(nfc);
+			if (rc < 0)
+				return rc;
+			return cdn_error_set(CDN_EINVAL, f->name, "no record %s", s);
+		}
+		break;
+	}
+	default:
+		if (f->check && f->check(s, why) != 0) {
+			free(nfc);
+			return cdn_error_set(CDN_EINVAL, f->name, "%s", why);
+		}
+	}
+	*out = nfc ? json_string((const char *)nfc) : json_incref(v);
+	free(nfc);
+	return *out ? 0 : cdn_error_set(CDN_ENOMEM, f->name, "out of memory");
+}
+
+static int
+validate_object(struct vctx *vc, const struct cdn_field *fields, unsigned flags,
+    json_t *in, json_t **out)
+{
+	const char *key;
+	json_t *v, *obj;
+	int rc;
+
+	json_object_foreach(in, key, v) {
+		if (!find_field(fields, key, strlen(key)) &&
+		    !((flags & F_CUSTOM) && strncmp(key, "x-", 2) == 0))
+			return cdn_error_set(CDN_EINVAL, key, "unknown field");
+	}
+	if ((obj = json_object()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (const struct cdn_field *f = fields; f->name; f++) {
+		json_t *nv = NULL;
+
+		v = json_object_get(in, f->name);
+		if (!v || json_is_null(v)) {
+			if (f->flags & F_REQUIRED) {
+				json_decref(obj);
+				return cdn_error_set(CDN_EINVAL, f->name, "required");
+			}
+			if (f->dflt)
+				json_object_set_new(obj, f->name, f->type == FT_ARRAY ?
+				    json_array() : json_string(f->dflt));
+			continue;
+		}
+		if ((rc = validate_value(vc, f, v, &nv)) != 0) {
+			json_decref(obj);
+			return rc;
+		}
+		json_object_set_new(obj, f->name, nv);
+	}
+	/* Custom identifier keys ("x-driving-licence"): plain short strings. */
+	if (flags & F_CUSTOM) {
+		json_object_foreach(in, key, v) {
+			if (strncmp(key, "x-", 2) != 0)
+				continue;
+			if (!json_is_string(v) || json_string_length(v) > 200) {
+				json_decref(obj);
+				return cdn_error_set(CDN_EINVAL, key, "must be a string of at most 200 bytes");
+			}
+			json_object_set(obj, key, v);
+		}
+	}
+	*out = obj;
+	return 0;
+}
+
+static int
+validate_value(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **out)
+{
+	int rc;
+
+	switch (f->type) {
+	case FT_STRING:
+	case FT_ENUM:
+	case FT_REF:
+		if (!json_is_string(v))
+			break;
+		return validate_string(vc, f, v, out);
+	case FT_NUMBER: {
+		double d;
+
+		if (!json_is_number(v))
+			break;
+		d = json_number_value(v);
+		if ((f->flags & F_POSITIVE) && !(d > 0))
+			return cdn_error_set(CDN_EINVAL, f->name, "must be greater than 0");
+		if ((f->flags & F_NONNEG) && d < 0)
+			return cdn_error_set(CDN_EINVAL, f->name, "must not be negative");
+		if ((f->flags & F_RANGE) && (d < f->min || d > f->max))
+			return cdn_error_set(CDN_EINVAL, f->name, "must be between %g and %g", f->min, f->max);
+		*out = json_incref(v);
+		return 0;
+	}
+	case FT_INTEGER:
+		if (!json_is_integer(v))
+			break;
+		if (json_integer_value(v) < 1)
+			return cdn_error_set(CDN_EINVAL, f->name, "must be at least 1");
+		*out = json_incref(v);
+		return 0;
+	case FT_OBJECT:
+		if (!json_is_object(v))
+			break;
+		if ((rc = validate_object(vc, f->sub, f->flags, v, out)) != 0)
+			cdn_error_prefix_field(f->name);
+		return rc;
+	case FT_ARRAY: {
+		size_t i;
+		json_t *item, *arr;
+
+		if (!json_is_array(v))
+			break;
+		if ((f->flags & F_NONEMPTY) && json_array_size(v) == 0)
+			return cdn_error_set(CDN_EINVAL, f->name, "must have at least one item");
+		if (json_array_size(v) > 1000)
+			return cdn_error_set(CDN_EINVAL, f->name, "has more than 1000 items");
+		arr = json_array();
+		json_array_foreach(v, i, item) {
+			json_t *nv = NULL;
+			char idx[24];
+
+			if ((rc = validate_value(vc, f->sub, item, &nv)) != 0) {
+				json_decref(arr);
+				snprintf(idx, sizeof idx, "[%zu]", i);
+				cdn_error_prefix_field(idx);
+				cdn_error_prefix_field(f->name);
+				return rc;
+			}
+			json_array_append_new(arr, nv);
+		}
+		*out = arr;
+		return 0;
+	}
+	case FT_ATTRIBUTES: {
+		const char *key;
+		json_t *item;
+
+		if (!json_is_object(v))
+			break;
+		if (json_object_size(v) > 200)
+			return cdn_error_set(CDN_EINVAL, f->name, "has more than 200 keys");
+		json_object_foreach(v, key, item) {
+			if (strlen(key) == 0 || strlen(key) > 64) {
+				cdn_error_set(CDN_EINVAL, f->name, "keys must be 1 to 64 bytes");
+				return CDN_EINVAL;
+			}
+			if (!json_is_string(item) && !json_is_number(item) && !json_is_boolean(item))
+				return cdn_error_set(CDN_EINVAL, f->name,
+				    "'%.64s' must be a string, number or boolean", key);
+			if (json_is_string(item) && json_string_length(item) > 2000)
+				return cdn_error_set(CDN_EINVAL, f->name, "'%.64s' is longer than 2000 bytes", key);
+		}
+		*out = json_deep_copy(v);
+		return 0;
+	}
+	}
+	return cdn_error_set(CDN_EINVAL, f->name, "must be %s", type_name(f->type));
+}
+
+/* Route: origin, destination and transit countries follow from the legs. */
+static void
+derive_route(json_t *rec)
+{
+	json_t *legs = json_object_get(rec, "legs"), *leg, *transit;
+	const char *last = NULL;
+	size_t i, n = json_array_size(legs);
+
+	if (n == 0)
+		return;
+	json_object_set(rec, "origin", json_object_get(json_object_get(json_array_get(legs, 0), "from"), "country"));
+	json_object_set(rec, "destination",
+	    json_object_get(json_object_get(json_array_get(legs, n - 1), "to"), "country"));
+	const char *origin = json_string_value(json_object_get(rec, "origin"));
+	const char *dest = json_string_value(json_object_get(rec, "destination"));
+	transit = json_array();
+	json_array_foreach(legs, i, leg) {
+		const char *c[2] = {
+			json_string_value(json_object_get(json_object_get(leg, "from"), "country")),
+			json_string_value(json_object_get(json_object_get(leg, "to"), "country")),
+		};
+		for (int k = 0; k < 2; k++) {
+			size_t j;
+			json_t *t;
+			int seen = 0;
+
+			if ((i == 0 && k == 0) || (i == n - 1 && k == 1))
+				continue;
+			if (!c[k] || (last && strcmp(last, c[k]) == 0))
+				continue;
+			json_array_foreach(transit, j, t)
+				if (strcmp(json_string_value(t), c[k]) == 0)
+					seen = 1;
+			if (!seen && strcmp(c[k], origin) != 0 && strcmp(c[k], dest) != 0)
+				json_array_append_new(transit, json_string(c[k]));
+			last = c[k];
+		}
+	}
+	json_object_set_new(rec, "transit", transit);
+}
+
+int
+cdn_schema_validate(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
+    json_t *old, json_t *sys, unsigned flags, json_t **out)
+{
+	const struct cdn_field *fields = kind_fields[kind];
+	struct vctx vc = { txn, flags };
+	json_t *body, *rec;
+	const char *key;
+	json_t *v;
+	int rc;
+
+	*out = NULL;
+	if (!json_is_object(input))
+		return cdn_error_set(CDN_EINVAL, NULL, "a record must be a JSON object");
+	/* Split the input: store-set fields are checked here, the rest by
+	 * validate_object. */
+	if ((body = json_object()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	json_object_foreach(input, key, v) {
+		const struct cdn_field *f = find_field(fields, key, strlen(key));
+
+		if (f && (f->flags & F_DERIVED))
+			continue;
+		if (f && (f->flags & F_READONLY)) {
+			json_t *cur = old ? json_object_get(old, key) : NULL;
+
+			if (strcmp(key, "id") == 0 && (flags & CDN_CREATE_IGNORE_ID))
+				continue;
+			if (strcmp(key, "kind") == 0 && json_is_string(v) &&
+			    strcmp(json_string_value(v), cdn_kind_info(kind)->name) == 0)
+				continue;
+			if ((f->flags & F_PROVENANCE) && (flags & CDN_CREATE_KEEP_PROVENANCE))
+				continue;
+			if (cur && json_equal(cur, v))
+				continue;
+			json_decref(body);
+			return cdn_error_set(CDN_EINVAL, key, "read-only (set by the store)");
+		}
+		json_object_set(body, key, v);
+	}
+	rc = validate_object(&vc, fields, 0, body, &rec);
+	json_decref(body);
+	if (rc != 0)
+		return rc;
+	/* Fill in the store-set fields, in table order. */
+	*out = json_object();
+	for (const struct cdn_field *f = fields; f->name; f++) {
+		json_t *val = NULL;
+
+		if (f->flags & F_READONLY) {
+			json_t *in = json_object_get(input, f->name);
+
+			if ((f->flags & F_PROVENANCE) && (flags & CDN_CREATE_KEEP_PROVENANCE) &&
+			    in && !json_is_null(in)) {
+				if ((rc = validate_value(&vc, f, in, &val)) != 0) {
+					json_decref(rec);
+					json_decref(*out);
+					*out = NULL;
+					return rc;
+				}
+				json_object_set_new(*out, f->name, val);
+				continue;
+			}
+			val = sys ? json_object_get(sys, f->name) : NULL;
+			if (!val && old)
+				val = json_object_get(old, f->name);
+			if (val)
+				json_object_set(*out, f->name, val);
+		} else if (!(f->flags & F_DERIVED) &&
+		    (val = json_object_get(rec, f->name)) != NULL) {
+			json_object_set(*out, f->name, val);
+		} else if (f->flags & F_DERIVED) {
+			json_object_set_new(*out, f->name, json_null());
+		}
+	}
+	json_decref(rec);
+	if (kind == CDN_ROUTE)
+		derive_route(*out);
+	if (kind == CDN_LINK && json_equal(json_object_get(*out, "from"), json_object_get(*out, "to"))) {
+		json_decref(*out);
+		*out = NULL;
+		return cdn_error_set(CDN_EINVAL, "to", "a link must join two different records");
+	}
+	return 0;
+}
+
+/* --- index keys ---------------------------------------------------------- */
+
+void
+cdn_time_key(int64_t t, unsigned char out[8])
+{
+	cdn_be64(out, (uint64_t)t ^ (1ULL << 63));
+}
+
+size_t
+cdn_index_key(enum cdn_index ix, const char *val, size_t len, unsigned char *key)
+{
+	key[0] = (unsigned char)ix;
+	if (len + 1 <= CDN_IKEY_MAX) {
+		memcpy(key + 1, val, len);
+		return len + 1;
+	}
+	/* Too long for an LMDB key: a prefix keeps ranges useful, a hash of
+	 * the whole keeps distinct values distinct. */
+	unsigned char h[32];
+	size_t keep = CDN_IKEY_MAX - 1 - 16;
+
+	cdn_sha256(val, len, h);
+	memcpy(key + 1, val, keep);
+	memcpy(key + 1 + keep, h, 16);
+	return CDN_IKEY_MAX;
+}
+
+struct kctx {
+	cdn_key_fn fn;
+	void *arg;
+};
+
+static int
+emit(struct kctx *kc, enum cdn_index ix, const char *val, size_t len)
+{
+	unsigned char key[CDN_IKEY_MAX];
+
+	return kc->fn(kc->arg, key, cdn_index_key(ix, val, len, key));
+}
+
+static int
+word_cb(void *arg, const char *w, size_t len)
+{
+	/* Single characters would index half the store for no use. */
+	if (len < 2)
+		return 0;
+	return emit(arg, IX_WORD, w, len > 64 ? 64 : len);
+}
+
+/* Identifier values are compared without case or spaces: "gb82 west…"
+ * and "GB82WEST…" are one account. */
+static void
+ident_norm(const char *name, const char *v, char *out, size_t cap)
+{
+	size_t n = (size_t)snprintf(out, cap, "%s=", name);
+
+	for (; *v && n + 1 < cap; v++) {
+		if (*v == ' ')
+			continue;
+		out[n++] = (*v >= 'a' && *v <= 'z') ? (char)(*v - 32) : *v;
+	}
+	out[n] = '\0';
+}
+
+static int
+keys_of(struct kctx *kc, const struct cdn_field *f, json_t *v)
+{
+	int rc = 0;
+
+	if (f->type == FT_OBJECT) {
+		for (const struct cdn_field *s = f->sub; s->name; s++) {
+			json_t *sv = json_object_get(v, s->name);
+
+			if (sv && (rc = keys_of(kc, s, sv)) != 0)
+				return rc;
+		}
+		return 0;
+	}
+	if (f->type == FT_ARRAY) {
+		size_t i;
+		json_t *item;
+
+		json_array_foreach(v, i, item)
+			if ((rc = keys_of(kc, f->sub, item)) != 0)
+				return rc;
+		return 0;
+	}
+	if (!json_is_string(v))
+		return 0;
+	const char *s = json_string_value(v);
+	char *folded = NULL;
+
+	if (f->flags & F_SEARCH) {
+		if ((folded = cdn_fold(s)) == NULL)
+			return cdn_error_set(CDN_ENOMEM, f->name, "cannot fold text");
+		rc = cdn_fold_words(folded, word_cb, kc);
+	}
+	switch (f->index) {
+	case IX_NONE:
+		break;
+	case IX_DATE: {
+		int64_t t;
+		unsigned char k[8];
+
+		if (cdn_time_parse(s, &t, NULL) == 0) {
+			cdn_time_key(t, k);
+			rc = rc ? rc : emit(kc, f->index, (const char *)k, 8);
+		}
+		break;
+	}
+	case IX_NAME:
+		if (!folded && (folded = cdn_fold(s)) == NULL)
+			return cdn_error_set(CDN_ENOMEM, f->name, "cannot fold text");
+		rc = rc ? rc : emit(kc, f->index, folded, strlen(folded));
+		break;
+	case IX_IDENT: {
+		char buf[CDN_IKEY_MAX];
+
+		ident_norm(f->name, s, buf, sizeof buf);
+		rc = rc ? rc : emit(kc, f->index, buf, strlen(buf));
+		break;
+	}
+	default:
+		rc = rc ? rc : emit(kc, f->index, s, strlen(s));
+	}
+	free(folded);
+	return rc;
+}
+
+int
+cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn, void *arg)
+{
+	struct kctx kc = { fn, arg };
+	int rc;
+
+	for (const struct cdn_field *f = kind_fields[kind]; f->name; f++) {
+		json_t *v = json_object_get(rec, f->name);
+
+		if (v && (rc = keys_of(&kc, f, v)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+size_t
+cdn_ident_key(const char *name, const char *value, unsigned char *key)
+{
+	char buf[CDN_IKEY_MAX];
+
+	ident_norm(name, value, buf, sizeof buf);
+	return cdn_index_key(IX_IDENT, buf, strlen(buf), key);
+}

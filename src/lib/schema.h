@@ -1,0 +1,108 @@
+/*
+ * schema.h - the one table that describes every record kind: its fields,
+ * their types and checks, and which of them are indexed or searchable.
+ * Validation, normalisation, index maintenance and the dotted paths of
+ * `list --where` and CSV import are all driven by it.
+ */
+#ifndef CORDON_SCHEMA_H
+#define CORDON_SCHEMA_H
+
+#include <jansson.h>
+
+#include "cordon/record.h"
+
+enum cdn_ftype {
+	FT_STRING,	/* text, optionally checked by `check` */
+	FT_ENUM,	/* one of `values` (F_CUSTOM: or "x-…") */
+	FT_NUMBER,
+	FT_INTEGER,
+	FT_REF,		/* id of an existing record of a kind in `refkinds` */
+	FT_OBJECT,	/* fields in `sub` (array ending with a NULL name) */
+	FT_ARRAY,	/* items described by `sub` (one field) */
+	FT_ATTRIBUTES,	/* free object of string/number/bool values */
+};
+
+enum {
+	F_REQUIRED = 1 << 0,
+	F_READONLY = 1 << 1,	/* set by the store */
+	F_PROVENANCE = 1 << 2,	/* read-only, but kept by an import */
+	F_DERIVED = 1 << 3,	/* computed from other fields; input ignored */
+	F_POSITIVE = 1 << 4,	/* number > 0 */
+	F_NONNEG = 1 << 5,	/* number >= 0 */
+	F_CUSTOM = 1 << 6,	/* enum also accepts "x-[a-z0-9_-]+" */
+	F_SEARCH = 1 << 7,	/* words go into the search index */
+	F_RANGE = 1 << 8,	/* number within [min, max] */
+	F_NONEMPTY = 1 << 9,	/* array with at least one item */
+};
+
+/* Secondary indexes; the number is the first byte of the index key and so
+ * part of the on-disk format: never renumber. */
+enum cdn_index {
+	IX_NONE = 0,
+	IX_CASE = 1,		/* seizure.case → seizure */
+	IX_DATE = 2,		/* seizure.occurred_at (8-byte instant) */
+	IX_CATEGORY = 3,	/* seizure.commodity.category */
+	IX_COUNTRY = 4,		/* seizure.location.country */
+	IX_MODE = 5,		/* seizure.transport_mode */
+	IX_ROUTE = 6,		/* seizure.route */
+	IX_ETYPE = 7,		/* entity.type */
+	IX_NAME = 8,		/* entity name and aliases, folded */
+	IX_IDENT = 9,		/* entity identifiers "key=VALUE" */
+	IX_FROM = 10,		/* link.from */
+	IX_TO = 11,		/* link.to */
+	IX_TAG = 12,		/* any record's tags */
+	IX_WORD = 13,		/* folded words of F_SEARCH fields */
+	IX_STATUS = 14,		/* case.status */
+};
+
+struct cdn_field {
+	const char *name;
+	enum cdn_ftype type;
+	unsigned flags;
+	int (*check)(const char *s, char *why);
+	const char *const *values;
+	const struct cdn_field *sub;
+	unsigned maxlen;	/* characters; 0 = default limit */
+	unsigned minlen;
+	double min, max;
+	const char *refkinds;	/* kind letters; NULL = any kind */
+	const char *dflt;	/* default for an absent enum/string */
+	enum cdn_index index;
+};
+
+/* The fields of `kind` (common fields included), ending with a NULL name. */
+const struct cdn_field *cdn_schema_fields(enum cdn_kind kind);
+/* The field at a dotted path ("commodity.category"), or NULL. */
+const struct cdn_field *cdn_schema_lookup(enum cdn_kind kind, const char *path);
+
+struct cdn_txn;
+
+/*
+ * Validate `input` as a record of `kind` and build its normalised form in
+ * field order (new reference in *out).
+ * - `sys` holds the values the store sets now (id, kind, version,
+ *   created_*, updated_*); read-only fields absent from it come from `old`.
+ * - `old` is the stored record for an update, NULL for a create. A
+ *   read-only field may appear in `input` only with its current value
+ *   (`old`'s), except that CDN_CREATE_KEEP_PROVENANCE keeps the input's
+ *   provenance fields and CDN_CREATE_IGNORE_ID ignores its `id`.
+ * - `txn` (may be NULL) is used to check that references exist.
+ */
+int cdn_schema_validate(struct cdn_txn *txn, enum cdn_kind kind,
+    json_t *input, json_t *old, json_t *sys, unsigned flags, json_t **out);
+
+/* Index keys of a record: called once per key (first byte = index). */
+typedef int (*cdn_key_fn)(void *arg, const unsigned char *key, size_t len);
+int cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn,
+    void *arg);
+
+/* Build an index key for a value: returns its length (<= CDN_IKEY_MAX). */
+#define CDN_IKEY_MAX 480
+size_t cdn_index_key(enum cdn_index ix, const char *val, size_t len,
+    unsigned char *key);
+/* The IX_IDENT key of identifier `name` with `value`. */
+size_t cdn_ident_key(const char *name, const char *value, unsigned char *key);
+/* The 8-byte sortable form of an instant, for IX_DATE keys. */
+void cdn_time_key(int64_t t, unsigned char out[8]);
+
+#endif

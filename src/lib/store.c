@@ -1,0 +1,672 @@
+/*
+ * store.c - the LMDB environment, store creation and transactions.
+ *
+ * `init` builds a complete store in a temporary sibling directory and
+ * renames it into place, so a store either exists whole or not at all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "cordon/query.h"
+#include "internal.h"
+
+#define MAP_INITIAL	(256UL << 20)
+#define MAX_DBS		8
+
+int
+cdn_lmdb_error(struct cdn_txn *txn, int rc, const char *what)
+{
+	if (rc == MDB_NOTFOUND)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "%s: not found", what);
+	if (rc == MDB_MAP_FULL && txn)
+		txn->map_full = 1;
+	if (rc == ENOSPC)
+		return cdn_error_set(CDN_ESTORE, NULL, "%s: no space left on device", what);
+	return cdn_error_set(CDN_ESTORE, NULL, "%s: %s", what, mdb_strerror(rc));
+}
+
+void
+cdn_be64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+uint64_t
+cdn_get_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void
+cdn_rkey(struct cdn_id id, unsigned char key[CDN_RKEY_LEN])
+{
+	key[0] = (unsigned char)cdn_kind_info(id.kind)->letter;
+	cdn_be64(key + 1, id.seq);
+}
+
+int
+cdn_rkey_id(const unsigned char *key, size_t len, struct cdn_id *id)
+{
+	int kind;
+
+	if (len != CDN_RKEY_LEN)
+		return -1;
+	char letter[2] = { (char)key[0], 0 };
+	if ((kind = cdn_kind_parse(letter)) < 0)
+		return -1;
+	id->kind = (enum cdn_kind)kind;
+	id->seq = cdn_get_be64(key + 1);
+	return 0;
+}
+
+void
+cdn_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	unsigned int n = 32;
+
+	EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+void
+cdn_hex(const unsigned char *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+const char *
+cdn_default_user(void)
+{
+	static char name[65];
+	const char *u = getenv("CORDON_USER");
+	struct passwd *pw;
+
+	if (u && *u)
+		return u;
+	if ((u = getlogin()) != NULL)
+		return u;
+	if ((pw = getpwuid(geteuid())) != NULL) {
+		snprintf(name, sizeof name, "%s", pw->pw_name);
+		return name;
+	}
+	return "unknown";
+}
+
+/* --- environment --------------------------------------------------------- */
+
+static int
+env_open(const char *dir, struct cdn_store *st, int create)
+{
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if ((rc = mdb_env_create(&st->env)) != 0)
+		goto fail;
+	mdb_env_set_maxdbs(st->env, MAX_DBS);
+	mdb_env_set_maxreaders(st->env, 256);
+	st->mapsize = MAP_INITIAL;
+	/* A larger size already recorded in the file wins over this one. */
+	mdb_env_set_mapsize(st->env, st->mapsize);
+	/* MDB_NOTLS: read transactions are tied to our handles, not to
+	 * threads, which the server's thread pool needs. */
+	if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS, 0600)) != 0)
+		goto fail;
+	{
+		MDB_envinfo info;
+
+		mdb_env_info(st->env, &info);
+		st->mapsize = info.me_mapsize;
+	}
+	int dead;
+	mdb_reader_check(st->env, &dead);
+	if ((rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn)) != 0)
+		goto fail;
+	unsigned fl = create ? MDB_CREATE : 0;
+	if ((rc = mdb_dbi_open(txn, "meta", fl, &st->meta)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "records", fl, &st->recs)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "index", fl | MDB_DUPSORT | MDB_DUPFIXED, &st->idx)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "audit", fl, &st->audit)) != 0) {
+		if (rc == MDB_NOTFOUND) {
+			mdb_txn_abort(txn);
+			return cdn_error_set(CDN_ENOTSTORE, NULL,
+			    "%s is not a cordon store (run cordon init)", dir);
+		}
+		goto fail;
+	}
+	if (create) {
+		if ((rc = mdb_txn_commit(txn)) != 0) {
+			txn = NULL;
+			goto fail;
+		}
+		return 0;
+	}
+	MDB_val k = { 4, "uuid" }, v;
+	if ((rc = mdb_get(txn, st->meta, &k, &v)) != 0 || v.mv_size >= sizeof st->uuid) {
+		mdb_txn_abort(txn);
+		return cdn_error_set(CDN_ENOTSTORE, NULL,
+		    "%s is not a cordon store (no store id)", dir);
+	}
+	memcpy(st->uuid, v.mv_data, v.mv_size);
+	st->uuid[v.mv_size] = '\0';
+	MDB_val fk = { 6, "format" };
+	if (mdb_get(txn, st->meta, &fk, &v) == 0 && v.mv_size == 8 &&
+	    cdn_get_be64(v.mv_data) > CDN_FORMAT) {
+		mdb_txn_abort(txn);
+		return cdn_error_set(CDN_ESTORE, NULL,
+		    "%s was written by a newer cordon (format %llu)", dir,
+		    (unsigned long long)cdn_get_be64(v.mv_data));
+	}
+	/* Committing keeps the database handles; an abort would close them. */
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		txn = NULL;
+		goto fail;
+	}
+	return 0;
+fail:
+	if (txn)
+		mdb_txn_abort(txn);
+	return cdn_error_set(CDN_ESTORE, NULL, "%s: cannot open the store: %s",
+	    dir, mdb_strerror(rc));
+}
+
+/* --- creation ------------------------------------------------------------ */
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static void
+rm_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+make_uuid(char out[40])
+{
+	unsigned char b[16];
+	char hex[33];
+
+	if (RAND_bytes(b, sizeof b) != 1)
+		return cdn_error_set(CDN_ESTORE, NULL, "no random bytes for the store id");
+	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
+	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	cdn_hex(b, 16, hex);
+	snprintf(out, 40, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+	    hex + 16, hex + 20);
+	return 0;
+}
+
+static int
+make_signing_key(const char *path)
+{
+	EVP_PKEY *key = NULL;
+	FILE *f = NULL;
+	int fd, rc = CDN_ESTORE;
+
+	if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
+		cdn_error_set(CDN_ESTORE, NULL, "cannot generate the signing key");
+		goto out;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		cdn_error_set(CDN_ESTORE, NULL, "%s: cannot write the key", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+static int
+make_repo(const char *path)
+{
+	git_repository *repo = NULL;
+	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	int rc;
+
+	git_libgit2_init();
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	o.initial_head = "main";
+	o.description = "cordon evidence and rule history";
+	rc = git_repository_init_ext(&repo, path, &o);
+	git_repository_free(repo);
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+
+		cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, e ? e->message : "cannot create repository");
+	}
+	git_libgit2_shutdown();
+	return rc < 0 ? CDN_ESTORE : 0;
+}
+
+static int
+dir_is_empty(const char *dir)
+{
+	char cmd[PATH_MAX];
+	struct stat sb;
+
+	if (stat(dir, &sb) != 0)
+		return errno == ENOENT ? 1 : -1;
+	if (!S_ISDIR(sb.st_mode))
+		return 0;
+	/* rmdir succeeds only on an empty directory; recreate it at once. */
+	snprintf(cmd, sizeof cmd, "%s", dir);
+	if (rmdir(cmd) == 0) {
+		mkdir(cmd, sb.st_mode & 07777);
+		return 1;
+	}
+	return 0;
+}
+
+int
+cdn_store_init(const char *dir)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	struct cdn_store st = { 0 };
+	struct cdn_txn *txn = NULL;
+	char *slash;
+	int rc, empty;
+
+	if ((empty = dir_is_empty(dir)) <= 0) {
+		if (empty == 0)
+			return cdn_error_set(CDN_EEXIST, NULL, "%s already exists and is not empty%s",
+			    dir, access(dir, F_OK) == 0 ? "" : "");
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", dir, strerror(errno));
+	}
+	/* Build beside the target so rename() stays on one file system. */
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	while ((slash = strrchr(tmp, '/')) != NULL && slash[1] == '\0' && slash != tmp)
+		*slash = '\0';
+	if (strlen(tmp) + 16 >= sizeof tmp)
+		return cdn_error_set(CDN_EIO, NULL, "%s: path too long", dir);
+	strcat(tmp, ".init-XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		return cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", tmp, strerror(errno));
+
+	if ((rc = env_open(tmp, &st, 1)) != 0)
+		goto fail;
+	st.dir = tmp;
+	if ((rc = make_uuid(st.uuid)) != 0)
+		goto fail;
+	if ((rc = cdn_txn_begin(&st, CDN_TXN_WRITE, &txn)) != 0)
+		goto fail;
+	unsigned char fmt[8];
+	cdn_be64(fmt, CDN_FORMAT);
+	if ((rc = cdn_meta_put(txn, "uuid", st.uuid, strlen(st.uuid))) != 0 ||
+	    (rc = cdn_meta_put(txn, "format", fmt, 8)) != 0 ||
+	    (rc = cdn_meta_put(txn, "created_at", txn->now, strlen(txn->now))) != 0) {
+		cdn_txn_abort(txn);
+		goto fail;
+	}
+	if ((rc = cdn_txn_commit(txn)) != 0)
+		goto fail;
+	mdb_env_close(st.env);
+	st.env = NULL;
+
+	snprintf(path, sizeof path, "%s/evidence.git", tmp);
+	if ((rc = make_repo(path)) != 0)
+		goto fail;
+	snprintf(path, sizeof path, "%s/signing.key", tmp);
+	if ((rc = make_signing_key(path)) != 0)
+		goto fail;
+	if (chmod(tmp, 0700) != 0 || rename(tmp, dir) != 0) {
+		rc = cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (st.env)
+		mdb_env_close(st.env);
+	rm_tree(tmp);
+	return rc;
+}
+
+int
+cdn_store_open(const char *dir, struct cdn_store **out)
+{
+	char path[PATH_MAX];
+	struct cdn_store *st;
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return cdn_error_set(CDN_ENOTSTORE, NULL,
+		    "%s is not a cordon store (create one with cordon init)", dir);
+	if ((st = calloc(1, sizeof *st)) == NULL || (st->dir = strdup(dir)) == NULL) {
+		free(st);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	if ((rc = env_open(dir, st, 0)) != 0) {
+		cdn_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+cdn_store_close(struct cdn_store *st)
+{
+	if (!st)
+		return;
+	if (st->env)
+		mdb_env_close(st->env);
+	free(st->dir);
+	free(st);
+}
+
+const char *
+cdn_store_dir(const struct cdn_store *st)
+{
+	return st->dir;
+}
+
+const char *
+cdn_store_uuid(const struct cdn_store *st)
+{
+	return st->uuid;
+}
+
+/* --- transactions -------------------------------------------------------- */
+
+static void
+now_rfc3339(char buf[32])
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if ((txn = calloc(1, sizeof *txn)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	txn->st = st;
+	txn->write = mode == CDN_TXN_WRITE;
+	snprintf(txn->user, sizeof txn->user, "%s", cdn_default_user());
+	now_rfc3339(txn->now);
+	rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process grew the map: adopt its size. */
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
+	}
+	if (rc != 0) {
+		free(txn);
+		return cdn_lmdb_error(NULL, rc, "begin transaction");
+	}
+	*out = txn;
+	return 0;
+}
+
+static int
+flush_counters(struct cdn_txn *txn)
+{
+	char name[16];
+	unsigned char b[8];
+	MDB_val v;
+	int rc;
+
+	for (int k = 0; k < CDN_NKINDS; k++) {
+		char letter = cdn_kind_info(k)->letter;
+
+		if (txn->seq_dirty & (1u << k)) {
+			snprintf(name, sizeof name, "seq.%c", letter);
+			cdn_be64(b, txn->seq[k]);
+			if ((rc = cdn_meta_put(txn, name, b, 8)) != 0)
+				return rc;
+		}
+		if (txn->count[k] != 0) {
+			uint64_t n = 0;
+
+			snprintf(name, sizeof name, "count.%c", letter);
+			if (cdn_meta_get(txn, name, &v) == 0 && v.mv_size == 8)
+				n = cdn_get_be64(v.mv_data);
+			cdn_be64(b, (uint64_t)((int64_t)n + txn->count[k]));
+			if ((rc = cdn_meta_put(txn, name, b, 8)) != 0)
+				return rc;
+		}
+	}
+	if (txn->audit_dirty) {
+		unsigned char head[40];
+
+		cdn_be64(head, txn->audit_seq);
+		memcpy(head + 8, txn->audit_hash, 32);
+		if ((rc = cdn_meta_put(txn, "audit.head", head, sizeof head)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+cdn_txn_commit(struct cdn_txn *txn)
+{
+	int rc;
+
+	if (txn->write && (rc = flush_counters(txn)) != 0) {
+		cdn_txn_abort(txn);
+		return rc;
+	}
+	rc = mdb_txn_commit(txn->txn);
+	if (rc != 0)
+		rc = cdn_lmdb_error(txn, rc, "commit");
+	free(txn);
+	return rc;
+}
+
+void
+cdn_txn_abort(struct cdn_txn *txn)
+{
+	if (!txn)
+		return;
+	mdb_txn_abort(txn->txn);
+	free(txn);
+}
+
+void
+cdn_txn_set_user(struct cdn_txn *txn, const char *user)
+{
+	snprintf(txn->user, sizeof txn->user, "%s", user);
+}
+
+const char *
+cdn_txn_user(const struct cdn_txn *txn)
+{
+	return txn->user;
+}
+
+const char *
+cdn_txn_now(const struct cdn_txn *txn)
+{
+	return txn->now;
+}
+
+int
+cdn_meta_get(struct cdn_txn *txn, const char *name, MDB_val *val)
+{
+	MDB_val k = { strlen(name), (void *)name };
+	int rc = mdb_get(txn->txn, txn->st->meta, &k, val);
+
+	return rc == 0 ? 0 : cdn_lmdb_error(txn, rc, name);
+}
+
+int
+cdn_meta_put(struct cdn_txn *txn, const char *name, const void *val, size_t len)
+{
+	MDB_val k = { strlen(name), (void *)name }, v = { len, (void *)val };
+	int rc = mdb_put(txn->txn, txn->st->meta, &k, &v, 0);
+
+	return rc == 0 ? 0 : cdn_lmdb_error(txn, rc, name);
+}
+
+static void
+load_seq(struct cdn_txn *txn, enum cdn_kind kind)
+{
+	char name[16];
+	MDB_val v;
+
+	if (txn->seq_loaded & (1u << kind))
+		return;
+	snprintf(name, sizeof name, "seq.%c", cdn_kind_info(kind)->letter);
+	txn->seq[kind] = 0;
+	if (cdn_meta_get(txn, name, &v) == 0 && v.mv_size == 8)
+		txn->seq[kind] = cdn_get_be64(v.mv_data);
+	txn->seq_loaded |= 1u << kind;
+}
+
+uint64_t
+cdn_txn_peek_seq(struct cdn_txn *txn, enum cdn_kind kind)
+{
+	load_seq(txn, kind);
+	return txn->seq[kind] + 1;
+}
+
+int
+cdn_txn_next_id(struct cdn_txn *txn, enum cdn_kind kind, struct cdn_id *id)
+{
+	load_seq(txn, kind);
+	id->kind = kind;
+	id->seq = ++txn->seq[kind];
+	txn->seq_dirty |= 1u << kind;
+	return 0;
+}
+
+void
+cdn_txn_count_add(struct cdn_txn *txn, enum cdn_kind kind, int delta)
+{
+	txn->count[kind] += delta;
+}
+
+int
+cdn_kind_count(struct cdn_txn *txn, enum cdn_kind kind, size_t *count)
+{
+	char name[16];
+	MDB_val v;
+
+	snprintf(name, sizeof name, "count.%c", cdn_kind_info(kind)->letter);
+	*count = 0;
+	if (cdn_meta_get(txn, name, &v) == 0 && v.mv_size == 8)
+		*count = (size_t)cdn_get_be64(v.mv_data);
+	*count = (size_t)((int64_t)*count + txn->count[kind]);
+	cdn_error_clear();
+	return 0;
+}
+
+/* --- write with retry ---------------------------------------------------- */
+
+static int
+grow_map(struct cdn_store *st, size_t want)
+{
+	size_t size = st->mapsize;
+	int rc;
+
+	while (size < want)
+		size *= 2;
+	if ((rc = mdb_env_set_mapsize(st->env, size)) != 0)
+		return cdn_lmdb_error(NULL, rc, "grow the store map");
+	st->mapsize = size;
+	return 0;
+}
+
+int
+cdn_store_reserve(struct cdn_store *st, uint64_t bytes)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	size_t used;
+
+	mdb_env_info(st->env, &info);
+	mdb_env_stat(st->env, &ms);
+	used = (info.me_last_pgno + 1) * (size_t)ms.ms_psize;
+	/* Copy-on-write needs room for old and new pages until commit. */
+	if (used + 2 * bytes > st->mapsize)
+		return grow_map(st, used + 2 * bytes);
+	return 0;
+}
+
+int
+cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *arg)
+{
+	struct cdn_txn *txn;
+	int rc, full;
+
+	for (int attempt = 0; attempt < 16; attempt++) {
+		if ((rc = cdn_txn_begin(st, CDN_TXN_WRITE, &txn)) != 0)
+			return rc;
+		if (user)
+			cdn_txn_set_user(txn, user);
+		rc = fn(txn, arg);
+		full = txn->map_full;
+		if (rc == 0 && !full) {
+			/* The commit itself may need pages for the counters. */
+			if ((rc = flush_counters(txn)) == 0) {
+				txn->seq_dirty = 0;
+				memset(txn->count, 0, sizeof txn->count);
+				txn->audit_dirty = 0;
+				rc = mdb_txn_commit(txn->txn);
+				full = rc == MDB_MAP_FULL;
+				if (rc != 0 && !full)
+					rc = cdn_lmdb_error(NULL, rc, "commit");
+				free(txn);
+				if (!full)
+					return rc;
+				txn = NULL;
+			} else {
+				full = txn->map_full;
+			}
+		}
+		if (txn)
+			cdn_txn_abort(txn);
+		if (!full)
+			return rc;
+		if ((rc = grow_map(st, st->mapsize * 2)) != 0)
+			return rc;
+	}
+	return cdn_error_set(CDN_ESTORE, NULL, "the store map cannot grow any further");
+}

@@ -1,0 +1,136 @@
+#!/bin/sh
+# cli.sh - the command as a user drives it: every command, --help, --json,
+# the exit codes of the contract, and bad input.
+. "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
+
+# --- no store yet ---
+expect 1 "a command on a missing store fails" list case
+has "not a cordon store" "and says why"
+[ ! -e "$CORDON_STORE" ]; ok $? "and creates nothing"
+case "$err" in cordon:*) ok 0 "errors start with 'cordon: '" ;; *) ok 1 "errors start with 'cordon: '" ;; esac
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; ok $? "error is one line"
+
+# --- help and usage ---
+expect 0 "cordon --help" --help
+for c in init demo add get update delete list link graph search import export-json audit; do
+	expect 0 "$c --help" "$c" --help
+	has "usage: cordon $c" "$c --help shows usage"
+done
+expect 0 "--version" --version
+has "cordon " "version printed"
+expect 2 "unknown command is a usage error" frobnicate
+expect 2 "add without kind is a usage error" add
+expect 2 "unknown option is a usage error" list case --colour
+expect 2 "unknown kind" add spaceship
+
+# --- init ---
+expect 0 "init" init
+has "created store" "init reports the store"
+expect 1 "init twice is refused" init
+has "not empty" "and says why"
+
+# --- add / get ---
+echo '{"title":"Heroin in blower consignment","office":"Noi Bai International Airport Customs"}' > "$T/c.json"
+expect 0 "add case from a file" add case -f "$T/c.json"
+[ "$out" = "C-1" ]; ok $? "add prints the new id"
+echo '{"title":"Ivory in cashew nuts"}' | "$CORDON" add case >/dev/null; ok $? "add case from stdin"
+expect 0 "get" get C-1
+has "Heroin in blower consignment" "get shows the title"
+expect 0 "get --json" get C-1 --json
+printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["id"]=="C-1" and r["version"]==1 and r["tlp"]=="amber"' 2>/dev/null
+ok $? "get --json is the record's JSON"
+expect 3 "get of a missing id is exit 3" get C-99
+expect 1 "get of a malformed id" get banana
+
+# --- validation errors name the field ---
+echo '{"title":"x","titel":"y"}' > "$T/bad.json"
+expect 1 "unknown field is rejected" add case -f "$T/bad.json"
+has "titel: unknown field" "error names the field"
+echo '{"case":"C-1","occurred_at":"2024-05-12","commodity":{"category":"ivory"}}' > "$T/bad.json"
+expect 1 "bad enum is rejected" add seizure -f "$T/bad.json"
+has "commodity.category" "error names the dotted field"
+echo '{"type":"vessel","name":"Ocean Star","identifiers":{"imo":"9074728"}}' > "$T/bad.json"
+expect 1 "bad IMO check digit" add entity -f "$T/bad.json"
+has "identifiers.imo: check digit" "error names the IMO check"
+echo '{not json' > "$T/bad.json"
+expect 1 "malformed JSON" add case -f "$T/bad.json"
+expect 1 "missing input file" add case -f "$T/nope.json"
+expect 0 "nothing was created by the failures" list case
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ]; ok $? "still two cases"
+
+# --- seizures, entities, links ---
+cat > "$T/s.json" <<'J'
+{"case":"C-1","occurred_at":"2024-05-12T08:30:00Z","commodity":{"category":"narcotics","description":"heroin"},
+ "quantity":{"amount":2.8,"unit":"kg"},"location":{"country":"VN","place":"Noi Bai","type":"airport"},"transport_mode":"air"}
+J
+expect 0 "add seizure" add seizure -f "$T/s.json"
+echo '{"type":"person","name":"Nguyễn Văn Hùng","born_on":"1979-04-02"}' | "$CORDON" add entity >/dev/null
+echo '{"type":"company","name":"Công ty TNHH Minh Phát"}' | "$CORDON" add entity >/dev/null
+expect 0 "link" link E-2 S-1 consignee_of
+[ "$out" = "L-1" ]; ok $? "link prints its id"
+expect 0 "link person to company" link E-1 E-2 director_of
+expect 1 "link to a missing record" link E-1 E-99 associate_of
+has "no record E-99" "and names it"
+expect 1 "link with a bad type" link E-1 E-2 friend_of
+
+# --- list ---
+expect 0 "list seizure --where" list seizure --where commodity.category=narcotics
+has "S-1" "where finds the seizure"
+expect 0 "list --json is JSON Lines" list entity --json
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 2 ]; ok $? "two entities, one line each"
+expect 0 "list --since/--until" list seizure --since 2024-05-01 --until 2024-05-31
+has "S-1" "in range"
+expect 0 "list outside the range" list seizure --since 2025-01-01
+[ -z "$out" ]; ok $? "nothing outside the range"
+expect 1 "bad --since date" list seizure --since 2024-13-01
+expect 2 "bad --where" list seizure --where nonsense
+expect 0 "list --limit" list case --limit 1
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]; ok $? "limit 1 gives one"
+
+# --- search ---
+expect 0 "search without diacritics" search nguyen van hung
+has "Nguyễn Văn Hùng" "finds the Vietnamese name"
+expect 0 "search a company" search "minh phat"
+has "E-2" "finds the company"
+
+# --- graph ---
+expect 0 "graph --depth 2" graph E-1 --depth 2
+has "S-1" "two hops reach the seizure"
+has "3 records, 2 links" "counts nodes and links"
+expect 0 "graph --json" graph E-1 --depth 1 --json
+printf '%s' "$out" | python3 -c 'import json,sys; g=json.load(sys.stdin); assert len(g["nodes"])==2 and len(g["links"])==1' 2>/dev/null
+ok $? "graph --json has nodes and links"
+expect 3 "graph of a missing record" graph E-99
+expect 2 "graph with a bad depth" graph E-1 --depth x
+
+# --- update ---
+echo '{"status":"investigating"}' > "$T/p.json"
+expect 0 "update --if-version 1" update C-1 -f "$T/p.json" --if-version 1
+has "version 2" "version now 2"
+expect 4 "stale --if-version exits 4" update C-1 -f "$T/p.json" --if-version 1
+expect 3 "update of a missing record exits 3" update C-99 -f "$T/p.json"
+echo '{"status":"finished"}' | "$CORDON" update C-1 >/dev/null 2>&1
+[ $? -eq 1 ]; ok $? "invalid patch exits 1"
+
+# --- delete ---
+expect 1 "delete refused while linked" delete E-2
+has "still linked" "and says why"
+expect 0 "delete a link" delete L-1
+expect 0 "delete a case without seizures" delete C-2
+expect 3 "delete again is not found" delete C-2
+
+# --- audit ---
+expect 0 "audit log" audit log
+has "create" "log shows creates"
+expect 0 "audit verify" audit verify
+has "intact" "chain intact"
+
+# --- export ---
+expect 0 "export-json" export-json
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 6 ]; ok $? "export has every record (6)"
+
+# --- --store and CORDON_STORE ---
+expect 1 "--store to a non-store" --store "$T/elsewhere" list case
+[ ! -e "$T/elsewhere" ]; ok $? "nothing created there"
+
+done_testing

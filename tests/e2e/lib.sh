@@ -1,0 +1,62 @@
+# lib.sh - TAP helpers for the end-to-end tests, which drive the real
+# `cordon` binary ($CORDON) against a fresh store in a temporary directory.
+
+: "${CORDON:=$(pwd)/cordon}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/cordon-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export CORDON_STORE="$T/store"
+export CORDON_USER=tester
+n=0
+failed=0
+
+ok() {	# ok COND-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# run CMD...: run cordon, keeping stdout in $out, stderr in $err, status in $rc
+run() {
+	"$CORDON" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# expect STATUS DESCRIPTION CMD...: run and check the exit status
+expect() {
+	want=$1
+	what=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then
+		ok 0 "$what"
+	else
+		ok 1 "$what (exit $rc, wanted $want)"
+		sed 's/^/#   /' "$T/err" | head -5
+	fi
+}
+
+# has TEXT DESCRIPTION: $out (or $err) contains TEXT
+has() {
+	case "$out$err" in
+	*"$1"*) ok 0 "$2" ;;
+	*) ok 1 "$2"; echo "#   wanted: $1"; echo "$out$err" | head -5 | sed 's/^/#   got: /' ;;
+	esac
+}
+
+lacks() {
+	case "$out$err" in
+	*"$1"*) ok 1 "$2"; echo "#   did not want: $1" ;;
+	*) ok 0 "$2" ;;
+	esac
+}
+
+done_testing() {
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+}

@@ -1,0 +1,64 @@
+/*
+ * test-fold.c - folding for diacritics- and case-insensitive matching.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/fold.h"
+#include "tap.h"
+
+static void
+folds_to(const char *in, const char *want)
+{
+	char *got = cdn_fold(in), what[200];
+
+	snprintf(what, sizeof what, "fold(\"%s\")", in);
+	is_str(got, want, what);
+	free(got);
+}
+
+struct collect {
+	char buf[256];
+	int n;
+};
+
+static int
+word(void *arg, const char *w, size_t len)
+{
+	struct collect *c = arg;
+
+	strncat(c->buf, w, len);
+	strcat(c->buf, "|");
+	c->n++;
+	return 0;
+}
+
+int
+main(void)
+{
+	folds_to("Nguyễn Văn Hùng", "nguyen van hung");
+	folds_to("NGUYEN  VAN   HUNG", "nguyen van hung");
+	folds_to("  Nguyễn\tVăn\nHùng  ", "nguyen van hung");
+	folds_to("Đỗ Thị Hằng", "do thi hang");
+	folds_to("đường", "duong");
+	folds_to("Lê Đức Anh", "le duc anh");
+	folds_to("Công ty TNHH Thương mại Minh Phát", "cong ty tnhh thuong mai minh phat");
+	folds_to("Ｆｕｌｌｗｉｄｔｈ", "fullwidth");	/* compatibility forms */
+	folds_to("Straße", "strasse");
+	folds_to("São Tomé", "sao tome");
+	folds_to("", "");
+	ok(cdn_fold("\xff\xfe bad") == NULL, "invalid UTF-8 is refused, not passed through");
+
+	/* The same name in decomposed form (e + combining marks) folds alike. */
+	folds_to("Nguye\xcc\x82\xcc\x83n", "nguyen");
+
+	struct collect c = { "", 0 };
+	cdn_fold_words("cong ty minh-phat, 2024/05", word, &c);
+	is_str(c.buf, "cong|ty|minh|phat|2024|05|", "words split on punctuation and spaces");
+	ok(c.n == 6, "six words");
+
+	struct collect c2 = { "", 0 };
+	cdn_fold_words("王建国 ltd", word, &c2);
+	ok(c2.n == 2, "non-Latin script stays one word (%d)", c2.n);
+	return done_testing();
+}
