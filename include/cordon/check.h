@@ -62,7 +62,7 @@ int cdn_check_hs_code(const char *s, char *why);
 int cdn_check_species(const char *s, char *why);
 
 /* Check digit helpers, exported for generators and tests. */
-int cdn_imo_check_digit(const char six_digits[6]);          /* 0..9 */
+int cdn_imo_check_digit(const char six_digits[6]);          /* 0..9, or -1 if not digits */
 int cdn_container_check_digit(const char first_ten[10]);    /* 0..9, or -1 if malformed */
 
 #endif
