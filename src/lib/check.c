@@ -396,9 +396,10 @@ cdn_time_parse(const char *s, int64_t *epoch, char *why)
 
 	if (*s == '\0')
 		return fail(why, "empty");
-	/* Same rule as the schema's date-or-date-time fields: ten bytes is
-	 * a date, anything else must be a date-time. */
-	if (strlen(s) == 10)
+	/* Ten bytes or fewer is meant as a date, longer as a date-time: the
+	 * schema's rule (ten bytes is a date), with a reason for "2024-6-4"
+	 * that asks for a date rather than a date-time. */
+	if (strlen(s) <= 10)
 		rc = parse_date(s, &t, why);
 	else
 		rc = parse_datetime(s, &t, why);
@@ -647,7 +648,7 @@ cdn_check_e164(const char *s, char *why)
 		if (!is_digit(s[n]))
 			return fail(why, "expected only digits after +");
 	if (n < 8 || n > 15)
-		return fail(why, "%zu digits, expected 8 to 15", n);
+		return fail(why, "expected 8 to 15 digits, got %zu", n);
 	if (s[0] == '0')
 		return fail(why, "country code cannot start with 0");
 	return 0;
@@ -737,7 +738,7 @@ cdn_check_hs_code(const char *s, char *why)
 		}
 	}
 	if (nd < 4 || nd > 10)
-		return fail(why, "%d digits, expected 4 to 10", nd);
+		return fail(why, "expected 4 to 10 digits, got %d", nd);
 	return 0;
 }
 
