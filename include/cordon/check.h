@@ -61,6 +61,10 @@ int cdn_check_hs_code(const char *s, char *why);
  * genus capitalised, epithet lower case ("Manis javanica"). */
 int cdn_check_species(const char *s, char *why);
 
+/* User name: 1 to 64 of letters, digits and . _ - @ (what the audit
+ * trail records without escaping). */
+int cdn_check_username(const char *s, char *why);
+
 /* Check digit helpers, exported for generators and tests. */
 int cdn_imo_check_digit(const char six_digits[6]);          /* 0..9, or -1 if not digits */
 int cdn_container_check_digit(const char first_ten[10]);    /* 0..9, or -1 if malformed */

@@ -42,8 +42,9 @@ int cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode,
 int cdn_txn_commit(struct cdn_txn *txn);
 void cdn_txn_abort(struct cdn_txn *txn);
 
-/* The acting user recorded on every write of this transaction. */
-void cdn_txn_set_user(struct cdn_txn *txn, const char *user);
+/* The acting user recorded on every write of this transaction;
+ * CDN_EINVAL if it is not a valid user name (cdn_check_username). */
+int cdn_txn_set_user(struct cdn_txn *txn, const char *user);
 const char *cdn_txn_user(const struct cdn_txn *txn);
 /* The transaction's clock: one RFC 3339 instant for all its writes. */
 const char *cdn_txn_now(const struct cdn_txn *txn);

@@ -784,3 +784,20 @@ cdn_check_species(const char *s, char *why)
 		return fail(why, "expected genus and species epithet");
 	return 0;
 }
+
+/* User names: what `user add` will accept, and what the audit trail can
+ * carry without escaping. */
+int
+cdn_check_username(const char *s, char *why)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return fail(why, "must be 1 to 64 characters");
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-' || *p == '@'))
+			return fail(why, "user names use letters, digits and . _ - @");
+	return 0;
+}

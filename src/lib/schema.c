@@ -23,29 +23,8 @@ check_date_or_datetime(const char *s, char *why)
 	return cdn_check_datetime(s, why);
 }
 
-/* User names: what `user add` will accept, and what the audit trail can
- * carry without escaping. */
 static int
-check_username(const char *s, char *why)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64) {
-		snprintf(why, CDN_WHY_MAX, "must be 1 to 64 characters");
-		return -1;
-	}
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
-		    *p == '-' || *p == '@')) {
-			snprintf(why, CDN_WHY_MAX, "user names use letters, digits and . _ - @");
-			return -1;
-		}
-	return 0;
-}
-
-static int
-check_grade_free(const char *s, char *why)
+check_short_id(const char *s, char *why)
 {
 	size_t n = strlen(s);
 
@@ -102,9 +81,9 @@ static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_ch
 	{ "notes", FT_STRING, 0, .maxlen = 100000, .dflt = "" }, \
 	{ "attributes", FT_ATTRIBUTES, 0 }, \
 	{ "created_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
-	{ "created_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = check_username }, \
+	{ "created_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username }, \
 	{ "updated_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
-	{ "updated_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = check_username }, \
+	{ "updated_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username }, \
 	END
 
 static const struct cdn_field case_fields[] = {
@@ -112,7 +91,7 @@ static const struct cdn_field case_fields[] = {
 	{ "title", FT_STRING, F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200 },
 	{ "status", FT_ENUM, 0, .values = case_status, .dflt = "open", .index = IX_STATUS },
 	{ "office", FT_STRING, 0, .maxlen = 200 },
-	{ "lead", FT_STRING, 0, .check = check_username },
+	{ "lead", FT_STRING, 0, .check = cdn_check_username },
 	{ "opened_on", FT_STRING, 0, .check = cdn_check_date },
 	{ "summary", FT_STRING, F_SEARCH, .maxlen = 20000 },
 	TAIL_FIELDS
@@ -174,13 +153,13 @@ static const struct cdn_field seizure_fields[] = {
 static const struct cdn_field identifier_fields[] = {
 	{ "imo", FT_STRING, F_SEARCH, .check = cdn_check_imo, .index = IX_IDENT },
 	{ "container", FT_STRING, F_SEARCH, .check = cdn_check_container, .index = IX_IDENT },
-	{ "passport", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
-	{ "national_id", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
-	{ "tax_id", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "passport", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
+	{ "national_id", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
+	{ "tax_id", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
 	{ "mmsi", FT_STRING, F_SEARCH, .check = cdn_check_mmsi, .index = IX_IDENT },
-	{ "plate", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
-	{ "awb", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
-	{ "bl", FT_STRING, F_SEARCH, .check = check_grade_free, .index = IX_IDENT },
+	{ "plate", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
+	{ "awb", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
+	{ "bl", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
 	{ "flight", FT_STRING, F_SEARCH, .check = cdn_check_flight, .index = IX_IDENT },
 	{ "phone", FT_STRING, F_SEARCH, .check = cdn_check_e164, .index = IX_IDENT },
 	{ "email", FT_STRING, F_SEARCH, .check = cdn_check_email, .index = IX_IDENT },

@@ -21,6 +21,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include "cordon/check.h"
 #include "cordon/query.h"
 #include "internal.h"
 
@@ -429,7 +430,12 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	txn->st = st;
 	txn->write = mode == CDN_TXN_WRITE;
-	snprintf(txn->user, sizeof txn->user, "%s", cdn_default_user());
+	/* A login name the audit trail cannot carry is replaced; writes
+	 * with an explicit user are checked by cdn_txn_set_user. */
+	if (cdn_check_username(cdn_default_user(), NULL) == 0)
+		snprintf(txn->user, sizeof txn->user, "%s", cdn_default_user());
+	else
+		strcpy(txn->user, "unknown");
 	now_rfc3339(txn->now);
 	rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
 	if (rc == MDB_MAP_RESIZED) {
@@ -509,10 +515,15 @@ cdn_txn_abort(struct cdn_txn *txn)
 	free(txn);
 }
 
-void
+int
 cdn_txn_set_user(struct cdn_txn *txn, const char *user)
 {
+	char why[CDN_WHY_MAX];
+
+	if (cdn_check_username(user, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "user", "'%.64s': %s (set CORDON_USER)", user, why);
 	snprintf(txn->user, sizeof txn->user, "%s", user);
+	return 0;
 }
 
 const char *
@@ -639,8 +650,10 @@ cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *a
 	for (int attempt = 0; attempt < 16; attempt++) {
 		if ((rc = cdn_txn_begin(st, CDN_TXN_WRITE, &txn)) != 0)
 			return rc;
-		if (user)
-			cdn_txn_set_user(txn, user);
+		if (user && (rc = cdn_txn_set_user(txn, user)) != 0) {
+			cdn_txn_abort(txn);
+			return rc;
+		}
 		rc = fn(txn, arg);
 		full = txn->map_full;
 		if (rc == 0 && !full) {
