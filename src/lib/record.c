@@ -199,23 +199,6 @@ put_record(struct cdn_txn *txn, struct cdn_id id, json_t *rec, char **dumped,
 	return 0;
 }
 
-static json_t *
-sys_fields(struct cdn_txn *txn, const char *id, const char *kind, int64_t version, int create)
-{
-	json_t *sys = json_object();
-
-	json_object_set_new(sys, "id", json_string(id));
-	json_object_set_new(sys, "kind", json_string(kind));
-	json_object_set_new(sys, "version", json_integer(version));
-	if (create) {
-		json_object_set_new(sys, "created_at", json_string(txn->now));
-		json_object_set_new(sys, "created_by", json_string(txn->user));
-	}
-	json_object_set_new(sys, "updated_at", json_string(txn->now));
-	json_object_set_new(sys, "updated_by", json_string(txn->user));
-	return sys;
-}
-
 int
 cdn_record_validate(enum cdn_kind kind, json_t *input, unsigned flags, json_t **out)
 {
@@ -236,7 +219,8 @@ cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 {
 	char idbuf[CDN_ID_MAX], *dumped = NULL;
 	struct cdn_id id;
-	json_t *sys, *rec = NULL;
+	struct cdn_sys sys;
+	json_t *rec = NULL;
 	size_t len;
 	int rc;
 
@@ -249,10 +233,9 @@ cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 	id.kind = kind;
 	id.seq = cdn_txn_peek_seq(txn, kind);
 	cdn_id_format(id, idbuf);
-	sys = sys_fields(txn, idbuf, kinds[kind].name, 1, 1);
-	rc = cdn_schema_validate(txn, kind, input, NULL, sys, flags, &rec);
-	json_decref(sys);
-	if (rc != 0)
+	sys = (struct cdn_sys){ idbuf, kinds[kind].name, 1, txn->now, txn->user,
+	    txn->now, txn->user };
+	if ((rc = cdn_schema_validate(txn, kind, input, NULL, &sys, flags, &rec)) != 0)
 		return rc;
 	cdn_txn_next_id(txn, kind, &id);
 	if ((rc = put_record(txn, id, rec, &dumped, &len)) != 0 ||
@@ -275,7 +258,8 @@ int
 cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
     int64_t if_version, json_t **out)
 {
-	json_t *old = NULL, *merged = NULL, *sys = NULL, *rec = NULL;
+	json_t *old = NULL, *merged = NULL, *rec = NULL;
+	struct cdn_sys sys = { 0 };
 	char *dumped = NULL;
 	struct cdn_id rid;
 	int64_t version;
@@ -300,8 +284,10 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 		goto out;
 	}
 	merged = cdn_merge_patch(old, patch);
-	sys = sys_fields(txn, id, kinds[rid.kind].name, version + 1, 0);
-	if ((rc = cdn_schema_validate(txn, rid.kind, merged, old, sys, 0, &rec)) != 0)
+	sys.version = version + 1;
+	sys.updated_at = txn->now;
+	sys.updated_by = txn->user;
+	if ((rc = cdn_schema_validate(txn, rid.kind, merged, old, &sys, 0, &rec)) != 0)
 		goto out;
 	if ((rc = index_record(txn, rid.kind, rid, old, 1)) != 0 ||
 	    (rc = put_record(txn, rid, rec, &dumped, &len)) != 0 ||
@@ -316,7 +302,6 @@ out:
 	free(dumped);
 	json_decref(old);
 	json_decref(merged);
-	json_decref(sys);
 	json_decref(rec);
 	return rc;
 }

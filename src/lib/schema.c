@@ -276,6 +276,10 @@ cdn_schema_lookup(enum cdn_kind kind, const char *path)
 struct vctx {
 	struct cdn_txn *txn;
 	unsigned flags;
+	/* Set only while validating the top level of a record. */
+	enum cdn_kind kind;
+	json_t *old;
+	const struct cdn_sys *sys;
 };
 
 static int validate_value(struct vctx *vc, const struct cdn_field *f,
@@ -411,10 +415,53 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 	return *out ? 0 : cdn_error_set(CDN_ENOMEM, f->name, "out of memory");
 }
 
+/* The value a store-set field takes: from the store, the stored record,
+ * or (import of an export) the input. */
+static json_t *
+sys_value(struct vctx *vc, const struct cdn_field *f, json_t *in)
+{
+	const struct cdn_sys *sys = vc->sys;
+	const char *s = NULL;
+
+	if ((f->flags & F_PROVENANCE) && (vc->flags & CDN_CREATE_KEEP_PROVENANCE) &&
+	    in && !json_is_null(in))
+		return NULL;	/* validated as input */
+	if (sys) {
+		if (strcmp(f->name, "version") == 0 && sys->version > 0)
+			return json_integer(sys->version);
+		if (strcmp(f->name, "id") == 0) s = sys->id;
+		else if (strcmp(f->name, "kind") == 0) s = sys->kind;
+		else if (strcmp(f->name, "created_at") == 0) s = sys->created_at;
+		else if (strcmp(f->name, "created_by") == 0) s = sys->created_by;
+		else if (strcmp(f->name, "updated_at") == 0) s = sys->updated_at;
+		else if (strcmp(f->name, "updated_by") == 0) s = sys->updated_by;
+		if (s)
+			return json_string(s);
+	}
+	return vc->old ? json_incref(json_object_get(vc->old, f->name)) : NULL;
+}
+
+/* A read-only field in the input must hold its current value. */
+static int
+readonly_ok(struct vctx *vc, const struct cdn_field *f, json_t *in)
+{
+	json_t *cur = vc->old ? json_object_get(vc->old, f->name) : NULL;
+
+	if (strcmp(f->name, "id") == 0 && (vc->flags & CDN_CREATE_IGNORE_ID))
+		return 1;
+	if (strcmp(f->name, "kind") == 0 && json_is_string(in) &&
+	    strcmp(json_string_value(in), cdn_kind_info(vc->kind)->name) == 0)
+		return 1;
+	if ((f->flags & F_PROVENANCE) && (vc->flags & CDN_CREATE_KEEP_PROVENANCE))
+		return 1;
+	return cur && json_equal(cur, in);
+}
+
 static int
 validate_object(struct vctx *vc, const struct cdn_field *fields, unsigned flags,
     json_t *in, json_t **out)
 {
+	int top = vc->sys != NULL || vc->old != NULL;
 	const char *key;
 	json_t *v, *obj;
 	int rc;
@@ -430,6 +477,23 @@ validate_object(struct vctx *vc, const struct cdn_field *fields, unsigned flags,
 		json_t *nv = NULL;
 
 		v = json_object_get(in, f->name);
+		if (top && (f->flags & F_READONLY)) {
+			if (v && !readonly_ok(vc, f, v)) {
+				json_decref(obj);
+				return cdn_error_set(CDN_EINVAL, f->name, "read-only (set by the store)");
+			}
+			if ((nv = sys_value(vc, f, v)) != NULL) {
+				json_object_set_new(obj, f->name, nv);
+				continue;
+			}
+			if (!v || json_is_null(v))
+				continue;
+			/* A kept provenance value: validated below. */
+		} else if (f->flags & F_DERIVED) {
+			/* Recomputed after validation; input is ignored. */
+			json_object_set_new(obj, f->name, json_null());
+			continue;
+		}
 		if (!v || json_is_null(v)) {
 			if (f->flags & F_REQUIRED) {
 				json_decref(obj);
@@ -496,12 +560,15 @@ validate_value(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **o
 			return cdn_error_set(CDN_EINVAL, f->name, "must be at least 1");
 		*out = json_incref(v);
 		return 0;
-	case FT_OBJECT:
+	case FT_OBJECT: {
+		struct vctx inner = { vc->txn, vc->flags, vc->kind, NULL, NULL };
+
 		if (!json_is_object(v))
 			break;
-		if ((rc = validate_object(vc, f->sub, f->flags, v, out)) != 0)
+		if ((rc = validate_object(&inner, f->sub, f->flags, v, out)) != 0)
 			cdn_error_prefix_field(f->name);
 		return rc;
+	}
 	case FT_ARRAY: {
 		size_t i;
 		json_t *item, *arr;
@@ -598,80 +665,17 @@ derive_route(json_t *rec)
 
 int
 cdn_schema_validate(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
-    json_t *old, json_t *sys, unsigned flags, json_t **out)
+    json_t *old, const struct cdn_sys *sys, unsigned flags, json_t **out)
 {
-	const struct cdn_field *fields = kind_fields[kind];
-	struct vctx vc = { txn, flags };
-	json_t *body, *rec;
-	const char *key;
-	json_t *v;
+	static const struct cdn_sys none;
+	struct vctx vc = { txn, flags, kind, old, sys ? sys : &none };
 	int rc;
 
 	*out = NULL;
 	if (!json_is_object(input))
 		return cdn_error_set(CDN_EINVAL, NULL, "a record must be a JSON object");
-	/* Split the input: store-set fields are checked here, the rest by
-	 * validate_object. */
-	if ((body = json_object()) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	json_object_foreach(input, key, v) {
-		const struct cdn_field *f = find_field(fields, key, strlen(key));
-
-		if (f && (f->flags & F_DERIVED))
-			continue;
-		if (f && (f->flags & F_READONLY)) {
-			json_t *cur = old ? json_object_get(old, key) : NULL;
-
-			if (strcmp(key, "id") == 0 && (flags & CDN_CREATE_IGNORE_ID))
-				continue;
-			if (strcmp(key, "kind") == 0 && json_is_string(v) &&
-			    strcmp(json_string_value(v), cdn_kind_info(kind)->name) == 0)
-				continue;
-			if ((f->flags & F_PROVENANCE) && (flags & CDN_CREATE_KEEP_PROVENANCE))
-				continue;
-			if (cur && json_equal(cur, v))
-				continue;
-			json_decref(body);
-			return cdn_error_set(CDN_EINVAL, key, "read-only (set by the store)");
-		}
-		json_object_set(body, key, v);
-	}
-	rc = validate_object(&vc, fields, 0, body, &rec);
-	json_decref(body);
-	if (rc != 0)
+	if ((rc = validate_object(&vc, kind_fields[kind], 0, input, out)) != 0)
 		return rc;
-	/* Fill in the store-set fields, in table order. */
-	*out = json_object();
-	for (const struct cdn_field *f = fields; f->name; f++) {
-		json_t *val = NULL;
-
-		if (f->flags & F_READONLY) {
-			json_t *in = json_object_get(input, f->name);
-
-			if ((f->flags & F_PROVENANCE) && (flags & CDN_CREATE_KEEP_PROVENANCE) &&
-			    in && !json_is_null(in)) {
-				if ((rc = validate_value(&vc, f, in, &val)) != 0) {
-					json_decref(rec);
-					json_decref(*out);
-					*out = NULL;
-					return rc;
-				}
-				json_object_set_new(*out, f->name, val);
-				continue;
-			}
-			val = sys ? json_object_get(sys, f->name) : NULL;
-			if (!val && old)
-				val = json_object_get(old, f->name);
-			if (val)
-				json_object_set(*out, f->name, val);
-		} else if (!(f->flags & F_DERIVED) &&
-		    (val = json_object_get(rec, f->name)) != NULL) {
-			json_object_set(*out, f->name, val);
-		} else if (f->flags & F_DERIVED) {
-			json_object_set_new(*out, f->name, json_null());
-		}
-	}
-	json_decref(rec);
 	if (kind == CDN_ROUTE)
 		derive_route(*out);
 	if (kind == CDN_LINK && json_equal(json_object_get(*out, "from"), json_object_get(*out, "to"))) {

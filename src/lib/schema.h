@@ -77,19 +77,29 @@ const struct cdn_field *cdn_schema_lookup(enum cdn_kind kind, const char *path);
 
 struct cdn_txn;
 
+/* The values the store sets on a write; NULL/0 members are taken from
+ * the stored record (`old`) instead. */
+struct cdn_sys {
+	const char *id;
+	const char *kind;
+	int64_t version;
+	const char *created_at, *created_by;
+	const char *updated_at, *updated_by;
+};
+
 /*
  * Validate `input` as a record of `kind` and build its normalised form in
- * field order (new reference in *out).
- * - `sys` holds the values the store sets now (id, kind, version,
- *   created_*, updated_*); read-only fields absent from it come from `old`.
- * - `old` is the stored record for an update, NULL for a create. A
- *   read-only field may appear in `input` only with its current value
- *   (`old`'s), except that CDN_CREATE_KEEP_PROVENANCE keeps the input's
- *   provenance fields and CDN_CREATE_IGNORE_ID ignores its `id`.
+ * field order (new reference in *out), in one pass.
+ * - Store-set (read-only) fields come from `sys`, else from `old`, the
+ *   stored record of an update (NULL for a create). A read-only field may
+ *   appear in `input` only with its current value (`old`'s), except that
+ *   CDN_CREATE_KEEP_PROVENANCE keeps the input's provenance fields and
+ *   CDN_CREATE_IGNORE_ID ignores its `id`.
  * - `txn` (may be NULL) is used to check that references exist.
  */
 int cdn_schema_validate(struct cdn_txn *txn, enum cdn_kind kind,
-    json_t *input, json_t *old, json_t *sys, unsigned flags, json_t **out);
+    json_t *input, json_t *old, const struct cdn_sys *sys, unsigned flags,
+    json_t **out);
 
 /* Index keys of a record: called once per key (first byte = index). */
 typedef int (*cdn_key_fn)(void *arg, const unsigned char *key, size_t len);
