@@ -62,6 +62,10 @@ run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_audit, "give log or verify");
 	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
+	}
 	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
 		free(pos);
 		return cmd_fail();
@@ -122,5 +126,5 @@ const struct cmd cmd_audit = {
 	"           oldest first from --from SEQ\n"
 	"  verify   re-hash the whole chain; any edited, removed or reordered\n"
 	"           entry is named and the exit status is 1\n",
-	1, run_audit,
+	run_audit,
 };

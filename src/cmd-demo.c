@@ -168,5 +168,5 @@ const struct cmd cmd_demo = {
 	"ivory and pangolin scales by sea, cigarettes over land borders and\n"
 	"counterfeits, with the people, companies, vessels and containers\n"
 	"behind them, their routes and links. Then prints a short tour.\n",
-	0, run_demo,
+	run_demo,
 };

@@ -34,6 +34,10 @@ run_graph(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_usage(&cmd_graph, "--depth must be 0 to 6");
 		}
 	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
+	}
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_graph(txn, pos[0], (int)depth, &nodes, &links);
 		cdn_txn_abort(txn);
@@ -66,5 +70,5 @@ const struct cmd cmd_graph = {
 	"Walks links in both directions from ID and prints the records reached\n"
 	"within N hops (default 1, at most 6) and every link between them.\n"
 	"--json prints {\"nodes\": [...], \"links\": [...]}.\n",
-	1, run_graph,
+	run_graph,
 };

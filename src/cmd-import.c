@@ -96,7 +96,8 @@ run_import(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_import, "give one FILE");
 	}
-	rc = cmd_import_file(ctx, pos[0], 0);
+	if ((rc = cmd_open(ctx)) == 0)
+		rc = cmd_import_file(ctx, pos[0], 0);
 	free(pos);
 	return rc;
 }
@@ -115,7 +116,7 @@ const struct cmd cmd_import = {
 	"The file is imported whole or not at all: every bad line is listed as\n"
 	"LINE: FIELD: reason and the store is left unchanged. A progress bar is\n"
 	"shown on a terminal.\n",
-	1, run_import,
+	run_import,
 };
 
 static int
@@ -133,6 +134,10 @@ run_export(struct cmd_ctx *ctx, int argc, char **argv)
 	if (npos > 1) {
 		free(pos);
 		return cmd_usage(&cmd_export_json, "give at most one FILE");
+	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
 	}
 	if (npos == 1 && strcmp(pos[0], "-") != 0 && (out = fopen(pos[0], "w")) == NULL) {
 		rc = cmd_error(1, "%s: %s", pos[0], strerror(errno));
@@ -156,5 +161,5 @@ const struct cmd cmd_export_json = {
 	"Writes every record, one JSON object a line, to FILE or standard\n"
 	"output, cases first and links last. `cordon import` of the file into\n"
 	"an empty store rebuilds the same records.\n",
-	1, run_export,
+	run_export,
 };

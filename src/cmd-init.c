@@ -41,5 +41,5 @@ const struct cmd cmd_init = {
 	"./cordon-store): the case database, a bare git repository for evidence\n"
 	"and rule history, and the store's signing key (mode 0600). Refuses a\n"
 	"directory that exists and is not empty.\n",
-	0, run_init,
+	run_init,
 };

@@ -92,6 +92,8 @@ run_list(struct cmd_ctx *ctx, int argc, char **argv)
 	q.tag = opts[4].value;
 	q.linked = opts[5].value;
 	q.after = opts[6].value;
+	if ((rc = cmd_open(ctx)) != 0)
+		goto out;
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_query_run(txn, &q, print_cb, ctx);
 		cdn_txn_abort(txn);
@@ -122,7 +124,7 @@ const struct cmd cmd_list = {
 	"\n"
 	"Example:\n"
 	"  cordon list seizure --where commodity.category=wildlife --since 2024-01-01\n",
-	1, run_list,
+	run_list,
 };
 
 static int
@@ -158,6 +160,10 @@ run_search(struct cmd_ctx *ctx, int argc, char **argv)
 	free(pos);
 	if (!text)
 		return cmd_error(1, "out of memory");
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(text);
+		return rc;
+	}
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_search(txn, text, limit, &hits);
 		cdn_txn_abort(txn);
@@ -181,5 +187,5 @@ const struct cmd cmd_search = {
 	"last word may be the start of a word.\n"
 	"\n"
 	"  -n, --limit N   at most N records (default 100)\n",
-	1, run_search,
+	run_search,
 };

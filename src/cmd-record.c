@@ -68,7 +68,7 @@ run_add(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	rc = writable_kind(&cmd_add, pos[0], &a.kind);
 	free(pos);
-	if (rc)
+	if (rc || (rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cmd_read_json(opts[0].value, &a.in) != 0)
 		return cmd_fail();
@@ -94,7 +94,7 @@ const struct cmd cmd_add = {
 	"\n"
 	"Example:\n"
 	"  echo '{\"title\":\"Ivory in cashew shipment\"}' | cordon add case\n",
-	1, run_add,
+	run_add,
 };
 
 /* --- get ------------------------------------------------------------------- */
@@ -114,6 +114,10 @@ run_get(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_get, "give one ID");
 	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
+	}
 	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
 		free(pos);
 		return cmd_fail();
@@ -132,7 +136,7 @@ const struct cmd cmd_get = {
 	"get", "ID", "print one record",
 	"Prints the record with that id (C-1, S-42, E-7 …): a readable block, or\n"
 	"the record's JSON with --json. Exit status 3 if there is none.\n",
-	1, run_get,
+	run_get,
 };
 
 /* --- update ---------------------------------------------------------------- */
@@ -181,6 +185,10 @@ run_update(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_usage(&cmd_update, "--if-version needs a version number (1, 2, …)");
 		}
 	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
+	}
 	if (cmd_read_json(opts[0].value, &a.patch) != 0) {
 		free(pos);
 		return cmd_fail();
@@ -213,7 +221,7 @@ const struct cmd cmd_update = {
 	"\n"
 	"Example:\n"
 	"  echo '{\"status\":\"investigating\"}' | cordon update C-1 --if-version 1\n",
-	1, run_update,
+	run_update,
 };
 
 /* --- delete ---------------------------------------------------------------- */
@@ -237,6 +245,10 @@ run_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_delete, "give one ID");
 	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
+	}
 	rc = cdn_store_write(ctx->st, ctx->user, do_delete, pos[0]);
 	if (rc == 0 && !ctx->json)
 		printf("deleted %s\n", pos[0]);
@@ -255,7 +267,7 @@ const struct cmd cmd_delete = {
 	"Deletes the record. A record that links or other records still point\n"
 	"at (a case with seizures, an entity with links) is refused: delete or\n"
 	"re-point those first. The deletion is kept in the audit trail.\n",
-	1, run_delete,
+	run_delete,
 };
 
 /* --- link ------------------------------------------------------------------ */
@@ -278,6 +290,10 @@ run_link(struct cmd_ctx *ctx, int argc, char **argv)
 	if (npos != 3) {
 		free(pos);
 		return cmd_usage(&cmd_link, "give FROM, TO and TYPE");
+	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(pos);
+		return rc;
 	}
 	a.in = json_pack("{s:s,s:s,s:s}", "from", pos[0], "to", pos[1], "type", pos[2]);
 	free(pos);
@@ -307,5 +323,5 @@ const struct cmd cmd_link = {
 	"\n"
 	"Example:\n"
 	"  cordon link E-3 S-12 consignee_of\n",
-	1, run_link,
+	run_link,
 };

@@ -22,6 +22,14 @@ cmd_fail(void)
 }
 
 int
+cmd_open(struct cmd_ctx *ctx)
+{
+	if (ctx->st)
+		return 0;
+	return cdn_store_open(ctx->store_dir, &ctx->st) == 0 ? 0 : cmd_fail();
+}
+
+int
 cmd_error(int status, const char *fmt, ...)
 {
 	va_list ap;

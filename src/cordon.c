@@ -85,15 +85,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	ctx.user = cdn_default_user();
-	if (c->needs_store) {
-		int wants_help = 0;
-
-		for (int j = i + 1; j < argc; j++)
-			if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
-				wants_help = 1;
-		if (!wants_help && cdn_store_open(ctx.store_dir, &ctx.st) != 0)
-			return cmd_fail();
-	}
 	status = c->run(&ctx, argc - i, argv + i);
 	cdn_store_close(ctx.st);
 	if (fflush(stdout) != 0 && status == 0)

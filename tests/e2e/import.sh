@@ -32,7 +32,7 @@ cat > "$T/bad.jsonl" <<'J'
 not json at all
 {"kind":"spaceship","name":"x"}
 {"kind":"case","title":"typo","staus":"open"}
-{"kind":"entity","type":"vessel","name":"Ocean Star","identifiers":{"imo":"1234567"}}
+{"kind":"entity","type":"vessel","name":"Ocean Star","identifiers":{"imo":"1234568"}}
 J
 expect 1 "a file with bad lines fails" import "$T/bad.jsonl"
 has "2: occurred_at" "line 2: bad date named"
