@@ -16,7 +16,7 @@
 
 struct cmd_ctx {
 	const char *store_dir;
-	struct cdn_store *st;	/* opened before run() when needs_store */
+	struct cdn_store *st;	/* opened by cmd_open(), closed by main */
 	int json;		/* --json */
 	const char *user;
 };
@@ -26,7 +26,6 @@ struct cmd {
 	const char *usage;	/* arguments after the name */
 	const char *summary;	/* one line for `cordon --help` */
 	const char *help;	/* options and details for `cordon NAME --help` */
-	int needs_store;
 	/* argv[0] is the command name; returns an exit status. */
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
 };
@@ -34,6 +33,9 @@ struct cmd {
 extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
     cmd_delete, cmd_list, cmd_link, cmd_graph, cmd_search, cmd_import,
     cmd_export_json, cmd_audit;
+
+/* Open the store once the arguments are known good; 0 or an exit status. */
+int cmd_open(struct cmd_ctx *ctx);
 
 /* Print "cordon: message" for the last error; return its exit status. */
 int cmd_fail(void);
