@@ -108,10 +108,13 @@ tour(struct cmd_ctx *ctx)
 	struct cdn_query eq = { .kind = CDN_ENTITY, .linked = sid };
 	printf("\nEntities linked to it (cordon list entity --linked %s):\n", sid);
 	cdn_query_run(txn, &eq, line_cb, NULL);
-	struct cdn_cond lc = { "to", sid };
-	struct cdn_query lq = { .kind = CDN_LINK, .where = &lc, .nwhere = 1 };
 	printf("\nThe links:\n");
-	cdn_query_run(txn, &lq, line_cb, NULL);
+	for (int end = 0; end < 2; end++) {
+		struct cdn_cond lc = { end ? "from" : "to", sid };
+		struct cdn_query lq = { .kind = CDN_LINK, .where = &lc, .nwhere = 1 };
+
+		cdn_query_run(txn, &lq, line_cb, NULL);
+	}
 	printf("\nTry next:\n"
 	    "  cordon --store %s search nguyen van hung\n"
 	    "  cordon --store %s graph %s --depth 2\n"

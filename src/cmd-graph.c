@@ -48,7 +48,7 @@ run_graph(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->json) {
 		json_t *o = json_pack("{s:o,s:o}", "nodes", nodes, "links", links);
 
-		json_dumpf(o, stdout, JSON_INDENT(2));
+		json_dumpf(o, stdout, JSON_INDENT(2) | CDN_JSON_REAL);
 		putchar('\n');
 		json_decref(o);
 		return 0;

@@ -20,7 +20,12 @@ struct import_ui {
 static void
 on_error(void *arg, uint64_t line, const char *field, const char *reason)
 {
-	(void)arg;
+	struct import_ui *ui = arg;
+
+	if (ui->drawn) {
+		fputs("\r\033[K", stderr);
+		ui->drawn = 0;
+	}
 	/* The contract's form: LINE: FIELD: reason. */
 	fprintf(stderr, "%" PRIu64 ": %s: %s\n", line, field && *field ? field : "-", reason);
 }

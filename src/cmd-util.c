@@ -168,7 +168,7 @@ cmd_read_json(const char *file, json_t **out)
 void
 cmd_print_jsonl(json_t *v)
 {
-	json_dumpf(v, stdout, JSON_COMPACT);
+	json_dumpf(v, stdout, JSON_COMPACT | CDN_JSON_REAL);
 	putchar('\n');
 }
 
@@ -201,7 +201,7 @@ print_flat(const char *prefix, json_t *v, int width)
 				if (json_is_string(item))
 					fputs(json_string_value(item), stdout);
 				else
-					json_dumpf(item, stdout, JSON_ENCODE_ANY);
+					json_dumpf(item, stdout, JSON_ENCODE_ANY | CDN_JSON_REAL);
 			}
 			putchar('\n');
 			return;
@@ -220,7 +220,7 @@ print_flat(const char *prefix, json_t *v, int width)
 	if (json_is_string(v))
 		fputs(json_string_value(v), stdout);
 	else
-		json_dumpf(v, stdout, JSON_ENCODE_ANY);
+		json_dumpf(v, stdout, JSON_ENCODE_ANY | CDN_JSON_REAL);
 	putchar('\n');
 }
 
@@ -228,7 +228,7 @@ void
 cmd_print_record(struct cmd_ctx *ctx, json_t *rec)
 {
 	if (ctx->json) {
-		json_dumpf(rec, stdout, JSON_INDENT(2));
+		json_dumpf(rec, stdout, JSON_INDENT(2) | CDN_JSON_REAL);
 		putchar('\n');
 		return;
 	}

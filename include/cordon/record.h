@@ -100,6 +100,12 @@ int cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 /* Delete; CDN_EINUSE while links or references to the record exist. */
 int cdn_record_delete(struct cdn_txn *txn, const char *id);
 
+/*
+ * Flags for writing records as JSON: 15 significant digits, the precision
+ * a double always keeps, so 2.8 is written as 2.8, not 2.7999999999999998.
+ */
+#define CDN_JSON_REAL JSON_REAL_PRECISION(15)
+
 /* RFC 7386 merge patch of `target` by `patch`; returns a new reference. */
 json_t *cdn_merge_patch(json_t *target, json_t *patch);
 

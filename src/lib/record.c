@@ -185,7 +185,7 @@ put_record(struct cdn_txn *txn, struct cdn_id id, json_t *rec, char **dumped,
 	char *s;
 	int rc;
 
-	if ((s = json_dumps(rec, JSON_COMPACT)) == NULL)
+	if ((s = json_dumps(rec, JSON_COMPACT | CDN_JSON_REAL)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	cdn_rkey(id, key);
 	v.mv_size = strlen(s);
