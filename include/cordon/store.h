@@ -59,15 +59,6 @@ typedef int (*cdn_write_fn)(struct cdn_txn *txn, void *arg);
 int cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn,
     void *arg);
 
-/*
- * Give back the memory pages this process holds of the store's map. The
- * store writes through its map (MDB_WRITEMAP), so the pages a long write
- * touches stay resident until released; their contents live on in the
- * file and the page cache. A bulk write calls this every few thousand
- * records to keep its memory flat.
- */
-void cdn_txn_trim(struct cdn_txn *txn);
-
 /* Hint the expected size of a large write (bytes of records) so the map
  * is grown once up-front instead of by repeated retries. */
 int cdn_store_reserve(struct cdn_store *st, uint64_t bytes);

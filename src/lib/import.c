@@ -318,7 +318,6 @@ struct imp {
 	int checking;			/* a line was bad: validate only */
 	uint64_t standins;		/* ids made up for refs to bad lines */
 	uint64_t done1, done2;		/* bytes through each pass */
-	uint64_t written;		/* lines through pass 2, to trim memory */
 	/* Progress. */
 	unsigned tick;
 	uint64_t shown;
@@ -1133,7 +1132,6 @@ imp_run(struct cdn_txn *txn, void *arg)
 	im->errors2 = 0;
 	im->pass = 2;
 	im->done2 = 0;
-	im->written = 0;
 	im->checking = im->errors1 > 0;
 	memset(im->created, 0, sizeof im->created);
 	im->standins = 0;
@@ -1152,8 +1150,6 @@ imp_run(struct cdn_txn *txn, void *arg)
 			im->buf[len] = '\0';
 			if ((rc = imp_record(im, txn, line, im->buf, len)) != 0)
 				return rc;
-			if ((++im->written & 16383) == 0)
-				cdn_txn_trim(txn);
 			im->done2 += len;
 			imp_progress(im, 0);
 		}

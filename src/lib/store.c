@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -138,8 +137,9 @@ env_open(const char *dir, struct cdn_store *st, int create)
 	 * threads, which the server's thread pool needs.
 	 * MDB_WRITEMAP: a write goes straight into the shared map instead of
 	 * a heap copy of each dirty page; without it a large import holds up
-	 * to 512 MiB of dirty pages in memory before LMDB spills them. The
-	 * data file is then as large as the map, sparse.
+	 * to 512 MiB of dirty pages on the heap before LMDB spills them. With
+	 * it they are page cache, which the kernel can write back and reclaim.
+	 * The data file is then as large as the map, sparse.
 	 */
 	if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS | MDB_WRITEMAP, 0600)) != 0)
 		goto fail;
@@ -614,15 +614,6 @@ cdn_kind_count(struct cdn_txn *txn, enum cdn_kind kind, size_t *count)
 	*count = (size_t)((int64_t)*count + txn->count[kind]);
 	cdn_error_clear();
 	return 0;
-}
-
-void
-cdn_txn_trim(struct cdn_txn *txn)
-{
-	MDB_envinfo info;
-
-	if (mdb_env_info(txn->st->env, &info) == 0 && info.me_mapaddr)
-		madvise(info.me_mapaddr, info.me_mapsize, MADV_DONTNEED);
 }
 
 /* --- write with retry ---------------------------------------------------- */
