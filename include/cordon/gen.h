@@ -17,7 +17,8 @@ struct cdn_gen_opts {
 	int with_entities;	/* emit entities, routes and links too */
 };
 
-/* Write the data set to `out`; returns 0, or CDN_EIO on a write error. */
+/* Write the data set to `out` (flushed before returning); returns 0,
+ * CDN_EIO on a write error, or CDN_ENOMEM. */
 int cdn_gen_write(FILE *out, const struct cdn_gen_opts *opts);
 
 #endif

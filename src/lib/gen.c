@@ -41,7 +41,8 @@ struct rng {
 
 /* PRNG streams: one per record family, so adding a draw to one family
  * does not shift the data of another. */
-enum { ST_CASE = 1, ST_SEIZURE, ST_ROUTE, ST_ENTITY, ST_LINK, ST_BENCHROUTE };
+enum { ST_CASE = 1, ST_SEIZURE, ST_ROUTE, ST_ENTITY, ST_BENCHROUTE, ST_ROUTEPICK,
+	ST_SEIZURELINK, ST_CASELINK, ST_CASETEXT };
 
 static uint64_t
 splitmix64(uint64_t *x)
@@ -54,9 +55,17 @@ splitmix64(uint64_t *x)
 }
 
 static uint64_t
+stream_key(uint64_t seed, unsigned stream, uint64_t idx)
+{
+	return seed * 0x9e3779b97f4a7c15ULL + stream * 0xd1b54a32d192ed03ULL + idx;
+}
+
+/* One well-mixed word for (seed, stream, idx): a cheap coin for choices
+ * that need no stream of their own. */
+static uint64_t
 mix64(uint64_t seed, unsigned stream, uint64_t idx)
 {
-	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + stream * 0xd1b54a32d192ed03ULL + idx;
+	uint64_t x = stream_key(seed, stream, idx);
 
 	return splitmix64(&x);
 }
@@ -64,7 +73,7 @@ mix64(uint64_t seed, unsigned stream, uint64_t idx)
 static void
 rng_init(struct rng *r, uint64_t seed, unsigned stream, uint64_t idx)
 {
-	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + stream * 0xd1b54a32d192ed03ULL + idx;
+	uint64_t x = stream_key(seed, stream, idx);
 
 	for (int i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&x);
@@ -1614,7 +1623,7 @@ case_json(struct gen *g, const struct cdraw *cd, const struct sdraw *s0)
 	struct rng r;
 	size_t n;
 
-	rng_init(&r, g->seed, ST_CASE, (uint64_t)cd->idx | 1ULL << 40);
+	rng_init(&r, g->seed, ST_CASETEXT, cd->idx);
 	if (cd->net && rng_pct(&r, 50))
 		office = "Anti-Smuggling and Investigation Department";
 	snprintf(title, sizeof title, "%s, %s", m->title, p->brief);
@@ -3082,7 +3091,7 @@ bench_seizures(struct gen *g)
 		}
 		seizure_draw(g, i, &cd, i == bench_first(g, c), &sd);
 		if (g->with_entities) {
-			uint64_t h = mix64(g->seed, ST_LINK, i);
+			uint64_t h = mix64(g->seed, ST_ROUTEPICK, i);
 			unsigned cls = modi[sd.modus].cls;
 
 			if ((h >> 40) % 4 == 0 && g->nbroutes[cls])
@@ -3101,7 +3110,7 @@ bench_links(struct gen *g)
 
 	write_links(g);
 	for (uint64_t i = 0; i < g->nseiz && !g->nomem; i++) {
-		uint64_t h = mix64(g->seed, ST_LINK, i) * 0x9e3779b97f4a7c15ULL;
+		uint64_t h = mix64(g->seed, ST_SEIZURELINK, i);
 
 		if (h % 10 == 0) {
 			l = (struct glink){ 'e', 's', g->bpool_co[(h >> 16) % g->nbpool_co], (unsigned)i,
@@ -3115,7 +3124,7 @@ bench_links(struct gen *g)
 		}
 	}
 	for (unsigned c = 0; c < g->ncases && !g->nomem; c++) {
-		uint64_t h = mix64(g->seed, ST_LINK, (uint64_t)c | 1ULL << 62);
+		uint64_t h = mix64(g->seed, ST_CASELINK, c);
 
 		if (h % 5 == 0) {
 			l = (struct glink){ 'e', 'c', g->bpool_person[(h >> 16) % g->nbpool_person], c,
@@ -3162,10 +3171,11 @@ cdn_gen_write(FILE *out, const struct cdn_gen_opts *opts)
 		else
 			demo(&g);
 	}
-	if (g.nomem)
-		rc = CDN_ENOMEM;
-	else if (ferror(out))
+	/* Flushed here so that a failed write is reported here. */
+	if (fflush(out) != 0 || ferror(out))
 		rc = CDN_EIO;
+	else if (g.nomem)
+		rc = CDN_ENOMEM;
 	gen_free(&g);
 	return rc;
 }

@@ -76,7 +76,7 @@ struct scan {
 	size_t bad_country, bad_currency, bad_date, bad_order, bad_category, bad_enum;
 	size_t bad_amount, bad_species, bad_hs, non_ascii_names, route_refs;
 	size_t minhphat_consignee;
-	char first_problem[300];
+	char first_problem[512];
 	/* refs defined, and "@refs" used */
 	char **defs, **uses;
 	size_t ndefs, nuses, adefs, auses;
@@ -87,7 +87,7 @@ problem(struct scan *sc, size_t *counter, size_t line, const char *what, const c
 {
 	(*counter)++;
 	if (!sc->first_problem[0])
-		snprintf(sc->first_problem, sizeof sc->first_problem, "line %zu: %s '%.200s'",
+		snprintf(sc->first_problem, sizeof sc->first_problem, "line %zu: %.200s '%.200s'",
 		    line, what, val ? val : "(null)");
 }
 
