@@ -53,6 +53,8 @@ seqs_sort_unique(struct seqs *s)
 {
 	size_t w = 0;
 
+	if (s->n == 0)
+		return;
 	qsort(s->v, s->n, sizeof *s->v, cmp_u64);
 	for (size_t i = 0; i < s->n; i++)
 		if (w == 0 || s->v[w - 1] != s->v[i])
