@@ -59,6 +59,23 @@ typedef int (*cdn_write_fn)(struct cdn_txn *txn, void *arg);
 int cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn,
     void *arg);
 
+/*
+ * Bulk mode for a large write: index inserts are collected (spilling to
+ * temporary files past a memory cap), sorted, and written in key order at
+ * commit, so each index page is touched once rather than once per record.
+ * Index lookups inside the transaction do not see the deferred entries;
+ * only writers that do not look (import) should use it.
+ */
+int cdn_txn_bulk(struct cdn_txn *txn);
+
+/*
+ * Give back the pages of the store's map that this process holds. The
+ * store writes through its map (MDB_WRITEMAP), so pages a long write has
+ * touched stay resident; their contents live on in the page cache and
+ * the file. A bulk write calls this every few thousand records.
+ */
+void cdn_txn_trim(struct cdn_txn *txn);
+
 /* Hint the expected size of a large write (bytes of records) so the map
  * is grown once up-front instead of by repeated retries. */
 int cdn_store_reserve(struct cdn_store *st, uint64_t bytes);

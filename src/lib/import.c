@@ -318,6 +318,7 @@ struct imp {
 	int checking;			/* a line was bad: validate only */
 	uint64_t standins;		/* ids made up for refs to bad lines */
 	uint64_t done1, done2;		/* bytes through each pass */
+	uint64_t written;		/* lines through pass 2 */
 	/* Progress. */
 	unsigned tick;
 	uint64_t shown;
@@ -1132,11 +1133,14 @@ imp_run(struct cdn_txn *txn, void *arg)
 	im->errors2 = 0;
 	im->pass = 2;
 	im->done2 = 0;
+	im->written = 0;
 	im->checking = im->errors1 > 0;
 	memset(im->created, 0, sizeof im->created);
 	im->standins = 0;
 	for (int k = 0; k < CDN_NKINDS; k++)
 		im->base[k] = cdn_txn_peek_seq(txn, k);
+	if ((rc = cdn_txn_bulk(txn)) != 0)
+		return rc;
 	for (int g = 0; g < IMP_NGROUPS; g++) {
 		FILE *fp = im->spool[g];
 
@@ -1150,6 +1154,10 @@ imp_run(struct cdn_txn *txn, void *arg)
 			im->buf[len] = '\0';
 			if ((rc = imp_record(im, txn, line, im->buf, len)) != 0)
 				return rc;
+			/* Records and audit entries are appended, so the pages
+			 * behind us are done with: let them go. */
+			if ((++im->written & 16383) == 0)
+				cdn_txn_trim(txn);
 			im->done2 += len;
 			imp_progress(im, 0);
 		}

@@ -45,6 +45,8 @@ struct cdn_txn {
 	uint64_t audit_seq;
 	unsigned char audit_hash[32];
 	int audit_loaded, audit_dirty;
+	/* Bulk mode: index inserts wait here and go in sorted at commit. */
+	struct cdn_sorter *ixsort;
 };
 
 /* Translate an LMDB error into the error slot; returns CDN_ESTORE

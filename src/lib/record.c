@@ -12,6 +12,7 @@
 #include "cordon/audit.h"
 #include "internal.h"
 #include "schema.h"
+#include "sorter.h"
 
 static const struct cdn_kind_info kinds[CDN_NKINDS] = {
 	[CDN_CASE] = { 'C', "case", "cases", 1 },
@@ -151,6 +152,11 @@ ix_apply(void *arg, const unsigned char *key, size_t len)
 	MDB_val k = { len, (void *)key }, v = { CDN_RKEY_LEN, op->rkey };
 	int rc;
 
+	if (!op->del && op->txn->ixsort) {
+		int src = cdn_sorter_add(op->txn->ixsort, key, len, op->rkey, CDN_RKEY_LEN);
+
+		return src;
+	}
 	if (op->del) {
 		/* Exact (key, data) delete: never MDB_CURRENT on DUPSORT. */
 		rc = mdb_del(op->txn->txn, op->txn->st->idx, &k, &v);

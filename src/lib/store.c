@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +26,11 @@
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "sorter.h"
 
 #define MAP_INITIAL	(256UL << 20)
+#define BULK_SORT_MEM	(64UL << 20)	/* index entries held before spilling */
+#define TRIM_EVERY	16384		/* bulk index inserts between trims */
 #define MAX_DBS		8
 
 int
@@ -458,6 +463,54 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 	return 0;
 }
 
+int
+cdn_txn_bulk(struct cdn_txn *txn)
+{
+	if (!txn->write)
+		return cdn_error_set(CDN_ESTORE, NULL, "bulk mode needs a write transaction");
+	if (!txn->ixsort && (txn->ixsort = cdn_sorter_new(BULK_SORT_MEM)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+struct ixput {
+	struct cdn_txn *txn;
+	MDB_cursor *cur;
+	size_t n;
+};
+
+static int
+put_sorted(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	struct ixput *p = arg;
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	int rc = mdb_cursor_put(p->cur, &k, &v, MDB_NODUPDATA);
+
+	if (rc == MDB_KEYEXIST)
+		rc = 0;
+	if (rc == 0 && ++p->n % TRIM_EVERY == 0)
+		cdn_txn_trim(p->txn);
+	return rc ? cdn_lmdb_error(p->txn, rc, "index") : 0;
+}
+
+/* Bulk mode: write the deferred index entries, in key order. */
+static int
+flush_index(struct cdn_txn *txn)
+{
+	struct ixput p = { txn, NULL, 0 };
+	int rc;
+
+	if (!txn->ixsort)
+		return 0;
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &p.cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	rc = cdn_sorter_drain(txn->ixsort, put_sorted, &p);
+	mdb_cursor_close(p.cur);
+	cdn_sorter_free(txn->ixsort);
+	txn->ixsort = NULL;
+	return rc;
+}
+
 static int
 flush_counters(struct cdn_txn *txn)
 {
@@ -502,7 +555,7 @@ cdn_txn_commit(struct cdn_txn *txn)
 {
 	int rc;
 
-	if (txn->write && (rc = flush_counters(txn)) != 0) {
+	if (txn->write && ((rc = flush_index(txn)) != 0 || (rc = flush_counters(txn)) != 0)) {
 		cdn_txn_abort(txn);
 		return rc;
 	}
@@ -519,6 +572,7 @@ cdn_txn_abort(struct cdn_txn *txn)
 	if (!txn)
 		return;
 	mdb_txn_abort(txn->txn);
+	cdn_sorter_free(txn->ixsort);
 	free(txn);
 }
 
@@ -616,6 +670,35 @@ cdn_kind_count(struct cdn_txn *txn, enum cdn_kind kind, size_t *count)
 	return 0;
 }
 
+/*
+ * LMDB does not say where it mapped the file (MDB_envinfo.me_mapaddr is
+ * only set with MDB_FIXEDMAP), so find the mapping of data.mdb by device
+ * and inode in /proc/self/maps.
+ */
+void
+cdn_txn_trim(struct cdn_txn *txn)
+{
+	unsigned long start, end, off, ino;
+	unsigned maj, min;
+	char line[512], perms[8];
+	struct stat sb;
+	mdb_filehandle_t fd;
+	FILE *maps;
+
+	if (mdb_env_get_fd(txn->st->env, &fd) != 0 || fstat(fd, &sb) != 0)
+		return;
+	if ((maps = fopen("/proc/self/maps", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, maps)) {
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &start, &end, perms,
+		    &off, &maj, &min, &ino) != 7)
+			continue;
+		if (ino == (unsigned long)sb.st_ino && makedev(maj, min) == sb.st_dev)
+			madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	fclose(maps);
+}
+
 /* --- write with retry ---------------------------------------------------- */
 
 static int
@@ -665,7 +748,7 @@ cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *a
 		full = txn->map_full;
 		if (rc == 0 && !full) {
 			/* The commit itself may need pages for the counters. */
-			if ((rc = flush_counters(txn)) == 0) {
+			if ((rc = flush_index(txn)) == 0 && (rc = flush_counters(txn)) == 0) {
 				txn->seq_dirty = 0;
 				memset(txn->count, 0, sizeof txn->count);
 				txn->audit_dirty = 0;
