@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,12 +85,24 @@ cdn_rkey_id(const unsigned char *key, size_t len, struct cdn_id *id)
 	return 0;
 }
 
+static EVP_MD *sha256_md;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+/* The digest is fetched once: an implicit fetch on every call costs as
+ * much as hashing a record. */
 void
 cdn_sha256(const void *data, size_t len, unsigned char out[32])
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	unsigned int n = 32;
 
-	EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+	pthread_once(&once, sha256_fetch);
+	EVP_Digest(data, len, out, &n, sha256_md ? sha256_md : EVP_sha256(), NULL);
 }
 
 void
