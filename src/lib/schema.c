@@ -371,6 +371,9 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 		free(nfc);
 		if (f->minlen == 1 && chars == 0)
 			return cdn_error_set(CDN_EINVAL, f->name, "must not be empty");
+		if (f->minlen == 0)
+			return cdn_error_set(CDN_EINVAL, f->name, "must be at most %u characters, not %zu",
+			    f->maxlen ? f->maxlen : 1000, chars);
 		return cdn_error_set(CDN_EINVAL, f->name, "must be %u to %u characters, not %zu",
 		    f->minlen, f->maxlen ? f->maxlen : 1000, chars);
 	}
