@@ -38,20 +38,19 @@ load_head(struct cdn_txn *txn)
 
 int
 cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
-    int64_t version, const char *rec, size_t reclen, const char *note)
+    int64_t version, const unsigned char *sha256, const char *note)
 {
 	char prev[65], hash[68], *buf, *note_json = NULL;
-	unsigned char key[8], h[32];
+	unsigned char key[8];
 	MDB_val k = { 8, key }, v;
 	int n, rc;
 
 	if ((rc = load_head(txn)) != 0)
 		return rc;
 	cdn_hex(txn->audit_hash, 32, prev);
-	if (rec) {
-		cdn_sha256(rec, reclen, h);
+	if (sha256) {
 		hash[0] = '"';
-		cdn_hex(h, 32, hash + 1);
+		cdn_hex(sha256, 32, hash + 1);
 		strcpy(hash + 65, "\"");
 	} else {
 		strcpy(hash, "null");

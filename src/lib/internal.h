@@ -69,6 +69,45 @@ int cdn_txn_next_id(struct cdn_txn *txn, enum cdn_kind kind,
     struct cdn_id *id);
 void cdn_txn_count_add(struct cdn_txn *txn, enum cdn_kind kind, int delta);
 
+/*
+ * A record made ready to write: validated, serialised, hashed and keyed,
+ * without touching the store, so that many can be prepared at once on
+ * worker threads and then written in order by cdn_record_write.
+ */
+struct cdn_prepared {
+	enum cdn_kind kind;
+	uint64_t seq;
+	int64_t version;
+	char *json;		/* the stored bytes (compact JSON), malloc'd */
+	size_t len;
+	unsigned char sha256[32];
+	unsigned char *keys;	/* index keys, each [u16 length][bytes] */
+	size_t keylen, keycap;
+};
+
+/* Validate only: no bytes, hash or keys (a cdn_record_prepare flag). */
+#define CDN_PREPARE_CHECK (1u << 8)
+
+struct cdn_sys;
+/*
+ * Prepare `input` as record `id` (CDN_CREATE_* flags, CDN_PREPARE_CHECK).
+ * `old` is the stored record of an update (NULL for a create); `sys` the
+ * store-set values, whose id is taken from `id`. `txn` (may be NULL) is
+ * used only to check that references exist. On success `*p` must be
+ * released with cdn_prepared_clear; `*out` (if not NULL) receives the
+ * normalised record.
+ */
+int cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
+    json_t *old, const struct cdn_sys *sys, unsigned flags,
+    struct cdn_prepared *p, json_t **out);
+void cdn_prepared_clear(struct cdn_prepared *p);
+/*
+ * Write a prepared record, its index entries and its audit entry for `op`.
+ * A "create" takes the kind's next id, which must be the prepared one.
+ */
+int cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p,
+    const char *op);
+
 /* SHA-256 of bytes, raw and as lower-case hex (65 bytes). */
 void cdn_sha256(const void *data, size_t len, unsigned char out[32]);
 void cdn_hex(const unsigned char *in, size_t len, char *out);

@@ -139,71 +139,166 @@ cdn_record_exists(struct cdn_txn *txn, const char *id)
 
 /* --- index maintenance ----------------------------------------------------- */
 
-struct ixop {
-	struct cdn_txn *txn;
-	unsigned char rkey[CDN_RKEY_LEN];
-	int del;
-};
-
+/* One index entry for the record `rkey`: deferred to the sorter in bulk
+ * mode, else put (or, with `del`, removed) at once. */
 static int
-ix_apply(void *arg, const unsigned char *key, size_t len)
+ix_apply(struct cdn_txn *txn, const unsigned char *rkey, const unsigned char *key,
+    size_t len, int del)
 {
-	struct ixop *op = arg;
-	MDB_val k = { len, (void *)key }, v = { CDN_RKEY_LEN, op->rkey };
+	MDB_val k = { len, (void *)key }, v = { CDN_RKEY_LEN, (void *)rkey };
 	int rc;
 
-	if (!op->del && op->txn->ixsort) {
-		int src = cdn_sorter_add(op->txn->ixsort, key, len, op->rkey, CDN_RKEY_LEN);
-
-		return src;
-	}
-	if (op->del) {
+	if (!del && txn->ixsort)
+		return cdn_sorter_add(txn->ixsort, key, len, rkey, CDN_RKEY_LEN);
+	if (del) {
 		/* Exact (key, data) delete: never MDB_CURRENT on DUPSORT. */
-		rc = mdb_del(op->txn->txn, op->txn->st->idx, &k, &v);
+		rc = mdb_del(txn->txn, txn->st->idx, &k, &v);
 		if (rc == MDB_NOTFOUND)
 			rc = 0;	/* the same key twice in one record */
 	} else {
-		rc = mdb_put(op->txn->txn, op->txn->st->idx, &k, &v, MDB_NODUPDATA);
+		rc = mdb_put(txn->txn, txn->st->idx, &k, &v, MDB_NODUPDATA);
 		if (rc == MDB_KEYEXIST)
 			rc = 0;
 	}
-	return rc ? cdn_lmdb_error(op->txn, rc, "index") : 0;
+	return rc ? cdn_lmdb_error(txn, rc, "index") : 0;
 }
 
-static int
-index_record(struct cdn_txn *txn, enum cdn_kind kind, struct cdn_id id,
-    json_t *rec, int del)
-{
-	struct ixop op = { .txn = txn, .del = del };
+struct ixdel {
+	struct cdn_txn *txn;
+	unsigned char rkey[CDN_RKEY_LEN];
+};
 
-	cdn_rkey(id, op.rkey);
-	return cdn_schema_index_keys(kind, rec, ix_apply, &op);
+static int
+ix_del(void *arg, const unsigned char *key, size_t len)
+{
+	struct ixdel *d = arg;
+
+	return ix_apply(d->txn, d->rkey, key, len, 1);
+}
+
+/* Remove the index entries of a stored record. */
+static int
+unindex_record(struct cdn_txn *txn, struct cdn_id id, json_t *rec)
+{
+	struct ixdel d = { .txn = txn };
+
+	cdn_rkey(id, d.rkey);
+	return cdn_schema_index_keys(id.kind, rec, ix_del, &d);
+}
+
+/* --- prepared records -------------------------------------------------------- */
+
+static int
+add_key(void *arg, const unsigned char *key, size_t len)
+{
+	struct cdn_prepared *p = arg;
+
+	if (p->keylen + 2 + len > p->keycap) {
+		size_t cap = p->keycap ? p->keycap * 2 : 512;
+		unsigned char *nk;
+
+		while (cap < p->keylen + 2 + len)
+			cap *= 2;
+		if ((nk = realloc(p->keys, cap)) == NULL)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		p->keys = nk;
+		p->keycap = cap;
+	}
+	p->keys[p->keylen] = (unsigned char)(len >> 8);
+	p->keys[p->keylen + 1] = (unsigned char)len;
+	memcpy(p->keys + p->keylen + 2, key, len);
+	p->keylen += 2 + len;
+	return 0;
+}
+
+void
+cdn_prepared_clear(struct cdn_prepared *p)
+{
+	free(p->json);
+	free(p->keys);
+	memset(p, 0, sizeof *p);
+}
+
+int
+cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
+    json_t *old, const struct cdn_sys *sys, unsigned flags,
+    struct cdn_prepared *p, json_t **out)
+{
+	char idbuf[CDN_ID_MAX];
+	struct cdn_sys s = *sys;
+	json_t *rec = NULL;
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	if (out)
+		*out = NULL;
+	cdn_id_format(id, idbuf);
+	s.id = idbuf;
+	p->kind = id.kind;
+	p->seq = id.seq;
+	if ((rc = cdn_schema_validate(txn, id.kind, input, old, &s, flags, &rec)) != 0)
+		return rc;
+	p->version = json_integer_value(json_object_get(rec, "version"));
+	if (!(flags & CDN_PREPARE_CHECK)) {
+		if ((p->json = json_dumps(rec, JSON_COMPACT | CDN_JSON_REAL)) == NULL) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		p->len = strlen(p->json);
+		cdn_sha256(p->json, p->len, p->sha256);
+		if ((rc = cdn_schema_index_keys(id.kind, rec, add_key, p)) != 0)
+			goto out;
+	}
+	if (out) {
+		*out = rec;
+		rec = NULL;
+	}
+out:
+	json_decref(rec);
+	if (rc != 0)
+		cdn_prepared_clear(p);
+	return rc;
+}
+
+int
+cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *op)
+{
+	struct cdn_id id = { p->kind, p->seq };
+	unsigned char rkey[CDN_RKEY_LEN];
+	char idbuf[CDN_ID_MAX];
+	MDB_val k = { CDN_RKEY_LEN, rkey }, v = { p->len, p->json };
+	int create = strcmp(op, "create") == 0, rc;
+
+	if (!txn->write)
+		return cdn_error_set(CDN_ESTORE, NULL, "write in a read transaction");
+	cdn_id_format(id, idbuf);
+	if (create) {
+		struct cdn_id next;
+
+		/* Whoever prepared it counted on this id: never write another. */
+		if (cdn_txn_peek_seq(txn, p->kind) != p->seq)
+			return cdn_error_set(CDN_ESTORE, NULL, "%s: ids out of step (next is %" PRIu64 ")",
+			    idbuf, cdn_txn_peek_seq(txn, p->kind));
+		cdn_txn_next_id(txn, p->kind, &next);
+	}
+	cdn_rkey(id, rkey);
+	if ((rc = mdb_put(txn->txn, txn->st->recs, &k, &v, 0)) != 0)
+		return cdn_lmdb_error(txn, rc, "record");
+	for (size_t off = 0; off + 2 <= p->keylen;) {
+		size_t len = (size_t)p->keys[off] << 8 | p->keys[off + 1];
+
+		if ((rc = ix_apply(txn, rkey, p->keys + off + 2, len, 0)) != 0)
+			return rc;
+		off += 2 + len;
+	}
+	if ((rc = cdn_audit_append(txn, op, idbuf, p->version, p->sha256, NULL)) != 0)
+		return rc;
+	if (create)
+		cdn_txn_count_add(txn, p->kind, 1);
+	return 0;
 }
 
 /* --- writes ---------------------------------------------------------------- */
-
-static int
-put_record(struct cdn_txn *txn, struct cdn_id id, json_t *rec, char **dumped,
-    size_t *len)
-{
-	unsigned char key[CDN_RKEY_LEN];
-	MDB_val k = { CDN_RKEY_LEN, key }, v;
-	char *s;
-	int rc;
-
-	if ((s = json_dumps(rec, JSON_COMPACT | CDN_JSON_REAL)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	cdn_rkey(id, key);
-	v.mv_size = strlen(s);
-	v.mv_data = s;
-	if ((rc = mdb_put(txn->txn, txn->st->recs, &k, &v, 0)) != 0) {
-		free(s);
-		return cdn_lmdb_error(txn, rc, "record");
-	}
-	*dumped = s;
-	*len = v.mv_size;
-	return 0;
-}
 
 int
 cdn_record_validate(enum cdn_kind kind, json_t *input, unsigned flags, json_t **out)
@@ -223,11 +318,9 @@ int
 cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
     unsigned flags, json_t **out)
 {
-	char idbuf[CDN_ID_MAX], *dumped = NULL;
-	struct cdn_id id;
+	struct cdn_prepared p;
 	struct cdn_sys sys;
-	json_t *rec = NULL;
-	size_t len;
+	struct cdn_id id;
 	int rc;
 
 	if (out)
@@ -238,25 +331,16 @@ cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 	 * failed create leaves no gap in the sequence. */
 	id.kind = kind;
 	id.seq = cdn_txn_peek_seq(txn, kind);
-	cdn_id_format(id, idbuf);
-	sys = (struct cdn_sys){ idbuf, kinds[kind].name, 1, txn->now, txn->user,
+	sys = (struct cdn_sys){ NULL, kinds[kind].name, 1, txn->now, txn->user,
 	    txn->now, txn->user };
-	if ((rc = cdn_schema_validate(txn, kind, input, NULL, &sys, flags, &rec)) != 0)
+	if ((rc = cdn_record_prepare(txn, id, input, NULL, &sys, flags, &p, out)) != 0)
 		return rc;
-	cdn_txn_next_id(txn, kind, &id);
-	if ((rc = put_record(txn, id, rec, &dumped, &len)) != 0 ||
-	    (rc = index_record(txn, kind, id, rec, 0)) != 0 ||
-	    (rc = cdn_audit_append(txn, "create", idbuf,
-	    json_integer_value(json_object_get(rec, "version")), dumped, len, NULL)) != 0)
-		goto out;
-	cdn_txn_count_add(txn, kind, 1);
-	if (out) {
-		*out = rec;
-		rec = NULL;
+	rc = cdn_record_write(txn, &p, "create");
+	cdn_prepared_clear(&p);
+	if (rc != 0 && out) {
+		json_decref(*out);
+		*out = NULL;
 	}
-out:
-	free(dumped);
-	json_decref(rec);
 	return rc;
 }
 
@@ -264,12 +348,11 @@ int
 cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
     int64_t if_version, json_t **out)
 {
-	json_t *old = NULL, *merged = NULL, *rec = NULL;
+	json_t *old = NULL, *merged = NULL;
 	struct cdn_sys sys = { 0 };
-	char *dumped = NULL;
+	struct cdn_prepared p;
 	struct cdn_id rid;
 	int64_t version;
-	size_t len;
 	int rc;
 
 	if (out)
@@ -293,22 +376,18 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 	sys.version = version + 1;
 	sys.updated_at = txn->now;
 	sys.updated_by = txn->user;
-	if ((rc = cdn_schema_validate(txn, rid.kind, merged, old, &sys, 0, &rec)) != 0)
+	if ((rc = cdn_record_prepare(txn, rid, merged, old, &sys, 0, &p, out)) != 0)
 		goto out;
-	if ((rc = index_record(txn, rid.kind, rid, old, 1)) != 0 ||
-	    (rc = put_record(txn, rid, rec, &dumped, &len)) != 0 ||
-	    (rc = index_record(txn, rid.kind, rid, rec, 0)) != 0 ||
-	    (rc = cdn_audit_append(txn, "update", id, version + 1, dumped, len, NULL)) != 0)
-		goto out;
-	if (out) {
-		*out = rec;
-		rec = NULL;
+	if ((rc = unindex_record(txn, rid, old)) == 0)
+		rc = cdn_record_write(txn, &p, "update");
+	cdn_prepared_clear(&p);
+	if (rc != 0 && out) {
+		json_decref(*out);
+		*out = NULL;
 	}
 out:
-	free(dumped);
 	json_decref(old);
 	json_decref(merged);
-	json_decref(rec);
 	return rc;
 }
 
@@ -363,12 +442,12 @@ cdn_record_delete(struct cdn_txn *txn, const char *id)
 		    "%s is still linked or referenced (by %s): delete those first", id, who);
 	}
 	cdn_rkey(rid, key);
-	if ((rc = index_record(txn, rid.kind, rid, old, 1)) == 0 &&
+	if ((rc = unindex_record(txn, rid, old)) == 0 &&
 	    (rc = mdb_del(txn->txn, txn->st->recs, &k, NULL)) != 0)
 		rc = cdn_lmdb_error(txn, rc, id);
 	if (rc == 0)
 		rc = cdn_audit_append(txn, "delete", id,
-		    json_integer_value(json_object_get(old, "version")), NULL, 0, NULL);
+		    json_integer_value(json_object_get(old, "version")), NULL, NULL);
 	if (rc == 0)
 		cdn_txn_count_add(txn, rid.kind, -1);
 	json_decref(old);
