@@ -31,15 +31,18 @@ on_error(void *arg, uint64_t line, const char *field, const char *reason)
 }
 
 static void
-on_progress(void *arg, uint64_t done, uint64_t total)
+on_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
 {
 	struct import_ui *ui = arg;
 	int pct = total ? (int)(done * 100 / total) : 100, fill = pct * 30 / 100;
 
 	if (!ui->bar)
 		return;
-	fprintf(stderr, "\rimporting [%.*s%*s] %3d%%", fill,
-	    "##############################", 30 - fill, "", pct);
+	if (strcmp(phase, "committing") == 0)
+		fprintf(stderr, "\r\033[Kwriting to disk ...");
+	else
+		fprintf(stderr, "\r%-9s [%.*s%*s] %3d%%", phase, fill,
+		    "##############################", 30 - fill, "", pct);
 	ui->drawn = 1;
 }
 

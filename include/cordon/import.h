@@ -17,9 +17,13 @@
  * line as a whole is bad) and the reason. */
 typedef void (*cdn_import_error_fn)(void *arg, uint64_t line,
     const char *field, const char *reason);
-/* Called now and then with bytes read so far and the total (for a bar). */
-typedef void (*cdn_import_progress_fn)(void *arg, uint64_t done,
-    uint64_t total);
+/*
+ * Called now and then for a progress bar: `phase` is "reading" (bytes of
+ * the file read), "indexing" (index entries written) or "committing"
+ * (done and total 0: the store is being flushed to disk).
+ */
+typedef void (*cdn_import_progress_fn)(void *arg, const char *phase,
+    uint64_t done, uint64_t total);
 
 enum cdn_import_format { CDN_IMPORT_AUTO, CDN_IMPORT_JSONL, CDN_IMPORT_CSV };
 
@@ -29,6 +33,8 @@ struct cdn_import_opts {
 	cdn_import_progress_fn on_progress;
 	void *arg;
 	unsigned max_errors;		/* stop reporting after this many; 0 = 1000 */
+	int threads;			/* threads parsing and validating: 0 = one
+					 * per CPU, < 0 = none besides the caller */
 };
 
 struct cdn_import_result {

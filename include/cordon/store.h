@@ -69,6 +69,14 @@ int cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn,
 int cdn_txn_bulk(struct cdn_txn *txn);
 
 /*
+ * Write the index entries bulk mode deferred, reporting how many of them
+ * are done now and then (`progress` may be NULL). Commit does this itself;
+ * a long write calls it first to show progress.
+ */
+typedef void (*cdn_progress_fn)(void *arg, uint64_t done, uint64_t total);
+int cdn_txn_bulk_finish(struct cdn_txn *txn, cdn_progress_fn progress, void *arg);
+
+/*
  * Give back the pages of the store's map that this process holds. The
  * store writes through its map (MDB_WRITEMAP), so pages a long write has
  * touched stay resident; their contents live on in the page cache and

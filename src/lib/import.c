@@ -1,22 +1,30 @@
 /*
  * import.c - bulk import of JSON Lines and CSV (contract §5), and export.
  *
- * An import streams the file twice, so memory does not grow with it:
+ * An import reads its file once, inside one write transaction. Lines are
+ * gathered into batches that move through four steps:
  *
- * Pass 1 parses each line, checks what needs the whole file (kinds, refs
- * unique), gives each record its place in its kind's sequence and copies
- * the line into one of three spool files by what it may refer to: cases,
- * routes and entities refer to nothing, seizures to cases and routes,
- * links to anything. Replaying the spools in that order makes every
- * reference, forward or backward, point at a record that already exists.
- * The only memory per record is a map entry for each ref or id that
- * other lines may name.
+ *   parse     worker    JSON text to object; kind, ref and id checked
+ *   resolve   in order  the line's ref and id are defined; the "@ref"s
+ *                       and ids it names become store ids; its own id is
+ *                       the kind's next
+ *   prepare   worker    validated, serialised, hashed, index keys made
+ *   write     in order  record, index entries and audit entry written
  *
- * Pass 2 runs in one write transaction: ids are the kind's next sequence
- * plus the place found in pass 1, so "@ref" and exported ids are replaced
- * by the new ids before each create. The first bad line stops the writes
- * (every later id would be off) but not the checks, so every bad line is
- * reported; the transaction is then aborted and the store is unchanged.
+ * so parsing and validation, most of the work, run on every core while
+ * one thread keeps the order that ids and the audit chain need.
+ *
+ * A line that names something not yet defined (a "@ref" of a later line,
+ * or a plain id that a later line may carry) is set aside in a spool with
+ * its place among the kind's set-aside lines. When the file is done, the
+ * set-aside lines take the ids after all the others, in spool order, so
+ * every ref to them is known and they are replayed in one more round.
+ * Records refer to each other only within the transaction, so a
+ * reference is sound as long as both records are written before commit.
+ *
+ * The first bad line stops the writes (every later id would be off) but
+ * not the checks, so every bad line is reported; the transaction is then
+ * aborted and the store is unchanged.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,19 +36,25 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cordon/error.h"
 #include "cordon/import.h"
 #include "cordon/query.h"
 #include "csv.h"
+#include "internal.h"
+#include "pool.h"
 #include "schema.h"
 
 #define IMP_LINE_MAX	(1u << 20)	/* longest line or row kept */
 #define IMP_KEY_MAX	1000		/* longest ref, in bytes */
 #define IMP_TITLE_MAX	200		/* case title, in characters */
-#define IMP_BROKEN	0xff		/* map entry of a line that is bad */
-#define IMP_NGROUPS	3
 #define IMP_FLAGS	(CDN_CREATE_KEEP_PROVENANCE | CDN_CREATE_IGNORE_ID)
+#define IMP_BATCH	256		/* lines a batch */
+#define IMP_BATCH_BYTES	(256u << 10)	/* or bytes of text a batch */
+#define IMP_SLOTS	16		/* batches in flight */
+#define IMP_READ_BUF	(1u << 20)
+#define IMP_TRIM_EVERY	16384		/* records written between map trims */
 
 /* --- the ref map ----------------------------------------------------------
  * Keys are "@ref" for refs and the id itself ("S-12") for exported ids, so
@@ -48,13 +62,18 @@
  * arena; the table holds entry numbers, open addressing, at most half full.
  */
 
+enum { ENT_SET, ENT_PENDING, ENT_BROKEN };
+
 struct imp_ent {
 	uint64_t off;		/* key bytes in the arena */
 	uint64_t line;		/* the line that defines it */
-	uint64_t ord;		/* its place among the records of its kind */
+	uint64_t seq;		/* ENT_SET: its id's sequence number;
+				 * ENT_PENDING: its place among the kind's
+				 * set-aside lines */
 	uint32_t hash;
 	uint16_t len;
-	uint8_t kind;		/* enum cdn_kind, or IMP_BROKEN */
+	uint8_t kind;		/* enum cdn_kind */
+	uint8_t state;
 };
 
 struct imp_map {
@@ -117,8 +136,8 @@ map_rehash(struct imp_map *m, size_t nslots)
 
 /* Add a key known to be absent. */
 static int
-map_add(struct imp_map *m, const char *key, size_t len, int kind, uint64_t ord,
-    uint64_t line)
+map_add(struct imp_map *m, const char *key, size_t len, int kind, int state,
+    uint64_t seq, uint64_t line)
 {
 	struct imp_ent *e;
 	size_t mask, i;
@@ -154,7 +173,8 @@ map_add(struct imp_map *m, const char *key, size_t len, int kind, uint64_t ord,
 	e->len = (uint16_t)len;
 	e->hash = map_hash(key, len);
 	e->kind = (uint8_t)kind;
-	e->ord = ord;
+	e->state = (uint8_t)state;
+	e->seq = seq;
 	e->line = line;
 	memcpy(m->arena + m->alen, key, len);
 	m->alen += len;
@@ -272,6 +292,54 @@ err_cmp(const void *a, const void *b)
 	return err_before(x, y) ? -1 : err_before(y, x);
 }
 
+/* --- lines and batches --------------------------------------------------------- */
+
+enum item_state {
+	IT_NEW,		/* to parse (or built from a CSV row) */
+	IT_BAD,		/* reported; nothing more to do */
+	IT_ASIDE,	/* set aside for the replay */
+	IT_READY,	/* resolved: to prepare and write */
+};
+
+/* What a worker found wrong with a line, reported in order later. */
+struct item_err {
+	char *field, *reason;
+};
+
+struct imp_item {
+	uint64_t line;
+	size_t off, len;	/* its JSON text in the batch (none for CSV) */
+	json_t *obj;
+	int kind;		/* enum cdn_kind, -1 if unknown */
+	enum item_state state;
+	uint64_t aside;		/* replay: its place among the kind's set-aside lines */
+	char *ref;		/* "@ref" key the line defines, or NULL */
+	char *idkey;		/* id the line carries ("S-12"), or NULL */
+	struct cdn_id id;	/* given at resolve */
+	int new_case;		/* a case made from a CSV title */
+	struct item_err *errs;
+	size_t nerrs;
+	int fatal;		/* a worker failed (not the line): this code */
+	char fatal_msg[256];
+	struct cdn_prepared p;
+};
+
+enum { STEP_PARSE, STEP_PREPARE };
+
+struct imp;
+
+struct imp_batch {
+	struct cdn_job job;	/* first: the job is the batch */
+	struct imp *im;
+	int step;
+	int check_only;		/* prepare: validate, make nothing */
+	char *text;		/* the lines' bytes */
+	size_t tlen, tcap;
+	struct imp_item *items;
+	size_t n, cap;
+	uint64_t bytes;		/* input bytes the batch covers */
+};
+
 /* --- the import -------------------------------------------------------------- */
 
 enum imp_coltype {
@@ -290,6 +358,8 @@ struct imp_col {
 	int nseg;
 };
 
+enum imp_source { SRC_JSONL, SRC_CSV, SRC_SPOOL };
+
 struct imp {
 	struct cdn_store *st;
 	const char *path;
@@ -298,31 +368,41 @@ struct imp {
 	int csv;
 	FILE *in;
 	uint64_t total;			/* file size */
-	FILE *spool[IMP_NGROUPS];
-	uint64_t spooled;		/* bytes in the spools */
+	struct cdn_pool *pool;
+	/* The current run of the transaction (it may run again). */
+	struct cdn_txn *txn;
+	enum imp_source src;
+	int eof;
+	int replay;			/* the round of set-aside lines */
 	struct imp_map map;
-	uint64_t nkind[CDN_NKINDS];	/* records of each kind accepted */
+	uint64_t base[CDN_NKINDS];	/* first id of each kind */
+	uint64_t next[CDN_NKINDS];	/* next id resolve gives */
+	uint64_t naside[CDN_NKINDS];	/* lines of each kind set aside */
+	uint64_t created[CDN_NKINDS];
 	uint64_t lines;
+	uint64_t standins;		/* ids made up for refs to bad lines */
+	uint64_t written;
+	uint64_t errseq;
+	uint64_t errors;
+	struct imp_errs errs;
+	FILE *spool;			/* set-aside lines */
+	uint64_t spooled;		/* their bytes */
+	/* Reading JSON Lines. */
+	char *rbuf;
+	size_t rpos, rend;
+	uint64_t rline;
+	int rd_eof;
+	/* Reading CSV. */
+	struct csv csvr;
 	struct imp_col *cols;
 	size_t ncols;
-	char *buf;			/* a line, or a spooled record */
-	size_t cap;
-	uint64_t errseq;
-	/* Pass 1's bad lines, and pass 2's (reset when it is run again). */
-	struct imp_errs e1, e2;
-	uint64_t errors1, errors2;
-	int pass;
-	/* Pass 2, set afresh on each run of it. */
-	uint64_t base[CDN_NKINDS];	/* first id of each kind */
-	uint64_t created[CDN_NKINDS];
-	int checking;			/* a line was bad: validate only */
-	uint64_t standins;		/* ids made up for refs to bad lines */
-	uint64_t done1, done2;		/* bytes through each pass */
-	uint64_t written;		/* lines through pass 2 */
+	int csv_header_done;
 	/* Progress. */
+	uint64_t done;			/* bytes read, file and spool */
 	unsigned tick;
 	uint64_t shown;
 	struct timespec last;
+	struct imp_batch slots[IMP_SLOTS];
 };
 
 static void
@@ -335,10 +415,7 @@ imp_error(struct imp *im, uint64_t line, const char *field, const char *fmt, ...
 	struct imp_err e = { line, im->errseq++, NULL, NULL };
 	va_list ap;
 
-	if (im->pass == 1)
-		im->errors1++;
-	else
-		im->errors2++;
+	im->errors++;
 	e.field = strdup(field ? field : "");
 	va_start(ap, fmt);
 	if (vasprintf(&e.reason, fmt, ap) < 0)
@@ -349,16 +426,33 @@ imp_error(struct imp *im, uint64_t line, const char *field, const char *fmt, ...
 		free(e.reason);
 		return;
 	}
-	err_keep(im->pass == 1 ? &im->e1 : &im->e2, im->max_errors, e);
+	err_keep(&im->errs, im->max_errors, e);
 }
 
-/* The error cdn_record_* left, as the line's error. */
+/* A worker's finding about a line (any thread; reported at write). */
 static void
-imp_error_last(struct imp *im, uint64_t line)
-{
-	const struct cdn_error *e = cdn_error_last();
+item_error(struct imp_item *it, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-	imp_error(im, line, e->field, "%s", e->message);
+static void
+item_error(struct imp_item *it, const char *field, const char *fmt, ...)
+{
+	struct item_err *ne;
+	va_list ap;
+	char *reason;
+
+	va_start(ap, fmt);
+	if (vasprintf(&reason, fmt, ap) < 0)
+		reason = NULL;
+	va_end(ap);
+	if ((ne = realloc(it->errs, (it->nerrs + 1) * sizeof *ne)) == NULL) {
+		free(reason);
+		return;
+	}
+	it->errs = ne;
+	ne[it->nerrs].field = strdup(field ? field : "");
+	ne[it->nerrs].reason = reason;
+	it->nerrs++;
 }
 
 static double
@@ -367,92 +461,135 @@ imp_elapsed(const struct timespec *a, const struct timespec *b)
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-/*
- * Pass 1 fills the first half of the bar and pass 2 the second. Looked at
- * every 4096 lines and shown at most ten times a second; never backwards,
- * even when pass 2 is run again.
- */
+/* Bytes read, of the file and of set-aside lines, shown at most ten times
+ * a second and never backwards, even when the transaction runs again. */
 static void
 imp_progress(struct imp *im, int force)
 {
 	struct timespec now;
-	uint64_t done;
+	uint64_t total = im->total + im->spooled;
 
-	if (!im->o->on_progress || (!force && (++im->tick & 4095) != 0))
+	if (!im->o->on_progress || (!force && (++im->tick & 15) != 0))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!force && imp_elapsed(&im->last, &now) < 0.1)
 		return;
-	if (im->pass == 1)
-		done = im->done1 / 2;
-	else
-		done = im->total / 2 + (uint64_t)((double)(im->total - im->total / 2) *
-		    (im->spooled ? (double)im->done2 / (double)im->spooled : 1));
-	if (done > im->total)
-		done = im->total;
-	if (done < im->shown)
+	if (im->done < im->shown)
 		return;
-	im->shown = done;
+	im->shown = im->done;
 	im->last = now;
-	im->o->on_progress(im->o->arg, done, im->total);
+	im->o->on_progress(im->o->arg, "reading", im->done > total ? total : im->done, total);
 }
 
-static int
-imp_reserve_buf(struct imp *im, size_t need)
+static void
+item_clear(struct imp_item *it)
 {
-	char *nb;
-	size_t ncap;
-
-	if (need <= im->cap)
-		return 0;
-	for (ncap = im->cap ? im->cap : 4096; ncap < need; ncap *= 2)
-		;
-	if ((nb = realloc(im->buf, ncap)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	im->buf = nb;
-	im->cap = ncap;
-	return 0;
-}
-
-static int
-imp_group(enum cdn_kind kind)
-{
-	switch (kind) {
-	case CDN_SEIZURE:
-		return 1;
-	case CDN_LINK:
-		return 2;
-	default:
-		return 0;
+	json_decref(it->obj);
+	free(it->ref);
+	free(it->idkey);
+	for (size_t i = 0; i < it->nerrs; i++) {
+		free(it->errs[i].field);
+		free(it->errs[i].reason);
 	}
+	free(it->errs);
+	cdn_prepared_clear(&it->p);
+	memset(it, 0, sizeof *it);
 }
 
-static int
-imp_spool(struct imp *im, enum cdn_kind kind, uint64_t line, const char *s, size_t len)
+static void
+batch_reset(struct imp_batch *b)
 {
-	FILE *fp = im->spool[imp_group(kind)];
-	uint32_t n = (uint32_t)len;
+	for (size_t i = 0; i < b->n; i++)
+		item_clear(&b->items[i]);
+	b->n = 0;
+	b->tlen = 0;
+	b->bytes = 0;
+}
 
-	if (fwrite(&line, sizeof line, 1, fp) != 1 || fwrite(&n, sizeof n, 1, fp) != 1 ||
-	    fwrite(s, 1, len, fp) != len)
-		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
-	im->spooled += len;
+static void
+batch_free(struct imp_batch *b)
+{
+	batch_reset(b);
+	free(b->items);
+	free(b->text);
+	b->items = NULL;
+	b->text = NULL;
+	b->cap = b->tcap = 0;
+}
+
+/* A new item at the end of the batch (zeroed), or NULL. */
+static struct imp_item *
+batch_add(struct imp_batch *b, uint64_t line)
+{
+	struct imp_item *it;
+
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : IMP_BATCH + 8;
+		struct imp_item *ni = realloc(b->items, ncap * sizeof *ni);
+
+		if (!ni)
+			return NULL;
+		b->items = ni;
+		b->cap = ncap;
+	}
+	it = &b->items[b->n++];
+	memset(it, 0, sizeof *it);
+	it->line = line;
+	it->kind = -1;
+	return it;
+}
+
+/* Room for `len` more bytes of text and a NUL. Items hold offsets, as
+ * the buffer may move. */
+static int
+batch_room(struct imp_batch *b, size_t len)
+{
+	size_t ncap;
+	char *nt;
+
+	if (b->tlen + len + 1 <= b->tcap)
+		return 0;
+	for (ncap = b->tcap ? b->tcap * 2 : IMP_BATCH_BYTES * 2; ncap < b->tlen + len + 1;)
+		ncap *= 2;
+	if ((nt = realloc(b->text, ncap)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	b->text = nt;
+	b->tcap = ncap;
 	return 0;
 }
 
-/* The kind a line names; -1 (reported) if it is not an importable one. */
+/* A new item for a line of JSON text: the text copied into the batch. */
+static struct imp_item *
+batch_add_text(struct imp_batch *b, uint64_t line, const char *s, size_t len)
+{
+	struct imp_item *it;
+	size_t off = b->tlen;
+
+	if (batch_room(b, len) != 0 || (it = batch_add(b, line)) == NULL)
+		return NULL;
+	memcpy(b->text + off, s, len);
+	b->text[off + len] = '\0';
+	b->tlen += len + 1;
+	it->off = off;
+	it->len = len;
+	return it;
+}
+
+/* --- step 1: parse (workers) ------------------------------------------------- */
+
+/* The kind a line names; -1 (noted) if it is not an importable one. */
 static int
-imp_kind(struct imp *im, uint64_t line, json_t *obj)
+parse_kind(struct imp_item *it, json_t *obj)
 {
 	json_t *v = json_object_get(obj, "kind");
 	const char *s;
 
 	if (!v) {
-		imp_error(im, line, "kind", "required");
+		item_error(it, "kind", "required");
 		return -1;
 	}
 	if (!json_is_string(v)) {
-		imp_error(im, line, "kind", "must be a string");
+		item_error(it, "kind", "must be a string");
 		return -1;
 	}
 	s = json_string_value(v);
@@ -460,105 +597,191 @@ imp_kind(struct imp *im, uint64_t line, json_t *obj)
 		if (strcmp(s, cdn_kind_info(k)->name) != 0)
 			continue;
 		if (!cdn_kind_info(k)->writable) {
-			imp_error(im, line, "kind", "%s cannot be imported", s);
+			item_error(it, "kind", "%s cannot be imported", s);
 			return -1;
 		}
 		return k;
 	}
-	imp_error(im, line, "kind", "'%.60s' is not one of case, seizure, entity, route, link", s);
+	item_error(it, "kind", "'%.60s' is not one of case, seizure, entity, route, link", s);
 	return -1;
 }
 
 /*
- * Check the `ref` or `id` of a line and put its key in key/keylen.
- * Returns 1 if it has a good one, 0 if none, -1 if bad (reported).
+ * The line's `ref` ("@ref") or `id` ("S-12") as a map key, in *key.
+ * Returns 1 if it has a good one, 0 if none, -1 if bad (noted).
  */
 static int
-imp_line_key(struct imp *im, uint64_t line, json_t *obj, const char *name, int kind,
-    char *key, size_t *keylen)
+parse_key(struct imp_item *it, json_t *obj, const char *name, int kind, char **key)
 {
 	json_t *v = json_object_get(obj, name);
-	const struct imp_ent *e;
 	const char *s;
 	size_t len;
 
+	*key = NULL;
 	if (!v)
 		return 0;
 	if (!json_is_string(v)) {
-		imp_error(im, line, name, "must be a string");
+		item_error(it, name, "must be a string");
 		return -1;
 	}
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (strcmp(name, "ref") == 0) {
-		if (len == 0 || len > IMP_KEY_MAX) {
-			imp_error(im, line, name, "must be 1 to %d bytes", IMP_KEY_MAX);
+		if (len == 0 || len > IMP_KEY_MAX || strlen(s) != len) {
+			item_error(it, name, "must be 1 to %d bytes", IMP_KEY_MAX);
 			return -1;
 		}
-		key[0] = '@';
-		memcpy(key + 1, s, len);
-		*keylen = len + 1;
+		if (asprintf(key, "@%s", s) < 0)
+			*key = NULL;
 	} else {
 		struct cdn_id id;
 
 		if (cdn_id_parse(s, &id) != 0) {
-			imp_error(im, line, name, "'%.40s' is not a record id", s);
+			item_error(it, name, "'%.40s' is not a record id", s);
 			return -1;
 		}
 		if (kind >= 0 && id.kind != (enum cdn_kind)kind) {
-			imp_error(im, line, name, "%s is not a %s id", s, cdn_kind_info(kind)->name);
+			item_error(it, name, "%s is not a %s id", s, cdn_kind_info(kind)->name);
 			return -1;
 		}
-		memcpy(key, s, len);
-		*keylen = len;
+		*key = strdup(s);
 	}
-	if ((e = map_find(&im->map, key, *keylen)) != NULL) {
-		imp_error(im, line, name, "%s%s is already used on line %" PRIu64,
-		    key[0] == '@' ? "@" : "", s, e->line);
+	if (*key == NULL) {
+		item_error(it, name, "out of memory");
 		return -1;
 	}
 	return 1;
 }
 
-/* Pass 1 for one JSON line. Bad lines are reported; < 0 only on failure. */
-static int
-imp_jsonl_line(struct imp *im, uint64_t line, const char *s, size_t len)
+static void
+parse_item(struct imp_item *it, const char *text)
 {
-	char rkey[IMP_KEY_MAX + 2], ikey[CDN_ID_MAX + 1];
-	size_t rlen = 0, ilen = 0;
 	json_error_t jerr;
-	json_t *obj;
-	int kind, hasref, hasid, rc = 0;
+	int kind, r1, r2;
 
-	if ((obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		imp_error(im, line, "", "not a JSON object: %s (column %d)", jerr.text, jerr.column);
-		return 0;
+	if ((it->obj = json_loadb(text, it->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+		item_error(it, "", "not a JSON object: %s (column %d)", jerr.text, jerr.column);
+		return;
 	}
-	if (!json_is_object(obj)) {
-		imp_error(im, line, "", "not a JSON object");
-		goto out;
+	if (!json_is_object(it->obj)) {
+		item_error(it, "", "not a JSON object");
+		return;
 	}
-	kind = imp_kind(im, line, obj);
-	hasref = imp_line_key(im, line, obj, "ref", kind, rkey, &rlen);
-	hasid = imp_line_key(im, line, obj, "id", kind, ikey, &ilen);
-	if (kind < 0 || hasref < 0 || hasid < 0) {
-		/* Keep its good ref and id, marked bad, so that the lines
-		 * pointing at it are not reported as well. */
-		if (hasref > 0 && (rc = map_add(&im->map, rkey, rlen, IMP_BROKEN, 0, line)) != 0)
-			goto out;
-		if (hasid > 0)
-			rc = map_add(&im->map, ikey, ilen, IMP_BROKEN, 0, line);
-		goto out;
+	kind = parse_kind(it, it->obj);
+	r1 = parse_key(it, it->obj, "ref", kind, &it->ref);
+	r2 = parse_key(it, it->obj, "id", kind, &it->idkey);
+	if (kind < 0 || r1 < 0 || r2 < 0)
+		return;	/* its good keys are kept, to be marked broken */
+	it->kind = kind;
+	/* Not part of a record: what the file says about it. */
+	json_object_del(it->obj, "kind");
+	json_object_del(it->obj, "ref");
+	json_object_del(it->obj, "id");
+}
+
+/* --- step 3: prepare (workers) ----------------------------------------------- */
+
+static void
+prepare_item(struct imp *im, struct imp_item *it, int check_only)
+{
+	struct cdn_sys sys = { NULL, cdn_kind_info(it->kind)->name, 1,
+	    cdn_txn_now(im->txn), cdn_txn_user(im->txn),
+	    cdn_txn_now(im->txn), cdn_txn_user(im->txn) };
+	const struct cdn_error *e;
+	int rc;
+
+	rc = cdn_record_prepare(NULL, it->id, it->obj, NULL, &sys,
+	    IMP_FLAGS | (check_only ? CDN_PREPARE_CHECK : 0), &it->p, NULL);
+	json_decref(it->obj);	/* the prepared bytes are all that is needed */
+	it->obj = NULL;
+	if (rc == 0)
+		return;
+	e = cdn_error_last();
+	if (rc != CDN_EINVAL && rc != CDN_ENOTFOUND) {
+		it->fatal = rc;
+		snprintf(it->fatal_msg, sizeof it->fatal_msg, "%s", e->message);
+	} else if (it->new_case) {
+		item_error(it, "case", "as the title of a new case: %s", e->message);
+	} else {
+		item_error(it, e->field, "%s", e->message);
 	}
-	if (hasref > 0 && (rc = map_add(&im->map, rkey, rlen, kind, im->nkind[kind], line)) != 0)
-		goto out;
-	if (hasid > 0 && (rc = map_add(&im->map, ikey, ilen, kind, im->nkind[kind], line)) != 0)
-		goto out;
-	im->nkind[kind]++;
-	rc = imp_spool(im, kind, line, s, len);
-out:
-	json_decref(obj);
-	return rc;
+}
+
+static void
+batch_job(struct cdn_job *job)
+{
+	struct imp_batch *b = (struct imp_batch *)job;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct imp_item *it = &b->items[i];
+
+		if (b->step == STEP_PARSE && it->state == IT_NEW && !it->obj)
+			parse_item(it, b->text + it->off);
+		else if (b->step == STEP_PREPARE && it->state == IT_READY)
+			prepare_item(b->im, it, b->check_only);
+	}
+}
+
+/* --- reading JSON Lines ------------------------------------------------------ */
+
+/*
+ * The next line, without its newline, pointing into the read buffer until
+ * the next call. Returns 1, 0 at the end of the file, or an error. A line
+ * over the limit is read to its end but not kept (*toolong).
+ */
+static int
+read_line(struct imp *im, const char **s, size_t *len, int *toolong)
+{
+	size_t scanned = 0;
+
+	*toolong = 0;
+	for (;;) {
+		char *start = im->rbuf + im->rpos;
+		char *nl = memchr(start + scanned, '\n', im->rend - im->rpos - scanned);
+
+		if (nl) {
+			*s = start;
+			*len = (size_t)(nl - start);
+			im->rpos += *len + 1;
+			im->done += *len + 1;
+			im->rline++;
+			if (*toolong)
+				*len = 0;
+			return 1;
+		}
+		scanned = im->rend - im->rpos;
+		if (im->rd_eof) {
+			if (scanned == 0)
+				return 0;
+			*s = start;
+			*len = scanned;
+			im->rpos = im->rend;
+			im->done += *len;
+			im->rline++;
+			if (*toolong)
+				*len = 0;
+			return 1;
+		}
+		if (scanned > IMP_LINE_MAX) {
+			/* Too long to keep: drop what is here, find its end. */
+			*toolong = 1;
+			im->done += scanned;
+			im->rpos = im->rend = 0;
+			scanned = 0;
+		} else if (im->rpos > 0) {
+			memmove(im->rbuf, start, scanned);
+			im->rpos = 0;
+			im->rend = scanned;
+		}
+		size_t got = fread(im->rbuf + im->rend, 1, IMP_READ_BUF + IMP_LINE_MAX + 1 - im->rend, im->in);
+
+		if (got == 0) {
+			if (ferror(im->in))
+				return cdn_error_set(CDN_EIO, NULL, "%s: %s", im->path, strerror(errno));
+			im->rd_eof = 1;
+		}
+		im->rend += got;
+	}
 }
 
 static int
@@ -570,64 +793,42 @@ imp_blank(const char *s, size_t len)
 	return 1;
 }
 
-/*
- * Read one line into im->buf without its newline. Returns 1, 0 at the end
- * of the file, or an error. A line over the limit is read to its end but
- * not kept (*toolong).
- */
 static int
-imp_getline(struct imp *im, size_t *lenp, int *toolong)
+fill_jsonl(struct imp *im, struct imp_batch *b)
 {
+	const char *s = NULL;
 	size_t len = 0;
-	int ch, any = 0;
-
-	*toolong = 0;
-	while ((ch = getc_unlocked(im->in)) != EOF) {
-		any = 1;
-		im->done1++;
-		if (ch == '\n')
-			break;
-		if (len < IMP_LINE_MAX)
-			im->buf[len++] = (char)ch;
-		else
-			*toolong = 1;
-	}
-	if (ferror(im->in))
-		return cdn_error_set(CDN_EIO, NULL, "%s: %s", im->path, strerror(errno));
-	im->buf[len] = '\0';
-	*lenp = len;
-	return any;
-}
-
-static int
-imp_pass1_jsonl(struct imp *im)
-{
-	uint64_t line = 0;
-	size_t len = 0, skip;
 	int rc, toolong;
 
-	if ((rc = imp_reserve_buf(im, IMP_LINE_MAX + 1)) != 0)
-		return rc;
-	while ((rc = imp_getline(im, &len, &toolong)) > 0) {
-		line++;
-		imp_progress(im, 0);
+	while (b->n < IMP_BATCH && b->tlen < IMP_BATCH_BYTES) {
+		uint64_t before = im->done;
+
+		if ((rc = read_line(im, &s, &len, &toolong)) <= 0) {
+			if (rc == 0)
+				im->eof = 1;
+			return rc;
+		}
+		b->bytes += im->done - before;
 		if (toolong) {
 			im->lines++;
-			imp_error(im, line, "", "line is longer than %u bytes", IMP_LINE_MAX);
+			imp_error(im, im->rline, "", "line is longer than %u bytes", IMP_LINE_MAX);
 			continue;
 		}
 		/* Some editors start a UTF-8 file with a byte order mark. */
-		skip = line == 1 && len >= 3 && memcmp(im->buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-		if (imp_blank(im->buf + skip, len - skip))
+		if (im->rline == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;
+			len -= 3;
+		}
+		if (imp_blank(s, len))
 			continue;
 		im->lines++;
-		if ((rc = imp_jsonl_line(im, line, im->buf + skip, len - skip)) != 0)
-			return rc;
+		if (batch_add_text(b, im->rline, s, len) == NULL)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
-	return rc;
+	return 0;
 }
 
-/* --- CSV ------------------------------------------------------------------ */
+/* --- reading CSV ------------------------------------------------------------- */
 
 static void
 imp_trim(const char **s, size_t *len)
@@ -713,6 +914,18 @@ next:
 		;
 	}
 	return 0;
+}
+
+static void
+imp_csv_free_cols(struct imp *im)
+{
+	for (size_t i = 0; i < im->ncols; i++) {
+		free(im->cols[i].path);
+		free(im->cols[i].segs);
+	}
+	free(im->cols);
+	im->cols = NULL;
+	im->ncols = 0;
 }
 
 /* Set `v` (a new reference) at the column's path, making objects on the way. */
@@ -831,49 +1044,63 @@ imp_utf8_chars(const char *s, size_t len)
 }
 
 /*
- * A new case for a title not seen before (spooled as a case line on the
- * title's first row); the row points at it through "@TITLE".
+ * Point the row at the case titled `title` through "@TITLE": a new case,
+ * made on the title's first row (an item before the row's), or the one an
+ * earlier row made. Returns 0, 1 if the row is bad (reported), or an error.
  */
 static int
-imp_csv_case(struct imp *im, uint64_t line, const char *title, size_t len, json_t *row)
+imp_csv_case(struct imp *im, struct imp_batch *b, uint64_t line, const char *title,
+    size_t len, json_t *row)
 {
-	char key[IMP_KEY_MAX + 2];
-	json_t *c, *v;
-	char *text;
-	int rc;
+	struct imp_item *it;
+	json_t *v;
+	char *key;
 
 	if (imp_utf8_chars(title, len) > IMP_TITLE_MAX || len > IMP_KEY_MAX) {
 		imp_error(im, line, "case", "a new case's title must be at most %d characters",
 		    IMP_TITLE_MAX);
 		return 1;
 	}
+	if ((key = malloc(len + 2)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	key[0] = '@';
 	memcpy(key + 1, title, len);
-	if ((v = imp_csv_string(im, line, "case", key, len + 1)) == NULL)
+	key[len + 1] = '\0';
+	if ((v = imp_csv_string(im, line, "case", key, len + 1)) == NULL) {
+		free(key);
 		return 1;
+	}
 	json_object_set_new(row, "case", v);
-	if (map_find(&im->map, key, len + 1))
+	/* Seen before: in the map once resolved, or earlier in this batch. */
+	if (map_find(&im->map, key, len + 1)) {
+		free(key);
 		return 0;
-	c = json_pack("{s:s, s:s%}", "kind", "case", "title", title, len);
-	text = c ? json_dumps(c, JSON_COMPACT) : NULL;
-	json_decref(c);
-	if (!text)
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (b->items[i].new_case && strcmp(b->items[i].ref, key) == 0) {
+			free(key);
+			return 0;
+		}
+	if ((it = batch_add(b, line)) == NULL) {
+		free(key);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	if ((rc = map_add(&im->map, key, len + 1, CDN_CASE, im->nkind[CDN_CASE], line)) == 0 &&
-	    (rc = imp_spool(im, CDN_CASE, line, text, strlen(text))) == 0)
-		im->nkind[CDN_CASE]++;
-	free(text);
-	return rc;
+	}
+	it->kind = CDN_CASE;
+	it->new_case = 1;
+	it->ref = key;
+	if ((it->obj = json_pack("{s:s%}", "title", title, len)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	return 0;
 }
 
-/* Pass 1 for one CSV row: build its seizure, spool it. */
+/* One CSV row: its seizure (and maybe a new case) as items of the batch. */
 static int
-imp_csv_row(struct imp *im, struct csv *c, uint64_t line)
+imp_csv_row(struct imp *im, struct imp_batch *b, struct csv *c, uint64_t line)
 {
 	const char *title = NULL;
 	size_t tlen = 0, i;
+	struct imp_item *it;
 	json_t *row, *v;
-	char *text = NULL;
 	int rc = 0;
 
 	/* A row of empty cells is a blank line (spreadsheets leave them). */
@@ -888,7 +1115,7 @@ imp_csv_row(struct imp *im, struct csv *c, uint64_t line)
 	if (i == c->nfields)
 		return 0;
 	im->lines++;
-	if ((row = json_pack("{s:s}", "kind", "seizure")) == NULL)
+	if ((row = json_object()) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	for (i = 0; i < im->ncols; i++) {
 		const struct imp_col *col = &im->cols[i];
@@ -921,252 +1148,448 @@ imp_csv_row(struct imp *im, struct csv *c, uint64_t line)
 			goto out;	/* reported */
 		imp_set_path(row, col, v);
 	}
-	if (title && (rc = imp_csv_case(im, line, title, tlen, row)) != 0) {
+	if (title && (rc = imp_csv_case(im, b, line, title, tlen, row)) != 0) {
 		rc = rc > 0 ? 0 : rc;
 		goto out;
 	}
-	if ((text = json_dumps(row, JSON_COMPACT)) == NULL) {
+	if ((it = batch_add(b, line)) == NULL) {
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = imp_spool(im, CDN_SEIZURE, line, text, strlen(text))) == 0)
-		im->nkind[CDN_SEIZURE]++;
+	it->kind = CDN_SEIZURE;
+	it->obj = row;
+	row = NULL;
 out:
-	free(text);
 	json_decref(row);
 	return rc;
 }
 
 static int
-imp_pass1_csv(struct imp *im)
+fill_csv(struct imp *im, struct imp_batch *b)
 {
-	struct csv c;
+	struct csv *c = &im->csvr;
 	int rc = 0, r;
 
-	csv_init(&c, im->in);
-	c.max = IMP_LINE_MAX;
-	r = csv_read_header(&c);
-	if (r == CSV_EOF)
-		goto out;
-	if (r != CSV_ROW) {
-		imp_error(im, c.line, "", "header: %s", c.err);
-		goto out;
+	if (!im->csv_header_done) {
+		im->csv_header_done = 1;
+		r = csv_read_header(c);
+		im->done = c->bytes;
+		if (r == CSV_EOF) {
+			im->eof = 1;
+			return 0;
+		}
+		if (r != CSV_ROW) {
+			imp_error(im, c->line, "", "header: %s", c->err);
+			im->eof = 1;
+			return 0;
+		}
+		if ((rc = imp_csv_header(im, c, c->line)) != 0)
+			return rc;
 	}
-	if ((rc = imp_csv_header(im, &c, c.line)) != 0)
-		goto out;
-	for (;;) {
-		r = csv_read(&c);
-		im->done1 = c.bytes;
-		imp_progress(im, 0);
-		if (r == CSV_EOF)
+	while (b->n < IMP_BATCH) {
+		uint64_t before = im->done;
+
+		r = csv_read(c);
+		im->done = c->bytes;
+		b->bytes += im->done - before;
+		if (r == CSV_EOF) {
+			im->eof = 1;
 			break;
+		}
 		if (r == CSV_ROW) {
-			if ((rc = imp_csv_row(im, &c, c.line)) != 0)
+			if ((rc = imp_csv_row(im, b, c, c->line)) != 0)
 				break;
 			continue;
 		}
-		if (r == CSV_EIO) {
-			rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", im->path, c.err);
-			break;
-		}
-		if (r == CSV_ENOMEM) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-			break;
-		}
+		if (r == CSV_EIO)
+			return cdn_error_set(CDN_EIO, NULL, "%s: %s", im->path, c->err);
+		if (r == CSV_ENOMEM)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		im->lines++;
-		imp_error(im, c.line, "", "%s", c.err);
-		if (r == CSV_EUNTERMINATED)
+		imp_error(im, c->line, "", "%s", c->err);
+		if (r == CSV_EUNTERMINATED) {
+			im->eof = 1;
 			break;
+		}
 	}
-out:
-	csv_free(&c);
 	return rc;
 }
 
-/* --- pass 2 ------------------------------------------------------------------ */
+/* --- the spool of set-aside lines --------------------------------------------- */
+
+struct spool_hdr {
+	uint64_t line;
+	uint64_t aside;
+	uint32_t len;
+	uint32_t kind;
+};
+
+static int
+spool_put(struct imp *im, const struct imp_batch *b, const struct imp_item *it)
+{
+	struct spool_hdr h = { it->line, it->aside, (uint32_t)it->len, (uint32_t)it->kind };
+
+	if (fwrite(&h, sizeof h, 1, im->spool) != 1 ||
+	    fwrite(b->text + it->off, 1, it->len, im->spool) != it->len)
+		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+	im->spooled += it->len;
+	return 0;
+}
+
+static int
+fill_spool(struct imp *im, struct imp_batch *b)
+{
+	struct spool_hdr h;
+	struct imp_item *it;
+	size_t off;
+	int rc;
+
+	while (b->n < IMP_BATCH && b->tlen < IMP_BATCH_BYTES) {
+		if (fread(&h, sizeof h, 1, im->spool) != 1) {
+			if (ferror(im->spool))
+				return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+			im->eof = 1;
+			return 0;
+		}
+		if (h.len > IMP_LINE_MAX || h.kind >= CDN_NKINDS)
+			return cdn_error_set(CDN_EIO, NULL, "temporary file damaged");
+		if ((rc = batch_room(b, h.len)) != 0)
+			return rc;
+		off = b->tlen;
+		if (fread(b->text + off, 1, h.len, im->spool) != h.len)
+			return cdn_error_set(CDN_EIO, NULL, "temporary file: short read");
+		b->text[off + h.len] = '\0';
+		b->tlen += h.len + 1;
+		if ((it = batch_add(b, h.line)) == NULL)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		it->off = off;
+		it->len = h.len;
+		it->aside = h.aside;
+		im->done += h.len;
+		b->bytes += h.len;
+	}
+	return 0;
+}
+
+/* Read the next batch from the current source. */
+static int
+fill_batch(struct imp *im, struct imp_batch *b)
+{
+	int rc;
+
+	switch (im->src) {
+	case SRC_JSONL:
+		rc = fill_jsonl(im, b);
+		break;
+	case SRC_CSV:
+		rc = fill_csv(im, b);
+		break;
+	default:
+		rc = fill_spool(im, b);
+	}
+	return rc;
+}
+
+/* --- step 2: resolve (in order) --------------------------------------------- */
+
+/* The id a map entry stands for, once the set-aside lines have places. */
+static struct cdn_id
+ent_id(const struct imp *im, const struct imp_ent *e)
+{
+	struct cdn_id id = { (enum cdn_kind)e->kind, e->seq };
+
+	if (e->state == ENT_PENDING)
+		id.seq = im->next[e->kind] + e->seq;
+	return id;
+}
+
+enum { REF_OK, REF_BAD, REF_LATER };
 
 /*
- * Point the id-valued field `name` at the store's ids: "@ref" and ids
- * defined in the file become the ids their records get; other ids are
- * left for the validator (records already in the store). `want` is the
- * kind the field must name, or -1 for any. Returns 0, 1 if the line is bad
- * (reported), or an error.
+ * Point the id-valued field `name` at the store's ids: "@ref" and ids the
+ * file defines become the ids their records get; other ids are left for
+ * the store. `want` is the kind the field must name, or -1 for any.
  */
 static int
-imp_resolve(struct imp *im, struct cdn_txn *txn, uint64_t line, json_t *obj,
-    const char *name, int want)
+resolve_ref(struct imp *im, struct imp_item *it, const char *name, int want, int *result)
 {
-	json_t *v = json_object_get(obj, name);
+	json_t *v = json_object_get(it->obj, name);
 	const struct imp_ent *e;
 	char buf[CDN_ID_MAX];
 	struct cdn_id id;
 	const char *s;
-	int rc;
+	int rc = 0;
 
+	*result = REF_OK;
 	if (!json_is_string(v))
 		return 0;	/* absent or not text: the validator says */
 	s = json_string_value(v);
 	if ((e = map_find(&im->map, s, json_string_length(v))) == NULL) {
+		/* A later line may define it: look again when all are read. */
+		if (!im->replay && (s[0] == '@' || im->src == SRC_JSONL)) {
+			*result = REF_LATER;
+			return 0;
+		}
 		if (s[0] == '@') {
-			imp_error(im, line, name, "unknown ref %.200s", s);
-			return 1;
+			imp_error(im, it->line, name, "unknown ref %.200s", s);
+			*result = REF_BAD;
+			return 0;
 		}
 		if (cdn_id_parse(s, &id) != 0 || (want >= 0 && id.kind != (enum cdn_kind)want))
 			return 0;	/* the validator names the problem */
 		/* An id that only this import makes (C-1 in a new store)
 		 * cannot be meant: the file names its own records by ref. */
-		if (id.seq >= im->base[id.kind]) {
-			imp_error(im, line, name, "no record %s", s);
-			return 1;
+		if (id.seq >= im->base[id.kind] || (rc = cdn_record_exists(im->txn, s)) == 0) {
+			imp_error(im, it->line, name, "no record %s", s);
+			*result = REF_BAD;
+			return 0;
 		}
-		/* Nothing is created any more, so the validator only sees
-		 * the shape of ids: check here what create would have. */
-		if (im->checking) {
-			if ((rc = cdn_record_exists(txn, s)) < 0)
-				return rc;
-			if (rc == 0) {
-				imp_error(im, line, name, "no record %s", s);
-				return 1;
-			}
-		}
+		return rc < 0 ? rc : 0;
+	}
+	if (e->state == ENT_PENDING && !im->replay) {
+		*result = REF_LATER;
 		return 0;
 	}
-	if (e->kind == IMP_BROKEN) {
+	if (e->state == ENT_BROKEN) {
 		/* It names a bad line, already reported; check the rest of
 		 * this one against a stand-in id of the right kind, one no
 		 * record has, so that from and to never look the same. */
 		id.kind = want >= 0 ? (enum cdn_kind)want : CDN_CASE;
-		id.seq = im->base[id.kind] + im->nkind[id.kind] + im->standins++;
+		id.seq = UINT64_MAX / 2 + im->standins++;
 	} else if (want >= 0 && e->kind != want) {
-		imp_error(im, line, name, "%.200s is the %s on line %" PRIu64 ", not a %s", s,
+		imp_error(im, it->line, name, "%.200s is the %s on line %" PRIu64 ", not a %s", s,
 		    cdn_kind_info(e->kind)->name, e->line, cdn_kind_info(want)->name);
-		return 1;
+		*result = REF_BAD;
+		return 0;
 	} else {
-		id.kind = e->kind;
-		id.seq = im->base[e->kind] + e->ord;
+		id = ent_id(im, e);
 	}
 	cdn_id_format(id, buf);
-	json_object_set_new(obj, name, json_string(buf));
+	json_object_set_new(it->obj, name, json_string(buf));
 	return 0;
 }
 
-/* Pass 2 for one spooled line. Bad lines are reported; < 0 on failure. */
+/* Define the line's own key (ref or id) in the map, unless taken. */
 static int
-imp_record(struct imp *im, struct cdn_txn *txn, uint64_t line, const char *s, size_t len)
+define_key(struct imp *im, struct imp_item *it, const char *name, const char *key,
+    int state, uint64_t seq, int *dup)
 {
-	json_error_t jerr;
-	json_t *obj;
-	const char *kname;
-	int kind = -1, rc = 0;
+	struct imp_ent *e = map_find(&im->map, key, strlen(key));
 
-	if ((obj = json_loadb(s, len, 0, &jerr)) == NULL)
-		return cdn_error_set(CDN_EIO, NULL, "temporary file damaged at line %" PRIu64, line);
-	kname = json_string_value(json_object_get(obj, "kind"));
-	for (int k = 0; kname && k < CDN_NKINDS; k++)
-		if (strcmp(kname, cdn_kind_info(k)->name) == 0)
-			kind = k;
-	if (kind < 0) {
-		rc = cdn_error_set(CDN_EIO, NULL, "temporary file damaged at line %" PRIu64, line);
-		goto out;
-	}
-	/* Not part of a record: what the file says about it. */
-	json_object_del(obj, "kind");
-	json_object_del(obj, "ref");
-	json_object_del(obj, "id");
-	if (kind == CDN_SEIZURE) {
-		if ((rc = imp_resolve(im, txn, line, obj, "case", CDN_CASE)) == 0)
-			rc = imp_resolve(im, txn, line, obj, "route", CDN_ROUTE);
-	} else if (kind == CDN_LINK) {
-		if ((rc = imp_resolve(im, txn, line, obj, "from", -1)) == 0)
-			rc = imp_resolve(im, txn, line, obj, "to", -1);
-	}
-	if (rc != 0) {
-		if (rc > 0) {
-			im->checking = 1;
-			rc = 0;
+	if (e) {
+		if (e->line == it->line) {
+			/* Its own key, set aside before: now it has an id. */
+			e->state = (uint8_t)state;
+			e->seq = seq;
+			return 0;
 		}
-		goto out;
+		imp_error(im, it->line, name, "%s is already used on line %" PRIu64, key, e->line);
+		*dup = 1;
+		return 0;
 	}
-	if (!im->checking) {
-		uint64_t want = im->base[kind] + im->created[kind];
-		uint64_t next = cdn_txn_peek_seq(txn, kind);
+	return map_add(&im->map, key, strlen(key), it->kind < 0 ? 0 : it->kind, state, seq,
+	    it->line);
+}
 
-		/* Every "@ref" above assumed this; never write a wrong link. */
-		if (next != want) {
-			rc = cdn_error_set(CDN_ESTORE, NULL,
-			    "import: %s ids out of step at line %" PRIu64 " (next %" PRIu64
-			    ", expected %" PRIu64 ")", cdn_kind_info(kind)->name, line, next, want);
-			goto out;
-		}
-		rc = cdn_record_create(txn, kind, obj, IMP_FLAGS, NULL);
-		if (rc == 0) {
-			im->created[kind]++;
-			goto out;
-		}
+static int
+resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it)
+{
+	int r[2] = { REF_OK, REF_OK }, dup = 0, state = ENT_SET, rc = 0;
+	uint64_t seq;
+
+	if (it->kind < 0) {
+		/* Keep its good ref and id, marked bad, so that the lines
+		 * pointing at it are not reported as well. */
+		if (it->ref && !map_find(&im->map, it->ref, strlen(it->ref)))
+			rc = map_add(&im->map, it->ref, strlen(it->ref), 0, ENT_BROKEN, 0, it->line);
+		if (rc == 0 && it->idkey && !map_find(&im->map, it->idkey, strlen(it->idkey)))
+			rc = map_add(&im->map, it->idkey, strlen(it->idkey), 0, ENT_BROKEN, 0, it->line);
+		it->state = IT_BAD;
+		return rc;
+	}
+	if (it->kind == CDN_SEIZURE) {
+		if ((rc = resolve_ref(im, it, "case", CDN_CASE, &r[0])) == 0)
+			rc = resolve_ref(im, it, "route", CDN_ROUTE, &r[1]);
+	} else if (it->kind == CDN_LINK) {
+		if ((rc = resolve_ref(im, it, "from", -1, &r[0])) == 0)
+			rc = resolve_ref(im, it, "to", -1, &r[1]);
+	}
+	if (rc != 0)
+		return rc;
+	if (r[0] == REF_LATER || r[1] == REF_LATER) {
+		it->state = IT_ASIDE;
+		it->aside = im->naside[it->kind]++;
+		state = ENT_PENDING;
+		seq = it->aside;
 	} else {
-		rc = cdn_record_validate(kind, obj, IMP_FLAGS, NULL);
+		it->state = r[0] == REF_BAD || r[1] == REF_BAD ? IT_BAD : IT_READY;
+		it->id.kind = (enum cdn_kind)it->kind;
+		it->id.seq = im->replay ? im->next[it->kind] + it->aside :
+		    im->next[it->kind]++;
+		seq = it->id.seq;
 	}
-	if (rc != CDN_EINVAL && rc != CDN_ENOTFOUND)
-		goto out;	/* 0, or the store failed */
-	if (im->csv && kind == CDN_CASE)
-		imp_error(im, line, "case", "as the title of a new case: %s",
-		    cdn_error_last()->message);
-	else
-		imp_error_last(im, line);
-	im->checking = 1;
-	rc = 0;
-out:
-	json_decref(obj);
+	if (it->ref && (rc = define_key(im, it, "ref", it->ref, state, seq, &dup)) != 0)
+		return rc;
+	if (it->idkey && (rc = define_key(im, it, "id", it->idkey, state, seq, &dup)) != 0)
+		return rc;
+	if (dup)
+		it->state = IT_BAD;
+	if (it->state == IT_ASIDE)
+		return spool_put(im, b, it);
+	return 0;
+}
+
+/* --- step 4: write (in order) ------------------------------------------------- */
+
+static int
+write_item(struct imp *im, struct imp_item *it)
+{
+	int rc;
+
+	for (size_t i = 0; i < it->nerrs; i++)
+		imp_error(im, it->line, it->errs[i].field ? it->errs[i].field : "", "%s",
+		    it->errs[i].reason ? it->errs[i].reason : "out of memory");
+	if (it->fatal)
+		return cdn_error_set(it->fatal, NULL, "line %" PRIu64 ": %s", it->line, it->fatal_msg);
+	if (it->state != IT_READY || it->nerrs > 0 || im->errors > 0)
+		return 0;
+	if ((rc = cdn_record_write(im->txn, &it->p, "create")) != 0)
+		return rc;
+	im->created[it->kind]++;
+	/* Records and audit entries are appended, so the pages behind us
+	 * are done with: let them go. */
+	if ((++im->written % IMP_TRIM_EVERY) == 0)
+		cdn_txn_trim(im->txn);
+	return 0;
+}
+
+/* --- the pipeline ------------------------------------------------------------ */
+
+static struct imp_batch *
+slot(struct imp *im, size_t i)
+{
+	return &im->slots[i % IMP_SLOTS];
+}
+
+/*
+ * Run every line of the current source through the four steps: batches
+ * [head, mid) are being prepared, [mid, tail) parsed. The thread waits
+ * only when nothing is ready, and then runs a waiting job itself.
+ */
+static int
+imp_pipeline(struct imp *im)
+{
+	size_t head = 0, mid = 0, tail = 0;
+	int rc = 0;
+
+	im->eof = 0;
+	while (rc == 0) {
+		struct imp_batch *b;
+
+		while (!im->eof && tail - head < IMP_SLOTS) {
+			b = slot(im, tail);
+			batch_reset(b);
+			if ((rc = fill_batch(im, b)) != 0)
+				break;
+			if (b->n == 0)
+				continue;	/* only blank or bad lines */
+			b->step = STEP_PARSE;
+			cdn_pool_submit(im->pool, &b->job);
+			tail++;
+		}
+		if (rc != 0)
+			break;
+		if (mid < tail && cdn_pool_done(im->pool, &slot(im, mid)->job)) {
+			b = slot(im, mid++);
+			for (size_t i = 0; i < b->n && rc == 0; i++)
+				rc = resolve_item(im, b, &b->items[i]);
+			b->step = STEP_PREPARE;
+			b->check_only = im->errors > 0;
+			cdn_pool_submit(im->pool, &b->job);
+			continue;
+		}
+		if (head < mid && cdn_pool_done(im->pool, &slot(im, head)->job)) {
+			b = slot(im, head++);
+			for (size_t i = 0; i < b->n && rc == 0; i++)
+				rc = write_item(im, &b->items[i]);
+			batch_reset(b);
+			imp_progress(im, 0);
+			continue;
+		}
+		if (head == tail)
+			break;	/* all read and written */
+		cdn_pool_wait(im->pool, &slot(im, mid < tail ? mid : head)->job);
+	}
+	/* After a failure, let the jobs in flight finish before their
+	 * batches are reused or freed. */
+	for (; head < tail; head++)
+		cdn_pool_wait(im->pool, &slot(im, head)->job);
 	return rc;
 }
 
-/* The write transaction: all of pass 2. May be run again from the start. */
+static void
+imp_index_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct imp *im = arg;
+
+	im->o->on_progress(im->o->arg, "indexing", done, total);
+}
+
+/* The write transaction: the whole import. May be run again from the start. */
 static int
 imp_run(struct cdn_txn *txn, void *arg)
 {
 	struct imp *im = arg;
-	uint64_t line;
-	uint32_t len;
 	int rc;
 
-	errs_free(&im->e2);
-	im->errors2 = 0;
-	im->pass = 2;
-	im->done2 = 0;
-	im->written = 0;
-	im->checking = im->errors1 > 0;
+	/* Start afresh: the same file, an empty map, nothing set aside. */
+	im->txn = txn;
+	im->replay = 0;
+	map_free(&im->map);
+	errs_free(&im->errs);
+	im->errors = im->errseq = im->lines = im->standins = im->written = 0;
+	im->spooled = 0;
 	memset(im->created, 0, sizeof im->created);
-	im->standins = 0;
+	memset(im->naside, 0, sizeof im->naside);
 	for (int k = 0; k < CDN_NKINDS; k++)
-		im->base[k] = cdn_txn_peek_seq(txn, k);
+		im->base[k] = im->next[k] = cdn_txn_peek_seq(txn, k);
+	if (fseeko(im->in, 0, SEEK_SET) != 0 || fseeko(im->spool, 0, SEEK_SET) != 0 ||
+	    ftruncate(fileno(im->spool), 0) != 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", im->path, strerror(errno));
+	im->done = 0;
+	im->rpos = im->rend = 0;
+	im->rline = 0;
+	im->rd_eof = 0;
+	if (im->csv) {
+		csv_free(&im->csvr);
+		csv_init(&im->csvr, im->in);
+		im->csvr.max = IMP_LINE_MAX;
+		imp_csv_free_cols(im);
+		im->csv_header_done = 0;
+	}
 	if ((rc = cdn_txn_bulk(txn)) != 0)
 		return rc;
-	for (int g = 0; g < IMP_NGROUPS; g++) {
-		FILE *fp = im->spool[g];
-
-		if (fseeko(fp, 0, SEEK_SET) != 0)
+	im->src = im->csv ? SRC_CSV : SRC_JSONL;
+	if ((rc = imp_pipeline(im)) != 0)
+		return rc;
+	if (im->spooled > 0) {
+		/* Every line is read: the set-aside ones follow the others. */
+		im->replay = 1;
+		im->src = SRC_SPOOL;
+		if (fflush(im->spool) != 0 || fseeko(im->spool, 0, SEEK_SET) != 0)
 			return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
-		while (fread(&line, sizeof line, 1, fp) == 1) {
-			if (fread(&len, sizeof len, 1, fp) != 1 ||
-			    (rc = imp_reserve_buf(im, (size_t)len + 1)) != 0 ||
-			    fread(im->buf, 1, len, fp) != len)
-				return cdn_error_set(CDN_EIO, NULL, "temporary file: short read");
-			im->buf[len] = '\0';
-			if ((rc = imp_record(im, txn, line, im->buf, len)) != 0)
-				return rc;
-			/* Records and audit entries are appended, so the pages
-			 * behind us are done with: let them go. */
-			if ((++im->written & 16383) == 0)
-				cdn_txn_trim(txn);
-			im->done2 += len;
-			imp_progress(im, 0);
-		}
-		if (ferror(fp))
-			return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+		if ((rc = imp_pipeline(im)) != 0)
+			return rc;
 	}
-	if (im->errors1 + im->errors2 > 0)
+	imp_progress(im, 1);
+	if (im->errors > 0)
 		return cdn_error_set(CDN_EINVAL, NULL, "%" PRIu64 " bad line%s",
-		    im->errors1 + im->errors2, im->errors1 + im->errors2 == 1 ? "" : "s");
+		    im->errors, im->errors == 1 ? "" : "s");
+	if ((rc = cdn_txn_bulk_finish(txn, im->o->on_progress ? imp_index_progress : NULL,
+	    im)) != 0)
+		return rc;
+	if (im->o->on_progress)
+		im->o->on_progress(im->o->arg, "committing", 0, 0);
 	return 0;
 }
 
@@ -1174,21 +1597,12 @@ imp_run(struct cdn_txn *txn, void *arg)
 static void
 imp_report(struct imp *im)
 {
-	struct imp_err *all;
-	size_t n = im->e1.n + im->e2.n;
-
-	if (!im->o->on_error || n == 0)
+	if (!im->o->on_error || im->errs.n == 0)
 		return;
-	if ((all = malloc(n * sizeof *all)) == NULL)
-		return;
-	if (im->e1.n)
-		memcpy(all, im->e1.v, im->e1.n * sizeof *all);
-	if (im->e2.n)
-		memcpy(all + im->e1.n, im->e2.v, im->e2.n * sizeof *all);
-	qsort(all, n, sizeof *all, err_cmp);
-	for (size_t i = 0; i < n && i < im->max_errors; i++)
-		im->o->on_error(im->o->arg, all[i].line, all[i].field, all[i].reason);
-	free(all);
+	qsort(im->errs.v, im->errs.n, sizeof *im->errs.v, err_cmp);
+	for (size_t i = 0; i < im->errs.n; i++)
+		im->o->on_error(im->o->arg, im->errs.v[i].line, im->errs.v[i].field,
+		    im->errs.v[i].reason);
 }
 
 static int
@@ -1202,6 +1616,36 @@ imp_is_csv(const char *path, const struct cdn_import_opts *o)
 	return dot && !strchr(dot, '/') && strcasecmp(dot, ".csv") == 0;
 }
 
+/*
+ * Input that cannot be read twice (a pipe) is copied to a temporary file
+ * first: a transaction that has to run again reads it from the start.
+ */
+static int
+imp_seekable(struct imp *im, const struct stat *sb)
+{
+	char buf[65536];
+	size_t n;
+	FILE *copy;
+
+	if (S_ISREG(sb->st_mode))
+		return 0;
+	if ((copy = tmpfile()) == NULL)
+		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+	while ((n = fread(buf, 1, sizeof buf, im->in)) > 0)
+		if (fwrite(buf, 1, n, copy) != n) {
+			fclose(copy);
+			return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+		}
+	if (ferror(im->in) || fflush(copy) != 0) {
+		fclose(copy);
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", im->path, strerror(errno));
+	}
+	fclose(im->in);
+	im->in = copy;
+	im->total = (uint64_t)ftello(copy);
+	return 0;
+}
+
 int
 cdn_import_file(struct cdn_store *st, const char *path, const char *user,
     const struct cdn_import_opts *opts, struct cdn_import_result *res)
@@ -1210,7 +1654,6 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 	struct cdn_error saved;
 	struct imp *im;
 	struct stat sb;
-	uint64_t errors;
 	int rc = 0;
 
 	if (res)
@@ -1222,7 +1665,10 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 	im->o = opts ? opts : &defaults;
 	im->max_errors = im->o->max_errors ? im->o->max_errors : 1000;
 	im->csv = imp_is_csv(path, im->o);
-	im->pass = 1;
+	for (int i = 0; i < IMP_SLOTS; i++) {
+		im->slots[i].im = im;
+		im->slots[i].job.fn = batch_job;
+	}
 	if ((im->in = fopen(path, "rb")) == NULL) {
 		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
 		goto out;
@@ -1235,39 +1681,28 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 		rc = cdn_error_set(CDN_EIO, NULL, "%s: is a directory", path);
 		goto out;
 	}
-	im->total = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
-	for (int g = 0; g < IMP_NGROUPS; g++)
-		if ((im->spool[g] = tmpfile()) == NULL) {
-			rc = cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
-			goto out;
-		}
+	im->total = (uint64_t)sb.st_size;
+	if ((rc = imp_seekable(im, &sb)) != 0)
+		goto out;
+	if ((im->spool = tmpfile()) == NULL) {
+		rc = cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+		goto out;
+	}
+	if ((im->rbuf = malloc(IMP_READ_BUF + IMP_LINE_MAX + 1)) == NULL ||
+	    (im->pool = cdn_pool_new(im->o->threads < 0 ? 0 :
+	    im->o->threads == 0 ? cdn_pool_ncpu() : (unsigned)im->o->threads)) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &im->last);
 	imp_progress(im, 1);
-	if ((rc = im->csv ? imp_pass1_csv(im) : imp_pass1_jsonl(im)) != 0)
-		goto out;
-	/* Read again from the spools only; no need to hold the file. */
-	fclose(im->in);
-	im->in = NULL;
-	for (int g = 0; g < IMP_NGROUPS; g++)
-		if (fflush(im->spool[g]) != 0) {
-			rc = cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
-			goto out;
-		}
-	if (im->errors1 == 0 && im->spooled == 0)
-		goto out;	/* nothing to import: leave the store alone */
 	/* Records, their index entries and audit entries take a few times
-	 * the bytes of the lines; room made now saves re-running the whole
-	 * transaction when the map fills. Failing here is not fatal: the
-	 * write grows the map itself. */
-	if (im->errors1 == 0)
-		(void)cdn_store_reserve(st, (im->spooled > im->total ? im->spooled : im->total) * 4);
+	 * the bytes of the lines; room made now saves running the whole
+	 * transaction again when the map fills. Failing here is not fatal:
+	 * the write grows the map itself. */
+	(void)cdn_store_reserve(st, im->total * 4);
 	rc = cdn_store_write(st, user, imp_run, im);
-	if (rc == 0) {
-		im->done2 = im->spooled;
-		imp_progress(im, 1);
-	}
 out:
-	errors = im->errors1 + im->errors2;
 	/* on_error may use the error slot: keep the outcome across it. */
 	saved = *cdn_error_last();
 	imp_report(im);
@@ -1275,29 +1710,27 @@ out:
 		cdn_error_set(saved.code, saved.field, "%s", saved.message);
 	if (res) {
 		res->lines = im->lines;
-		res->errors = errors;
+		res->errors = im->errors;
 		if (rc == 0)
 			memcpy(res->created, im->created, sizeof res->created);
 	}
-	if (rc == 0 && errors > 0)
+	if (rc == 0 && im->errors > 0)
 		rc = CDN_EINVAL;
-	if (rc == CDN_EINVAL && errors > 0)
+	if (rc == CDN_EINVAL && im->errors > 0)
 		cdn_error_set(CDN_EINVAL, NULL, "%s: %" PRIu64 " bad line%s; nothing was imported",
-		    path, errors, errors == 1 ? "" : "s");
+		    path, im->errors, im->errors == 1 ? "" : "s");
+	for (int i = 0; i < IMP_SLOTS; i++)
+		batch_free(&im->slots[i]);
+	cdn_pool_free(im->pool);
 	if (im->in)
 		fclose(im->in);
-	for (int g = 0; g < IMP_NGROUPS; g++)
-		if (im->spool[g])
-			fclose(im->spool[g]);
-	for (size_t i = 0; i < im->ncols; i++) {
-		free(im->cols[i].path);
-		free(im->cols[i].segs);
-	}
-	free(im->cols);
-	free(im->buf);
+	if (im->spool)
+		fclose(im->spool);
+	csv_free(&im->csvr);
+	imp_csv_free_cols(im);
+	free(im->rbuf);
 	map_free(&im->map);
-	errs_free(&im->e1);
-	errs_free(&im->e2);
+	errs_free(&im->errs);
 	free(im);
 	return rc;
 }

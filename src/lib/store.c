@@ -489,7 +489,9 @@ cdn_txn_bulk(struct cdn_txn *txn)
 struct ixput {
 	struct cdn_txn *txn;
 	MDB_cursor *cur;
-	size_t n;
+	size_t n, total;
+	cdn_progress_fn progress;
+	void *arg;
 };
 
 static int
@@ -501,27 +503,39 @@ put_sorted(void *arg, const void *key, size_t klen, const void *val, size_t vlen
 
 	if (rc == MDB_KEYEXIST)
 		rc = 0;
-	if (rc == 0 && ++p->n % TRIM_EVERY == 0)
+	if (rc == 0 && ++p->n % TRIM_EVERY == 0) {
 		cdn_txn_trim(p->txn);
+		if (p->progress)
+			p->progress(p->arg, p->n, p->total);
+	}
 	return rc ? cdn_lmdb_error(p->txn, rc, "index") : 0;
 }
 
-/* Bulk mode: write the deferred index entries, in key order. */
-static int
-flush_index(struct cdn_txn *txn)
+int
+cdn_txn_bulk_finish(struct cdn_txn *txn, cdn_progress_fn progress, void *arg)
 {
-	struct ixput p = { txn, NULL, 0 };
+	struct ixput p = { txn, NULL, 0, 0, progress, arg };
 	int rc;
 
 	if (!txn->ixsort)
 		return 0;
+	p.total = cdn_sorter_count(txn->ixsort);
 	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &p.cur)) != 0)
 		return cdn_lmdb_error(txn, rc, "index");
 	rc = cdn_sorter_drain(txn->ixsort, put_sorted, &p);
 	mdb_cursor_close(p.cur);
 	cdn_sorter_free(txn->ixsort);
 	txn->ixsort = NULL;
+	if (rc == 0 && progress)
+		progress(arg, p.total, p.total);
 	return rc;
+}
+
+/* Bulk mode: write the deferred index entries, in key order. */
+static int
+flush_index(struct cdn_txn *txn)
+{
+	return cdn_txn_bulk_finish(txn, NULL, NULL);
 }
 
 static int

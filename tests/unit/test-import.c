@@ -1,0 +1,375 @@
+/*
+ * test-import.c - the importer's mechanics: the same store whatever the
+ * number of threads, forward references (lines set aside and replayed),
+ * plain ids naming the file's own records or the store's, and bad lines
+ * reported by their line numbers with nothing written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cordon/audit.h"
+#include "cordon/gen.h"
+#include "cordon/import.h"
+#include "cordon/query.h"
+#include "internal.h"
+#include "tap.h"
+
+static char top[] = "/tmp/cordon-import-test-XXXXXX";
+
+struct errs {
+	char text[4096];
+	size_t len;
+	unsigned n;
+};
+
+static void
+on_error(void *arg, uint64_t line, const char *field, const char *reason)
+{
+	struct errs *e = arg;
+
+	e->n++;
+	e->len += (size_t)snprintf(e->text + e->len, sizeof e->text - e->len,
+	    "%llu: %s: %s\n", (unsigned long long)line, field, reason);
+	if (e->len >= sizeof e->text)
+		e->len = sizeof e->text - 1;
+}
+
+static struct cdn_store *
+new_store(const char *name)
+{
+	char path[256];
+	struct cdn_store *st = NULL;
+
+	snprintf(path, sizeof path, "%s/%s", top, name);
+	if (cdn_store_init(path) != 0 || cdn_store_open(path, &st) != 0) {
+		fprintf(stderr, "cannot make store %s: %s\n", path, cdn_error_last()->message);
+		exit(99);
+	}
+	return st;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) == EOF || fclose(f) != 0)
+		exit(99);
+}
+
+static int
+import(struct cdn_store *st, const char *path, int threads, struct errs *e,
+    struct cdn_import_result *res)
+{
+	struct cdn_import_opts o = { 0 };
+
+	memset(e, 0, sizeof *e);
+	o.on_error = on_error;
+	o.arg = e;
+	o.threads = threads;
+	return cdn_import_file(st, path, "tester", &o, res);
+}
+
+/* The store's export with the write times taken out (they differ from
+ * one import to the next), as one string. */
+static char *
+export_sans_times(struct cdn_store *st)
+{
+	struct cdn_txn *txn;
+	char *buf = NULL, *out = NULL, *line, *save = NULL;
+	size_t len = 0, olen = 0;
+	FILE *f = open_memstream(&buf, &len), *o = open_memstream(&out, &olen);
+
+	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0 || cdn_export_json(txn, f, NULL) != 0)
+		exit(99);
+	cdn_txn_abort(txn);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_t *r = json_loads(line, 0, NULL);
+		char *s;
+
+		json_object_del(r, "created_at");
+		json_object_del(r, "updated_at");
+		s = json_dumps(r, JSON_COMPACT);
+		fprintf(o, "%s\n", s);
+		free(s);
+		json_decref(r);
+	}
+	fclose(o);
+	free(buf);
+	return out;
+}
+
+static const char *
+field(json_t *rec, const char *name)
+{
+	return json_string_value(json_object_get(rec, name));
+}
+
+/* What a record is, without its id: enough to tell records apart. */
+static void
+describe(struct cdn_txn *txn, const char *id, char *out, size_t cap)
+{
+	json_t *r = NULL;
+
+	if (cdn_record_get(txn, id, &r) != 0) {
+		snprintf(out, cap, "missing %s", id);
+		return;
+	}
+	snprintf(out, cap, "%s|%s|%s|%s|%s", field(r, "kind"), field(r, "title") ? field(r, "title") : "",
+	    field(r, "name") ? field(r, "name") : "",
+	    field(r, "occurred_at") ? field(r, "occurred_at") : "",
+	    json_string_value(json_object_get(json_object_get(r, "commodity"), "description")) ?
+	    json_string_value(json_object_get(json_object_get(r, "commodity"), "description")) : "");
+	json_decref(r);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct links {
+	struct cdn_txn *txn;
+	char **v;
+	size_t n;
+};
+
+static int
+link_cb(void *arg, json_t *rec)
+{
+	struct links *l = arg;
+	char from[400], to[400];
+
+	describe(l->txn, field(rec, "from"), from, sizeof from);
+	describe(l->txn, field(rec, "to"), to, sizeof to);
+	l->v = realloc(l->v, (l->n + 1) * sizeof *l->v);
+	if (asprintf(&l->v[l->n++], "%s -%s-> %s", from, field(rec, "type"), to) < 0)
+		exit(99);
+	return 0;
+}
+
+/* Every link as "what -type-> what", sorted: equal for two stores whose
+ * links join the same records, whatever their ids. */
+static char *
+links_by_content(struct cdn_store *st)
+{
+	struct cdn_query q = { .kind = CDN_LINK };
+	struct links l = { 0 };
+	char *all = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&all, &len);
+
+	if (cdn_txn_begin(st, CDN_TXN_READ, &l.txn) != 0 ||
+	    cdn_query_run(l.txn, &q, link_cb, &l) != 0)
+		exit(99);
+	cdn_txn_abort(l.txn);
+	qsort(l.v, l.n, sizeof *l.v, cmp_str);
+	for (size_t i = 0; i < l.n; i++) {
+		fprintf(f, "%s\n", l.v[i]);
+		free(l.v[i]);
+	}
+	free(l.v);
+	fclose(f);
+	return all;
+}
+
+static char *
+get_field(struct cdn_store *st, const char *id, const char *name)
+{
+	struct cdn_txn *txn;
+	json_t *r = NULL;
+	char *v = NULL;
+
+	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0)
+		exit(99);
+	if (cdn_record_get(txn, id, &r) == 0 && field(r, name))
+		v = strdup(field(r, name));
+	json_decref(r);
+	cdn_txn_abort(txn);
+	return v;
+}
+
+static void
+no_report(void *arg, uint64_t seq, const char *problem)
+{
+	(void)arg; (void)seq; (void)problem;
+}
+
+static int
+audit_ok(struct cdn_store *st, uint64_t *n)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0)
+		exit(99);
+	rc = cdn_audit_verify(txn, no_report, NULL, n);
+	cdn_txn_abort(txn);
+	return rc == 0;
+}
+
+/* Reverse the lines of `in` into `out`: every ref becomes a forward one. */
+static void
+reverse_lines(const char *in, const char *out)
+{
+	FILE *f = fopen(in, "r"), *o = fopen(out, "w");
+	char **lines = NULL, *line = NULL;
+	size_t n = 0, cap = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, f)) > 0) {
+		lines = realloc(lines, (n + 1) * sizeof *lines);
+		lines[n++] = strdup(line);
+	}
+	while (n-- > 0) {
+		fputs(lines[n], o);
+		free(lines[n]);
+	}
+	free(lines);
+	free(line);
+	fclose(f);
+	fclose(o);
+}
+
+int
+main(void)
+{
+	struct cdn_gen_opts g = { .seed = 42, .cases = 60, .with_entities = 1 };
+	struct cdn_import_result res;
+	struct errs e;
+	char data[300], rev[300], path[300];
+	struct cdn_store *serial, *one, *many, *back, *st;
+	char *want, *got, *lwant, *lgot, *v;
+	uint64_t n1 = 0, n2 = 0, total;
+	FILE *f;
+	int rc;
+
+	if (!mkdtemp(top))
+		return 99;
+	snprintf(data, sizeof data, "%s/data.jsonl", top);
+	snprintf(rev, sizeof rev, "%s/reversed.jsonl", top);
+	if ((f = fopen(data, "w")) == NULL || cdn_gen_write(f, &g) != 0 || fclose(f) != 0)
+		return 99;
+
+	/* --- the number of threads changes nothing ------------------------- */
+	serial = new_store("serial");
+	one = new_store("one");
+	many = new_store("many");
+	ok(import(serial, data, -1, &e, &res) == 0, "import on the calling thread alone");
+	ok(res.created[CDN_CASE] == 60 && res.created[CDN_LINK] > 0,
+	    "it creates the cases and links of the file (%llu links)",
+	    (unsigned long long)res.created[CDN_LINK]);
+	ok(import(one, data, 1, &e, &res) == 0, "import with one worker thread");
+	ok(import(many, data, 4, &e, &res) == 0, "import with four worker threads");
+	want = export_sans_times(serial);
+	got = export_sans_times(one);
+	ok(strcmp(want, got) == 0, "one worker: the same records, ids and links as serial");
+	free(got);
+	got = export_sans_times(many);
+	ok(strcmp(want, got) == 0, "four workers: the same records, ids and links as serial");
+	free(got);
+	total = 0;
+	for (int k = 0; k < CDN_NKINDS; k++)
+		total += res.created[k];
+	rc = audit_ok(many, &n1);
+	ok(rc && n1 == total, "one audit entry per record, chain intact (%llu)",
+	    (unsigned long long)n1);
+
+	/* --- every reference forward: all set aside, then replayed ------------ */
+	reverse_lines(data, rev);
+	back = new_store("reversed");
+	rc = import(back, rev, 0, &e, &res);
+	ok(rc == 0, "a file whose every ref points forward imports");
+	if (rc != 0)
+		diag("%s", e.text);
+	lwant = links_by_content(serial);
+	lgot = links_by_content(back);
+	ok(strlen(lwant) > 0 && strcmp(lwant, lgot) == 0,
+	    "its links join the same records as the file in order does");
+	free(lgot);
+	rc = audit_ok(back, &n2);
+	ok(rc && n2 == n1, "and its audit chain is whole (%llu entries)",
+	    (unsigned long long)n2);
+	free(lwant);
+	free(want);
+
+	/* --- links naming links, both forward -------------------------------- */
+	st = new_store("chains");
+	snprintf(path, sizeof path, "%s/chain.jsonl", top);
+	write_file(path,
+	    "{\"kind\":\"link\",\"ref\":\"l1\",\"from\":\"@l2\",\"to\":\"@e1\",\"type\":\"x-about\"}\n"
+	    "{\"kind\":\"link\",\"ref\":\"l2\",\"from\":\"@e1\",\"to\":\"@e2\",\"type\":\"associate_of\"}\n"
+	    "{\"kind\":\"entity\",\"ref\":\"e1\",\"type\":\"person\",\"name\":\"Lê Văn Tám\"}\n"
+	    "{\"kind\":\"entity\",\"ref\":\"e2\",\"type\":\"person\",\"name\":\"Phạm Thị Hoa\"}\n");
+	rc = import(st, path, 0, &e, &res);
+	ok(rc == 0 && res.created[CDN_LINK] == 2 && res.created[CDN_ENTITY] == 2,
+	    "a link naming a later link imports");
+	v = get_field(st, "L-1", "from");
+	is_str(v, "L-2", "the first link's `from` is the second link's id");
+	free(v);
+	v = get_field(st, "L-2", "to");
+	is_str(v, "E-2", "the second link's `to` is the second entity");
+	free(v);
+
+	/* --- plain ids: the file's own records first, else the store's -------- */
+	snprintf(path, sizeof path, "%s/ids.jsonl", top);
+	write_file(path,
+	    "{\"kind\":\"seizure\",\"case\":\"C-1\",\"occurred_at\":\"2024-01-02\","
+	    "\"commodity\":{\"category\":\"tobacco\"}}\n");
+	snprintf(rev, sizeof rev, "%s/case.jsonl", top);
+	write_file(rev, "{\"kind\":\"case\",\"title\":\"Already here\"}\n");
+	ok(import(st, rev, 0, &e, &res) == 0, "a case in the store");
+	ok(import(st, path, 0, &e, &res) == 0 && res.created[CDN_SEIZURE] == 1,
+	    "a seizure naming the store's case by id imports");
+	v = get_field(st, "S-1", "case");
+	is_str(v, "C-1", "it points at the store's C-1");
+	free(v);
+	write_file(path,
+	    "{\"kind\":\"seizure\",\"case\":\"C-1\",\"occurred_at\":\"2024-01-03\","
+	    "\"commodity\":{\"category\":\"tobacco\"}}\n"
+	    "{\"kind\":\"case\",\"id\":\"C-1\",\"title\":\"From the file\"}\n");
+	ok(import(st, path, 0, &e, &res) == 0, "a file that defines C-1 itself, after using it");
+	v = get_field(st, "S-2", "case");
+	is_str(v, "C-2", "its seizure points at the file's case, given the next id");
+	free(v);
+	v = get_field(st, "C-2", "title");
+	is_str(v, "From the file", "which is the file's case");
+	free(v);
+
+	/* --- bad lines, set aside or not, reported; nothing written ----------- */
+	write_file(path,
+	    "{\"kind\":\"link\",\"from\":\"@nobody\",\"to\":\"@e9\",\"type\":\"used\"}\n"
+	    "{\"kind\":\"seizure\",\"case\":\"@c9\",\"occurred_at\":\"2024-02-30\","
+	    "\"commodity\":{\"category\":\"tobacco\"}}\n"
+	    "{\"kind\":\"entity\",\"ref\":\"e9\",\"type\":\"vessel\",\"name\":\"Sea Star\"}\n"
+	    "{\"kind\":\"case\",\"ref\":\"c9\",\"title\":\"Late case\"}\n"
+	    "{\"kind\":\"case\",\"ref\":\"c9\",\"title\":\"Twice\"}\n");
+	rc = import(st, path, 0, &e, &res);
+	ok(rc == CDN_EINVAL && e.n == 3, "three bad lines fail the import (%u reported)", e.n);
+	ok(strstr(e.text, "1: from: unknown ref @nobody") != NULL, "a set-aside line's unknown ref, by line");
+	ok(strstr(e.text, "2: occurred_at:") != NULL, "a set-aside line's bad date, by line");
+	ok(strstr(e.text, "5: ref: @c9 is already used on line 4") != NULL, "a ref defined twice");
+	if (e.n != 3)
+		diag("%s", e.text);
+	v = get_field(st, "E-3", "name");
+	ok(v == NULL, "nothing of the failed file was written");
+	free(v);
+
+	cdn_store_close(serial);
+	cdn_store_close(one);
+	cdn_store_close(many);
+	cdn_store_close(back);
+	cdn_store_close(st);
+	{
+		char cmd[400];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+		if (system(cmd) != 0)
+			diag("could not remove %s", top);
+	}
+	return done_testing();
+}
