@@ -16,7 +16,7 @@ top=$(pwd)
 
 packages="build-essential autoconf automake libtool pkg-config python3
 	liblmdb-dev libgit2-dev liblua5.4-dev libmicrohttpd-dev libssl-dev
-	libjansson-dev libutf8proc-dev libsqlite3-dev"
+	libjansson-dev libutf8proc-dev libjemalloc-dev libsqlite3-dev"
 
 install_packages() {
 	[ -n "${CORDON_NO_APT:-}" ] && return 0
