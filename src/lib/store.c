@@ -27,11 +27,13 @@
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "schema.h"
 #include "sorter.h"
 
 #define MAP_INITIAL	(256UL << 20)
 #define BULK_SORT_MEM	(64UL << 20)	/* index entries held before spilling */
 #define TRIM_EVERY	16384		/* bulk index inserts between trims */
+#define IX_GROUP_MAX	1024		/* record keys written in one put */
 #define MAX_DBS		8
 
 int
@@ -477,57 +479,157 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 }
 
 int
-cdn_txn_bulk(struct cdn_txn *txn)
+cdn_txn_bulk(struct cdn_txn *txn, struct cdn_pool *pool)
 {
 	if (!txn->write)
 		return cdn_error_set(CDN_ESTORE, NULL, "bulk mode needs a write transaction");
-	if (!txn->ixsort && (txn->ixsort = cdn_sorter_new(BULK_SORT_MEM)) == NULL)
+	if (!txn->ixsort && (txn->ixsort = cdn_sorter_new(BULK_SORT_MEM, pool)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	return 0;
 }
 
+/*
+ * The sorted entries are written a key at a time: all the record keys one
+ * index key maps to go in one MDB_MULTIPLE put (the index is DUPFIXED),
+ * so LMDB finds each key once, not once per entry. Keys past the index's
+ * last key at the start are appended (MDB_APPEND, MDB_APPENDDUP), which
+ * also fills their pages instead of splitting them in half; that is every
+ * key of a first import. Keys already present are written the ordinary
+ * way, since their existing entries may sort after the new ones.
+ */
 struct ixput {
 	struct cdn_txn *txn;
 	MDB_cursor *cur;
+	unsigned char key[CDN_IKEY_MAX];	/* the key being gathered */
+	size_t klen;
+	unsigned char *vals;			/* its record keys, in order */
+	size_t nvals, vcap;
+	unsigned char prev[CDN_RKEY_LEN];	/* the key's last record key */
+	int put;				/* some of the key's are written */
+	unsigned char last[CDN_IKEY_MAX];	/* the index's last key before */
+	size_t lastlen;
+	int empty, beyond;			/* no index yet; past `last` */
 	size_t n, total;
 	cdn_progress_fn progress;
 	void *arg;
 };
 
 static int
+put_group(struct ixput *p)
+{
+	MDB_val k = { p->klen, p->key }, v[2];
+	unsigned flags = MDB_MULTIPLE;
+	size_t done = 0;
+	int rc;
+
+	if (p->nvals == 0)
+		return 0;
+	if (!p->beyond) {
+		int c = memcmp(p->key, p->last, p->klen < p->lastlen ? p->klen : p->lastlen);
+
+		p->beyond = p->empty || c > 0 || (c == 0 && p->klen > p->lastlen);
+	}
+	/* Once a key is there, MDB_APPEND would refuse it: it must be past
+	 * the last key, not equal to it. */
+	if (p->beyond)
+		flags |= p->put ? MDB_APPENDDUP : MDB_APPEND | MDB_APPENDDUP;
+	while (done < p->nvals) {
+		v[0].mv_size = CDN_RKEY_LEN;
+		v[0].mv_data = p->vals + done * CDN_RKEY_LEN;
+		v[1].mv_size = p->nvals - done;
+		v[1].mv_data = NULL;
+		rc = mdb_cursor_put(p->cur, &k, v, flags);
+		if (rc != 0)
+			return cdn_lmdb_error(p->txn, rc, "index");
+		done += v[1].mv_size;
+	}
+	p->n += p->nvals;
+	p->nvals = 0;
+	p->put = 1;
+	return 0;
+}
+
+static int
 put_sorted(void *arg, const void *key, size_t klen, const void *val, size_t vlen)
 {
 	struct ixput *p = arg;
-	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
-	int rc = mdb_cursor_put(p->cur, &k, &v, MDB_NODUPDATA);
+	size_t before = p->n;
+	int rc;
 
-	if (rc == MDB_KEYEXIST)
-		rc = 0;
-	if (rc == 0 && ++p->n % TRIM_EVERY == 0) {
+	if (klen > CDN_IKEY_MAX || vlen != CDN_RKEY_LEN)
+		return cdn_error_set(CDN_ESTORE, NULL, "index: bad entry");
+	if (klen != p->klen || memcmp(key, p->key, klen) != 0) {
+		if ((rc = put_group(p)) != 0)
+			return rc;
+		memcpy(p->key, key, klen);
+		p->klen = klen;
+		p->put = 0;
+	} else if (memcmp(p->prev, val, vlen) == 0) {
+		return 0;	/* the same entry twice (a word twice in a record) */
+	}
+	memcpy(p->prev, val, vlen);
+	if (p->nvals == p->vcap) {
+		size_t cap = p->vcap ? p->vcap * 2 : 1024;
+		unsigned char *nv = realloc(p->vals, cap * CDN_RKEY_LEN);
+
+		if (!nv)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		p->vals = nv;
+		p->vcap = cap;
+	}
+	memcpy(p->vals + p->nvals * CDN_RKEY_LEN, val, vlen);
+	p->nvals++;
+	/* A large group is written in parts: memory stays bounded. */
+	if (p->nvals == IX_GROUP_MAX && (rc = put_group(p)) != 0)
+		return rc;
+	if (p->n / TRIM_EVERY != before / TRIM_EVERY) {
 		cdn_txn_trim(p->txn);
 		if (p->progress)
 			p->progress(p->arg, p->n, p->total);
 	}
-	return rc ? cdn_lmdb_error(p->txn, rc, "index") : 0;
+	return 0;
 }
 
 int
 cdn_txn_bulk_finish(struct cdn_txn *txn, cdn_progress_fn progress, void *arg)
 {
-	struct ixput p = { txn, NULL, 0, 0, progress, arg };
+	struct ixput *p;
+	MDB_val k, v;
 	int rc;
 
 	if (!txn->ixsort)
 		return 0;
-	p.total = cdn_sorter_count(txn->ixsort);
-	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &p.cur)) != 0)
-		return cdn_lmdb_error(txn, rc, "index");
-	rc = cdn_sorter_drain(txn->ixsort, put_sorted, &p);
-	mdb_cursor_close(p.cur);
+	if ((p = calloc(1, sizeof *p)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	p->txn = txn;
+	p->progress = progress;
+	p->arg = arg;
+	p->total = cdn_sorter_count(txn->ixsort);
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &p->cur)) != 0) {
+		rc = cdn_lmdb_error(txn, rc, "index");
+		goto out;
+	}
+	rc = mdb_cursor_get(p->cur, &k, &v, MDB_LAST);
+	if (rc == MDB_NOTFOUND) {
+		p->empty = 1;
+	} else if (rc != 0 || k.mv_size > CDN_IKEY_MAX) {
+		rc = cdn_lmdb_error(txn, rc ? rc : MDB_CORRUPTED, "index");
+		goto out;
+	} else {
+		memcpy(p->last, k.mv_data, k.mv_size);
+		p->lastlen = k.mv_size;
+	}
+	if ((rc = cdn_sorter_drain(txn->ixsort, put_sorted, p)) == 0)
+		rc = put_group(p);
+	if (rc == 0 && progress)
+		progress(arg, p->total, p->total);
+out:
+	if (p->cur)
+		mdb_cursor_close(p->cur);
 	cdn_sorter_free(txn->ixsort);
 	txn->ixsort = NULL;
-	if (rc == 0 && progress)
-		progress(arg, p.total, p.total);
+	free(p->vals);
+	free(p);
 	return rc;
 }
 
