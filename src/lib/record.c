@@ -193,6 +193,15 @@ add_key(void *arg, const unsigned char *key, size_t len)
 {
 	struct cdn_prepared *p = arg;
 
+	/* A word in two fields is one entry. */
+	for (size_t off = 0; off + 2 <= p->keylen;) {
+		size_t klen = (size_t)p->keys[off] << 8 | p->keys[off + 1];
+
+		if (klen == len && memcmp(p->keys + off + 2, key, len) == 0)
+			return 0;
+		off += 2 + klen;
+	}
+
 	if (p->keylen + 2 + len > p->keycap) {
 		size_t cap = p->keycap ? p->keycap * 2 : 512;
 		unsigned char *nk;
