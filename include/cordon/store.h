@@ -64,9 +64,12 @@ int cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn,
  * temporary files past a memory cap), sorted, and written in key order at
  * commit, so each index page is touched once rather than once per record.
  * Index lookups inside the transaction do not see the deferred entries;
- * only writers that do not look (import) should use it.
+ * only writers that do not look (import) should use it. With a worker
+ * pool (may be NULL; it must outlive the transaction), the sorting runs
+ * on its workers.
  */
-int cdn_txn_bulk(struct cdn_txn *txn);
+struct cdn_pool;
+int cdn_txn_bulk(struct cdn_txn *txn, struct cdn_pool *pool);
 
 /*
  * Write the index entries bulk mode deferred, reporting how many of them

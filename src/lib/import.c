@@ -1567,7 +1567,7 @@ imp_run(struct cdn_txn *txn, void *arg)
 		imp_csv_free_cols(im);
 		im->csv_header_done = 0;
 	}
-	if ((rc = cdn_txn_bulk(txn)) != 0)
+	if ((rc = cdn_txn_bulk(txn, im->pool)) != 0)
 		return rc;
 	im->src = im->csv ? SRC_CSV : SRC_JSONL;
 	if ((rc = imp_pipeline(im)) != 0)

@@ -1,11 +1,14 @@
 /*
  * sorter.c - external merge sort of byte pairs (see sorter.h).
  *
- * A pair is stored as [u16 key length][u8 value length][key][value]. The
- * buffer fills with pairs and an array of their offsets; a full buffer is
- * sorted through the offsets and written to a temporary file as one run.
- * Draining sorts what is left in memory as the last run and merges all of
- * them with a small binary heap.
+ * A pair is stored as [u16 key length][u8 value length][key][value]. A
+ * buffer fills with pairs and an entry for each: the first eight bytes of
+ * its key as a big-endian integer, and its offset. Sorting compares the
+ * integers and looks at the bytes only when they tie, so most comparisons
+ * never leave the entry array. A full buffer is sorted and written to a
+ * temporary file as one run (on a pool worker when there is a pool, while
+ * the other buffer fills); draining sorts what is left in memory as the
+ * last run and merges all of them with a small binary heap.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,31 +17,67 @@
 #include <string.h>
 
 #include "cordon/error.h"
+#include "pool.h"
 #include "sorter.h"
 
-#define HDR 3
+#define HDR		3
+#define RUN_IO_BUF	(256u << 10)	/* stdio buffer of each run file */
 
-struct run {
-	FILE *f;		/* NULL: the in-memory run */
-	unsigned char *cur;	/* current pair (for files: in buf) */
-	unsigned char buf[HDR + 65535 + 255];
-	size_t pos, end;	/* in-memory run: index into the offsets */
+struct ent {
+	uint64_t pfx;
+	uint64_t off;
+};
+
+struct sbuf {
+	unsigned char *mem;
+	size_t used;
+	struct ent *ents;
+	size_t n, cap;
+};
+
+/* Sorting a full buffer and writing it out, on a worker. */
+struct spill_job {
+	struct cdn_job job;	/* first: the job is the spill */
+	struct sbuf *b;
+	FILE *run;		/* the run written, or NULL on failure */
+	char err[160];
 };
 
 struct cdn_sorter {
-	unsigned char *mem;
-	size_t cap, used;
-	uint32_t *offs;
-	size_t noffs, offcap;
+	size_t cap;		/* bytes of pairs a buffer holds */
+	struct sbuf bufs[2];
+	int cur;		/* the buffer being filled */
+	struct cdn_pool *pool;
+	struct spill_job spill;
+	int busy;		/* spill submitted, not yet collected */
 	size_t count;
 	FILE **runs;
 	size_t nruns;
+};
+
+struct run {
+	FILE *f;		/* NULL: the in-memory buffer */
+	const struct sbuf *b;
+	size_t pos;
+	const unsigned char *cur;	/* current pair */
+	uint64_t pfx;
+	unsigned char buf[HDR + 65535 + 255];
 };
 
 static size_t
 pair_len(const unsigned char *p)
 {
 	return HDR + ((size_t)p[0] << 8 | p[1]) + p[2];
+}
+
+static uint64_t
+key_prefix(const unsigned char *key, size_t klen)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (i < klen ? key[i] : 0);
+	return v;
 }
 
 static int
@@ -53,38 +92,207 @@ pair_cmp(const unsigned char *a, const unsigned char *b)
 	return c ? c : (a[2] > b[2]) - (a[2] < b[2]);
 }
 
-/* qsort has no context argument: the buffer is passed through this. */
-static _Thread_local const unsigned char *sort_base;
+/* --- sorting a buffer -------------------------------------------------------- */
 
 static int
-off_cmp(const void *x, const void *y)
+ent_less(const unsigned char *mem, const struct ent *a, const struct ent *b)
 {
-	return pair_cmp(sort_base + *(const uint32_t *)x, sort_base + *(const uint32_t *)y);
+	if (a->pfx != b->pfx)
+		return a->pfx < b->pfx;
+	return pair_cmp(mem + a->off, mem + b->off) < 0;
 }
 
 static void
-sort_mem(struct cdn_sorter *s)
+ent_swap(struct ent *a, struct ent *b)
 {
-	sort_base = s->mem;
-	if (s->noffs > 1)
-		qsort(s->offs, s->noffs, sizeof *s->offs, off_cmp);
+	struct ent t = *a;
+
+	*a = *b;
+	*b = t;
 }
 
+static void
+insertion_sort(const unsigned char *mem, struct ent *e, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct ent x = e[i];
+		size_t j = i;
+
+		for (; j > 0 && ent_less(mem, &x, &e[j - 1]); j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
+static void
+sift_down(const unsigned char *mem, struct ent *e, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < n && ent_less(mem, &e[m], &e[l]))
+			m = l;
+		if (l + 1 < n && ent_less(mem, &e[m], &e[l + 1]))
+			m = l + 1;
+		if (m == i)
+			return;
+		ent_swap(&e[i], &e[m]);
+		i = m;
+	}
+}
+
+static void
+heap_sort(const unsigned char *mem, struct ent *e, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(mem, e, n, i);
+	for (size_t i = n; i-- > 1;) {
+		ent_swap(&e[0], &e[i]);
+		sift_down(mem, e, i, 0);
+	}
+}
+
+/* Quicksort, median of three, smaller side first; heap sort past a depth
+ * that only adversarial input reaches. */
+static void
+intro_sort(const unsigned char *mem, struct ent *e, size_t n, int depth)
+{
+	while (n > 16) {
+		size_t mid = n / 2, i = 0, j = n - 1;
+		struct ent pivot;
+
+		if (depth-- == 0) {
+			heap_sort(mem, e, n);
+			return;
+		}
+		if (ent_less(mem, &e[mid], &e[0]))
+			ent_swap(&e[mid], &e[0]);
+		if (ent_less(mem, &e[n - 1], &e[mid])) {
+			ent_swap(&e[n - 1], &e[mid]);
+			if (ent_less(mem, &e[mid], &e[0]))
+				ent_swap(&e[mid], &e[0]);
+		}
+		pivot = e[mid];
+		for (;;) {
+			while (ent_less(mem, &e[i], &pivot))
+				i++;
+			while (ent_less(mem, &pivot, &e[j]))
+				j--;
+			if (i >= j)
+				break;
+			ent_swap(&e[i], &e[j]);
+			i++;
+			j--;
+		}
+		/* [0, j] <= pivot <= [j + 1, n) */
+		if (j + 1 < n - j - 1) {
+			intro_sort(mem, e, j + 1, depth);
+			e += j + 1;
+			n -= j + 1;
+		} else {
+			intro_sort(mem, e + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	insertion_sort(mem, e, n);
+}
+
+static void
+sort_buf(struct sbuf *b)
+{
+	int depth = 0;
+
+	for (size_t n = b->n; n > 1; n >>= 1)
+		depth += 2;
+	intro_sort(b->mem, b->ents, b->n, depth);
+}
+
+/* Sort the buffer and write it to a new temporary file, rewound. On
+ * failure NULL, with the reason in err. */
+static FILE *
+write_run(struct sbuf *b, char *err, size_t errlen)
+{
+	FILE *f;
+
+	sort_buf(b);
+	if ((f = tmpfile()) == NULL) {
+		snprintf(err, errlen, "sort run: %s", strerror(errno));
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, RUN_IO_BUF);
+	for (size_t i = 0; i < b->n; i++) {
+		const unsigned char *p = b->mem + b->ents[i].off;
+		size_t len = pair_len(p);
+
+		if (fwrite_unlocked(p, 1, len, f) != len)
+			break;
+	}
+	if (ferror(f) || fflush(f) != 0 || fseeko(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "sort run: %s", strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void
+spill_fn(struct cdn_job *job)
+{
+	struct spill_job *j = (struct spill_job *)job;
+
+	j->run = write_run(j->b, j->err, sizeof j->err);
+}
+
+/* --- the sorter ------------------------------------------------------------ */
+
 struct cdn_sorter *
-cdn_sorter_new(size_t mem)
+cdn_sorter_new(size_t mem, struct cdn_pool *pool)
 {
 	struct cdn_sorter *s = calloc(1, sizeof *s);
+	int nbuf = pool ? 2 : 1;
 
 	if (!s)
 		return NULL;
-	if (mem > UINT32_MAX)
-		mem = UINT32_MAX;
-	s->cap = mem;
-	if ((s->mem = malloc(mem)) == NULL) {
-		free(s);
-		return NULL;
-	}
+	s->pool = pool;
+	s->cap = mem / (size_t)nbuf;
+	if (s->cap < 4096)
+		s->cap = 4096;
+	s->spill.job.fn = spill_fn;
+	for (int i = 0; i < nbuf; i++)
+		if ((s->bufs[i].mem = malloc(s->cap)) == NULL) {
+			cdn_sorter_free(s);
+			return NULL;
+		}
 	return s;
+}
+
+/* The spill is done: keep its run and empty its buffer. */
+static int
+take_run(struct cdn_sorter *s)
+{
+	struct sbuf *b = s->spill.b;
+	FILE **runs;
+
+	b->used = 0;
+	b->n = 0;
+	if (!s->spill.run)
+		return cdn_error_set(CDN_EIO, NULL, "%s", s->spill.err);
+	if ((runs = realloc(s->runs, (s->nruns + 1) * sizeof *runs)) == NULL) {
+		fclose(s->spill.run);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	s->runs = runs;
+	s->runs[s->nruns++] = s->spill.run;
+	s->spill.run = NULL;
+	return 0;
+}
+
+static int
+collect(struct cdn_sorter *s)
+{
+	cdn_pool_wait(s->pool, &s->spill.job);
+	s->busy = 0;
+	return take_run(s);
 }
 
 static void
@@ -102,9 +310,16 @@ cdn_sorter_free(struct cdn_sorter *s)
 {
 	if (!s)
 		return;
+	if (s->busy) {
+		cdn_pool_wait(s->pool, &s->spill.job);
+		if (s->spill.run)
+			fclose(s->spill.run);
+	}
 	drop_runs(s);
-	free(s->offs);
-	free(s->mem);
+	for (int i = 0; i < 2; i++) {
+		free(s->bufs[i].mem);
+		free(s->bufs[i].ents);
+	}
 	free(s);
 }
 
@@ -114,32 +329,26 @@ cdn_sorter_count(const struct cdn_sorter *s)
 	return s->count;
 }
 
+/* The current buffer is full: spill it, on a worker if there is a pool. */
 static int
 spill(struct cdn_sorter *s)
 {
-	FILE *f, **runs;
+	struct sbuf *b = &s->bufs[s->cur];
+	int rc;
 
-	sort_mem(s);
-	if ((f = tmpfile()) == NULL)
-		return cdn_error_set(CDN_EIO, NULL, "sort run: %s", strerror(errno));
-	for (size_t i = 0; i < s->noffs; i++) {
-		const unsigned char *p = s->mem + s->offs[i];
-
-		if (fwrite(p, 1, pair_len(p), f) != pair_len(p)) {
-			fclose(f);
-			return cdn_error_set(CDN_EIO, NULL, "sort run: %s", strerror(errno));
-		}
+	if (s->pool) {
+		if (s->busy && (rc = collect(s)) != 0)
+			return rc;
+		s->spill.b = b;
+		s->spill.run = NULL;
+		cdn_pool_submit(s->pool, &s->spill.job);
+		s->busy = 1;
+		s->cur ^= 1;	/* empty: its spill was collected */
+		return 0;
 	}
-	if (fflush(f) != 0 || fseeko(f, 0, SEEK_SET) != 0 ||
-	    (runs = realloc(s->runs, (s->nruns + 1) * sizeof *runs)) == NULL) {
-		fclose(f);
-		return cdn_error_set(CDN_EIO, NULL, "sort run: %s", strerror(errno));
-	}
-	s->runs = runs;
-	s->runs[s->nruns++] = f;
-	s->used = 0;
-	s->noffs = 0;
-	return 0;
+	s->spill.b = b;
+	spill_fn(&s->spill.job);
+	return take_run(s);
 }
 
 int
@@ -147,52 +356,72 @@ cdn_sorter_add(struct cdn_sorter *s, const void *key, size_t klen,
     const void *val, size_t vlen)
 {
 	size_t need = HDR + klen + vlen;
+	struct sbuf *b = &s->bufs[s->cur];
+	unsigned char *p;
 	int rc;
 
-	if (klen > 65535 || vlen > 255)
+	if (klen > 65535 || vlen > 255 || need > s->cap)
 		return cdn_error_set(CDN_EINVAL, NULL, "sort pair too large");
-	if (s->used + need > s->cap && (rc = spill(s)) != 0)
-		return rc;
-	if (s->noffs == s->offcap) {
-		size_t cap = s->offcap ? s->offcap * 2 : 4096;
-		uint32_t *o = realloc(s->offs, cap * sizeof *o);
-
-		if (!o)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		s->offs = o;
-		s->offcap = cap;
+	if (b->used + need > s->cap) {
+		if ((rc = spill(s)) != 0)
+			return rc;
+		b = &s->bufs[s->cur];
 	}
-	unsigned char *p = s->mem + s->used;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		struct ent *e = realloc(b->ents, cap * sizeof *e);
+
+		if (!e)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		b->ents = e;
+		b->cap = cap;
+	}
+	p = b->mem + b->used;
 	p[0] = (unsigned char)(klen >> 8);
 	p[1] = (unsigned char)klen;
 	p[2] = (unsigned char)vlen;
 	memcpy(p + HDR, key, klen);
-	memcpy(p + HDR + klen, val, vlen);
-	s->offs[s->noffs++] = (uint32_t)s->used;
-	s->used += need;
+	if (vlen)
+		memcpy(p + HDR + klen, val, vlen);
+	b->ents[b->n].pfx = key_prefix(key, klen);
+	b->ents[b->n].off = b->used;
+	b->n++;
+	b->used += need;
 	s->count++;
 	return 0;
 }
 
-/* Load a run's next pair; 0 when it is exhausted. */
+/* --- merging ------------------------------------------------------------------ */
+
+/* Load a run's next pair; 0 when it is exhausted, -1 on a short read. */
 static int
-run_next(struct cdn_sorter *s, struct run *r)
+run_next(struct run *r)
 {
 	size_t len;
 
 	if (!r->f) {
-		if (r->pos == r->end)
+		if (r->pos == r->b->n)
 			return 0;
-		r->cur = s->mem + s->offs[r->pos++];
+		r->pfx = r->b->ents[r->pos].pfx;
+		r->cur = r->b->mem + r->b->ents[r->pos++].off;
 		return 1;
 	}
-	if (fread(r->buf, 1, HDR, r->f) != HDR)
-		return 0;
+	if (fread_unlocked(r->buf, 1, HDR, r->f) != HDR)
+		return ferror(r->f) ? -1 : 0;
 	len = pair_len(r->buf) - HDR;
-	if (fread(r->buf + HDR, 1, len, r->f) != len)
+	if (fread_unlocked(r->buf + HDR, 1, len, r->f) != len)
 		return -1;
 	r->cur = r->buf;
+	r->pfx = key_prefix(r->buf + HDR, (size_t)r->buf[0] << 8 | r->buf[1]);
 	return 1;
+}
+
+static int
+run_less(const struct run *a, const struct run *b)
+{
+	if (a->pfx != b->pfx)
+		return a->pfx < b->pfx;
+	return pair_cmp(a->cur, b->cur) < 0;
 }
 
 static void
@@ -201,9 +430,9 @@ heap_down(struct run **h, size_t n, size_t i)
 	for (;;) {
 		size_t l = 2 * i + 1, m = i;
 
-		if (l < n && pair_cmp(h[l]->cur, h[m]->cur) < 0)
+		if (l < n && run_less(h[l], h[m]))
 			m = l;
-		if (l + 1 < n && pair_cmp(h[l + 1]->cur, h[m]->cur) < 0)
+		if (l + 1 < n && run_less(h[l + 1], h[m]))
 			m = l + 1;
 		if (m == i)
 			return;
@@ -217,20 +446,25 @@ heap_down(struct run **h, size_t n, size_t i)
 int
 cdn_sorter_drain(struct cdn_sorter *s, cdn_sorter_fn fn, void *arg)
 {
-	size_t nr = s->nruns + 1, n = 0;
-	struct run *runs = calloc(nr, sizeof *runs);
-	struct run **heap = calloc(nr, sizeof *heap);
+	struct sbuf *b = &s->bufs[s->cur];
+	struct run *runs = NULL, **heap = NULL;
+	size_t nr, n = 0;
 	int rc = 0, more;
 
+	if (s->busy && (rc = collect(s)) != 0)
+		goto out;
+	nr = s->nruns + 1;
+	runs = calloc(nr, sizeof *runs);
+	heap = calloc(nr, sizeof *heap);
 	if (!runs || !heap) {
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	sort_mem(s);
+	sort_buf(b);
 	for (size_t i = 0; i < nr; i++) {
 		runs[i].f = i < s->nruns ? s->runs[i] : NULL;
-		runs[i].end = runs[i].f ? 0 : s->noffs;
-		if ((more = run_next(s, &runs[i])) < 0) {
+		runs[i].b = b;
+		if ((more = run_next(&runs[i])) < 0) {
 			rc = cdn_error_set(CDN_EIO, NULL, "sort run: short read");
 			goto out;
 		}
@@ -244,7 +478,7 @@ cdn_sorter_drain(struct cdn_sorter *s, cdn_sorter_fn fn, void *arg)
 		size_t klen = (size_t)p[0] << 8 | p[1];
 
 		rc = fn(arg, p + HDR, klen, p + HDR + klen, p[2]);
-		if ((more = run_next(s, heap[0])) < 0)
+		if ((more = run_next(heap[0])) < 0)
 			rc = cdn_error_set(CDN_EIO, NULL, "sort run: short read");
 		else if (!more)
 			heap[0] = heap[--n];
@@ -254,8 +488,10 @@ out:
 	free(runs);
 	free(heap);
 	drop_runs(s);
-	s->used = 0;
-	s->noffs = 0;
+	for (int i = 0; i < 2; i++) {
+		s->bufs[i].used = 0;
+		s->bufs[i].n = 0;
+	}
 	s->count = 0;
 	return rc;
 }

@@ -5,6 +5,9 @@
  * to insert index entries in key order, so each B-tree page is touched
  * once instead of once per record.
  *
+ * Given a worker pool, a full buffer is sorted and written by a worker
+ * while the caller fills a second one, so adding costs only a copy.
+ *
  * Order is LMDB's default: keys compared as bytes, a shorter key first
  * when one is a prefix of the other; then values the same way.
  */
@@ -14,9 +17,12 @@
 #include <stddef.h>
 
 struct cdn_sorter;
+struct cdn_pool;
 
-/* New sorter holding at most `mem` bytes in memory; NULL if out of memory. */
-struct cdn_sorter *cdn_sorter_new(size_t mem);
+/* New sorter holding at most `mem` bytes of pairs in memory, in two
+ * buffers when `pool` is given (it must outlive the sorter); NULL if out
+ * of memory. */
+struct cdn_sorter *cdn_sorter_new(size_t mem, struct cdn_pool *pool);
 void cdn_sorter_free(struct cdn_sorter *s);
 
 /* Add a pair (key at most 65535 bytes, value at most 255). 0 or a
