@@ -149,7 +149,7 @@ ix_apply(struct cdn_txn *txn, const unsigned char *rkey, const unsigned char *ke
 	int rc;
 
 	if (!del && txn->ixsort)
-		return cdn_sorter_add(txn->ixsort, key, len, rkey, CDN_RKEY_LEN);
+		return cdn_sorter_add(txn->ixsort, key, len, rkey);
 	if (del) {
 		/* Exact (key, data) delete: never MDB_CURRENT on DUPSORT. */
 		rc = mdb_del(txn->txn, txn->st->idx, &k, &v);

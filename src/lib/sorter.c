@@ -1,14 +1,16 @@
 /*
  * sorter.c - external merge sort of byte pairs (see sorter.h).
  *
- * A pair is stored as [u16 key length][u8 value length][key][value]. A
- * buffer fills with pairs and an entry for each: the first eight bytes of
- * its key as a big-endian integer, and its offset. Sorting compares the
- * integers and looks at the bytes only when they tie, so most comparisons
- * never leave the entry array. A full buffer is sorted and written to a
- * temporary file as one run (on a pool worker when there is a pool, while
- * the other buffer fills); draining sorts what is left in memory as the
- * last run and merges all of them with a small binary heap.
+ * Index entries repeat their keys: a category, a country, a common word
+ * stands in front of thousands of record keys. So a buffer keeps each
+ * distinct key once (a small hash table over a byte arena) and each pair
+ * as a 16-byte entry: the key's number and the value as two integers.
+ * A full buffer is sorted in two steps: its distinct keys by their bytes,
+ * then the entries by (rank of the key, value), integer comparisons only.
+ * It is then written to a temporary file as one run of plain pairs
+ * ([u16 key length][u8 value length][key][value]), on a pool worker when
+ * there is a pool, while the other buffer fills. Draining sorts what is
+ * left in memory as the last run and merges all of them with a small heap.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,30 +23,47 @@
 #include "sorter.h"
 
 #define HDR		3
-#define RUN_IO_BUF	(256u << 10)	/* stdio buffer of each run file */
+#define IO_BUF		(256u << 10)	/* write buffer, and stdio buffer of a run */
 
+/* A pair in a buffer. `key` is the key's number, then its rank once the
+ * keys are sorted; the value is bytes 0..3 and 4..11, big-endian. */
 struct ent {
-	uint64_t pfx;
-	uint64_t off;
+	uint32_t key;
+	uint32_t v0;
+	uint64_t v1;
+};
+
+struct key {
+	uint64_t off;		/* in the arena */
+	uint32_t len;
+	uint32_t hash;
 };
 
 struct sbuf {
-	unsigned char *mem;
-	size_t used;
+	unsigned char *arena;	/* distinct keys' bytes */
+	size_t alen, acap;
+	struct key *keys;
+	size_t nkeys, kcap;
+	uint32_t *slots;	/* key number + 1; 0 = empty; at most half full */
+	size_t nslots;
 	struct ent *ents;
 	size_t n, cap;
+	uint32_t *order;	/* after sorting: key numbers by rank */
+	size_t ocap;
 };
 
 /* Sorting a full buffer and writing it out, on a worker. */
 struct spill_job {
 	struct cdn_job job;	/* first: the job is the spill */
+	struct cdn_sorter *s;
 	struct sbuf *b;
 	FILE *run;		/* the run written, or NULL on failure */
 	char err[160];
 };
 
 struct cdn_sorter {
-	size_t cap;		/* bytes of pairs a buffer holds */
+	size_t cap;		/* bytes a buffer may use */
+	size_t vlen;
 	struct sbuf bufs[2];
 	int cur;		/* the buffer being filled */
 	struct cdn_pool *pool;
@@ -59,9 +78,8 @@ struct run {
 	FILE *f;		/* NULL: the in-memory buffer */
 	const struct sbuf *b;
 	size_t pos;
-	const unsigned char *cur;	/* current pair */
-	uint64_t pfx;
-	unsigned char buf[HDR + 65535 + 255];
+	uint64_t pfx;		/* the current key's first eight bytes */
+	unsigned char buf[HDR + 65535 + 255];	/* the current pair */
 };
 
 static size_t
@@ -81,152 +99,348 @@ key_prefix(const unsigned char *key, size_t klen)
 }
 
 static int
-pair_cmp(const unsigned char *a, const unsigned char *b)
+bytes_cmp(const unsigned char *a, size_t al, const unsigned char *b, size_t bl)
 {
-	size_t ka = (size_t)a[0] << 8 | a[1], kb = (size_t)b[0] << 8 | b[1];
-	int c = memcmp(a + HDR, b + HDR, ka < kb ? ka : kb);
+	int c = memcmp(a, b, al < bl ? al : bl);
 
-	if (c || ka != kb)
-		return c ? c : (ka < kb ? -1 : 1);
-	c = memcmp(a + HDR + ka, b + HDR + kb, a[2] < b[2] ? a[2] : b[2]);
-	return c ? c : (a[2] > b[2]) - (a[2] < b[2]);
+	return c ? c : (al > bl) - (al < bl);
+}
+
+static uint32_t
+key_hash(const unsigned char *k, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	for (; n >= 8; k += 8, n -= 8) {
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	if (n)
+		memcpy(&w, k, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return (uint32_t)(h ^ h >> 29);
+}
+
+static void
+val_split(const unsigned char *v, size_t vlen, struct ent *e)
+{
+	unsigned char b[12] = { 0 };
+
+	memcpy(b, v, vlen);
+	e->v0 = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	e->v1 = 0;
+	for (int i = 4; i < 12; i++)
+		e->v1 = e->v1 << 8 | b[i];
+}
+
+static void
+val_join(const struct ent *e, size_t vlen, unsigned char *v)
+{
+	unsigned char b[12];
+
+	for (int i = 0; i < 4; i++)
+		b[i] = (unsigned char)(e->v0 >> (24 - 8 * i));
+	for (int i = 0; i < 8; i++)
+		b[4 + i] = (unsigned char)(e->v1 >> (56 - 8 * i));
+	memcpy(v, b, vlen);
+}
+
+/* Bytes the buffer holds, counting the hash table at the two slots a key
+ * it keeps at most (so a small cap is not spent on its least size). */
+static size_t
+buf_bytes(const struct sbuf *b)
+{
+	return b->alen + b->nkeys * (sizeof *b->keys + 2 * sizeof *b->slots) +
+	    b->n * sizeof *b->ents;
+}
+
+static void
+buf_reset(struct sbuf *b)
+{
+	b->alen = 0;
+	b->nkeys = 0;
+	b->n = 0;
+	if (b->slots)
+		memset(b->slots, 0, b->nslots * sizeof *b->slots);
+}
+
+static void
+buf_free(struct sbuf *b)
+{
+	free(b->arena);
+	free(b->keys);
+	free(b->slots);
+	free(b->ents);
+	free(b->order);
+	memset(b, 0, sizeof *b);
+}
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 1024;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	if ((np = realloc(*p, ncap * size)) == NULL)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+rehash(struct sbuf *b, size_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof *slots);
+	size_t mask = nslots - 1;
+
+	if (!slots)
+		return -1;
+	for (size_t k = 0; k < b->nkeys; k++) {
+		size_t i = b->keys[k].hash & mask;
+
+		while (slots[i])
+			i = (i + 1) & mask;
+		slots[i] = (uint32_t)(k + 1);
+	}
+	free(b->slots);
+	b->slots = slots;
+	b->nslots = nslots;
+	return 0;
+}
+
+/* The number of `key` in the buffer, added if new; -1 if out of memory. */
+static int64_t
+intern(struct sbuf *b, const unsigned char *key, size_t klen)
+{
+	uint32_t h = key_hash(key, klen);
+	size_t mask, i;
+	struct key *k;
+
+	if ((b->nkeys + 1) * 2 > b->nslots &&
+	    rehash(b, b->nslots ? b->nslots * 2 : 4096) != 0)
+		return -1;
+	mask = b->nslots - 1;
+	for (i = h & mask; b->slots[i]; i = (i + 1) & mask) {
+		k = &b->keys[b->slots[i] - 1];
+		if (k->hash == h && k->len == klen && memcmp(b->arena + k->off, key, klen) == 0)
+			return b->slots[i] - 1;
+	}
+	if (grow((void **)&b->keys, &b->kcap, b->nkeys + 1, sizeof *b->keys) != 0 ||
+	    grow((void **)&b->arena, &b->acap, b->alen + klen, 1) != 0)
+		return -1;
+	k = &b->keys[b->nkeys];
+	k->off = b->alen;
+	k->len = (uint32_t)klen;
+	k->hash = h;
+	if (klen)
+		memcpy(b->arena + b->alen, key, klen);
+	b->alen += klen;
+	b->slots[i] = (uint32_t)++b->nkeys;
+	return (int64_t)b->nkeys - 1;
 }
 
 /* --- sorting a buffer -------------------------------------------------------- */
 
+struct keysort {
+	const struct sbuf *b;
+	uint64_t *pfx;		/* by key number */
+};
+
 static int
-ent_less(const unsigned char *mem, const struct ent *a, const struct ent *b)
+key_less(const struct keysort *ks, uint32_t x, uint32_t y)
 {
-	if (a->pfx != b->pfx)
-		return a->pfx < b->pfx;
-	return pair_cmp(mem + a->off, mem + b->off) < 0;
+	const struct key *a = &ks->b->keys[x], *c = &ks->b->keys[y];
+
+	if (ks->pfx[x] != ks->pfx[y])
+		return ks->pfx[x] < ks->pfx[y];
+	return bytes_cmp(ks->b->arena + a->off, a->len, ks->b->arena + c->off, c->len) < 0;
 }
 
-static void
-ent_swap(struct ent *a, struct ent *b)
+static int
+ent_less(const struct ent *a, const struct ent *b)
 {
-	struct ent t = *a;
-
-	*a = *b;
-	*b = t;
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->v0 != b->v0)
+		return a->v0 < b->v0;
+	return a->v1 < b->v1;
 }
 
-static void
-insertion_sort(const unsigned char *mem, struct ent *e, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		struct ent x = e[i];
-		size_t j = i;
-
-		for (; j > 0 && ent_less(mem, &x, &e[j - 1]); j--)
-			e[j] = e[j - 1];
-		e[j] = x;
-	}
+/*
+ * One quicksort for both arrays (median of three, smaller side first,
+ * insertion sort for short ranges, heap sort past a depth only adversarial
+ * input reaches), instantiated for each element type.
+ */
+#define DEFINE_SORT(NAME, T, LESS, CTX)						\
+static void									\
+NAME##_sift(CTX c, T *e, size_t n, size_t i)					\
+{										\
+	for (;;) {								\
+		size_t l = 2 * i + 1, m = i;					\
+		T t;								\
+										\
+		if (l < n && LESS(c, &e[m], &e[l]))				\
+			m = l;							\
+		if (l + 1 < n && LESS(c, &e[m], &e[l + 1]))			\
+			m = l + 1;						\
+		if (m == i)							\
+			return;							\
+		t = e[i]; e[i] = e[m]; e[m] = t;				\
+		i = m;								\
+	}									\
+}										\
+										\
+static void									\
+NAME(CTX c, T *e, size_t n, int depth)						\
+{										\
+	T t;									\
+										\
+	while (n > 16) {							\
+		size_t mid = n / 2, i = 0, j = n - 1;				\
+		T pivot;							\
+										\
+		if (depth-- == 0) {						\
+			for (size_t k = n / 2; k-- > 0;)			\
+				NAME##_sift(c, e, n, k);			\
+			for (size_t k = n; k-- > 1;) {				\
+				t = e[0]; e[0] = e[k]; e[k] = t;		\
+				NAME##_sift(c, e, k, 0);			\
+			}							\
+			return;							\
+		}								\
+		if (LESS(c, &e[mid], &e[0])) {					\
+			t = e[mid]; e[mid] = e[0]; e[0] = t;			\
+		}								\
+		if (LESS(c, &e[n - 1], &e[mid])) {				\
+			t = e[n - 1]; e[n - 1] = e[mid]; e[mid] = t;		\
+			if (LESS(c, &e[mid], &e[0])) {				\
+				t = e[mid]; e[mid] = e[0]; e[0] = t;		\
+			}							\
+		}								\
+		pivot = e[mid];							\
+		for (;;) {							\
+			while (LESS(c, &e[i], &pivot))				\
+				i++;						\
+			while (LESS(c, &pivot, &e[j]))				\
+				j--;						\
+			if (i >= j)						\
+				break;						\
+			t = e[i]; e[i] = e[j]; e[j] = t;			\
+			i++;							\
+			j--;							\
+		}								\
+		if (j + 1 < n - j - 1) {					\
+			NAME(c, e, j + 1, depth);				\
+			e += j + 1;						\
+			n -= j + 1;						\
+		} else {							\
+			NAME(c, e + j + 1, n - j - 1, depth);			\
+			n = j + 1;						\
+		}								\
+	}									\
+	for (size_t k = 1; k < n; k++) {					\
+		T x = e[k];							\
+		size_t m = k;							\
+										\
+		for (; m > 0 && LESS(c, &x, &e[m - 1]); m--)			\
+			e[m] = e[m - 1];					\
+		e[m] = x;							\
+	}									\
 }
 
-static void
-sift_down(const unsigned char *mem, struct ent *e, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
+#define KEY_LESS(c, a, b)	key_less(c, *(a), *(b))
+#define ENT_LESS(c, a, b)	((void)(c), ent_less(a, b))
+DEFINE_SORT(sort_keys, uint32_t, KEY_LESS, const struct keysort *)
+DEFINE_SORT(sort_ents, struct ent, ENT_LESS, const void *)
 
-		if (l < n && ent_less(mem, &e[m], &e[l]))
-			m = l;
-		if (l + 1 < n && ent_less(mem, &e[m], &e[l + 1]))
-			m = l + 1;
-		if (m == i)
-			return;
-		ent_swap(&e[i], &e[m]);
-		i = m;
-	}
+static int
+depth_for(size_t n)
+{
+	int d = 0;
+
+	for (; n > 1; n >>= 1)
+		d += 2;
+	return d;
 }
 
-static void
-heap_sort(const unsigned char *mem, struct ent *e, size_t n)
-{
-	for (size_t i = n / 2; i-- > 0;)
-		sift_down(mem, e, n, i);
-	for (size_t i = n; i-- > 1;) {
-		ent_swap(&e[0], &e[i]);
-		sift_down(mem, e, i, 0);
-	}
-}
-
-/* Quicksort, median of three, smaller side first; heap sort past a depth
- * that only adversarial input reaches. */
-static void
-intro_sort(const unsigned char *mem, struct ent *e, size_t n, int depth)
-{
-	while (n > 16) {
-		size_t mid = n / 2, i = 0, j = n - 1;
-		struct ent pivot;
-
-		if (depth-- == 0) {
-			heap_sort(mem, e, n);
-			return;
-		}
-		if (ent_less(mem, &e[mid], &e[0]))
-			ent_swap(&e[mid], &e[0]);
-		if (ent_less(mem, &e[n - 1], &e[mid])) {
-			ent_swap(&e[n - 1], &e[mid]);
-			if (ent_less(mem, &e[mid], &e[0]))
-				ent_swap(&e[mid], &e[0]);
-		}
-		pivot = e[mid];
-		for (;;) {
-			while (ent_less(mem, &e[i], &pivot))
-				i++;
-			while (ent_less(mem, &pivot, &e[j]))
-				j--;
-			if (i >= j)
-				break;
-			ent_swap(&e[i], &e[j]);
-			i++;
-			j--;
-		}
-		/* [0, j] <= pivot <= [j + 1, n) */
-		if (j + 1 < n - j - 1) {
-			intro_sort(mem, e, j + 1, depth);
-			e += j + 1;
-			n -= j + 1;
-		} else {
-			intro_sort(mem, e + j + 1, n - j - 1, depth);
-			n = j + 1;
-		}
-	}
-	insertion_sort(mem, e, n);
-}
-
-static void
+/* Sort the buffer: keys by bytes, entries by (key rank, value). */
+static int
 sort_buf(struct sbuf *b)
 {
-	int depth = 0;
+	struct keysort ks = { b, NULL };
+	uint32_t *rank;
 
-	for (size_t n = b->n; n > 1; n >>= 1)
-		depth += 2;
-	intro_sort(b->mem, b->ents, b->n, depth);
+	if (grow((void **)&b->order, &b->ocap, b->nkeys, sizeof *b->order) != 0 ||
+	    (ks.pfx = malloc((b->nkeys + 1) * sizeof *ks.pfx)) == NULL)
+		return -1;
+	for (size_t k = 0; k < b->nkeys; k++) {
+		b->order[k] = (uint32_t)k;
+		ks.pfx[k] = key_prefix(b->arena + b->keys[k].off, b->keys[k].len);
+	}
+	sort_keys(&ks, b->order, b->nkeys, depth_for(b->nkeys));
+	/* The prefixes are done with: their room holds the ranks. */
+	rank = (uint32_t *)ks.pfx;
+	for (size_t r = 0; r < b->nkeys; r++)
+		rank[b->order[r]] = (uint32_t)r;
+	for (size_t i = 0; i < b->n; i++)
+		b->ents[i].key = rank[b->ents[i].key];
+	free(ks.pfx);
+	sort_ents(NULL, b->ents, b->n, depth_for(b->n));
+	return 0;
+}
+
+/* The i-th pair of a sorted buffer, written as [hdr][key][value] at `out`. */
+static size_t
+buf_pair(const struct sbuf *b, size_t vlen, size_t i, unsigned char *out)
+{
+	const struct key *k = &b->keys[b->order[b->ents[i].key]];
+
+	out[0] = (unsigned char)(k->len >> 8);
+	out[1] = (unsigned char)k->len;
+	out[2] = (unsigned char)vlen;
+	if (k->len)
+		memcpy(out + HDR, b->arena + k->off, k->len);
+	val_join(&b->ents[i], vlen, out + HDR + k->len);
+	return HDR + k->len + vlen;
 }
 
 /* Sort the buffer and write it to a new temporary file, rewound. On
  * failure NULL, with the reason in err. */
 static FILE *
-write_run(struct sbuf *b, char *err, size_t errlen)
+write_run(struct sbuf *b, size_t vlen, char *err, size_t errlen)
 {
+	unsigned char *out;
+	size_t used = 0;
 	FILE *f;
 
-	sort_buf(b);
-	if ((f = tmpfile()) == NULL) {
-		snprintf(err, errlen, "sort run: %s", strerror(errno));
+	if (sort_buf(b) != 0 || (out = malloc(IO_BUF)) == NULL) {
+		snprintf(err, errlen, "sort run: out of memory");
 		return NULL;
 	}
-	setvbuf(f, NULL, _IOFBF, RUN_IO_BUF);
-	for (size_t i = 0; i < b->n; i++) {
-		const unsigned char *p = b->mem + b->ents[i].off;
-		size_t len = pair_len(p);
-
-		if (fwrite_unlocked(p, 1, len, f) != len)
-			break;
+	if ((f = tmpfile()) == NULL) {
+		snprintf(err, errlen, "sort run: %s", strerror(errno));
+		free(out);
+		return NULL;
 	}
+	setvbuf(f, NULL, _IOFBF, IO_BUF);
+	for (size_t i = 0; i < b->n; i++) {
+		if (used + HDR + 65535 + CDN_SORTER_VAL_MAX > IO_BUF) {
+			if (fwrite_unlocked(out, 1, used, f) != used)
+				break;
+			used = 0;
+		}
+		used += buf_pair(b, vlen, i, out + used);
+	}
+	if (used && !ferror(f))
+		fwrite_unlocked(out, 1, used, f);
+	free(out);
 	if (ferror(f) || fflush(f) != 0 || fseeko(f, 0, SEEK_SET) != 0) {
 		snprintf(err, errlen, "sort run: %s", strerror(errno));
 		fclose(f);
@@ -240,29 +454,23 @@ spill_fn(struct cdn_job *job)
 {
 	struct spill_job *j = (struct spill_job *)job;
 
-	j->run = write_run(j->b, j->err, sizeof j->err);
+	j->run = write_run(j->b, j->s->vlen, j->err, sizeof j->err);
 }
 
 /* --- the sorter ------------------------------------------------------------ */
 
 struct cdn_sorter *
-cdn_sorter_new(size_t mem, struct cdn_pool *pool)
+cdn_sorter_new(size_t mem, size_t vlen, struct cdn_pool *pool)
 {
-	struct cdn_sorter *s = calloc(1, sizeof *s);
-	int nbuf = pool ? 2 : 1;
+	struct cdn_sorter *s;
 
-	if (!s)
+	if (vlen == 0 || vlen > CDN_SORTER_VAL_MAX || (s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
 	s->pool = pool;
-	s->cap = mem / (size_t)nbuf;
-	if (s->cap < 4096)
-		s->cap = 4096;
+	s->vlen = vlen;
+	s->cap = mem / (pool ? 2 : 1);
 	s->spill.job.fn = spill_fn;
-	for (int i = 0; i < nbuf; i++)
-		if ((s->bufs[i].mem = malloc(s->cap)) == NULL) {
-			cdn_sorter_free(s);
-			return NULL;
-		}
+	s->spill.s = s;
 	return s;
 }
 
@@ -270,11 +478,9 @@ cdn_sorter_new(size_t mem, struct cdn_pool *pool)
 static int
 take_run(struct cdn_sorter *s)
 {
-	struct sbuf *b = s->spill.b;
 	FILE **runs;
 
-	b->used = 0;
-	b->n = 0;
+	buf_reset(s->spill.b);
 	if (!s->spill.run)
 		return cdn_error_set(CDN_EIO, NULL, "%s", s->spill.err);
 	if ((runs = realloc(s->runs, (s->nruns + 1) * sizeof *runs)) == NULL) {
@@ -316,10 +522,8 @@ cdn_sorter_free(struct cdn_sorter *s)
 			fclose(s->spill.run);
 	}
 	drop_runs(s);
-	for (int i = 0; i < 2; i++) {
-		free(s->bufs[i].mem);
-		free(s->bufs[i].ents);
-	}
+	buf_free(&s->bufs[0]);
+	buf_free(&s->bufs[1]);
 	free(s);
 }
 
@@ -333,85 +537,66 @@ cdn_sorter_count(const struct cdn_sorter *s)
 static int
 spill(struct cdn_sorter *s)
 {
-	struct sbuf *b = &s->bufs[s->cur];
 	int rc;
 
-	if (s->pool) {
-		if (s->busy && (rc = collect(s)) != 0)
-			return rc;
-		s->spill.b = b;
-		s->spill.run = NULL;
-		cdn_pool_submit(s->pool, &s->spill.job);
-		s->busy = 1;
-		s->cur ^= 1;	/* empty: its spill was collected */
-		return 0;
+	if (s->busy && (rc = collect(s)) != 0)
+		return rc;
+	s->spill.b = &s->bufs[s->cur];
+	s->spill.run = NULL;
+	if (!s->pool) {
+		spill_fn(&s->spill.job);
+		return take_run(s);
 	}
-	s->spill.b = b;
-	spill_fn(&s->spill.job);
-	return take_run(s);
+	cdn_pool_submit(s->pool, &s->spill.job);
+	s->busy = 1;
+	s->cur ^= 1;	/* empty: its spill was collected */
+	return 0;
 }
 
 int
-cdn_sorter_add(struct cdn_sorter *s, const void *key, size_t klen,
-    const void *val, size_t vlen)
+cdn_sorter_add(struct cdn_sorter *s, const void *key, size_t klen, const void *val)
 {
-	size_t need = HDR + klen + vlen;
 	struct sbuf *b = &s->bufs[s->cur];
-	unsigned char *p;
+	int64_t k;
 	int rc;
 
-	if (klen > 65535 || vlen > 255 || need > s->cap)
+	if (klen > 65535)
 		return cdn_error_set(CDN_EINVAL, NULL, "sort pair too large");
-	if (b->used + need > s->cap) {
+	if (b->n > 0 && buf_bytes(b) + klen + sizeof(struct key) + sizeof(struct ent) > s->cap) {
 		if ((rc = spill(s)) != 0)
 			return rc;
 		b = &s->bufs[s->cur];
 	}
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		struct ent *e = realloc(b->ents, cap * sizeof *e);
-
-		if (!e)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		b->ents = e;
-		b->cap = cap;
-	}
-	p = b->mem + b->used;
-	p[0] = (unsigned char)(klen >> 8);
-	p[1] = (unsigned char)klen;
-	p[2] = (unsigned char)vlen;
-	memcpy(p + HDR, key, klen);
-	if (vlen)
-		memcpy(p + HDR + klen, val, vlen);
-	b->ents[b->n].pfx = key_prefix(key, klen);
-	b->ents[b->n].off = b->used;
+	if ((k = intern(b, key, klen)) < 0 ||
+	    grow((void **)&b->ents, &b->cap, b->n + 1, sizeof *b->ents) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	b->ents[b->n].key = (uint32_t)k;
+	val_split(val, s->vlen, &b->ents[b->n]);
 	b->n++;
-	b->used += need;
 	s->count++;
 	return 0;
 }
 
 /* --- merging ------------------------------------------------------------------ */
 
-/* Load a run's next pair; 0 when it is exhausted, -1 on a short read. */
+/* Load a run's next pair into its buffer; 0 when it is exhausted, -1 on
+ * a short read. */
 static int
-run_next(struct run *r)
+run_next(struct run *r, size_t vlen)
 {
 	size_t len;
 
 	if (!r->f) {
 		if (r->pos == r->b->n)
 			return 0;
-		r->pfx = r->b->ents[r->pos].pfx;
-		r->cur = r->b->mem + r->b->ents[r->pos++].off;
-		return 1;
+		buf_pair(r->b, vlen, r->pos++, r->buf);
+	} else {
+		if (fread_unlocked(r->buf, 1, HDR, r->f) != HDR)
+			return ferror(r->f) ? -1 : 0;
+		len = pair_len(r->buf) - HDR;
+		if (fread_unlocked(r->buf + HDR, 1, len, r->f) != len)
+			return -1;
 	}
-	if (fread_unlocked(r->buf, 1, HDR, r->f) != HDR)
-		return ferror(r->f) ? -1 : 0;
-	len = pair_len(r->buf) - HDR;
-	if (fread_unlocked(r->buf + HDR, 1, len, r->f) != len)
-		return -1;
-	r->cur = r->buf;
 	r->pfx = key_prefix(r->buf + HDR, (size_t)r->buf[0] << 8 | r->buf[1]);
 	return 1;
 }
@@ -419,9 +604,16 @@ run_next(struct run *r)
 static int
 run_less(const struct run *a, const struct run *b)
 {
+	size_t ka, kb;
+	int c;
+
 	if (a->pfx != b->pfx)
 		return a->pfx < b->pfx;
-	return pair_cmp(a->cur, b->cur) < 0;
+	ka = (size_t)a->buf[0] << 8 | a->buf[1];
+	kb = (size_t)b->buf[0] << 8 | b->buf[1];
+	if ((c = bytes_cmp(a->buf + HDR, ka, b->buf + HDR, kb)) != 0)
+		return c < 0;
+	return bytes_cmp(a->buf + HDR + ka, a->buf[2], b->buf + HDR + kb, b->buf[2]) < 0;
 }
 
 static void
@@ -456,15 +648,14 @@ cdn_sorter_drain(struct cdn_sorter *s, cdn_sorter_fn fn, void *arg)
 	nr = s->nruns + 1;
 	runs = calloc(nr, sizeof *runs);
 	heap = calloc(nr, sizeof *heap);
-	if (!runs || !heap) {
+	if (!runs || !heap || sort_buf(b) != 0) {
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	sort_buf(b);
 	for (size_t i = 0; i < nr; i++) {
 		runs[i].f = i < s->nruns ? s->runs[i] : NULL;
 		runs[i].b = b;
-		if ((more = run_next(&runs[i])) < 0) {
+		if ((more = run_next(&runs[i], s->vlen)) < 0) {
 			rc = cdn_error_set(CDN_EIO, NULL, "sort run: short read");
 			goto out;
 		}
@@ -474,11 +665,11 @@ cdn_sorter_drain(struct cdn_sorter *s, cdn_sorter_fn fn, void *arg)
 	for (size_t i = n; i-- > 0;)
 		heap_down(heap, n, i);
 	while (n > 0 && rc == 0) {
-		const unsigned char *p = heap[0]->cur;
+		const unsigned char *p = heap[0]->buf;
 		size_t klen = (size_t)p[0] << 8 | p[1];
 
 		rc = fn(arg, p + HDR, klen, p + HDR + klen, p[2]);
-		if ((more = run_next(heap[0])) < 0)
+		if ((more = run_next(heap[0], s->vlen)) < 0)
 			rc = cdn_error_set(CDN_EIO, NULL, "sort run: short read");
 		else if (!more)
 			heap[0] = heap[--n];
@@ -488,10 +679,8 @@ out:
 	free(runs);
 	free(heap);
 	drop_runs(s);
-	for (int i = 0; i < 2; i++) {
-		s->bufs[i].used = 0;
-		s->bufs[i].n = 0;
-	}
+	buf_reset(&s->bufs[0]);
+	buf_reset(&s->bufs[1]);
 	s->count = 0;
 	return rc;
 }

@@ -483,7 +483,7 @@ cdn_txn_bulk(struct cdn_txn *txn, struct cdn_pool *pool)
 {
 	if (!txn->write)
 		return cdn_error_set(CDN_ESTORE, NULL, "bulk mode needs a write transaction");
-	if (!txn->ixsort && (txn->ixsort = cdn_sorter_new(BULK_SORT_MEM, pool)) == NULL)
+	if (!txn->ixsort && (txn->ixsort = cdn_sorter_new(BULK_SORT_MEM, CDN_RKEY_LEN, pool)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	return 0;
 }

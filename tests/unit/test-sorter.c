@@ -79,7 +79,7 @@ battery(struct cdn_pool *pool, const char *how)
 	unsigned char val[9], tk[32];
 
 	/* 4 KiB of memory for 20,000 pairs forces many spilled runs. */
-	s = cdn_sorter_new(4096, pool);
+	s = cdn_sorter_new(4096, sizeof val, pool);
 	ok(s != NULL, "%s: sorter created", how);
 	srand(7);
 	for (int i = 0; i < 20000; i++) {
@@ -88,7 +88,7 @@ battery(struct cdn_pool *pool, const char *how)
 
 		memset(val, 0, sizeof val);
 		val[8] = (unsigned char)(i % 251);
-		if (cdn_sorter_add(s, key, (size_t)n, val, sizeof val) != 0)
+		if (cdn_sorter_add(s, key, (size_t)n, val) != 0)
 			break;
 	}
 	ok(cdn_sorter_count(s) == 20000, "%s: 20000 pairs added across spills", how);
@@ -103,8 +103,9 @@ battery(struct cdn_pool *pool, const char *how)
 	for (int i = 0; i < 5000; i++) {
 		size_t n = tricky_key(tk);
 
-		val[0] = (unsigned char)(rand() % 3);
-		cdn_sorter_add(s, tk, n, val, 1);
+		memset(val, 0, sizeof val);
+		val[rand() % 9] = (unsigned char)(rand() % 3);
+		cdn_sorter_add(s, tk, n, val);
 	}
 	ok(cdn_sorter_drain(s, verify, &c) == 0 && c.n == 5000 && c.bad == 0,
 	    "%s: keys sharing long prefixes and NULs order like LMDB (%zu out of order)",
@@ -112,10 +113,10 @@ battery(struct cdn_pool *pool, const char *how)
 
 	/* A prefix sorts before the longer key, as in LMDB. */
 	memset(&c, 0, sizeof c);
-	cdn_sorter_add(s, "ab", 2, "1", 1);
-	cdn_sorter_add(s, "a", 1, "1", 1);
-	cdn_sorter_add(s, "abc", 3, "1", 1);
-	cdn_sorter_add(s, "a", 1, "0", 1);
+	cdn_sorter_add(s, "ab", 2, "11111111");
+	cdn_sorter_add(s, "a", 1, "11111111");
+	cdn_sorter_add(s, "abc", 3, "11111111");
+	cdn_sorter_add(s, "a", 1, "01111111");
 	cdn_sorter_drain(s, verify, &c);
 	ok(c.n == 4 && c.bad == 0, "%s: prefix keys and equal keys order like LMDB", how);
 	is_str(c.first, "a", "shortest key first");
@@ -123,24 +124,24 @@ battery(struct cdn_pool *pool, const char *how)
 
 	/* Duplicates are kept: the caller decides (MDB_NODUPDATA). */
 	memset(&c, 0, sizeof c);
-	cdn_sorter_add(s, "k", 1, "v", 1);
-	cdn_sorter_add(s, "k", 1, "v", 1);
+	cdn_sorter_add(s, "k", 1, "vvvvvvvv");
+	cdn_sorter_add(s, "k", 1, "vvvvvvvv");
 	cdn_sorter_drain(s, verify, &c);
 	ok(c.n == 2, "%s: duplicates are handed back both", how);
 
 	int calls = 0;
 	for (int i = 0; i < 10; i++)
-		cdn_sorter_add(s, "x", 1, "y", 1);
+		cdn_sorter_add(s, "x", 1, "yyyyyyyy");
 	ok(cdn_sorter_drain(s, stop_at_3, &calls) == 42 && calls == 3,
 	    "%s: a callback error stops the drain", how);
 	ok(cdn_sorter_count(s) == 0, "%s: and the sorter is empty after it", how);
-	ok(cdn_sorter_add(s, key, 70000, val, 1) != 0, "%s: an oversized key is refused", how);
+	ok(cdn_sorter_add(s, key, 70000, val) != 0, "%s: an oversized key is refused", how);
 
 	/* Freed with runs spilled (and, with a pool, one maybe still being
 	 * written): the sanitizer build checks nothing leaks or is used
 	 * after it is freed. */
 	for (int i = 0; i < 2000; i++)
-		cdn_sorter_add(s, "spill", 5, val, sizeof val);
+		cdn_sorter_add(s, "spill", 5, val);
 	ok(cdn_sorter_count(s) == 2000, "%s: pairs pending across spills when freed", how);
 	cdn_sorter_free(s);
 }
@@ -150,6 +151,8 @@ main(void)
 {
 	struct cdn_pool *pool = cdn_pool_new(2);
 
+	ok(cdn_sorter_new(4096, 0, NULL) == NULL && cdn_sorter_new(4096, 13, NULL) == NULL,
+	    "values of 0 or more than %d bytes are refused", CDN_SORTER_VAL_MAX);
 	battery(NULL, "no pool");
 	battery(pool, "two workers");
 	cdn_pool_free(pool);
