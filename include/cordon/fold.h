@@ -11,6 +11,9 @@
 
 /* New malloc'd string, or NULL for invalid UTF-8 or no memory. */
 char *cdn_fold(const char *s);
+/* The same, always through utf8proc: cdn_fold takes a shorter way for
+ * ASCII text, and is tested against this. */
+char *cdn_fold_full(const char *s);
 
 /*
  * Split folded text into words (runs of letters and digits) and call `fn`

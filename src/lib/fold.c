@@ -21,25 +21,14 @@ fold_custom(utf8proc_int32_t cp, void *data)
 	return cp;
 }
 
-char *
-cdn_fold(const char *s)
+/* Collapse white space runs to one space and trim, in place. */
+static void
+collapse(char *out)
 {
-	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t n;
-	char *out, *w;
+	char *w = out;
 	const char *r;
-	int space;
+	int space = 0;
 
-	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &mapped,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-	    UTF8PROC_LUMP | UTF8PROC_STRIPCC, fold_custom, NULL);
-	if (n < 0)
-		return NULL;
-	/* Collapse white space runs and trim, in place. */
-	out = (char *)mapped;
-	w = out;
-	space = 0;
 	for (r = out; *r; r++) {
 		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
 			space = 1;
@@ -51,6 +40,52 @@ cdn_fold(const char *s)
 		*w++ = *r;
 	}
 	*w = '\0';
+}
+
+char *
+cdn_fold_full(const char *s)
+{
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t n;
+
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &mapped,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+	    UTF8PROC_LUMP | UTF8PROC_STRIPCC, fold_custom, NULL);
+	if (n < 0)
+		return NULL;
+	collapse((char *)mapped);
+	return (char *)mapped;
+}
+
+/*
+ * Most text is ASCII, where the mapping above only lowers case, turns
+ * line breaks, tabs and vertical tabs and form feeds into spaces and drops
+ * the other control characters; doing just that skips decoding to code points and back.
+ * test-fold checks it against cdn_fold_full for every ASCII character.
+ */
+char *
+cdn_fold(const char *s)
+{
+	size_t len = 0;
+	char *out, *w;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, len++)
+		if (*p >= 0x80)
+			return cdn_fold_full(s);
+	if ((out = malloc(len + 1)) == NULL)
+		return NULL;
+	w = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*w++ = (char)(*p + ('a' - 'A'));
+		else if (*p == '\n' || *p == '\r' || *p == '\t' || *p == '\v' || *p == '\f')
+			*w++ = ' ';
+		else if (*p >= 0x20 && *p != 0x7f)
+			*w++ = (char)*p;
+	}
+	*w = '\0';
+	collapse(out);
 	return out;
 }
 

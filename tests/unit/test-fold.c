@@ -1,6 +1,7 @@
 /*
  * test-fold.c - folding for diacritics- and case-insensitive matching.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,5 +61,50 @@ main(void)
 	struct collect c2 = { "", 0 };
 	cdn_fold_words("王建国 ltd", word, &c2);
 	ok(c2.n == 2, "non-Latin script stays one word (%d)", c2.n);
+
+	/* ASCII takes a shorter way than utf8proc: the same result for every
+	 * character, alone, between letters, doubled and at the ends. */
+	int differ = 0, first = -1;
+	for (int ch = 1; ch < 128; ch++) {
+		/* '#' stands for the character. */
+		const char *forms[] = { "#", "a#b", "A##B", " #x# " };
+
+		for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+			char in[16];
+			char *fast, *full;
+			size_t k;
+
+			for (k = 0; forms[f][k]; k++)
+				in[k] = forms[f][k] == '#' ? (char)ch : forms[f][k];
+			in[k] = '\0';
+			fast = cdn_fold(in);
+			full = cdn_fold_full(in);
+			if (!fast || !full || strcmp(fast, full) != 0) {
+				differ++;
+				if (first < 0)
+					first = ch;
+			}
+			free(fast);
+			free(full);
+		}
+	}
+	ok(differ == 0, "every ASCII character folds as utf8proc folds it (first differing: %d)",
+	    first);
+	srand(11);
+	differ = 0;
+	for (int i = 0; i < 20000; i++) {
+		char in[40], *fast, *full;
+		int n = rand() % 39;
+
+		for (int k = 0; k < n; k++)
+			in[k] = (char)(1 + rand() % 127);
+		in[n] = '\0';
+		fast = cdn_fold(in);
+		full = cdn_fold_full(in);
+		differ += !fast || !full || strcmp(fast, full) != 0;
+		free(fast);
+		free(full);
+	}
+	ok(differ == 0, "20,000 random ASCII strings fold as utf8proc folds them (%d differ)", differ);
 	return done_testing();
 }
