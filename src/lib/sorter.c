@@ -10,9 +10,11 @@
  * It is then written to a temporary file as one run of plain pairs
  * ([u16 key length][u8 value length][key][value]), on a pool worker when
  * there is a pool, while the other buffer fills. Draining sorts what is
- * left in memory as the last run and merges all of them with a small heap.
+ * left in memory as the last run and merges all of them with a small heap,
+ * on a worker too, feeding the pairs to the caller in chunks.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,49 +637,227 @@ heap_down(struct run **h, size_t n, size_t i)
 	}
 }
 
+/* A k-way merge of the runs and the sorted in-memory buffer. */
+struct merge {
+	struct run *runs;
+	struct run **heap;
+	size_t n;
+	size_t vlen;
+	int started;
+};
+
+/* Start the merge; -1 if out of memory, -2 on a short read. */
+static int
+merge_start(struct merge *m, struct cdn_sorter *s)
+{
+	size_t nr = s->nruns + 1;
+	int more;
+
+	m->vlen = s->vlen;
+	m->runs = calloc(nr, sizeof *m->runs);
+	m->heap = calloc(nr, sizeof *m->heap);
+	if (!m->runs || !m->heap || sort_buf(&s->bufs[s->cur]) != 0)
+		return -1;
+	for (size_t i = 0; i < nr; i++) {
+		m->runs[i].f = i < s->nruns ? s->runs[i] : NULL;
+		m->runs[i].b = &s->bufs[s->cur];
+		if ((more = run_next(&m->runs[i], s->vlen)) < 0)
+			return -2;
+		if (more)
+			m->heap[m->n++] = &m->runs[i];
+	}
+	for (size_t i = m->n; i-- > 0;)
+		heap_down(m->heap, m->n, i);
+	return 0;
+}
+
+/* The next pair in order ([hdr][key][value], valid until the next call):
+ * 1, 0 at the end, or -2 on a short read. */
+static int
+merge_next(struct merge *m, const unsigned char **pair)
+{
+	int more;
+
+	if (m->started && m->n > 0) {
+		if ((more = run_next(m->heap[0], m->vlen)) < 0)
+			return -2;
+		if (!more)
+			m->heap[0] = m->heap[--m->n];
+		heap_down(m->heap, m->n, 0);
+	}
+	m->started = 1;
+	if (m->n == 0)
+		return 0;
+	*pair = m->heap[0]->buf;
+	return 1;
+}
+
+static void
+merge_free(struct merge *m)
+{
+	free(m->runs);
+	free(m->heap);
+}
+
+static int
+merge_error(int r)
+{
+	return r == -1 ? cdn_error_set(CDN_ENOMEM, NULL, "out of memory") :
+	    cdn_error_set(CDN_EIO, NULL, "sort run: short read");
+}
+
+/*
+ * With worker threads, the merge runs on one of them and hands the pairs
+ * over in chunks, so that the caller's thread does nothing but `fn` (the
+ * index writes). A few chunks in flight keep both sides busy.
+ */
+#define CHUNK_BYTES	(512u << 10)
+#define NCHUNKS		4
+
+struct chunk {
+	unsigned char *data;
+	size_t len;
+};
+
+struct feed {
+	struct cdn_job job;	/* first: the job is the feed */
+	struct merge m;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	struct chunk chunks[NCHUNKS];
+	size_t head, tail;	/* chunks [head, tail) are full */
+	int done;		/* the merge is over (or failed: err) */
+	int err;
+	int stop;		/* the consumer gave up */
+};
+
+static void
+feed_fn(struct cdn_job *job)
+{
+	struct feed *f = (struct feed *)job;
+	const unsigned char *p;
+	int r = 1;
+
+	while (r > 0) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&f->lock);
+		while (f->tail - f->head == NCHUNKS && !f->stop)
+			pthread_cond_wait(&f->emptied, &f->lock);
+		if (f->stop) {
+			pthread_mutex_unlock(&f->lock);
+			break;
+		}
+		c = &f->chunks[f->tail % NCHUNKS];
+		pthread_mutex_unlock(&f->lock);
+		c->len = 0;
+		while (c->len + HDR + 65535 + CDN_SORTER_VAL_MAX <= CHUNK_BYTES &&
+		    (r = merge_next(&f->m, &p)) > 0) {
+			memcpy(c->data + c->len, p, pair_len(p));
+			c->len += pair_len(p);
+		}
+		pthread_mutex_lock(&f->lock);
+		if (c->len > 0)
+			f->tail++;
+		pthread_cond_signal(&f->filled);
+		pthread_mutex_unlock(&f->lock);
+	}
+	pthread_mutex_lock(&f->lock);
+	f->done = 1;
+	f->err = r < 0 ? r : 0;
+	pthread_cond_signal(&f->filled);
+	pthread_mutex_unlock(&f->lock);
+}
+
+static int
+drain_fed(struct cdn_sorter *s, struct feed *f, cdn_sorter_fn fn, void *arg)
+{
+	int rc = 0;
+
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->filled, NULL);
+	pthread_cond_init(&f->emptied, NULL);
+	f->job.fn = feed_fn;
+	for (int i = 0; i < NCHUNKS; i++)
+		if ((f->chunks[i].data = malloc(CHUNK_BYTES)) == NULL)
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (rc == 0) {
+		cdn_pool_submit(s->pool, &f->job);
+		for (;;) {
+			struct chunk *c;
+
+			pthread_mutex_lock(&f->lock);
+			while (f->head == f->tail && !f->done)
+				pthread_cond_wait(&f->filled, &f->lock);
+			if (f->head == f->tail) {
+				pthread_mutex_unlock(&f->lock);
+				break;
+			}
+			c = &f->chunks[f->head % NCHUNKS];
+			pthread_mutex_unlock(&f->lock);
+			for (size_t off = 0; off < c->len && rc == 0; off += pair_len(c->data + off)) {
+				const unsigned char *p = c->data + off;
+				size_t klen = (size_t)p[0] << 8 | p[1];
+
+				rc = fn(arg, p + HDR, klen, p + HDR + klen, p[2]);
+			}
+			pthread_mutex_lock(&f->lock);
+			f->head++;
+			if (rc != 0)
+				f->stop = 1;
+			pthread_cond_signal(&f->emptied);
+			pthread_mutex_unlock(&f->lock);
+			if (rc != 0)
+				break;
+		}
+		cdn_pool_wait(s->pool, &f->job);
+		if (rc == 0 && f->err)
+			rc = merge_error(f->err);
+	}
+	for (int i = 0; i < NCHUNKS; i++)
+		free(f->chunks[i].data);
+	pthread_cond_destroy(&f->filled);
+	pthread_cond_destroy(&f->emptied);
+	pthread_mutex_destroy(&f->lock);
+	return rc;
+}
+
 int
 cdn_sorter_drain(struct cdn_sorter *s, cdn_sorter_fn fn, void *arg)
 {
-	struct sbuf *b = &s->bufs[s->cur];
-	struct run *runs = NULL, **heap = NULL;
-	size_t nr, n = 0;
-	int rc = 0, more;
+	struct feed *f = NULL;
+	struct merge m = { 0 };
+	const unsigned char *p;
+	int rc = 0, r;
 
 	if (s->busy && (rc = collect(s)) != 0)
 		goto out;
-	nr = s->nruns + 1;
-	runs = calloc(nr, sizeof *runs);
-	heap = calloc(nr, sizeof *heap);
-	if (!runs || !heap || sort_buf(b) != 0) {
-		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < nr; i++) {
-		runs[i].f = i < s->nruns ? s->runs[i] : NULL;
-		runs[i].b = b;
-		if ((more = run_next(&runs[i], s->vlen)) < 0) {
-			rc = cdn_error_set(CDN_EIO, NULL, "sort run: short read");
+	if (s->pool && cdn_pool_threads(s->pool) > 0) {
+		if ((f = calloc(1, sizeof *f)) == NULL) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
-		if (more)
-			heap[n++] = &runs[i];
+		if ((r = merge_start(&f->m, s)) != 0)
+			rc = merge_error(r);
+		else
+			rc = drain_fed(s, f, fn, arg);
+		merge_free(&f->m);
+		free(f);
+		goto out;
 	}
-	for (size_t i = n; i-- > 0;)
-		heap_down(heap, n, i);
-	while (n > 0 && rc == 0) {
-		const unsigned char *p = heap[0]->buf;
+	if ((r = merge_start(&m, s)) != 0) {
+		rc = merge_error(r);
+		goto out;
+	}
+	while (rc == 0 && (r = merge_next(&m, &p)) > 0) {
 		size_t klen = (size_t)p[0] << 8 | p[1];
 
 		rc = fn(arg, p + HDR, klen, p + HDR + klen, p[2]);
-		if ((more = run_next(heap[0], s->vlen)) < 0)
-			rc = cdn_error_set(CDN_EIO, NULL, "sort run: short read");
-		else if (!more)
-			heap[0] = heap[--n];
-		heap_down(heap, n, 0);
 	}
+	if (rc == 0 && r < 0)
+		rc = merge_error(r);
 out:
-	free(runs);
-	free(heap);
+	merge_free(&m);
 	drop_runs(s);
 	buf_reset(&s->bufs[0]);
 	buf_reset(&s->bufs[1]);
