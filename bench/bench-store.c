@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -79,6 +80,8 @@ struct child_report {
 struct measure {
 	struct child_report r;
 	long maxrss_kb;		/* from wait4() */
+	long peak_anon_kb;	/* sampled from the parent while it ran */
+	long peak_file_kb;
 };
 
 struct paths {
@@ -236,15 +239,19 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* RssAnon and RssFile of this process, in KiB (-1 if unknown). */
+/* RssAnon and RssFile of a process (0: this one), in KiB (-1 if unknown). */
 static void
-rss_now(long *anon_kb, long *file_kb)
+rss_of(pid_t pid, long *anon_kb, long *file_kb)
 {
-	char line[256];
+	char line[256], path[64];
 	FILE *f;
 
 	*anon_kb = *file_kb = -1;
-	if ((f = fopen("/proc/self/status", "r")) == NULL)
+	if (pid)
+		snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	else
+		snprintf(path, sizeof path, "/proc/self/status");
+	if ((f = fopen(path, "r")) == NULL)
 		return;
 	while (fgets(line, sizeof line, f)) {
 		if (strncmp(line, "RssAnon:", 8) == 0)
@@ -253,6 +260,12 @@ rss_now(long *anon_kb, long *file_kb)
 			*file_kb = strtol(line + 8, NULL, 10);
 	}
 	fclose(f);
+}
+
+static void
+rss_now(long *anon_kb, long *file_kb)
+{
+	rss_of(0, anon_kb, file_kb);
 }
 
 /* Bytes a file occupies on disk (a sparse map file counts its pages in
@@ -405,6 +418,21 @@ run_child(const char *name, child_fn fn, const void *arg, struct measure *m)
 		_exit(r.ok ? 0 : 1);
 	}
 	close(fds[1]);
+	/* Until the child reports, look at its memory every 20 ms: peak RSS
+	 * alone does not say how much of it is heap and how much is pages of
+	 * a mapped file, which the kernel writes back and reclaims. */
+	for (;;) {
+		struct pollfd pfd = { fds[0], POLLIN, 0 };
+		long anon, file;
+
+		rss_of(pid, &anon, &file);
+		if (anon > m->peak_anon_kb)
+			m->peak_anon_kb = anon;
+		if (file > m->peak_file_kb)
+			m->peak_file_kb = file;
+		if (poll(&pfd, 1, 20) != 0)
+			break;
+	}
 	n = read_all(fds[0], &m->r, sizeof m->r);
 	close(fds[0]);
 	while (wait4(pid, &status, 0, &ru) < 0) {
@@ -1196,17 +1224,24 @@ main(int argc, char **argv)
 	    "");
 	printf("\n");
 
-	/* Pages of a memory-mapped store count as file-backed. */
-	printf("memory at the end of each import, before closing:\n");
-	printf("  %-10s anon %5.0f MB   file-backed %5.0f MB\n", "cordon",
-	    cordon_m.r.rss_anon_kb * 1024.0 / MB,
-	    cordon_m.r.rss_file_kb * 1024.0 / MB);
-	printf("  %-10s anon %5.0f MB   file-backed %5.0f MB\n", "raw LMDB",
-	    raw_m.r.rss_anon_kb * 1024.0 / MB,
-	    raw_m.r.rss_file_kb * 1024.0 / MB);
-	printf("  %-10s anon %5.0f MB   file-backed %5.0f MB\n", "SQLite",
-	    sqlite_m.r.rss_anon_kb * 1024.0 / MB,
-	    sqlite_m.r.rss_file_kb * 1024.0 / MB);
+	/* Pages of a memory-mapped store count as file-backed: page cache
+	 * the kernel writes back and reclaims, unlike the heap. */
+	printf("memory of each import, sampled every 20 ms (file-backed: pages of"
+	    " a mapped file)\n");
+	printf("  %-10s %9s %11s %17s   %s\n", "", "peak RSS", "peak heap",
+	    "peak file-backed", "at the end: heap / file-backed");
+	{
+		const struct measure *ms[] = { &cordon_m, &raw_m, &sqlite_m };
+		const char *names[] = { "cordon", "raw LMDB", "SQLite" };
+
+		for (int i = 0; i < 3; i++)
+			printf("  %-10s %6.0f MB %8.0f MB %14.0f MB   %.0f MB / %.0f MB\n",
+			    names[i], ms[i]->maxrss_kb * 1024.0 / MB,
+			    ms[i]->peak_anon_kb * 1024.0 / MB,
+			    ms[i]->peak_file_kb * 1024.0 / MB,
+			    ms[i]->r.rss_anon_kb * 1024.0 / MB,
+			    ms[i]->r.rss_file_kb * 1024.0 / MB);
+	}
 	printf("\n");
 
 	printf("goals: import >= %.2f x raw LMDB and faster than SQLite;"
