@@ -5,7 +5,8 @@
 #   ./quickstart.sh demo   install, build, and run `cordon demo` on ./demo-store
 #   ./quickstart.sh test   install, build twice (plain, and with Address- and
 #                          UndefinedBehaviorSanitizer), run every test in both
-#                          builds, and `make distcheck`; ends with
+#                          builds, the tests that use threads once more under
+#                          ThreadSanitizer, and `make distcheck`; ends with
 #                          "N passed, M failed"
 #
 # Run as root (it calls apt-get), or as a user after installing the
@@ -40,6 +41,9 @@ build() {
 	make -j"$(nproc)" >make.log 2>&1 || { tail -40 make.log; return 1; }
 	cd "$top"
 }
+
+# The tests that run threads (the worker pool, the sorter, imports).
+threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/e2e/import.sh"
 
 # count DIR: add the TAP results of DIR's last `make check` to the totals.
 passed=0
@@ -77,6 +81,14 @@ test)
 		status=1
 		failed=$((failed + 1))
 	fi
+	echo "== ThreadSanitizer build, the tests that use threads"
+	if build build-tsan --enable-werror --enable-tsan; then
+		(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 make check TESTS="$threaded_tests") || status=1
+		count build-tsan
+	else
+		status=1
+		failed=$((failed + 1))
+	fi
 	echo "== make distcheck"
 	if (cd build && make distcheck >distcheck.log 2>&1); then
 		passed=$((passed + 1))
@@ -85,7 +97,7 @@ test)
 		failed=$((failed + 1))
 		status=1
 	fi
-	for log in build/test-suite.log build-asan/test-suite.log; do
+	for log in build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log; do
 		[ -f "$log" ] && grep -q '^# FAIL: *[1-9]' "$log" && sed -n '/^FAIL\|^ERROR/,$p' "$log" | head -80
 	done
 	echo "$passed passed, $failed failed"
