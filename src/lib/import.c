@@ -2,17 +2,19 @@
  * import.c - bulk import of JSON Lines and CSV (contract §5), and export.
  *
  * An import reads its file once, inside one write transaction. Lines are
- * gathered into batches that move through four steps:
+ * gathered into batches, and each batch is one job on a worker thread:
  *
- *   parse     worker    JSON text to object; kind, ref and id checked
- *   resolve   in order  the line's ref and id are defined; the "@ref"s
- *                       and ids it names become store ids; its own id is
- *                       the kind's next
- *   prepare   worker    validated, serialised, hashed, index keys made
- *   write     in order  record, index entries and audit entry written
+ *   parse     JSON text to objects; kind, ref and id checked
+ *   resolve   when every earlier batch has resolved: the lines' refs and
+ *             ids are defined, the "@ref"s and ids they name become store
+ *             ids, and each line gets the next id of its kind
+ *   prepare   validated, serialised, hashed, index keys made
  *
- * so parsing and validation, most of the work, run on every core while
- * one thread keeps the order that ids and the audit chain need.
+ * while the importing thread reads the file and writes the prepared
+ * batches in order: record, index entries, audit entry. Parsing and
+ * validation, most of the work, run on every core, each batch on one core
+ * from text to bytes; resolving is cheap and strictly in file order, so
+ * ids come out the same whatever the number of threads.
  *
  * A line that names something not yet defined (a "@ref" of a later line,
  * or a plain id that a later line may carry) is set aside in a spool with
@@ -35,6 +37,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -317,6 +321,13 @@ struct imp_item {
 	char *idkey;		/* id the line carries ("S-12"), or NULL */
 	struct cdn_id id;	/* given at resolve */
 	int new_case;		/* a case made from a CSV title */
+	/* Ids it names that must be in the store, checked at write (the
+	 * write transaction is the importing thread's alone). */
+	struct {
+		const char *field;
+		char id[CDN_ID_MAX];
+	} store_refs[2];
+	int nstore_refs;
 	struct item_err *errs;
 	size_t nerrs;
 	int fatal;		/* a worker failed (not the line): this code */
@@ -324,15 +335,15 @@ struct imp_item {
 	struct cdn_prepared p;
 };
 
-enum { STEP_PARSE, STEP_PREPARE };
-
 struct imp;
 
 struct imp_batch {
 	struct cdn_job job;	/* first: the job is the batch */
 	struct imp *im;
-	int step;
-	int check_only;		/* prepare: validate, make nothing */
+	uint64_t turn;		/* its place among the batches to resolve */
+	int fatal;		/* resolving failed (not a line): this code */
+	char fatal_msg[256];
+	uint64_t spooled;	/* bytes of lines it set aside */
 	char *text;		/* the lines' bytes */
 	size_t tlen, tcap;
 	struct imp_item *items;
@@ -374,7 +385,13 @@ struct imp {
 	enum imp_source src;
 	int eof;
 	int replay;			/* the round of set-aside lines */
+	/* Resolving, on the workers, one batch after the other. */
+	pthread_mutex_t turn_lock;
+	pthread_cond_t turn_cv;
+	uint64_t turn;			/* the batch whose turn it is */
+	atomic_int failed;		/* a bad line was seen: validate only */
 	struct imp_map map;
+	struct imp_map titles;		/* CSV: case titles seen (reader's) */
 	uint64_t base[CDN_NKINDS];	/* first id of each kind */
 	uint64_t next[CDN_NKINDS];	/* next id resolve gives */
 	uint64_t naside[CDN_NKINDS];	/* lines of each kind set aside */
@@ -504,6 +521,8 @@ batch_reset(struct imp_batch *b)
 	b->n = 0;
 	b->tlen = 0;
 	b->bytes = 0;
+	b->fatal = 0;
+	b->spooled = 0;
 }
 
 static void
@@ -707,19 +726,36 @@ prepare_item(struct imp *im, struct imp_item *it, int check_only)
 	}
 }
 
+static int resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it);
+
 static void
 batch_job(struct cdn_job *job)
 {
 	struct imp_batch *b = (struct imp_batch *)job;
+	struct imp *im = b->im;
+	int rc = 0, check_only;
 
-	for (size_t i = 0; i < b->n; i++) {
-		struct imp_item *it = &b->items[i];
-
-		if (b->step == STEP_PARSE && it->state == IT_NEW && !it->obj)
-			parse_item(it, b->text + it->off);
-		else if (b->step == STEP_PREPARE && it->state == IT_READY)
-			prepare_item(b->im, it, b->check_only);
+	for (size_t i = 0; i < b->n; i++)
+		if (b->items[i].state == IT_NEW && !b->items[i].obj)
+			parse_item(&b->items[i], b->text + b->items[i].off);
+	pthread_mutex_lock(&im->turn_lock);
+	while (im->turn != b->turn)
+		pthread_cond_wait(&im->turn_cv, &im->turn_lock);
+	pthread_mutex_unlock(&im->turn_lock);
+	for (size_t i = 0; i < b->n && rc == 0; i++)
+		rc = resolve_item(im, b, &b->items[i]);
+	if (rc != 0) {
+		b->fatal = rc;
+		snprintf(b->fatal_msg, sizeof b->fatal_msg, "%s", cdn_error_last()->message);
 	}
+	pthread_mutex_lock(&im->turn_lock);
+	im->turn++;
+	pthread_cond_broadcast(&im->turn_cv);
+	pthread_mutex_unlock(&im->turn_lock);
+	check_only = atomic_load(&im->failed);
+	for (size_t i = 0; i < b->n && rc == 0; i++)
+		if (b->items[i].state == IT_READY)
+			prepare_item(im, &b->items[i], check_only);
 }
 
 /* --- reading JSON Lines ------------------------------------------------------ */
@@ -1071,17 +1107,13 @@ imp_csv_case(struct imp *im, struct imp_batch *b, uint64_t line, const char *tit
 		return 1;
 	}
 	json_object_set_new(row, "case", v);
-	/* Seen before: in the map once resolved, or earlier in this batch. */
-	if (map_find(&im->map, key, len + 1)) {
+	/* Seen before: an earlier row made the case. */
+	if (map_find(&im->titles, key, len + 1)) {
 		free(key);
 		return 0;
 	}
-	for (size_t i = 0; i < b->n; i++)
-		if (b->items[i].new_case && strcmp(b->items[i].ref, key) == 0) {
-			free(key);
-			return 0;
-		}
-	if ((it = batch_add(b, line)) == NULL) {
+	if (map_add(&im->titles, key, len + 1, CDN_CASE, ENT_SET, 0, line) != 0 ||
+	    (it = batch_add(b, line)) == NULL) {
 		free(key);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
@@ -1225,14 +1257,14 @@ struct spool_hdr {
 };
 
 static int
-spool_put(struct imp *im, const struct imp_batch *b, const struct imp_item *it)
+spool_put(struct imp *im, struct imp_batch *b, const struct imp_item *it)
 {
 	struct spool_hdr h = { it->line, it->aside, (uint32_t)it->len, (uint32_t)it->kind };
 
 	if (fwrite(&h, sizeof h, 1, im->spool) != 1 ||
 	    fwrite(b->text + it->off, 1, it->len, im->spool) != it->len)
 		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
-	im->spooled += it->len;
+	b->spooled += it->len;
 	return 0;
 }
 
@@ -1318,7 +1350,6 @@ resolve_ref(struct imp *im, struct imp_item *it, const char *name, int want, int
 	char buf[CDN_ID_MAX];
 	struct cdn_id id;
 	const char *s;
-	int rc = 0;
 
 	*result = REF_OK;
 	if (!json_is_string(v))
@@ -1331,7 +1362,7 @@ resolve_ref(struct imp *im, struct imp_item *it, const char *name, int want, int
 			return 0;
 		}
 		if (s[0] == '@') {
-			imp_error(im, it->line, name, "unknown ref %.200s", s);
+			item_error(it, name, "unknown ref %.200s", s);
 			*result = REF_BAD;
 			return 0;
 		}
@@ -1339,12 +1370,15 @@ resolve_ref(struct imp *im, struct imp_item *it, const char *name, int want, int
 			return 0;	/* the validator names the problem */
 		/* An id that only this import makes (C-1 in a new store)
 		 * cannot be meant: the file names its own records by ref. */
-		if (id.seq >= im->base[id.kind] || (rc = cdn_record_exists(im->txn, s)) == 0) {
-			imp_error(im, it->line, name, "no record %s", s);
+		if (id.seq >= im->base[id.kind]) {
+			item_error(it, name, "no record %s", s);
 			*result = REF_BAD;
 			return 0;
 		}
-		return rc < 0 ? rc : 0;
+		/* The store's record, looked up when the line is written. */
+		it->store_refs[it->nstore_refs].field = name;
+		cdn_id_format(id, it->store_refs[it->nstore_refs++].id);
+		return 0;
 	}
 	if (e->state == ENT_PENDING && !im->replay) {
 		*result = REF_LATER;
@@ -1357,7 +1391,7 @@ resolve_ref(struct imp *im, struct imp_item *it, const char *name, int want, int
 		id.kind = want >= 0 ? (enum cdn_kind)want : CDN_CASE;
 		id.seq = UINT64_MAX / 2 + im->standins++;
 	} else if (want >= 0 && e->kind != want) {
-		imp_error(im, it->line, name, "%.200s is the %s on line %" PRIu64 ", not a %s", s,
+		item_error(it, name, "%.200s is the %s on line %" PRIu64 ", not a %s", s,
 		    cdn_kind_info(e->kind)->name, e->line, cdn_kind_info(want)->name);
 		*result = REF_BAD;
 		return 0;
@@ -1383,7 +1417,7 @@ define_key(struct imp *im, struct imp_item *it, const char *name, const char *ke
 			e->seq = seq;
 			return 0;
 		}
-		imp_error(im, it->line, name, "%s is already used on line %" PRIu64, key, e->line);
+		item_error(it, name, "%s is already used on line %" PRIu64, key, e->line);
 		*dup = 1;
 		return 0;
 	}
@@ -1405,6 +1439,7 @@ resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it)
 		if (rc == 0 && it->idkey && !map_find(&im->map, it->idkey, strlen(it->idkey)))
 			rc = map_add(&im->map, it->idkey, strlen(it->idkey), 0, ENT_BROKEN, 0, it->line);
 		it->state = IT_BAD;
+		atomic_store(&im->failed, 1);
 		return rc;
 	}
 	if (it->kind == CDN_SEIZURE) {
@@ -1434,6 +1469,8 @@ resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it)
 		return rc;
 	if (dup)
 		it->state = IT_BAD;
+	if (it->state == IT_BAD)
+		atomic_store(&im->failed, 1);
 	if (it->state == IT_ASIDE)
 		return spool_put(im, b, it);
 	return 0;
@@ -1444,6 +1481,7 @@ resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it)
 static int
 write_item(struct imp *im, struct imp_item *it)
 {
+	uint64_t before = im->errors;
 	int rc;
 
 	for (size_t i = 0; i < it->nerrs; i++)
@@ -1451,7 +1489,16 @@ write_item(struct imp *im, struct imp_item *it)
 		    it->errs[i].reason ? it->errs[i].reason : "out of memory");
 	if (it->fatal)
 		return cdn_error_set(it->fatal, NULL, "line %" PRIu64 ": %s", it->line, it->fatal_msg);
-	if (it->state != IT_READY || it->nerrs > 0 || im->errors > 0)
+	for (int i = 0; i < it->nstore_refs; i++) {
+		if ((rc = cdn_record_exists(im->txn, it->store_refs[i].id)) < 0)
+			return rc;
+		if (rc == 0)
+			imp_error(im, it->line, it->store_refs[i].field, "no record %s",
+			    it->store_refs[i].id);
+	}
+	if (im->errors > before)
+		atomic_store(&im->failed, 1);
+	if (it->state != IT_READY || im->errors > 0)
 		return 0;
 	if ((rc = cdn_record_write(im->txn, &it->p, "create")) != 0)
 		return rc;
@@ -1472,17 +1519,18 @@ slot(struct imp *im, size_t i)
 }
 
 /*
- * Run every line of the current source through the four steps: batches
- * [head, mid) are being prepared, [mid, tail) parsed. The thread waits
- * only when nothing is ready, and then runs a waiting job itself.
+ * Run every line of the current source through the workers and write
+ * them in order: batches [head, tail) are with the workers. The thread
+ * waits only when the ring is full or the file is read.
  */
 static int
 imp_pipeline(struct imp *im)
 {
-	size_t head = 0, mid = 0, tail = 0;
+	size_t head = 0, tail = 0;
 	int rc = 0;
 
 	im->eof = 0;
+	im->turn = 0;
 	while (rc == 0) {
 		struct imp_batch *b;
 
@@ -1493,32 +1541,20 @@ imp_pipeline(struct imp *im)
 				break;
 			if (b->n == 0)
 				continue;	/* only blank or bad lines */
-			b->step = STEP_PARSE;
+			b->turn = tail++;
 			cdn_pool_submit(im->pool, &b->job);
-			tail++;
 		}
-		if (rc != 0)
-			break;
-		if (mid < tail && cdn_pool_done(im->pool, &slot(im, mid)->job)) {
-			b = slot(im, mid++);
-			for (size_t i = 0; i < b->n && rc == 0; i++)
-				rc = resolve_item(im, b, &b->items[i]);
-			b->step = STEP_PREPARE;
-			b->check_only = im->errors > 0;
-			cdn_pool_submit(im->pool, &b->job);
-			continue;
-		}
-		if (head < mid && cdn_pool_done(im->pool, &slot(im, head)->job)) {
-			b = slot(im, head++);
-			for (size_t i = 0; i < b->n && rc == 0; i++)
-				rc = write_item(im, &b->items[i]);
-			batch_reset(b);
-			imp_progress(im, 0);
-			continue;
-		}
-		if (head == tail)
-			break;	/* all read and written */
-		cdn_pool_wait(im->pool, &slot(im, mid < tail ? mid : head)->job);
+		if (rc != 0 || head == tail)
+			break;	/* failed, or all read and written */
+		b = slot(im, head++);
+		cdn_pool_wait(im->pool, &b->job);
+		if (b->fatal)
+			rc = cdn_error_set(b->fatal, NULL, "%s", b->fatal_msg);
+		im->spooled += b->spooled;
+		for (size_t i = 0; i < b->n && rc == 0; i++)
+			rc = write_item(im, &b->items[i]);
+		batch_reset(b);
+		imp_progress(im, 0);
 	}
 	/* After a failure, let the jobs in flight finish before their
 	 * batches are reused or freed. */
@@ -1545,7 +1581,9 @@ imp_run(struct cdn_txn *txn, void *arg)
 	/* Start afresh: the same file, an empty map, nothing set aside. */
 	im->txn = txn;
 	im->replay = 0;
+	atomic_store(&im->failed, 0);
 	map_free(&im->map);
+	map_free(&im->titles);
 	errs_free(&im->errs);
 	im->errors = im->errseq = im->lines = im->standins = im->written = 0;
 	im->spooled = 0;
@@ -1669,6 +1707,8 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 		im->slots[i].im = im;
 		im->slots[i].job.fn = batch_job;
 	}
+	pthread_mutex_init(&im->turn_lock, NULL);
+	pthread_cond_init(&im->turn_cv, NULL);
 	if ((im->in = fopen(path, "rb")) == NULL) {
 		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
 		goto out;
@@ -1730,7 +1770,10 @@ out:
 	imp_csv_free_cols(im);
 	free(im->rbuf);
 	map_free(&im->map);
+	map_free(&im->titles);
 	errs_free(&im->errs);
+	pthread_cond_destroy(&im->turn_cv);
+	pthread_mutex_destroy(&im->turn_lock);
 	free(im);
 	return rc;
 }
