@@ -826,6 +826,11 @@ cdn_txn_trim(struct cdn_txn *txn)
 			madvise((void *)start, end - start, MADV_DONTNEED);
 	}
 	fclose(maps);
+	/* Start writing the pages back now: they are page cache the kernel
+	 * can reclaim once clean, and the commit's sync waits only for the
+	 * rest. Early writes of pages not yet committed are what LMDB does
+	 * itself when it spills; the commit's ordering still protects them. */
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 /* --- write with retry ---------------------------------------------------- */
