@@ -18,12 +18,18 @@ base=$("$CORDON" audit verify | sed -n 's/.*intact: \([0-9]*\) entries/\1/p')
 "$GEN_DATA" --seizures "$RECORDS" --cases $((RECORDS / 50)) --seed 11 > "$T/big.jsonl"
 lines=$(wc -l < "$T/big.jsonl")
 
-# How long a whole import takes here, so kills land across all of it.
-cp -r "$CORDON_STORE" "$T/calib"
-start=$(date +%s%N)
-"$CORDON" --store "$T/calib" import "$T/big.jsonl" >/dev/null
-ok $? "a complete import of $lines records succeeds"
-ms=$((($(date +%s%N) - start) / 1000000))
+# How long a whole import takes here, so kills land across all of it:
+# the shorter of two runs, since other tests may share the machine.
+ms=
+for attempt in 1 2; do
+	rm -rf "$T/calib"
+	cp -r "$CORDON_STORE" "$T/calib"
+	start=$(date +%s%N)
+	"$CORDON" --store "$T/calib" import "$T/big.jsonl" >/dev/null || break
+	took=$((($(date +%s%N) - start) / 1000000))
+	if [ -z "$ms" ] || [ "$took" -lt "$ms" ]; then ms=$took; fi
+done
+[ -n "$ms" ] && [ "$attempt" -eq 2 ]; ok $? "a complete import of $lines records succeeds"
 full=$("$CORDON" --store "$T/calib" audit verify | sed -n 's/.*intact: \([0-9]*\) entries/\1/p')
 [ "$full" -eq $((base + lines)) ]; ok $? "it adds one audit entry per record ($full)"
 rm -rf "$T/calib"
@@ -31,9 +37,9 @@ echo "# full import takes ${ms} ms"
 
 none=0 all=0
 for i in $(seq 1 "$ROUNDS"); do
-	# Uniform over 0 .. 1.2 x the import time, so some kills land after
+	# Uniform over 0 .. 1.1 x the import time, so some kills land after
 	# the commit too.
-	delay=$((RANDOM * RANDOM % (ms * 12 / 10 + 1)))
+	delay=$((RANDOM * RANDOM % (ms * 11 / 10 + 1)))
 	"$CORDON" import "$T/big.jsonl" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
