@@ -46,6 +46,7 @@
 #include "cordon/import.h"
 #include "cordon/query.h"
 #include "csv.h"
+#include "intern.h"
 #include "internal.h"
 #include "pool.h"
 #include "schema.h"
@@ -62,80 +63,33 @@
 
 /* --- the ref map ----------------------------------------------------------
  * Keys are "@ref" for refs and the id itself ("S-12") for exported ids, so
- * a field's value is looked up as it is written. Key bytes live in one
- * arena; the table holds entry numbers, open addressing, at most half full.
+ * a field's value is looked up as it is written. The keys are interned;
+ * what is known of each is in `ents`, by the key's number.
  */
 
 enum { ENT_SET, ENT_PENDING, ENT_BROKEN };
 
 struct imp_ent {
-	uint64_t off;		/* key bytes in the arena */
 	uint64_t line;		/* the line that defines it */
 	uint64_t seq;		/* ENT_SET: its id's sequence number;
 				 * ENT_PENDING: its place among the kind's
 				 * set-aside lines */
-	uint32_t hash;
-	uint16_t len;
 	uint8_t kind;		/* enum cdn_kind */
 	uint8_t state;
 };
 
 struct imp_map {
+	struct cdn_intern keys;
 	struct imp_ent *ents;
-	size_t n, cap;
-	uint32_t *slots;	/* entry number + 1; 0 = empty */
-	size_t nslots;		/* a power of two */
-	char *arena;
-	size_t alen, acap;
+	size_t cap;
 };
-
-static uint32_t
-map_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
 
 static struct imp_ent *
 map_find(const struct imp_map *m, const char *key, size_t len)
 {
-	uint32_t h = map_hash(key, len);
-	size_t mask = m->nslots - 1, i;
+	int64_t i = cdn_intern_find(&m->keys, key, len);
 
-	if (m->nslots == 0)
-		return NULL;
-	for (i = h & mask; m->slots[i]; i = (i + 1) & mask) {
-		struct imp_ent *e = &m->ents[m->slots[i] - 1];
-
-		if (e->hash == h && e->len == len &&
-		    memcmp(m->arena + e->off, key, len) == 0)
-			return e;
-	}
-	return NULL;
-}
-
-static int
-map_rehash(struct imp_map *m, size_t nslots)
-{
-	uint32_t *slots;
-	size_t mask = nslots - 1;
-
-	if ((slots = calloc(nslots, sizeof *slots)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	for (size_t k = 0; k < m->n; k++) {
-		size_t i = m->ents[k].hash & mask;
-
-		while (slots[i])
-			i = (i + 1) & mask;
-		slots[i] = (uint32_t)(k + 1);
-	}
-	free(m->slots);
-	m->slots = slots;
-	m->nslots = nslots;
-	return 0;
+	return i < 0 ? NULL : &m->ents[i];
 }
 
 /* Add a key known to be absent. */
@@ -144,15 +98,10 @@ map_add(struct imp_map *m, const char *key, size_t len, int kind, int state,
     uint64_t seq, uint64_t line)
 {
 	struct imp_ent *e;
-	size_t mask, i;
-	int rc;
+	int64_t i;
+	int added;
 
-	if (m->n >= UINT32_MAX - 1)
-		return cdn_error_set(CDN_ENOMEM, NULL, "too many refs in one file");
-	if ((m->n + 1) * 2 > m->nslots &&
-	    (rc = map_rehash(m, m->nslots ? m->nslots * 2 : 1024)) != 0)
-		return rc;
-	if (m->n == m->cap) {
+	if (m->keys.n == m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 512;
 		struct imp_ent *ne;
 
@@ -161,40 +110,21 @@ map_add(struct imp_map *m, const char *key, size_t len, int kind, int state,
 		m->ents = ne;
 		m->cap = ncap;
 	}
-	if (m->alen + len > m->acap) {
-		size_t ncap = m->acap ? m->acap * 2 : 65536;
-		char *na;
-
-		while (ncap < m->alen + len)
-			ncap *= 2;
-		if ((na = realloc(m->arena, ncap)) == NULL)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		m->arena = na;
-		m->acap = ncap;
-	}
-	e = &m->ents[m->n];
-	e->off = m->alen;
-	e->len = (uint16_t)len;
-	e->hash = map_hash(key, len);
+	if ((i = cdn_intern_add(&m->keys, key, len, &added)) < 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory for refs");
+	e = &m->ents[i];
 	e->kind = (uint8_t)kind;
 	e->state = (uint8_t)state;
 	e->seq = seq;
 	e->line = line;
-	memcpy(m->arena + m->alen, key, len);
-	m->alen += len;
-	mask = m->nslots - 1;
-	for (i = e->hash & mask; m->slots[i]; i = (i + 1) & mask)
-		;
-	m->slots[i] = (uint32_t)(++m->n);
 	return 0;
 }
 
 static void
 map_free(struct imp_map *m)
 {
+	cdn_intern_free(&m->keys);
 	free(m->ents);
-	free(m->slots);
-	free(m->arena);
 	memset(m, 0, sizeof *m);
 }
 

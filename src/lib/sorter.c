@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cordon/error.h"
+#include "intern.h"
 #include "pool.h"
 #include "sorter.h"
 
@@ -35,19 +36,8 @@ struct ent {
 	uint64_t v1;
 };
 
-struct key {
-	uint64_t off;		/* in the arena */
-	uint32_t len;
-	uint32_t hash;
-};
-
 struct sbuf {
-	unsigned char *arena;	/* distinct keys' bytes */
-	size_t alen, acap;
-	struct key *keys;
-	size_t nkeys, kcap;
-	uint32_t *slots;	/* key number + 1; 0 = empty; at most half full */
-	size_t nslots;
+	struct cdn_intern keys;	/* the distinct keys */
 	struct ent *ents;
 	size_t n, cap;
 	uint32_t *order;	/* after sorting: key numbers by rank */
@@ -108,23 +98,6 @@ bytes_cmp(const unsigned char *a, size_t al, const unsigned char *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
-static uint32_t
-key_hash(const unsigned char *k, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; k += 8, n -= 8) {
-		memcpy(&w, k, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	if (n)
-		memcpy(&w, k, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return (uint32_t)(h ^ h >> 29);
-}
-
 static void
 val_split(const unsigned char *v, size_t vlen, struct ent *e)
 {
@@ -154,26 +127,21 @@ val_join(const struct ent *e, size_t vlen, unsigned char *v)
 static size_t
 buf_bytes(const struct sbuf *b)
 {
-	return b->alen + b->nkeys * (sizeof *b->keys + 2 * sizeof *b->slots) +
+	return b->keys.alen + b->keys.n * (sizeof(struct cdn_intern_key) + 2 * sizeof(uint32_t)) +
 	    b->n * sizeof *b->ents;
 }
 
 static void
 buf_reset(struct sbuf *b)
 {
-	b->alen = 0;
-	b->nkeys = 0;
+	cdn_intern_clear(&b->keys);
 	b->n = 0;
-	if (b->slots)
-		memset(b->slots, 0, b->nslots * sizeof *b->slots);
 }
 
 static void
 buf_free(struct sbuf *b)
 {
-	free(b->arena);
-	free(b->keys);
-	free(b->slots);
+	cdn_intern_free(&b->keys);
 	free(b->ents);
 	free(b->order);
 	memset(b, 0, sizeof *b);
@@ -196,58 +164,6 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int
-rehash(struct sbuf *b, size_t nslots)
-{
-	uint32_t *slots = calloc(nslots, sizeof *slots);
-	size_t mask = nslots - 1;
-
-	if (!slots)
-		return -1;
-	for (size_t k = 0; k < b->nkeys; k++) {
-		size_t i = b->keys[k].hash & mask;
-
-		while (slots[i])
-			i = (i + 1) & mask;
-		slots[i] = (uint32_t)(k + 1);
-	}
-	free(b->slots);
-	b->slots = slots;
-	b->nslots = nslots;
-	return 0;
-}
-
-/* The number of `key` in the buffer, added if new; -1 if out of memory. */
-static int64_t
-intern(struct sbuf *b, const unsigned char *key, size_t klen)
-{
-	uint32_t h = key_hash(key, klen);
-	size_t mask, i;
-	struct key *k;
-
-	if ((b->nkeys + 1) * 2 > b->nslots &&
-	    rehash(b, b->nslots ? b->nslots * 2 : 4096) != 0)
-		return -1;
-	mask = b->nslots - 1;
-	for (i = h & mask; b->slots[i]; i = (i + 1) & mask) {
-		k = &b->keys[b->slots[i] - 1];
-		if (k->hash == h && k->len == klen && memcmp(b->arena + k->off, key, klen) == 0)
-			return b->slots[i] - 1;
-	}
-	if (grow((void **)&b->keys, &b->kcap, b->nkeys + 1, sizeof *b->keys) != 0 ||
-	    grow((void **)&b->arena, &b->acap, b->alen + klen, 1) != 0)
-		return -1;
-	k = &b->keys[b->nkeys];
-	k->off = b->alen;
-	k->len = (uint32_t)klen;
-	k->hash = h;
-	if (klen)
-		memcpy(b->arena + b->alen, key, klen);
-	b->alen += klen;
-	b->slots[i] = (uint32_t)++b->nkeys;
-	return (int64_t)b->nkeys - 1;
-}
-
 /* --- sorting a buffer -------------------------------------------------------- */
 
 struct keysort {
@@ -258,11 +174,14 @@ struct keysort {
 static int
 key_less(const struct keysort *ks, uint32_t x, uint32_t y)
 {
-	const struct key *a = &ks->b->keys[x], *c = &ks->b->keys[y];
+	const unsigned char *a, *c;
+	size_t al, cl;
 
 	if (ks->pfx[x] != ks->pfx[y])
 		return ks->pfx[x] < ks->pfx[y];
-	return bytes_cmp(ks->b->arena + a->off, a->len, ks->b->arena + c->off, c->len) < 0;
+	a = cdn_intern_bytes(&ks->b->keys, x, &al);
+	c = cdn_intern_bytes(&ks->b->keys, y, &cl);
+	return bytes_cmp(a, al, c, cl) < 0;
 }
 
 static int
@@ -379,17 +298,20 @@ sort_buf(struct sbuf *b)
 	struct keysort ks = { b, NULL };
 	uint32_t *rank;
 
-	if (grow((void **)&b->order, &b->ocap, b->nkeys, sizeof *b->order) != 0 ||
-	    (ks.pfx = malloc((b->nkeys + 1) * sizeof *ks.pfx)) == NULL)
+	if (grow((void **)&b->order, &b->ocap, b->keys.n, sizeof *b->order) != 0 ||
+	    (ks.pfx = malloc((b->keys.n + 1) * sizeof *ks.pfx)) == NULL)
 		return -1;
-	for (size_t k = 0; k < b->nkeys; k++) {
+	for (size_t k = 0; k < b->keys.n; k++) {
+		size_t len;
+		const unsigned char *key = cdn_intern_bytes(&b->keys, k, &len);
+
 		b->order[k] = (uint32_t)k;
-		ks.pfx[k] = key_prefix(b->arena + b->keys[k].off, b->keys[k].len);
+		ks.pfx[k] = key_prefix(key, len);
 	}
-	sort_keys(&ks, b->order, b->nkeys, depth_for(b->nkeys));
+	sort_keys(&ks, b->order, b->keys.n, depth_for(b->keys.n));
 	/* The prefixes are done with: their room holds the ranks. */
 	rank = (uint32_t *)ks.pfx;
-	for (size_t r = 0; r < b->nkeys; r++)
+	for (size_t r = 0; r < b->keys.n; r++)
 		rank[b->order[r]] = (uint32_t)r;
 	for (size_t i = 0; i < b->n; i++)
 		b->ents[i].key = rank[b->ents[i].key];
@@ -402,15 +324,16 @@ sort_buf(struct sbuf *b)
 static size_t
 buf_pair(const struct sbuf *b, size_t vlen, size_t i, unsigned char *out)
 {
-	const struct key *k = &b->keys[b->order[b->ents[i].key]];
+	size_t klen;
+	const unsigned char *key = cdn_intern_bytes(&b->keys, b->order[b->ents[i].key], &klen);
 
-	out[0] = (unsigned char)(k->len >> 8);
-	out[1] = (unsigned char)k->len;
+	out[0] = (unsigned char)(klen >> 8);
+	out[1] = (unsigned char)klen;
 	out[2] = (unsigned char)vlen;
-	if (k->len)
-		memcpy(out + HDR, b->arena + k->off, k->len);
-	val_join(&b->ents[i], vlen, out + HDR + k->len);
-	return HDR + k->len + vlen;
+	if (klen)
+		memcpy(out + HDR, key, klen);
+	val_join(&b->ents[i], vlen, out + HDR + klen);
+	return HDR + klen + vlen;
 }
 
 /* Sort the buffer and write it to a new temporary file, rewound. On
@@ -560,16 +483,16 @@ cdn_sorter_add(struct cdn_sorter *s, const void *key, size_t klen, const void *v
 {
 	struct sbuf *b = &s->bufs[s->cur];
 	int64_t k;
-	int rc;
+	int rc, added;
 
 	if (klen > 65535)
 		return cdn_error_set(CDN_EINVAL, NULL, "sort pair too large");
-	if (b->n > 0 && buf_bytes(b) + klen + sizeof(struct key) + sizeof(struct ent) > s->cap) {
+	if (b->n > 0 && buf_bytes(b) + klen + sizeof(struct cdn_intern_key) + sizeof(struct ent) > s->cap) {
 		if ((rc = spill(s)) != 0)
 			return rc;
 		b = &s->bufs[s->cur];
 	}
-	if ((k = intern(b, key, klen)) < 0 ||
+	if ((k = cdn_intern_add(&b->keys, key, klen, &added)) < 0 ||
 	    grow((void **)&b->ents, &b->cap, b->n + 1, sizeof *b->ents) != 0)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	b->ents[b->n].key = (uint32_t)k;

@@ -201,6 +201,17 @@ no_report(void *arg, uint64_t seq, const char *problem)
 	(void)arg; (void)seq; (void)problem;
 }
 
+/* Is field `name` of record `id` `want`? */
+static void
+field_is(struct cdn_store *st, const char *id, const char *name, const char *want,
+    const char *what)
+{
+	char *v = get_field(st, id, name);
+
+	is_str(v, want, what);
+	free(v);
+}
+
 static int
 audit_ok(struct cdn_store *st, uint64_t *n)
 {
@@ -406,12 +417,8 @@ main(void)
 	rc = import(st, path, 0, &e, &res);
 	ok(rc == 0 && res.created[CDN_LINK] == 2 && res.created[CDN_ENTITY] == 2,
 	    "a link naming a later link imports");
-	v = get_field(st, "L-1", "from");
-	is_str(v, "L-2", "the first link's `from` is the second link's id");
-	free(v);
-	v = get_field(st, "L-2", "to");
-	is_str(v, "E-2", "the second link's `to` is the second entity");
-	free(v);
+	field_is(st, "L-1", "from", "L-2", "the first link's `from` is the second link's id");
+	field_is(st, "L-2", "to", "E-2", "the second link's `to` is the second entity");
 
 	/* --- plain ids: the file's own records first, else the store's -------- */
 	snprintf(path, sizeof path, "%s/ids.jsonl", top);
@@ -423,20 +430,14 @@ main(void)
 	ok(import(st, rev, 0, &e, &res) == 0, "a case in the store");
 	ok(import(st, path, 0, &e, &res) == 0 && res.created[CDN_SEIZURE] == 1,
 	    "a seizure naming the store's case by id imports");
-	v = get_field(st, "S-1", "case");
-	is_str(v, "C-1", "it points at the store's C-1");
-	free(v);
+	field_is(st, "S-1", "case", "C-1", "it points at the store's C-1");
 	write_file(path,
 	    "{\"kind\":\"seizure\",\"case\":\"C-1\",\"occurred_at\":\"2024-01-03\","
 	    "\"commodity\":{\"category\":\"tobacco\"}}\n"
 	    "{\"kind\":\"case\",\"id\":\"C-1\",\"title\":\"From the file\"}\n");
 	ok(import(st, path, 0, &e, &res) == 0, "a file that defines C-1 itself, after using it");
-	v = get_field(st, "S-2", "case");
-	is_str(v, "C-2", "its seizure points at the file's case, given the next id");
-	free(v);
-	v = get_field(st, "C-2", "title");
-	is_str(v, "From the file", "which is the file's case");
-	free(v);
+	field_is(st, "S-2", "case", "C-2", "its seizure points at the file's case, given the next id");
+	field_is(st, "C-2", "title", "From the file", "which is the file's case");
 
 	/* --- bad lines, set aside or not, reported; nothing written ----------- */
 	write_file(path,
