@@ -278,7 +278,6 @@ struct imp_batch {
 	size_t tlen, tcap;
 	struct imp_item *items;
 	size_t n, cap;
-	uint64_t bytes;		/* input bytes the batch covers */
 };
 
 /* --- the import -------------------------------------------------------------- */
@@ -450,7 +449,6 @@ batch_reset(struct imp_batch *b)
 		item_clear(&b->items[i]);
 	b->n = 0;
 	b->tlen = 0;
-	b->bytes = 0;
 	b->fatal = 0;
 	b->spooled = 0;
 }
@@ -767,14 +765,11 @@ fill_jsonl(struct imp *im, struct imp_batch *b)
 	int rc, toolong;
 
 	while (b->n < IMP_BATCH && b->tlen < IMP_BATCH_BYTES) {
-		uint64_t before = im->done;
-
 		if ((rc = read_line(im, &s, &len, &toolong)) <= 0) {
 			if (rc == 0)
 				im->eof = 1;
 			return rc;
 		}
-		b->bytes += im->done - before;
 		if (toolong) {
 			im->lines++;
 			imp_error(im, im->rline, "", "line is longer than %u bytes", IMP_LINE_MAX);
@@ -1149,11 +1144,8 @@ fill_csv(struct imp *im, struct imp_batch *b)
 			return rc;
 	}
 	while (b->n < IMP_BATCH) {
-		uint64_t before = im->done;
-
 		r = csv_read(c);
 		im->done = c->bytes;
-		b->bytes += im->done - before;
 		if (r == CSV_EOF) {
 			im->eof = 1;
 			break;
@@ -1228,7 +1220,6 @@ fill_spool(struct imp *im, struct imp_batch *b)
 		it->len = h.len;
 		it->aside = h.aside;
 		im->done += h.len;
-		b->bytes += h.len;
 	}
 	return 0;
 }
