@@ -1419,8 +1419,13 @@ write_item(struct imp *im, struct imp_item *it)
 	}
 	if (im->errors > before)
 		atomic_store(&im->failed, 1);
-	if (it->state != IT_READY || im->errors > 0)
+	/* `failed` may be set by a later batch, whose bad line is not
+	 * reported yet, and this batch then prepared without bytes: nothing
+	 * is written once any line is known to be bad. */
+	if (it->state != IT_READY || im->errors > 0 || atomic_load(&im->failed))
 		return 0;
+	if (!it->p.json)
+		return cdn_error_set(CDN_ESTORE, NULL, "line %" PRIu64 ": not prepared", it->line);
 	if ((rc = cdn_record_write(im->txn, &it->p, "create")) != 0)
 		return rc;
 	im->created[it->kind]++;

@@ -458,6 +458,27 @@ main(void)
 	ok(v == NULL, "nothing of the failed file was written");
 	free(v);
 
+	/* --- a bad line at the end of a long file, workers racing ahead ------- */
+	{
+		struct cdn_gen_opts g3 = { .seed = 44, .cases = 50, .seizures = 20000 };
+		struct cdn_store *late = new_store("late");
+		uint64_t before = 0, after = 0;
+
+		snprintf(path, sizeof path, "%s/late.jsonl", top);
+		if ((f = fopen(path, "w")) == NULL || cdn_gen_write(f, &g3) != 0 ||
+		    fputs("{\"kind\":\"case\",\"title\":\"\"}\n", f) == EOF || fclose(f) != 0)
+			return 99;
+		audit_ok(late, &before);
+		rc = import(late, path, 4, &e, &res);
+		ok(rc == CDN_EINVAL && e.n == 1, "a bad last line among 20,000 fails the import (%u reported)",
+		    e.n);
+		ok(strstr(e.text, ": title: must not be empty") != NULL, "and is the one reported");
+		rc = audit_ok(late, &after);
+		ok(rc && after == before, "nothing was written (%llu audit entries)",
+		    (unsigned long long)after);
+		cdn_store_close(late);
+	}
+
 	cdn_store_close(serial);
 	cdn_store_close(one);
 	cdn_store_close(many);
