@@ -115,7 +115,8 @@ const struct cmd cmd_import = {
 	"JSON Lines: one record per line with a `kind` and an optional `ref`;\n"
 	"\"@REF\" in case, route, from or to points at the line with that ref,\n"
 	"earlier or later in the file. An `id` (as in export-json output) acts\n"
-	"as a ref too, so an export re-imports with its links intact.\n"
+	"as a ref too, so an export re-imports with its links intact, and is\n"
+	"kept when no record of its kind has it or a higher one yet.\n"
 	"\n"
 	"CSV: one seizure a row; columns are dotted field paths\n"
 	"(commodity.category, quantity.amount …) plus `case`, holding a case id\n"
@@ -168,6 +169,6 @@ const struct cmd cmd_export_json = {
 	"export-json", "[FILE]", "every record as JSON Lines, re-importable",
 	"Writes every record, one JSON object a line, to FILE or standard\n"
 	"output, cases first and links last. `cordon import` of the file into\n"
-	"an empty store rebuilds the same records.\n",
+	"an empty store rebuilds the same records under the same ids.\n",
 	run_export,
 };

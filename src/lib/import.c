@@ -60,6 +60,7 @@
 #define IMP_SLOTS	16		/* batches in flight */
 #define IMP_READ_BUF	(1u << 20)
 #define IMP_TRIM_EVERY	16384		/* records written between map trims */
+#define IMP_ID_MAX	(1ULL << 53)	/* highest id kept from a file */
 
 /* --- the ref map ----------------------------------------------------------
  * Keys are "@ref" for refs and the id itself ("S-12") for exported ids, so
@@ -247,6 +248,7 @@ struct imp_item {
 	int kind;		/* enum cdn_kind, -1 if unknown */
 	enum item_state state;
 	uint64_t aside;		/* replay: its place among the kind's set-aside lines */
+	uint64_t kept;		/* the line's own id (its sequence) when kept; 0 if not */
 	char *ref;		/* "@ref" key the line defines, or NULL */
 	char *idkey;		/* id the line carries ("S-12"), or NULL */
 	struct cdn_id id;	/* given at resolve */
@@ -1174,6 +1176,7 @@ fill_csv(struct imp *im, struct imp_batch *b)
 struct spool_hdr {
 	uint64_t line;
 	uint64_t aside;
+	uint64_t kept;
 	uint32_t len;
 	uint32_t kind;
 };
@@ -1181,7 +1184,7 @@ struct spool_hdr {
 static int
 spool_put(struct imp *im, struct imp_batch *b, const struct imp_item *it)
 {
-	struct spool_hdr h = { it->line, it->aside, (uint32_t)it->len, (uint32_t)it->kind };
+	struct spool_hdr h = { it->line, it->aside, it->kept, (uint32_t)it->len, (uint32_t)it->kind };
 
 	if (fwrite(&h, sizeof h, 1, im->spool) != 1 ||
 	    fwrite(b->text + it->off, 1, it->len, im->spool) != it->len)
@@ -1219,6 +1222,7 @@ fill_spool(struct imp *im, struct imp_batch *b)
 		it->off = off;
 		it->len = h.len;
 		it->aside = h.aside;
+		it->kept = h.kept;
 		im->done += h.len;
 	}
 	return 0;
@@ -1372,16 +1376,37 @@ resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it)
 	}
 	if (rc != 0)
 		return rc;
+	/* A line's own id is kept when it is past every id of its kind so
+	 * far, store and file: an export imported into an empty store keeps
+	 * all its ids, gaps and all. Decided when the line is first read,
+	 * set aside or not, so lines naming it need not wait. */
+	if (!im->replay && it->idkey) {
+		struct cdn_id own;
+
+		if (cdn_id_parse(it->idkey, &own) == 0 && own.seq >= im->next[it->kind] &&
+		    own.seq < IMP_ID_MAX) {
+			it->kept = own.seq;
+			im->next[it->kind] = own.seq + 1;
+		}
+	}
 	if (r[0] == REF_LATER || r[1] == REF_LATER) {
 		it->state = IT_ASIDE;
-		it->aside = im->naside[it->kind]++;
-		state = ENT_PENDING;
-		seq = it->aside;
+		if (it->kept) {
+			seq = it->kept;
+		} else {
+			it->aside = im->naside[it->kind]++;
+			state = ENT_PENDING;
+			seq = it->aside;
+		}
 	} else {
 		it->state = r[0] == REF_BAD || r[1] == REF_BAD ? IT_BAD : IT_READY;
 		it->id.kind = (enum cdn_kind)it->kind;
-		it->id.seq = im->replay ? im->next[it->kind] + it->aside :
-		    im->next[it->kind]++;
+		if (it->kept)
+			it->id.seq = it->kept;
+		else if (im->replay)
+			it->id.seq = im->next[it->kind] + it->aside;
+		else
+			it->id.seq = im->next[it->kind]++;
 		seq = it->id.seq;
 	}
 	if (it->ref && (rc = define_key(im, it, "ref", it->ref, state, seq, &dup)) != 0)

@@ -64,9 +64,8 @@ int cdn_meta_get(struct cdn_txn *txn, const char *name, MDB_val *val);
 int cdn_meta_put(struct cdn_txn *txn, const char *name, const void *val,
     size_t len);
 
-/* Allocate the next id of `kind` in this transaction. */
-int cdn_txn_next_id(struct cdn_txn *txn, enum cdn_kind kind,
-    struct cdn_id *id);
+/* Make the kind's sequence at least `seq` (an id written explicitly). */
+void cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq);
 void cdn_txn_count_add(struct cdn_txn *txn, enum cdn_kind kind, int delta);
 
 /*
@@ -103,7 +102,8 @@ int cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
 void cdn_prepared_clear(struct cdn_prepared *p);
 /*
  * Write a prepared record, its index entries and its audit entry for `op`.
- * A "create" takes the kind's next id, which must be the prepared one.
+ * A "create" writes the prepared id, which must be free, and moves the
+ * kind's sequence past it.
  */
 int cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p,
     const char *op);

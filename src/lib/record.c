@@ -281,18 +281,17 @@ cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *
 	if (!txn->write)
 		return cdn_error_set(CDN_ESTORE, NULL, "write in a read transaction");
 	cdn_id_format(id, idbuf);
-	if (create) {
-		struct cdn_id next;
-
-		/* Whoever prepared it counted on this id: never write another. */
-		if (cdn_txn_peek_seq(txn, p->kind) != p->seq)
-			return cdn_error_set(CDN_ESTORE, NULL, "%s: ids out of step (next is %" PRIu64 ")",
-			    idbuf, cdn_txn_peek_seq(txn, p->kind));
-		cdn_txn_next_id(txn, p->kind, &next);
-	}
 	cdn_rkey(id, rkey);
-	if ((rc = mdb_put(txn->txn, txn->st->recs, &k, &v, 0)) != 0)
+	/* A create writes the id it was prepared with (usually the kind's
+	 * next; an import may keep a file's own, higher one), never over a
+	 * record that has it, and moves the kind's sequence past it. */
+	if ((rc = mdb_put(txn->txn, txn->st->recs, &k, &v, create ? MDB_NOOVERWRITE : 0)) != 0) {
+		if (rc == MDB_KEYEXIST)
+			return cdn_error_set(CDN_ESTORE, NULL, "%s is taken: ids out of step", idbuf);
 		return cdn_lmdb_error(txn, rc, "record");
+	}
+	if (create)
+		cdn_txn_seq_at_least(txn, p->kind, p->seq);
 	for (size_t off = 0; off + 2 <= p->keylen;) {
 		size_t len = (size_t)p->keys[off] << 8 | p->keys[off + 1];
 

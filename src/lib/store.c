@@ -768,14 +768,14 @@ cdn_txn_peek_seq(struct cdn_txn *txn, enum cdn_kind kind)
 	return txn->seq[kind] + 1;
 }
 
-int
-cdn_txn_next_id(struct cdn_txn *txn, enum cdn_kind kind, struct cdn_id *id)
+void
+cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq)
 {
 	load_seq(txn, kind);
-	id->kind = kind;
-	id->seq = ++txn->seq[kind];
-	txn->seq_dirty |= 1u << kind;
-	return 0;
+	if (txn->seq[kind] < seq) {
+		txn->seq[kind] = seq;
+		txn->seq_dirty |= 1u << kind;
+	}
 }
 
 void

@@ -458,6 +458,65 @@ main(void)
 	ok(v == NULL, "nothing of the failed file was written");
 	free(v);
 
+	/* --- ids survive an export and import, gaps included ------------------ */
+	{
+		struct cdn_store *a = new_store("gaps"), *b2 = new_store("restored"),
+		    *c2 = new_store("occupied");
+		char exp1[300], exp2[300], *t1, *t2;
+		struct cdn_txn *txn;
+
+		snprintf(path, sizeof path, "%s/gaps.jsonl", top);
+		write_file(path,
+		    "{\"kind\":\"case\",\"ref\":\"c1\",\"title\":\"One\"}\n"
+		    "{\"kind\":\"case\",\"ref\":\"c2\",\"title\":\"Two\"}\n"
+		    "{\"kind\":\"case\",\"ref\":\"c3\",\"title\":\"Three\"}\n"
+		    "{\"kind\":\"seizure\",\"ref\":\"s1\",\"case\":\"@c3\",\"occurred_at\":\"2024-04-01\","
+		    "\"commodity\":{\"category\":\"wildlife\"}}\n"
+		    "{\"kind\":\"entity\",\"ref\":\"e1\",\"type\":\"company\",\"name\":\"Minh Phát\"}\n"
+		    "{\"kind\":\"link\",\"from\":\"@e1\",\"to\":\"@s1\",\"type\":\"consignee_of\"}\n"
+		    "{\"kind\":\"link\",\"from\":\"@e1\",\"to\":\"@c3\",\"type\":\"involved_in\"}\n");
+		ok(import(a, path, 0, &e, &res) == 0, "a store of three cases, a seizure and two links");
+		if (cdn_txn_begin(a, CDN_TXN_WRITE, &txn) != 0 || cdn_record_delete(txn, "C-2") != 0 ||
+		    cdn_record_delete(txn, "L-1") != 0 || cdn_txn_commit(txn) != 0)
+			return 99;
+		snprintf(exp1, sizeof exp1, "%s/gaps-export.jsonl", top);
+		snprintf(exp2, sizeof exp2, "%s/restored-export.jsonl", top);
+		export_to(a, exp1);
+		ok(import(b2, exp1, 0, &e, &res) == 0, "its export, with C-2 and L-1 deleted, imports");
+		export_to(b2, exp2);
+		t1 = export_sans_times(a);
+		t2 = export_sans_times(b2);
+		ok(strcmp(t1, t2) == 0, "into an empty store: the same records under the same ids");
+		free(t1);
+		free(t2);
+		field_is(b2, "L-2", "to", "C-3", "the link keeps pointing at C-3, not at a renumbered case");
+		if (cdn_txn_begin(b2, CDN_TXN_WRITE, &txn) != 0)
+			return 99;
+		{
+			json_t *in = json_pack("{s:s}", "title", "After the restore"), *out = NULL;
+
+			rc = cdn_record_create(txn, CDN_CASE, in, 0, &out);
+			is_str(rc == 0 ? field(out, "id") : NULL, "C-4",
+			    "the next case is C-4: no deleted id is given again");
+			json_decref(in);
+			json_decref(out);
+		}
+		cdn_txn_commit(txn);
+
+		/* Into a store that already has C-1: the file's ids are taken,
+		 * so its records get new ones and references follow. */
+		snprintf(path, sizeof path, "%s/one-case.jsonl", top);
+		write_file(path, "{\"kind\":\"case\",\"title\":\"Already here\"}\n");
+		import(c2, path, 0, &e, &res);
+		ok(import(c2, exp1, 0, &e, &res) == 0, "the export into a store that has C-1");
+		field_is(c2, "C-2", "title", "One", "the file's C-1 became C-2");
+		field_is(c2, "C-3", "title", "Three", "its C-3 became C-3: past the store's ids, kept");
+		field_is(c2, "S-1", "case", "C-3", "the seizure follows its case");
+		cdn_store_close(a);
+		cdn_store_close(b2);
+		cdn_store_close(c2);
+	}
+
 	/* --- a bad line at the end of a long file, workers racing ahead ------- */
 	{
 		struct cdn_gen_opts g3 = { .seed = 44, .cases = 50, .seizures = 20000 };
