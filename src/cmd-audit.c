@@ -36,12 +36,12 @@ struct verify_ui {
 };
 
 static void
-report(void *arg, uint64_t seq, const char *problem)
+report(void *arg, const char *where, const char *problem)
 {
 	struct verify_ui *ui = arg;
 
 	ui->problems++;
-	fprintf(stderr, "cordon: audit entry %" PRIu64 ": %s\n", seq, problem);
+	fprintf(stderr, "cordon: %s: %s\n", where, problem);
 }
 
 static int
@@ -105,10 +105,11 @@ run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_print_jsonl(o);
 			json_decref(o);
 		} else if (rc == 0) {
-			printf("audit trail intact: %" PRIu64 " entries\n", checked);
+			printf("audit trail intact: %" PRIu64 " entries, every record matches it\n",
+			    checked);
 		}
-		rc = rc ? cmd_error(1, "audit trail damaged: %" PRIu64 " problem%s in %" PRIu64 " entries",
-		    ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
+		rc = rc ? cmd_error(1, "audit trail or records damaged: %" PRIu64 " problem%s in %" PRIu64
+		    " entries", ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
 	}
 out:
 	cdn_txn_abort(txn);
@@ -124,7 +125,9 @@ const struct cmd cmd_audit = {
 	"\n"
 	"  log      newest entries first (--limit N, default 50; 0 for all), or\n"
 	"           oldest first from --from SEQ\n"
-	"  verify   re-hash the whole chain; any edited, removed or reordered\n"
-	"           entry is named and the exit status is 1\n",
+	"  verify   re-hash the whole chain, then every record against it: any\n"
+	"           edited, removed or reordered entry, and any record edited,\n"
+	"           removed or added other than through cordon, is named and\n"
+	"           the exit status is 1\n",
 	run_audit,
 };

@@ -31,11 +31,15 @@ int cdn_audit_each(struct cdn_txn *txn, uint64_t from, size_t limit,
     int reverse, cdn_audit_fn fn, void *arg);
 
 /*
- * Walk the whole chain and check it. Each problem is passed to `report`
- * (seq and a one-line description); returns 0 if the chain is intact,
- * CDN_ESTORE otherwise. `*checked` receives the number of entries read.
+ * Walk the whole chain and check it, then check every stored record
+ * against it: a record's bytes must hash to the `sha256` of its last
+ * entry, every record must have entries, and every record the trail says
+ * exists must be there. Each problem is passed to `report` with where it
+ * is ("audit entry 42", "record S-7") and a one-line description; returns
+ * 0 if all is intact, CDN_ESTORE otherwise. `*checked` receives the number
+ * of entries read.
  */
-typedef void (*cdn_audit_report_fn)(void *arg, uint64_t seq,
+typedef void (*cdn_audit_report_fn)(void *arg, const char *where,
     const char *problem);
 int cdn_audit_verify(struct cdn_txn *txn, cdn_audit_report_fn report,
     void *arg, uint64_t *checked);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cordon/audit.h"
+#include "intern.h"
 #include "internal.h"
 
 static int
@@ -124,12 +125,149 @@ cdn_audit_each(struct cdn_txn *txn, uint64_t from, size_t limit, int reverse,
 	return ret;
 }
 
+/* What the trail says of one record: its last entry. */
+struct rec_state {
+	unsigned char sha[32];
+	uint64_t seq;		/* the last entry naming it */
+	uint8_t deleted;	/* that entry deleted it */
+	uint8_t seen;		/* the record was found in the store */
+};
+
+static int
+unhex(const char *s, unsigned char out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		int v = 0;
+
+		for (int j = 0; j < 2; j++) {
+			char c = s[2 * i + j];
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= c - '0';
+			else if (c >= 'a' && c <= 'f')
+				v |= c - 'a' + 10;
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return s[64] == '\0' ? 0 : -1;
+}
+
+static void
+entry_problem(cdn_audit_report_fn report, void *arg, uint64_t seq, const char *problem)
+{
+	char where[48];
+
+	snprintf(where, sizeof where, "audit entry %" PRIu64, seq);
+	report(arg, where, problem);
+}
+
+/* Note what entry `e` (seq `seq`) says of its record. */
+static int
+note_entry(struct cdn_intern *ids, struct rec_state **st, size_t *cap, json_t *e,
+    uint64_t seq)
+{
+	const char *id = json_string_value(json_object_get(e, "id"));
+	json_t *sha = json_object_get(e, "sha256");
+	struct rec_state *r;
+	int64_t i;
+	int added;
+
+	if (!id)
+		return 0;	/* not about a record */
+	if ((i = cdn_intern_add(ids, id, strlen(id), &added)) < 0)
+		return -1;
+	if ((size_t)i >= *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4096;
+		struct rec_state *n = realloc(*st, ncap * sizeof *n);
+
+		if (!n)
+			return -1;
+		*st = n;
+		*cap = ncap;
+	}
+	r = &(*st)[i];
+	memset(r, 0, sizeof *r);
+	r->seq = seq;
+	if (json_is_null(sha) || !json_is_string(sha) || unhex(json_string_value(sha), r->sha) != 0)
+		r->deleted = json_is_null(sha);
+	return 0;
+}
+
+/* Every stored record against what the trail says of it. */
+static int
+check_records(struct cdn_txn *txn, struct cdn_intern *ids, struct rec_state *st,
+    cdn_audit_report_fn report, void *arg)
+{
+	char where[CDN_ID_MAX + 8], msg[160], idbuf[CDN_ID_MAX];
+	unsigned char h[32];
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t nread = 0;
+	int rc, bad = 0;
+
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "records");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		struct cdn_id id;
+		int64_t i;
+
+		/* Every record is read once: keep the map's resident pages few. */
+		if ((++nread & 65535) == 0)
+			cdn_txn_trim(txn);
+		if (cdn_rkey_id(k.mv_data, k.mv_size, &id) != 0)
+			continue;
+		cdn_id_format(id, idbuf);
+		snprintf(where, sizeof where, "record %s", idbuf);
+		if ((i = cdn_intern_find(ids, idbuf, strlen(idbuf))) < 0) {
+			report(arg, where, "not in the audit trail (added other than through cordon)");
+			bad = 1;
+			continue;
+		}
+		st[i].seen = 1;
+		if (st[i].deleted) {
+			snprintf(msg, sizeof msg, "deleted by audit entry %" PRIu64 " but still stored",
+			    st[i].seq);
+			report(arg, where, msg);
+			bad = 1;
+			continue;
+		}
+		cdn_sha256(v.mv_data, v.mv_size, h);
+		if (memcmp(h, st[i].sha, 32) != 0) {
+			snprintf(msg, sizeof msg, "differs from what audit entry %" PRIu64
+			    " recorded (edited other than through cordon)", st[i].seq);
+			report(arg, where, msg);
+			bad = 1;
+		}
+	}
+	mdb_cursor_close(cur);
+	for (size_t i = 0; i < ids->n; i++) {
+		size_t len;
+		const unsigned char *id = cdn_intern_bytes(ids, i, &len);
+
+		if (st[i].seen || st[i].deleted)
+			continue;
+		snprintf(where, sizeof where, "record %.*s", (int)len, (const char *)id);
+		snprintf(msg, sizeof msg, "missing, though audit entry %" PRIu64
+		    " says it exists (removed other than through cordon)", st[i].seq);
+		report(arg, where, msg);
+		bad = 1;
+	}
+	return bad;
+}
+
 int
 cdn_audit_verify(struct cdn_txn *txn, cdn_audit_report_fn report, void *arg,
     uint64_t *checked)
 {
 	unsigned char prev[32] = { 0 }, head[40];
 	char want[65], msg[160];
+	struct cdn_intern ids = { 0 };
+	struct rec_state *st = NULL;
+	size_t stcap = 0;
 	MDB_cursor *cur;
 	MDB_val k, v, hv;
 	uint64_t expect = 1, n = 0;
@@ -143,25 +281,32 @@ cdn_audit_verify(struct cdn_txn *txn, cdn_audit_report_fn report, void *arg,
 		json_t *e = json_loadb(v.mv_data, v.mv_size, 0, NULL);
 		const char *p = e ? json_string_value(json_object_get(e, "prev")) : NULL;
 
-		n++;
+		if ((++n & 65535) == 0)
+			cdn_txn_trim(txn);
 		if (seq != expect) {
 			snprintf(msg, sizeof msg, "entries %" PRIu64 " to %" PRIu64 " are missing",
 			    expect, seq - 1);
-			report(arg, expect, msg);
+			entry_problem(report, arg, expect, msg);
 			bad = 1;
 		}
 		cdn_hex(prev, 32, want);
 		if (!e) {
-			report(arg, seq, "entry is not valid JSON (edited)");
+			entry_problem(report, arg, seq, "entry is not valid JSON (edited)");
 			bad = 1;
 		} else if (json_integer_value(json_object_get(e, "seq")) != (json_int_t)seq) {
-			report(arg, seq, "entry's seq does not match its position (edited)");
+			entry_problem(report, arg, seq, "entry's seq does not match its position (edited)");
 			bad = 1;
 		} else if (!p || strcmp(p, want) != 0) {
-			report(arg, seq, seq == expect ?
+			entry_problem(report, arg, seq, seq == expect ?
 			    "previous entry was edited (hash chain broken)" :
 			    "hash chain broken after missing entries");
 			bad = 1;
+		}
+		if (e && note_entry(&ids, &st, &stcap, e, seq) != 0) {
+			json_decref(e);
+			mdb_cursor_close(cur);
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
 		}
 		json_decref(e);
 		cdn_sha256(v.mv_data, v.mv_size, prev);
@@ -173,18 +318,26 @@ cdn_audit_verify(struct cdn_txn *txn, cdn_audit_report_fn report, void *arg,
 		if (cdn_get_be64(head) != expect - 1) {
 			snprintf(msg, sizeof msg, "the trail ends at %" PRIu64 " but the head says %" PRIu64
 			    " (newest entries removed)", expect - 1, cdn_get_be64(head));
-			report(arg, expect, msg);
+			entry_problem(report, arg, expect, msg);
 			bad = 1;
 		} else if (memcmp(head + 8, prev, 32) != 0) {
-			report(arg, expect - 1, "newest entry was edited (hash differs from the head)");
+			entry_problem(report, arg, expect - 1,
+			    "newest entry was edited (hash differs from the head)");
 			bad = 1;
 		}
 	} else if (n > 0) {
-		report(arg, 0, "the audit head is missing");
+		report(arg, "audit head", "missing");
 		bad = 1;
 	}
 	cdn_error_clear();
+	if ((rc = check_records(txn, &ids, st, report, arg)) < 0)
+		goto out;
+	bad |= rc;
+	rc = bad ? cdn_error_set(CDN_ESTORE, NULL, "the audit trail or the records have been tampered with") : 0;
+out:
+	cdn_intern_free(&ids);
+	free(st);
 	if (checked)
 		*checked = n;
-	return bad ? cdn_error_set(CDN_ESTORE, NULL, "the audit trail has been tampered with") : 0;
+	return rc;
 }

@@ -196,9 +196,9 @@ get_field(struct cdn_store *st, const char *id, const char *name)
 }
 
 static void
-no_report(void *arg, uint64_t seq, const char *problem)
+no_report(void *arg, const char *where, const char *problem)
 {
-	(void)arg; (void)seq; (void)problem;
+	(void)arg; (void)where; (void)problem;
 }
 
 /* Is field `name` of record `id` `want`? */

@@ -144,13 +144,15 @@ where_is(enum cdn_kind kind, const char *path, const char *value, const char *wa
 }
 
 static int verify_problems;
+static char verify_last[300];	/* "where: problem" of the last problem */
 
 static void
-count_problem(void *arg, uint64_t seq, const char *problem)
+count_problem(void *arg, const char *where, const char *problem)
 {
 	(void)arg;
 	verify_problems++;
-	diag("audit %llu: %s", (unsigned long long)seq, problem);
+	snprintf(verify_last, sizeof verify_last, "%s: %s", where, problem);
+	diag("%s", verify_last);
 }
 
 static int
@@ -185,6 +187,46 @@ tamper(uint64_t seq, const char *text)
 		mdb_del(t, st->audit, &k, NULL);
 	}
 	mdb_txn_commit(t);
+}
+
+/* Overwrite (or with NULL delete) record `id` behind the store's back. */
+static void
+tamper_record(const char *id, const char *text)
+{
+	unsigned char key[CDN_RKEY_LEN];
+	struct cdn_id rid;
+	MDB_txn *t;
+	MDB_val k = { CDN_RKEY_LEN, key }, v;
+
+	cdn_id_parse(id, &rid);
+	cdn_rkey(rid, key);
+	mdb_txn_begin(st->env, NULL, 0, &t);
+	if (text) {
+		v.mv_size = strlen(text);
+		v.mv_data = (void *)text;
+		mdb_put(t, st->recs, &k, &v, 0);
+	} else {
+		mdb_del(t, st->recs, &k, NULL);
+	}
+	mdb_txn_commit(t);
+}
+
+static char *
+record_bytes(const char *id)
+{
+	struct cdn_txn *txn;
+	struct cdn_id rid;
+	const char *json;
+	size_t len;
+	char *s = NULL;
+
+	cdn_id_parse(id, &rid);
+	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0)
+		return NULL;
+	if (cdn_record_get_raw(txn, rid, &json, &len) == 0)
+		s = strndup(json, len);
+	cdn_txn_abort(txn);
+	return s;
 }
 
 static char *
@@ -449,6 +491,33 @@ main(void)
 	ok(verify() != 0 && verify_problems >= 1, "an edited entry is detected");
 	tamper(5, e5);
 	ok(verify() == 0, "restoring it makes the chain whole again");
+
+	/* Records changed behind the store's back, the trail untouched. */
+	char *c1 = record_bytes("C-1"), *c1x;
+	ok(c1 != NULL, "C-1 is stored");
+	c1x = strdup(c1);
+	if ((u = strstr(c1x, "\"title\":\"")) != NULL)
+		u[9] = u[9] == 'X' ? 'Y' : 'X';
+	tamper_record("C-1", c1x);
+	ok(verify() != 0 && verify_problems == 1 && strstr(verify_last, "record C-1: differs"),
+	    "a record edited outside cordon is named");
+	tamper_record("C-1", c1);
+	ok(verify() == 0, "restoring it makes all agree again");
+	tamper_record("C-1", NULL);
+	ok(verify() != 0 && strstr(verify_last, "record C-1: missing"),
+	    "a record removed outside cordon is named");
+	tamper_record("C-1", c1);
+	tamper_record("C-99", c1);
+	ok(verify() != 0 && strstr(verify_last, "record C-99: not in the audit trail"),
+	    "a record added outside cordon is named");
+	tamper_record("C-99", NULL);
+	tamper_record("C-3", c1);
+	ok(verify() != 0 && strstr(verify_last, "record C-3: deleted by audit entry"),
+	    "a deleted record put back is named");
+	tamper_record("C-3", NULL);
+	ok(verify() == 0, "and the store verifies once they are undone");
+	free(c1);
+	free(c1x);
 	tamper(7, NULL);
 	ok(verify() != 0, "a removed entry is detected");
 	free(e5);
