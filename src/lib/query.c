@@ -154,21 +154,64 @@ scalar_eq(json_t *v, const char *want)
 	}
 }
 
-static int
-cond_holds(json_t *rec, const struct cdn_cond *c)
+/*
+ * A --where condition made ready: names and aliases compare folded, as
+ * their index does ("nguyen van hung" finds "Nguyễn Văn Hùng"), and
+ * identifiers in their normal form ("9074729" finds "IMO 9074729");
+ * everything else as written.
+ */
+struct want {
+	const struct cdn_cond *c;
+	const struct cdn_field *f;
+	char *norm;		/* the value in compared form, or NULL */
+};
+
+/* `s` in the form field `f` compares in: a new string, or NULL if `f`
+ * compares as written (or out of memory: then as written). */
+static char *
+compared_form(const struct cdn_field *f, const char *s)
 {
-	json_t *v = path_get(rec, c->path), *item;
+	char buf[CDN_IKEY_MAX];
+
+	if (f->index == IX_NAME)
+		return cdn_fold(s);
+	if (f->index == IX_IDENT) {
+		cdn_ident_norm(f->name, s, buf, sizeof buf);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+static int
+value_eq(const struct want *w, json_t *v)
+{
+	char *form;
+	int eq;
+
+	if (!w->norm || !json_is_string(v))
+		return scalar_eq(v, w->c->value);
+	if ((form = compared_form(w->f, json_string_value(v))) == NULL)
+		return 0;
+	eq = strcmp(form, w->norm) == 0;
+	free(form);
+	return eq;
+}
+
+static int
+cond_holds(json_t *rec, const struct want *w)
+{
+	json_t *v = path_get(rec, w->c->path), *item;
 	size_t i;
 
 	if (!v)
 		return 0;
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, item)
-			if (scalar_eq(item, c->value))
+			if (value_eq(w, item))
 				return 1;
 		return 0;
 	}
-	return scalar_eq(v, c->value);
+	return value_eq(w, v);
 }
 
 /* The instant a record is placed at by since/until. */
@@ -182,6 +225,8 @@ record_when(enum cdn_kind kind, json_t *rec)
 struct bounds {
 	int has_lo, has_hi;
 	int64_t lo, hi;
+	struct want *w;		/* the --where conditions, made ready */
+	size_t nw;
 };
 
 static int
@@ -209,13 +254,14 @@ parse_bounds(const struct cdn_query *q, struct bounds *b)
 static int
 matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 {
-	for (size_t i = 0; i < q->nwhere; i++)
-		if (!cond_holds(rec, &q->where[i]))
+	for (size_t i = 0; i < b->nw; i++)
+		if (!cond_holds(rec, &b->w[i]))
 			return 0;
 	if (q->tag) {
 		struct cdn_cond c = { "tags", q->tag };
+		struct want w = { &c, NULL, NULL };
 
-		if (!cond_holds(rec, &c))
+		if (!cond_holds(rec, &w))
 			return 0;
 	}
 	if (b->has_lo || b->has_hi) {
@@ -374,12 +420,21 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 			    cdn_kind_info(q->kind)->name);
 		after = aid.seq;
 	}
-	for (size_t i = 0; i < q->nwhere; i++)
-		if (!cdn_schema_lookup(q->kind, q->where[i].path))
-			return cdn_error_set(CDN_EINVAL, q->where[i].path, "no such field in %s records",
+	if (q->nwhere && (b.w = calloc(q->nwhere, sizeof *b.w)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < q->nwhere; i++, b.nw++) {
+		b.w[i].c = &q->where[i];
+		if ((b.w[i].f = cdn_schema_lookup(q->kind, q->where[i].path)) == NULL) {
+			rc = cdn_error_set(CDN_EINVAL, q->where[i].path, "no such field in %s records",
 			    cdn_kind_info(q->kind)->name);
-	if ((indexed = plan(txn, q, &b, &cand)) < 0)
-		return indexed;
+			goto out;
+		}
+		b.w[i].norm = compared_form(b.w[i].f, q->where[i].value);
+	}
+	if ((indexed = plan(txn, q, &b, &cand)) < 0) {
+		rc = indexed;
+		goto out;
+	}
 	if (indexed) {
 		for (size_t i = 0; i < cand.n && rc == 0 && (!q->limit || n < q->limit); i++) {
 			struct cdn_id id = { q->kind, cand.v[i] };
@@ -396,8 +451,7 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 			}
 			rc = visit_seq(txn, q, &b, cand.v[i], json, len, fn, arg, &n);
 		}
-		free(cand.v);
-		return rc;
+		goto out;
 	}
 	/* Scan the kind's key range. */
 	unsigned char key[CDN_RKEY_LEN];
@@ -406,8 +460,10 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 	MDB_val k = { CDN_RKEY_LEN, key }, v;
 
 	cdn_rkey(start, key);
-	if ((rc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0)
-		return cdn_lmdb_error(txn, rc, "records");
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0) {
+		rc = cdn_lmdb_error(txn, rc, "records");
+		goto out;
+	}
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	rc = 0;
 	while (mrc == 0 && rc == 0 && (!q->limit || n < q->limit)) {
@@ -417,6 +473,11 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
+out:
+	free(cand.v);
+	for (size_t i = 0; i < b.nw; i++)
+		free(b.w[i].norm);
+	free(b.w);
 	return rc;
 }
 
@@ -671,6 +732,35 @@ word_postings(struct cdn_txn *txn, const char *word, int prefix, struct seqs *ou
 	return 0;
 }
 
+/*
+ * Entities carrying `text` as an identifier of any type, in its normal
+ * form: an IBAN typed without its spaces, an IMO number without "IMO".
+ * Added to `out` (kind-tagged sequences, as word_postings makes).
+ */
+static int
+ident_postings(struct cdn_txn *txn, const char *text, struct seqs *out)
+{
+	const struct cdn_field *ids = cdn_schema_lookup(CDN_ENTITY, "identifiers");
+	unsigned char key[CDN_IKEY_MAX];
+	struct seqs found = { 0 };
+	int rc = 0;
+
+	if (!ids || !ids->sub || strlen(text) + 32 > CDN_IKEY_MAX)
+		return 0;
+	for (const struct cdn_field *f = ids->sub; f->name && rc == 0; f++) {
+		size_t n = cdn_ident_key(f->name, text, key);
+
+		found.n = 0;
+		if ((rc = collect(txn, CDN_ENTITY, key, n, NULL, 0, &found)) != 0)
+			break;
+		for (size_t i = 0; i < found.n && rc == 0; i++)
+			rc = seqs_add(out, (uint64_t)CDN_ENTITY << 56 | found.v[i]);
+	}
+	free(found.v);
+	seqs_sort_unique(out);
+	return rc;
+}
+
 int
 cdn_search(struct cdn_txn *txn, const char *text, size_t limit, json_t **out)
 {
@@ -718,6 +808,13 @@ cdn_search(struct cdn_txn *txn, const char *text, size_t limit, json_t **out)
 			}
 		}
 		acc.n = w;
+	}
+	/* The text as a whole may be an identifier written another way. */
+	next.n = 0;
+	if (rc == 0 && (rc = ident_postings(txn, text, &next)) == 0 && next.n > 0) {
+		for (size_t i = 0; i < next.n && rc == 0; i++)
+			rc = seqs_add(&acc, next.v[i]);
+		seqs_sort_unique(&acc);
 	}
 	if (rc == 0) {
 		*out = json_array();

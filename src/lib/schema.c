@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "cordon/check.h"
@@ -739,12 +740,14 @@ word_cb(void *arg, const char *w, size_t len)
 }
 
 /* Identifier values are compared without case or spaces: "gb82 west…"
- * and "GB82WEST…" are one account. */
-static void
-ident_norm(const char *name, const char *v, char *out, size_t cap)
+ * and "GB82WEST…" are one account; an IMO number without its "IMO". */
+void
+cdn_ident_norm(const char *name, const char *v, char *out, size_t cap)
 {
 	size_t n = (size_t)snprintf(out, cap, "%s=", name);
 
+	if (strcmp(name, "imo") == 0 && strncasecmp(v, "imo", 3) == 0)
+		v += 3;
 	for (; *v && n + 1 < cap; v++) {
 		if (*v == ' ')
 			continue;
@@ -807,7 +810,7 @@ keys_of(struct kctx *kc, const struct cdn_field *f, json_t *v)
 	case IX_IDENT: {
 		char buf[CDN_IKEY_MAX];
 
-		ident_norm(f->name, s, buf, sizeof buf);
+		cdn_ident_norm(f->name, s, buf, sizeof buf);
 		rc = rc ? rc : emit(kc, f->index, buf, strlen(buf));
 		break;
 	}
@@ -838,6 +841,6 @@ cdn_ident_key(const char *name, const char *value, unsigned char *key)
 {
 	char buf[CDN_IKEY_MAX];
 
-	ident_norm(name, value, buf, sizeof buf);
+	cdn_ident_norm(name, value, buf, sizeof buf);
 	return cdn_index_key(IX_IDENT, buf, strlen(buf), key);
 }

@@ -112,6 +112,9 @@ size_t cdn_index_key(enum cdn_index ix, const char *val, size_t len,
     unsigned char *key);
 /* The IX_IDENT key of identifier `name` with `value`. */
 size_t cdn_ident_key(const char *name, const char *value, unsigned char *key);
+/* The form identifiers are compared in: "name=VALUE", upper case, no
+ * spaces, an IMO number without "IMO". */
+void cdn_ident_norm(const char *name, const char *value, char *out, size_t cap);
 /* The 8-byte sortable form of an instant, for IX_DATE keys. */
 void cdn_time_key(int64_t t, unsigned char out[8]);
 

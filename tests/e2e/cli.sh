@@ -129,6 +129,18 @@ has "intact" "chain intact"
 expect 0 "export-json" export-json
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 5 ]; ok $? "export has every live record (5)"
 
+# --- names and identifiers compare as their indexes do ---
+echo '{"type":"vessel","name":"Ocean Star","identifiers":{"imo":"IMO 9074729"}}' | "$CORDON" add entity >/dev/null
+echo '{"type":"account","name":"Acct","identifiers":{"iban":"GB82 WEST 1234 5698 7654 32"}}' | "$CORDON" add entity >/dev/null
+expect 0 "--where on an IMO number without its IMO" list entity --where identifiers.imo=9074729
+has "Ocean Star" "finds the vessel stored as 'IMO 9074729'"
+expect 0 "search an IBAN typed without spaces" search GB82WEST12345698765432
+has "Acct" "finds the account stored with spaces"
+expect 0 "--where on a name, without diacritics or case" list entity --where "name=NGUYEN  van hung"
+has "Nguyễn Văn Hùng" "finds the name"
+expect 0 "--where on a name that is not there" list entity --where "name=nguyen van"
+[ -z "$out" ]; ok $? "a part of a name is not the name"
+
 # --- --store and CORDON_STORE ---
 expect 1 "--store to a non-store" --store "$T/elsewhere" list case
 [ ! -e "$T/elsewhere" ]; ok $? "nothing created there"
