@@ -79,7 +79,7 @@ static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_ch
 #define TAIL_FIELDS \
 	{ "tlp", FT_ENUM, 0, .values = tlp_values, .dflt = "amber" }, \
 	{ "tags", FT_ARRAY, 0, .sub = &tag_item, .dflt = "[]" }, \
-	{ "notes", FT_STRING, 0, .maxlen = 100000, .dflt = "" }, \
+	{ "notes", FT_STRING, F_MULTILINE, .maxlen = 100000, .dflt = "" }, \
 	{ "attributes", FT_ATTRIBUTES, 0 }, \
 	{ "created_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
 	{ "created_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username }, \
@@ -94,13 +94,13 @@ static const struct cdn_field case_fields[] = {
 	{ "office", FT_STRING, 0, .maxlen = 200 },
 	{ "lead", FT_STRING, 0, .check = cdn_check_username },
 	{ "opened_on", FT_STRING, 0, .check = cdn_check_date },
-	{ "summary", FT_STRING, F_SEARCH, .maxlen = 20000 },
+	{ "summary", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 20000 },
 	TAIL_FIELDS
 };
 
 static const struct cdn_field commodity_fields[] = {
 	{ "category", FT_ENUM, F_REQUIRED, .values = categories, .index = IX_CATEGORY },
-	{ "description", FT_STRING, F_SEARCH, .maxlen = 2000 },
+	{ "description", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 2000 },
 	{ "hs_code", FT_STRING, 0, .check = cdn_check_hs_code },
 	{ "species", FT_STRING, F_SEARCH, .check = cdn_check_species },
 	END
@@ -130,7 +130,7 @@ static const struct cdn_field location_fields[] = {
 
 static const struct cdn_field concealment_fields[] = {
 	{ "method", FT_ENUM, 0, .values = methods },
-	{ "detail", FT_STRING, 0, .maxlen = 2000 },
+	{ "detail", FT_STRING, F_MULTILINE, .maxlen = 2000 },
 	END
 };
 
@@ -348,6 +348,13 @@ enum_error(const struct cdn_field *f, const char *s)
 }
 
 static int
+is_instant_check(int (*check)(const char *, char *))
+{
+	return check == cdn_check_datetime || check == cdn_check_date ||
+	    check == check_date_or_datetime;
+}
+
+static int
 validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **out)
 {
 	const char *s = json_string_value(v);
@@ -357,9 +364,17 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 
 	if (strlen(s) != len)
 		return cdn_error_set(CDN_EINVAL, f->name, "contains a NUL character");
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r') {
+			if (!(f->flags & F_MULTILINE))
+				return cdn_error_set(CDN_EINVAL, f->name,
+				    "must be one line, without line breaks or tabs");
+		} else if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
+			/* C0 and C1 controls and DEL: invisible, and they
+			 * move terminals around. */
 			return cdn_error_set(CDN_EINVAL, f->name, "contains a control character");
+		}
+	}
 	/* Names are stored in NFC so the same name typed on two keyboards
 	 * is the same bytes; ASCII is already NFC. */
 	if (!is_ascii(s, len)) {
@@ -412,6 +427,20 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 		if (f->check && f->check(s, why) != 0) {
 			free(nfc);
 			return cdn_error_set(CDN_EINVAL, f->name, "%s", why);
+		}
+		/* Instants are kept in one spelling: "T" and "Z" upper case. */
+		if (is_instant_check(f->check) && strpbrk(s, "tz")) {
+			char *up = strdup(s);
+
+			free(nfc);
+			if (!up)
+				return cdn_error_set(CDN_ENOMEM, f->name, "out of memory");
+			for (char *p = up; *p; p++)
+				if (*p == 't' || *p == 'z')
+					*p = (char)(*p - 'a' + 'A');
+			*out = json_string(up);
+			free(up);
+			return *out ? 0 : cdn_error_set(CDN_ENOMEM, f->name, "out of memory");
 		}
 	}
 	*out = nfc ? json_string((const char *)nfc) : json_incref(v);
@@ -667,6 +696,45 @@ derive_route(json_t *rec)
 	json_object_set_new(rec, "transit", transit);
 }
 
+/* `first` and `last` of `obj`, if both are given, must be in that order. */
+static int
+in_order(json_t *obj, const char *first, const char *last, const char *prefix)
+{
+	const char *a = json_string_value(json_object_get(obj, first));
+	const char *b = json_string_value(json_object_get(obj, last));
+	int64_t ta, tb;
+
+	if (!a || !b || cdn_time_parse(a, &ta, NULL) != 0 || cdn_time_parse(b, &tb, NULL) != 0)
+		return 0;
+	if (ta <= tb)
+		return 0;
+	cdn_error_set(CDN_EINVAL, last, "%s is before %s %s", b, first, a);
+	cdn_error_prefix_field(prefix);
+	return CDN_EINVAL;
+}
+
+/* What no single field can say: a link ends after it begins, a leg
+ * arrives after it departs. */
+static int
+validate_across(enum cdn_kind kind, json_t *rec)
+{
+	json_t *leg;
+	size_t i;
+	char idx[32];
+	int rc;
+
+	if (kind == CDN_LINK)
+		return in_order(rec, "since", "until", NULL);
+	if (kind == CDN_ROUTE) {
+		json_array_foreach(json_object_get(rec, "legs"), i, leg) {
+			snprintf(idx, sizeof idx, "legs[%zu]", i);
+			if ((rc = in_order(leg, "departed_at", "arrived_at", idx)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 int
 cdn_schema_validate(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
     json_t *old, const struct cdn_sys *sys, unsigned flags, json_t **out)
@@ -680,6 +748,11 @@ cdn_schema_validate(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 		return cdn_error_set(CDN_EINVAL, NULL, "a record must be a JSON object");
 	if ((rc = validate_object(&vc, kind_fields[kind], 0, input, out)) != 0)
 		return rc;
+	if ((rc = validate_across(kind, *out)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
 	if (kind == CDN_ROUTE)
 		derive_route(*out);
 	if (kind == CDN_LINK && json_equal(json_object_get(*out, "from"), json_object_get(*out, "to"))) {

@@ -33,6 +33,7 @@ enum {
 	F_SEARCH = 1 << 7,	/* words go into the search index */
 	F_RANGE = 1 << 8,	/* number within [min, max] */
 	F_NONEMPTY = 1 << 9,	/* array with at least one item */
+	F_MULTILINE = 1 << 10,	/* text that may hold line breaks and tabs */
 };
 
 /* Secondary indexes; the number is the first byte of the index key and so
