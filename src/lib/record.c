@@ -381,6 +381,13 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 		goto out;
 	}
 	merged = cdn_merge_patch(old, patch);
+	/* A patch that changes nothing writes nothing: no new version, no
+	 * audit entry. */
+	if (json_equal(merged, old)) {
+		if (out)
+			*out = json_incref(old);
+		goto out;
+	}
 	sys.version = version + 1;
 	sys.updated_at = txn->now;
 	sys.updated_by = txn->user;
