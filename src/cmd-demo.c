@@ -13,8 +13,6 @@
 #include "cordon/gen.h"
 #include "cordon/query.h"
 
-int cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet);
-
 static int
 fill(struct cmd_ctx *ctx)
 {
@@ -30,7 +28,7 @@ fill(struct cmd_ctx *ctx)
 		unlink(path);
 		return cmd_error(1, "cannot write the demo data: %s", strerror(errno));
 	}
-	rc = cmd_import_file(ctx, path, 0);
+	rc = cmd_import_file(ctx, path, CDN_IMPORT_JSONL, ctx->json);
 	unlink(path);
 	return rc;
 }
@@ -116,11 +114,12 @@ tour(struct cmd_ctx *ctx)
 		cdn_query_run(txn, &lq, line_cb, NULL);
 	}
 	printf("\nTry next:\n"
-	    "  cordon --store %s search nguyen van hung\n"
-	    "  cordon --store %s graph %s --depth 2\n"
-	    "  cordon --store %s list seizure --where commodity.category=wildlife --limit 10\n"
-	    "  cordon --store %s audit verify\n",
-	    ctx->store_dir, ctx->store_dir, sid, ctx->store_dir, ctx->store_dir);
+	    "  %s --store %s search nguyen van hung\n"
+	    "  %s --store %s graph %s --depth 2\n"
+	    "  %s --store %s list seizure --where commodity.category=wildlife --limit 10\n"
+	    "  %s --store %s audit verify\n",
+	    ctx->prog, ctx->store_dir, ctx->prog, ctx->store_dir, sid, ctx->prog, ctx->store_dir,
+	    ctx->prog, ctx->store_dir);
 out:
 	json_decref(p.seizure);
 	json_decref(cs);
@@ -134,7 +133,7 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cdn_txn *txn;
 	char **pos;
 	size_t n = 0;
-	int npos, done, rc, empty = 1;
+	int npos, done, rc, empty = 1, created = 0;
 
 	rc = cmd_parse(ctx, &cmd_demo, argc, argv, NULL, 0, &pos, &npos, &done);
 	if (done)
@@ -148,7 +147,9 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 		if (cdn_store_init(ctx->store_dir) != 0 ||
 		    cdn_store_open(ctx->store_dir, &ctx->st) != 0)
 			return cmd_fail();
-		printf("created store %s\n", ctx->store_dir);
+		created = 1;
+		if (!ctx->json)
+			printf("created store %s\n", ctx->store_dir);
 	}
 	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
 		return cmd_fail();
@@ -158,6 +159,23 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	cdn_txn_abort(txn);
 	if (empty && (rc = fill(ctx)) != 0)
 		return rc;
+	if (ctx->json) {
+		json_t *o = json_pack("{s:s,s:b,s:b,s:{}}", "store", ctx->store_dir, "created",
+		    created, "filled", empty, "counts");
+
+		if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
+			json_decref(o);
+			return cmd_fail();
+		}
+		for (int k = 0; k < CDN_NKINDS; k++)
+			if (cdn_kind_count(txn, k, &n) == 0 && n > 0)
+				json_object_set_new(json_object_get(o, "counts"), cdn_kind_info(k)->plural,
+				    json_integer((json_int_t)n));
+		cdn_txn_abort(txn);
+		cmd_print_jsonl(o);
+		json_decref(o);
+		return 0;
+	}
 	if (!empty)
 		printf("%s already holds records: showing them as they are\n", ctx->store_dir);
 	tour(ctx);

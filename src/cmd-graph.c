@@ -34,7 +34,7 @@ run_graph(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_usage(&cmd_graph, "--depth must be 0 to 6");
 		}
 	}
-	if ((rc = cmd_open(ctx)) != 0) {
+	if ((rc = cmd_id_arg(&cmd_graph, pos[0])) != 0 || (rc = cmd_open(ctx)) != 0) {
 		free(pos);
 		return rc;
 	}
@@ -53,7 +53,9 @@ run_graph(struct cmd_ctx *ctx, int argc, char **argv)
 		json_decref(o);
 		return 0;
 	}
-	printf("%zu records, %zu links\n", json_array_size(nodes), json_array_size(links));
+	printf("%zu record%s, %zu link%s\n", json_array_size(nodes),
+	    json_array_size(nodes) == 1 ? "" : "s", json_array_size(links),
+	    json_array_size(links) == 1 ? "" : "s");
 	json_array_foreach(nodes, i, v)
 		cmd_print_line(v);
 	if (json_array_size(links))

@@ -46,25 +46,34 @@ on_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
 	ui->drawn = 1;
 }
 
-int cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet);
+#define MAX_LISTED 1000	/* bad lines listed */
 
 int
-cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet)
+cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_format format,
+    int quiet)
 {
 	struct import_ui ui = { ctx, !quiet && isatty(STDERR_FILENO), 0 };
 	struct cdn_import_opts o = { 0 };
 	struct cdn_import_result res = { 0 };
+	const char *name = path;
 	int rc;
 
 	o.on_error = on_error;
 	o.on_progress = on_progress;
 	o.arg = &ui;
+	o.format = format;
+	o.max_errors = MAX_LISTED;
+	if (strcmp(path, "-") == 0) {
+		path = "/dev/stdin";
+		name = "standard input";
+	}
 	rc = cdn_import_file(ctx->st, path, ctx->user, &o, &res);
 	if (ui.drawn)
 		fputs("\r\033[K", stderr);
 	if (rc == CDN_EINVAL && res.errors > 0)
-		return cmd_error(1, "%s: %" PRIu64 " bad line%s; nothing was imported", path,
-		    res.errors, res.errors == 1 ? "" : "s");
+		return cmd_error(1, "%s: %" PRIu64 " bad line%s%s; nothing was imported", name,
+		    res.errors, res.errors == 1 ? "" : "s",
+		    res.errors > MAX_LISTED ? " (the first 1000 are listed)" : "");
 	if (rc != 0)
 		return cmd_fail();
 	if (quiet)
@@ -79,7 +88,7 @@ cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet)
 		json_decref(o2);
 		return 0;
 	}
-	printf("imported %s:", path);
+	printf("imported %s:", name);
 	int first = 1;
 	for (int k = 0; k < CDN_NKINDS; k++)
 		if (res.created[k]) {
@@ -94,24 +103,34 @@ cmd_import_file(struct cmd_ctx *ctx, const char *path, int quiet)
 static int
 run_import(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct cmd_opt opts[] = { { "format", 0, 1, NULL, NULL, 0 } };
+	enum cdn_import_format format = CDN_IMPORT_AUTO;
 	char **pos;
 	int npos, done, rc;
 
-	rc = cmd_parse(ctx, &cmd_import, argc, argv, NULL, 0, &pos, &npos, &done);
+	rc = cmd_parse(ctx, &cmd_import, argc, argv, opts, 1, &pos, &npos, &done);
 	if (done)
 		return rc;
 	if (npos != 1) {
 		free(pos);
-		return cmd_usage(&cmd_import, "give one FILE");
+		return cmd_usage(&cmd_import, "give one FILE (or - for standard input)");
+	}
+	if (opts[0].value && strcmp(opts[0].value, "jsonl") == 0) {
+		format = CDN_IMPORT_JSONL;
+	} else if (opts[0].value && strcmp(opts[0].value, "csv") == 0) {
+		format = CDN_IMPORT_CSV;
+	} else if (opts[0].value) {
+		free(pos);
+		return cmd_usage(&cmd_import, "--format is jsonl or csv");
 	}
 	if ((rc = cmd_open(ctx)) == 0)
-		rc = cmd_import_file(ctx, pos[0], 0);
+		rc = cmd_import_file(ctx, pos[0], format, 0);
 	free(pos);
 	return rc;
 }
 
 const struct cmd cmd_import = {
-	"import", "FILE", "bulk import JSON Lines (.jsonl) or CSV seizures (.csv)",
+	"import", "[--format jsonl|csv] FILE|-", "bulk import JSON Lines (.jsonl) or CSV seizures (.csv)",
 	"JSON Lines: one record per line with a `kind` and an optional `ref`;\n"
 	"\"@REF\" in case, route, from or to points at the line with that ref,\n"
 	"earlier or later in the file. An `id` (as in export-json output) acts\n"
@@ -123,8 +142,12 @@ const struct cmd cmd_import = {
 	"or the title of a new case; `tags` are separated by ';'.\n"
 	"\n"
 	"The file is imported whole or not at all: every bad line is listed as\n"
-	"LINE: FIELD: reason and the store is left unchanged. A progress bar is\n"
-	"shown on a terminal.\n",
+	"LINE: FIELD: reason (the first 1000 of them) and the store is left\n"
+	"unchanged. A progress bar is shown on a terminal.\n"
+	"\n"
+	"  --format F   jsonl or csv; by default a name ending in .csv is CSV\n"
+	"               and anything else (standard input too) JSON Lines\n"
+	"  -            read standard input\n",
 	run_import,
 };
 

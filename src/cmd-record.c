@@ -59,18 +59,21 @@ run_add(struct cmd_ctx *ctx, int argc, char **argv)
 	char **pos;
 	int npos, done, rc;
 
+	const char *file;
+
 	rc = cmd_parse(ctx, &cmd_add, argc, argv, opts, 1, &pos, &npos, &done);
 	if (done)
 		return rc;
-	if (npos != 1) {
+	if (npos < 1 || npos > 2 || (npos == 2 && opts[0].value)) {
 		free(pos);
-		return cmd_usage(&cmd_add, "give one KIND");
+		return cmd_usage(&cmd_add, "give one KIND, and the input as -f FILE, FILE or -");
 	}
+	file = npos == 2 ? pos[1] : opts[0].value;
 	rc = writable_kind(&cmd_add, pos[0], &a.kind);
 	free(pos);
 	if (rc || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cmd_read_json(opts[0].value, &a.in) != 0)
+	if (cmd_read_json(file, &a.in) != 0)
 		return cmd_fail();
 	rc = cdn_store_write(ctx->st, ctx->user, do_add, &a);
 	json_decref(a.in);
@@ -86,9 +89,10 @@ run_add(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd cmd_add = {
 	"add", "KIND [-f FILE|-]", "create one record from JSON; prints the new id",
 	"KIND is case, seizure, entity, route or link. The JSON object is read\n"
-	"from FILE, or standard input when FILE is - or absent. Fields are\n"
-	"checked as a whole: an unknown field, a bad enum value, a failed\n"
-	"check digit or a missing reference is an error naming the field.\n"
+	"from FILE (given with -f or after KIND), or standard input when FILE\n"
+	"is - or absent. An unknown field, a bad enum value, a failed check\n"
+	"digit or a missing reference is an error naming the field (the first\n"
+	"one found); nothing is written.\n"
 	"\n"
 	"  -f, --file FILE   read the record from FILE\n"
 	"\n"
@@ -114,7 +118,7 @@ run_get(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_get, "give one ID");
 	}
-	if ((rc = cmd_open(ctx)) != 0) {
+	if ((rc = cmd_id_arg(&cmd_get, pos[0])) != 0 || (rc = cmd_open(ctx)) != 0) {
 		free(pos);
 		return rc;
 	}
@@ -167,16 +171,22 @@ run_update(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct update_arg a = { 0 };
 	char **pos, *end;
+	const char *file;
 	int npos, done, rc;
 
 	rc = cmd_parse(ctx, &cmd_update, argc, argv, opts, 2, &pos, &npos, &done);
 	if (done)
 		return rc;
-	if (npos != 1) {
+	if (npos < 1 || npos > 2 || (npos == 2 && opts[0].value)) {
 		free(pos);
-		return cmd_usage(&cmd_update, "give one ID");
+		return cmd_usage(&cmd_update, "give one ID, and the patch as -f FILE, FILE or -");
+	}
+	if ((rc = cmd_id_arg(&cmd_update, pos[0])) != 0) {
+		free(pos);
+		return rc;
 	}
 	a.id = pos[0];
+	file = npos == 2 ? pos[1] : opts[0].value;
 	if (opts[1].value) {
 		errno = 0;
 		a.if_version = strtoll(opts[1].value, &end, 10);
@@ -189,7 +199,7 @@ run_update(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return rc;
 	}
-	if (cmd_read_json(opts[0].value, &a.patch) != 0) {
+	if (cmd_read_json(file, &a.patch) != 0) {
 		free(pos);
 		return cmd_fail();
 	}
@@ -213,9 +223,11 @@ const struct cmd cmd_update = {
 	"update", "ID [-f FILE|-] [--if-version N]", "merge-patch (RFC 7386) a record",
 	"The patch is a JSON object merged into the record: fields given are\n"
 	"replaced, fields set to null are removed, nested objects are merged.\n"
-	"The result is validated as a whole; the version goes up by one.\n"
+	"The result is validated as a whole; the version goes up by one. A\n"
+	"patch that changes nothing leaves the record, and its version, as is.\n"
 	"\n"
-	"  -f, --file FILE      read the patch from FILE (default: standard input)\n"
+	"  -f, --file FILE      read the patch from FILE (also: FILE after ID;\n"
+	"                       default: standard input)\n"
 	"  --if-version N       only if the record is still at version N;\n"
 	"                       otherwise nothing changes and the exit status is 4\n"
 	"\n"
@@ -245,7 +257,7 @@ run_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_delete, "give one ID");
 	}
-	if ((rc = cmd_open(ctx)) != 0) {
+	if ((rc = cmd_id_arg(&cmd_delete, pos[0])) != 0 || (rc = cmd_open(ctx)) != 0) {
 		free(pos);
 		return rc;
 	}
@@ -291,7 +303,8 @@ run_link(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_usage(&cmd_link, "give FROM, TO and TYPE");
 	}
-	if ((rc = cmd_open(ctx)) != 0) {
+	if ((rc = cmd_id_arg(&cmd_link, pos[0])) != 0 || (rc = cmd_id_arg(&cmd_link, pos[1])) != 0 ||
+	    (rc = cmd_open(ctx)) != 0) {
 		free(pos);
 		return rc;
 	}
@@ -320,6 +333,10 @@ const struct cmd cmd_link = {
 	"owner_of director_of employee_of associate_of family_of carrier_of\n"
 	"travelled_on registered_to used involved_in seized_from same_as, or a\n"
 	"custom x-… name. Prints the new link's id.\n"
+	"\n"
+	"  --since D     the link holds from date D\n"
+	"  --until D     ... until date D (not before --since)\n"
+	"  --note T      a note kept with the link\n"
 	"\n"
 	"Example:\n"
 	"  cordon link E-3 S-12 consignee_of\n",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -101,6 +102,18 @@ cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
 			ctx->json = 1;
 			continue;
 		}
+		/* The global option is taken after the command too. */
+		if (strcmp(a, "--store") == 0 || strncmp(a, "--store=", 8) == 0) {
+			const char *dir = a[7] == '=' ? a + 8 : i + 1 < argc ? argv[++i] : NULL;
+
+			if (!dir || !*dir) {
+				free(p);
+				*done = 1;
+				return cmd_usage(c, "--store needs a directory");
+			}
+			ctx->store_dir = dir;
+			continue;
+		}
 		if (a[1] == '-') {
 			char *eq = strchr(a + 2, '=');
 			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
@@ -143,20 +156,53 @@ cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
 }
 
 int
+cmd_id_arg(const struct cmd *c, const char *s)
+{
+	struct cdn_id id;
+
+	if (cdn_id_parse(s, &id) != 0)
+		return cmd_usage(c, "'%.40s' is not a record id (like C-1, S-42)", s);
+	return 0;
+}
+
+int
 cmd_read_json(const char *file, json_t **out)
 {
+	const char *name = file && strcmp(file, "-") ? file : "input";
 	json_error_t jerr;
 	FILE *f = stdin;
+	struct stat sb;
+	int c;
 
 	*out = NULL;
 	if (file && strcmp(file, "-") != 0 && (f = fopen(file, "r")) == NULL)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", file, strerror(errno));
+	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		return cdn_error_set(CDN_EIO, NULL, "%s: is a directory", name);
+	}
+	/* A byte order mark, as some editors write, is not part of the JSON. */
+	if ((c = getc(f)) == 0xef) {
+		if (getc(f) != 0xbb || getc(f) != 0xbf) {
+			if (f != stdin)
+				fclose(f);
+			return cdn_error_set(CDN_EINVAL, NULL, "%s: not UTF-8 JSON", name);
+		}
+	} else if (c != EOF) {
+		ungetc(c, f);
+	}
 	*out = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	if (f != stdin)
 		fclose(f);
-	if (!*out)
-		return cdn_error_set(CDN_EINVAL, NULL, "%s: line %d: %s",
-		    file && strcmp(file, "-") ? file : "input", jerr.line, jerr.text);
+	if (!*out) {
+		if (jerr.position == 0 || strstr(jerr.text, "end of file"))
+			return cdn_error_set(CDN_EINVAL, NULL, "%s: no JSON object%s", name,
+			    jerr.position == 0 ? " (it is empty)" : ": it ends too soon");
+		if (strstr(jerr.text, "NUL"))
+			return cdn_error_set(CDN_EINVAL, NULL, "%s: line %d: a string holds a NUL"
+			    " character (\\u0000), which no field accepts", name, jerr.line);
+		return cdn_error_set(CDN_EINVAL, NULL, "%s: line %d: %s", name, jerr.line, jerr.text);
+	}
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;

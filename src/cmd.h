@@ -11,10 +11,12 @@
 #include <jansson.h>
 
 #include "cordon/error.h"
+#include "cordon/import.h"
 #include "cordon/record.h"
 #include "cordon/store.h"
 
 struct cmd_ctx {
+	const char *prog;	/* how the user ran cordon, for hints */
 	const char *store_dir;
 	struct cdn_store *st;	/* opened by cmd_open(), closed by main */
 	int json;		/* --json */
@@ -36,6 +38,11 @@ extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);
+
+/* Import FILE ("-": standard input) with a progress bar on a terminal,
+ * reporting bad lines; prints what was created unless `quiet`. */
+int cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_format format,
+    int quiet);
 
 /* Print "cordon: message" for the last error; return its exit status. */
 int cmd_fail(void);
@@ -66,6 +73,8 @@ int cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
 
 /* Read a JSON object from FILE ("-" or NULL: standard input). */
 int cmd_read_json(const char *file, json_t **out);
+/* 0 if `s` is a record id, else a usage error (exit 2) for command `c`. */
+int cmd_id_arg(const struct cmd *c, const char *s);
 
 /* Print a record: indented JSON with --json, a readable block otherwise. */
 void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);

@@ -85,6 +85,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	ctx.user = cdn_default_user();
+	ctx.prog = strchr(argv[0], '/') ? argv[0] : "cordon";
 	status = c->run(&ctx, argc - i, argv + i);
 	cdn_store_close(ctx.st);
 	if (fflush(stdout) != 0 && status == 0)

@@ -20,7 +20,7 @@ enum cdn_code {
 	CDN_ENOTSTORE = -6,	/* directory is not a cordon store */
 	CDN_ESTORE = -7,	/* store failure: I/O, corruption, full disk */
 	CDN_ENOMEM = -8,	/* out of memory */
-	CDN_EUSAGE = -9,	/* bad command-line usage */
+	CDN_EUSAGE = -9,	/* a bad request: options, ids as arguments */
 	CDN_EIO = -10,		/* file I/O outside the store */
 };
 

@@ -166,6 +166,28 @@ struct want {
 	char *norm;		/* the value in compared form, or NULL */
 };
 
+/*
+ * The field a --where path names: a schema field, or a key of the free
+ * `attributes` object or a custom identifier (`identifiers.x-…`), which
+ * compare as written.
+ */
+static const struct cdn_field *
+where_field(enum cdn_kind kind, const char *path)
+{
+	static const struct cdn_field free_field = { "", FT_STRING };
+	const struct cdn_field *f = cdn_schema_lookup(kind, path);
+
+	if (f)
+		return f;
+	if (strncmp(path, "attributes.", 11) == 0 && path[11] && !strchr(path + 11, '.') &&
+	    cdn_schema_lookup(kind, "attributes"))
+		return &free_field;
+	if (kind == CDN_ENTITY && strncmp(path, "identifiers.x-", 14) == 0 && path[14] &&
+	    !strchr(path + 14, '.'))
+		return &free_field;
+	return NULL;
+}
+
 /* `s` in the form field `f` compares in: a new string, or NULL if `f`
  * compares as written (or out of memory: then as written). */
 static char *
@@ -237,12 +259,12 @@ parse_bounds(const struct cdn_query *q, struct bounds *b)
 	memset(b, 0, sizeof *b);
 	if (q->since) {
 		if (cdn_time_parse(q->since, &b->lo, why) != 0)
-			return cdn_error_set(CDN_EINVAL, "since", "%s", why);
+			return cdn_error_set(CDN_EUSAGE, "since", "%s", why);
 		b->has_lo = 1;
 	}
 	if (q->until) {
 		if (cdn_time_parse(q->until, &b->hi, why) != 0)
-			return cdn_error_set(CDN_EINVAL, "until", "%s", why);
+			return cdn_error_set(CDN_EUSAGE, "until", "%s", why);
 		/* "until 2024-06-30" means to the end of that day. */
 		if (strlen(q->until) == 10)
 			b->hi += 86399;
@@ -302,6 +324,12 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 	for (int dir = 0; dir < 2; dir++) {
 		size_t n = cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key);
 
+		/* Links linked to ID: the links touching it. */
+		if (kind == CDN_LINK) {
+			if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, out)) != 0)
+				goto out;
+			continue;
+		}
 		links.n = 0;
 		if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, &links)) != 0)
 			goto out;
@@ -413,10 +441,10 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 	if (q->after) {
 		struct cdn_id aid;
 
-		if ((rc = cdn_id_parse(q->after, &aid)) != 0)
-			return rc;
+		if (cdn_id_parse(q->after, &aid) != 0)
+			return cdn_error_set(CDN_EUSAGE, "after", "'%.40s' is not a record id", q->after);
 		if (aid.kind != q->kind)
-			return cdn_error_set(CDN_EINVAL, "after", "%s is not a %s id", q->after,
+			return cdn_error_set(CDN_EUSAGE, "after", "%s is not a %s id", q->after,
 			    cdn_kind_info(q->kind)->name);
 		after = aid.seq;
 	}
@@ -424,8 +452,8 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < q->nwhere; i++, b.nw++) {
 		b.w[i].c = &q->where[i];
-		if ((b.w[i].f = cdn_schema_lookup(q->kind, q->where[i].path)) == NULL) {
-			rc = cdn_error_set(CDN_EINVAL, q->where[i].path, "no such field in %s records",
+		if ((b.w[i].f = where_field(q->kind, q->where[i].path)) == NULL) {
+			rc = cdn_error_set(CDN_EUSAGE, q->where[i].path, "no such field in %s records",
 			    cdn_kind_info(q->kind)->name);
 			goto out;
 		}

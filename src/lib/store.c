@@ -332,10 +332,16 @@ cdn_store_init(const char *dir)
 	int rc, empty;
 
 	if ((empty = dir_is_empty(dir)) <= 0) {
-		if (empty == 0)
-			return cdn_error_set(CDN_EEXIST, NULL, "%s already exists and is not empty%s",
-			    dir, access(dir, F_OK) == 0 ? "" : "");
-		return cdn_error_set(CDN_EIO, NULL, "%s: %s", dir, strerror(errno));
+		struct stat sb;
+
+		if (empty < 0)
+			return cdn_error_set(CDN_EIO, NULL, "%s: %s", dir, strerror(errno));
+		if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+			return cdn_error_set(CDN_EEXIST, NULL, "%s exists and is not a directory", dir);
+		snprintf(path, sizeof path, "%s/data.mdb", dir);
+		return cdn_error_set(CDN_EEXIST, NULL, "%s %s", dir, access(path, F_OK) == 0 ?
+		    "is a cordon store already: nothing was changed" :
+		    "already exists and is not empty: give a new or empty directory");
 	}
 	/* Build beside the target so rename() stays on one file system. */
 	snprintf(tmp, sizeof tmp, "%s", dir);
@@ -345,7 +351,7 @@ cdn_store_init(const char *dir)
 		return cdn_error_set(CDN_EIO, NULL, "%s: path too long", dir);
 	strcat(tmp, ".init-XXXXXX");
 	if (mkdtemp(tmp) == NULL)
-		return cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", tmp, strerror(errno));
+		return cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
 
 	if ((rc = env_open(tmp, &st, 1)) != 0)
 		goto fail;
@@ -395,9 +401,12 @@ cdn_store_open(const char *dir, struct cdn_store **out)
 
 	*out = NULL;
 	snprintf(path, sizeof path, "%s/data.mdb", dir);
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+	if (stat(path, &sb) != 0 && errno != ENOENT && errno != ENOTDIR)
+		return cdn_error_set(CDN_ESTORE, NULL, "cannot open the store %s: %s", dir,
+		    strerror(errno));
+	if (!*dir || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return cdn_error_set(CDN_ENOTSTORE, NULL,
-		    "%s is not a cordon store (create one with cordon init)", dir);
+		    "%s is not a cordon store (create one with cordon init)", *dir ? dir : "''");
 	if ((st = calloc(1, sizeof *st)) == NULL || (st->dir = strdup(dir)) == NULL) {
 		free(st);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");

@@ -27,7 +27,7 @@ expect 2 "unknown kind" add spaceship
 expect 0 "init" init
 has "created store" "init reports the store"
 expect 1 "init twice is refused" init
-has "not empty" "and says why"
+has "is a cordon store already" "and says why"
 
 # --- add / get ---
 echo '{"title":"Heroin in blower consignment","office":"Noi Bai International Airport Customs"}' > "$T/c.json"
@@ -40,7 +40,8 @@ expect 0 "get --json" get C-1 --json
 printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["id"]=="C-1" and r["version"]==1 and r["tlp"]=="amber"' 2>/dev/null
 ok $? "get --json is the record's JSON"
 expect 3 "get of a missing id is exit 3" get C-99
-expect 1 "get of a malformed id" get banana
+expect 2 "get of a malformed id is a usage error" get banana
+has "'banana' is not a record id" "and says what an id looks like"
 
 # --- validation errors name the field ---
 echo '{"title":"x","titel":"y"}' > "$T/bad.json"
@@ -82,7 +83,8 @@ expect 0 "list --since/--until" list seizure --since 2024-05-01 --until 2024-05-
 has "S-1" "in range"
 expect 0 "list outside the range" list seizure --since 2025-01-01
 [ -z "$out" ]; ok $? "nothing outside the range"
-expect 1 "bad --since date" list seizure --since 2024-13-01
+expect 2 "bad --since date is a usage error" list seizure --since 2024-13-01
+expect 2 "unknown --where field is a usage error" list seizure --where colour=red
 expect 2 "bad --where" list seizure --where nonsense
 expect 0 "list --limit" list case --limit 1
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]; ok $? "limit 1 gives one"
@@ -141,8 +143,69 @@ has "Nguyễn Văn Hùng" "finds the name"
 expect 0 "--where on a name that is not there" list entity --where "name=nguyen van"
 [ -z "$out" ]; ok $? "a part of a name is not the name"
 
+# --- input: - for standard input, a file after the kind or id ---
+echo '{"title":"From stdin"}' > "$T/c2.json"
+expect 0 "add case - reads standard input" add case - < "$T/c2.json"
+expect 0 "add case FILE" add case "$T/c2.json"
+echo '{"status":"referred"}' | "$CORDON" update C-1 - >/dev/null; ok $? "update ID - reads standard input"
+printf '' > "$T/empty.json"
+expect 1 "empty input" add case -f "$T/empty.json"
+has "no JSON object (it is empty)" "says the input is empty"
+printf '\357\273\277{"title":"With a byte order mark"}' > "$T/bom.json"
+expect 0 "input with a byte order mark" add case -f "$T/bom.json"
+printf '{"title":"a\\u0000b"}' > "$T/nul.json"
+expect 1 "a NUL in a string" add case -f "$T/nul.json"
+has "NUL character" "says so plainly"
+
+# --- text fields: one line unless meant for prose, no control characters ---
+printf '{"title":"two\\nlines"}' > "$T/nl.json"
+expect 1 "a line break in a title" add case -f "$T/nl.json"
+has "title: must be one line" "is refused"
+printf '{"title":"ok","summary":"two\\nlines\\tand a tab"}' > "$T/nl.json"
+expect 0 "line breaks and tabs in a summary" add case -f "$T/nl.json"
+printf '{"title":"a\\u007fb"}' > "$T/del.json"
+expect 1 "DEL in a title" add case -f "$T/del.json"
+printf '{"title":"a\\u009bb"}' > "$T/c1.json"
+expect 1 "a C1 control character in a title" add case -f "$T/c1.json"
+has "control character" "is refused"
+
+# --- instants and order across fields ---
+printf '{"case":"C-1","occurred_at":"2024-05-12t08:30:00z","commodity":{"category":"tobacco"}}' > "$T/lc.json"
+expect 0 "a date-time with lower-case t and z" add seizure -f "$T/lc.json" --json
+has '"occurred_at": "2024-05-12T08:30:00Z"' "is stored as 2024-05-12T08:30:00Z"
+expect 1 "a link that ends before it begins" link E-1 E-2 associate_of --since 2024-05-01 --until 2024-04-01
+has "until: 2024-04-01 is before since 2024-05-01" "names the field and both dates"
+printf '{"legs":[{"from":{"country":"KE"},"to":{"country":"VN"},"departed_at":"2024-05-10","arrived_at":"2024-05-01"}]}' > "$T/r.json"
+expect 1 "a leg that arrives before it departs" add route -f "$T/r.json"
+has "legs[0].arrived_at" "names the leg and the field"
+
+# --- a patch that changes nothing ---
+run get C-1 --json
+v_before=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+echo '{}' | "$CORDON" update C-1 >/dev/null
+echo '{"status":"referred"}' | "$CORDON" update C-1 >/dev/null
+run get C-1 --json
+v_after=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+[ "$v_before" = "$v_after" ]; ok $? "patches that change nothing keep the version ($v_before)"
+
+# --- links of a record; free fields in --where ---
+expect 0 "list link --linked" list link --linked E-1
+has "L-2" "the links touching E-1"
+echo '{"title":"With attributes","attributes":{"operation":"lotus"}}' | "$CORDON" add case >/dev/null
+expect 0 "--where on an attribute" list case --where attributes.operation=lotus
+has "With attributes" "finds the case"
+
+# --- import from standard input ---
+printf '{"kind":"case","title":"Piped in"}\n' > "$T/in.jsonl"
+expect 0 "import - reads standard input" import - < "$T/in.jsonl"
+has "imported standard input: 1 case" "and says what it made"
+
 # --- --store and CORDON_STORE ---
 expect 1 "--store to a non-store" --store "$T/elsewhere" list case
 [ ! -e "$T/elsewhere" ]; ok $? "nothing created there"
+expect 0 "--store after the command" list case --store "$CORDON_STORE" --limit 1
+expect 2 "--store without a directory" list case --store
+has "--store needs a directory" "says what is missing"
+expect 2 "--store with an empty name" list case --store=
 
 done_testing

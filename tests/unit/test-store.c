@@ -406,7 +406,7 @@ main(void)
 	struct cdn_query q7 = { .kind = CDN_SEIZURE, .where = &bad, .nwhere = 1 };
 	struct cdn_txn *txn;
 	cdn_txn_begin(st, CDN_TXN_READ, &txn);
-	ok(cdn_query_run(txn, &q7, collect_ids, (char[64]){ 0 }) == CDN_EINVAL, "unknown --where field is an error");
+	ok(cdn_query_run(txn, &q7, collect_ids, (char[64]){ 0 }) == CDN_EUSAGE, "unknown --where field is a usage error");
 
 	/* --- search --- */
 	json_t *hits = NULL;
