@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -15,6 +16,7 @@ struct import_ui {
 	struct cmd_ctx *ctx;
 	int bar;		/* draw a progress bar on stderr */
 	int drawn;
+	char last[160];		/* the line drawn last */
 };
 
 static void
@@ -30,19 +32,55 @@ on_error(void *arg, uint64_t line, const char *field, const char *reason)
 	fprintf(stderr, "%" PRIu64 ": %s: %s\n", line, field && *field ? field : "-", reason);
 }
 
+/* "12.3 MB" or "1.2M entries": short, for the bar's line. */
+static void
+amount(char *buf, size_t cap, uint64_t n, const char *phase)
+{
+	if (strcmp(phase, "reading") == 0)
+		snprintf(buf, cap, "%.1f MB", (double)n / 1e6);
+	else if (n >= 1000000)
+		snprintf(buf, cap, "%.1fM", (double)n / 1e6);
+	else
+		snprintf(buf, cap, "%" PRIu64, n);
+}
+
+/*
+ * One line on the terminal, redrawn in place: the phase (reading the
+ * file, writing its index entries, flushing to disk), a bar as wide as
+ * the terminal allows, and how much of how much.
+ */
 static void
 on_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
 {
 	struct import_ui *ui = arg;
-	int pct = total ? (int)(done * 100 / total) : 100, fill = pct * 30 / 100;
+	struct winsize ws;
+	char line[160], d[32], t[32], of[80];
+	int pct = total ? (int)(done * 100 / total) : 100, cols = 80, width, fill;
 
 	if (!ui->bar)
 		return;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		cols = ws.ws_col;
+	amount(d, sizeof d, done, phase);
+	amount(t, sizeof t, total, phase);
+	snprintf(of, sizeof of, "  %s of %s%s", d, t,
+	    strcmp(phase, "indexing") == 0 ? " entries" : "");
+	/* "phase     [" and "] 100%" take 17 columns; the amounts go first
+	 * when the terminal is narrow, then the bar shrinks. */
+	if (cols - 18 - (int)strlen(of) < 10)
+		of[0] = '\0';
+	width = cols - 18 - (int)strlen(of);
+	width = width > 30 ? 30 : width < 0 ? 0 : width;
+	fill = pct * width / 100;
 	if (strcmp(phase, "committing") == 0)
-		fprintf(stderr, "\r\033[Kwriting to disk ...");
+		snprintf(line, sizeof line, "writing to disk ...");
 	else
-		fprintf(stderr, "\r%-9s [%.*s%*s] %3d%%", phase, fill,
-		    "##############################", 30 - fill, "", pct);
+		snprintf(line, sizeof line, "%-9s [%.*s%*s] %3d%%%s", phase, fill,
+		    "##############################", width - fill, "", pct, of);
+	if (strcmp(line, ui->last) == 0)
+		return;
+	snprintf(ui->last, sizeof ui->last, "%s", line);
+	fprintf(stderr, "\r\033[K%s", line);
 	ui->drawn = 1;
 }
 
