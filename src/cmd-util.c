@@ -11,6 +11,27 @@
 
 #include "cmd.h"
 
+/*
+ * Write "cordon: MESSAGE" on standard error. Messages quote what users
+ * typed (ids, values, $CORDON_USER), so control characters are shown as
+ * '?' rather than sent to the terminal.
+ */
+static void
+say(const char *msg)
+{
+	fputs("cordon: ", stderr);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
+			fputc('?', stderr);
+			if (*p == 0xc2)
+				p++;
+		} else {
+			fputc(*p, stderr);
+		}
+	}
+	fputc('\n', stderr);
+}
+
 int
 cmd_fail(void)
 {
@@ -18,7 +39,7 @@ cmd_fail(void)
 	char buf[CDN_FIELD_MAX + CDN_MESSAGE_MAX + 4];
 
 	cdn_error_format(e, buf, sizeof buf);
-	fprintf(stderr, "cordon: %s\n", buf[0] ? buf : "failed");
+	say(buf[0] ? buf : "failed");
 	return e->code ? cdn_error_exit_code(e->code) : 1;
 }
 
@@ -33,33 +54,35 @@ cmd_open(struct cmd_ctx *ctx)
 int
 cmd_error(int status, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fputs("cordon: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	say(buf);
 	return status;
 }
 
 int
 cmd_usage(const struct cmd *c, const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
-	fputs("cordon: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: cordon %s %s\n", c->name, c->usage);
+	say(buf);
+	fprintf(stderr, "usage: cordon %s%s%s\n", c->name, *c->usage ? " " : "", c->usage);
 	return 2;
 }
 
 static void
 print_help(const struct cmd *c)
 {
-	printf("usage: cordon %s %s\n\n%s\n", c->name, c->usage, c->summary);
+	printf("usage: cordon %s%s%s\n\n%s\n", c->name, *c->usage ? " " : "", c->usage,
+	    c->summary);
 	if (c->help && *c->help)
 		printf("\n%s", c->help);
 	printf("\nCommon options:\n"

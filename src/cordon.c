@@ -31,6 +31,7 @@ usage(FILE *f)
 	    "\n"
 	    "Options:\n"
 	    "  --store DIR  the store (default $CORDON_STORE, else ./cordon-store)\n"
+	    "  --json       machine-readable output (also after the command)\n"
 	    "  --version    print the version\n"
 	    "  --help       this help; `cordon COMMAND --help` for a command\n"
 	    "\n"
@@ -48,10 +49,14 @@ main(int argc, char **argv)
 	if (!ctx.store_dir || !*ctx.store_dir)
 		ctx.store_dir = CDN_STORE_DEFAULT;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-			ctx.store_dir = argv[++i];
-		} else if (strncmp(argv[i], "--store=", 8) == 0) {
-			ctx.store_dir = argv[i] + 8;
+		if (strcmp(argv[i], "--store") == 0 || strncmp(argv[i], "--store=", 8) == 0) {
+			ctx.store_dir = argv[i][7] == '=' ? argv[i] + 8 : i + 1 < argc ? argv[++i] : NULL;
+			if (!ctx.store_dir || !*ctx.store_dir) {
+				fprintf(stderr, "cordon: --store needs a directory\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--json") == 0) {
+			ctx.json = 1;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("cordon %s\n", PACKAGE_VERSION);
 			return 0;

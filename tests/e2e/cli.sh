@@ -207,5 +207,10 @@ expect 0 "--store after the command" list case --store "$CORDON_STORE" --limit 1
 expect 2 "--store without a directory" list case --store
 has "--store needs a directory" "says what is missing"
 expect 2 "--store with an empty name" list case --store=
+expect 0 "--json before the command" --json list case --limit 1
+printf '%s' "$out" | python3 -c 'import json,sys; json.loads(sys.stdin.readline())' 2>/dev/null
+ok $? "is JSON"
+CORDON_USER="$(printf 'a\033[31mb')" "$CORDON" add case - < "$T/c2.json" 2>"$T/uerr"
+grep -q "a?\[31mb" "$T/uerr"; ok $? "control characters in a message are shown as ?"
 
 done_testing
