@@ -34,7 +34,7 @@ struct cmd {
 
 extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
     cmd_delete, cmd_list, cmd_link, cmd_graph, cmd_search, cmd_import,
-    cmd_export_json, cmd_audit;
+    cmd_export_json, cmd_audit, cmd_evidence, cmd_backup;
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);

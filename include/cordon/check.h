@@ -65,6 +65,16 @@ int cdn_check_species(const char *s, char *why);
  * trail records without escaping). */
 int cdn_check_username(const char *s, char *why);
 
+/*
+ * Evidence file name: a base name of 1 to 255 bytes of UTF-8, no '/',
+ * '\\', NUL, "..", control characters, and not "." alone.
+ */
+int cdn_check_filename(const char *s, char *why);
+/* Hex digests as the store writes them: 64 (SHA-256) or 40 (git object
+ * id) lower-case hex digits. */
+int cdn_check_sha256(const char *s, char *why);
+int cdn_check_git_oid(const char *s, char *why);
+
 /* Check digit helpers, exported for generators and tests. */
 int cdn_imo_check_digit(const char six_digits[6]);          /* 0..9, or -1 if not digits */
 int cdn_container_check_digit(const char first_ten[10]);    /* 0..9, or -1 if malformed */

@@ -34,6 +34,8 @@ struct cdn_kind_info {
 	const char *name;	/* "case" */
 	const char *plural;	/* "cases" */
 	int writable;		/* created through the generic record API */
+	int editable;		/* updated through it (its own fields stay its
+				 * module's) */
 };
 
 const struct cdn_kind_info *cdn_kind_info(enum cdn_kind kind);

@@ -801,3 +801,49 @@ cdn_check_username(const char *s, char *why)
 			return fail(why, "user names use letters, digits and . _ - @");
 	return 0;
 }
+
+int
+cdn_check_filename(const char *s, char *why)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return fail(why, "empty");
+	if (n > 255)
+		return fail(why, "longer than 255 bytes");
+	if (strcmp(s, ".") == 0 || strstr(s, ".."))
+		return fail(why, "must not contain '..' or be '.'");
+	for (; *p; p++) {
+		if (*p == '/' || *p == '\\')
+			return fail(why, "a base name only: no '/' or '\\'");
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return fail(why, "contains a control character");
+	}
+	return 0;
+}
+
+static int
+check_hex(const char *s, size_t len, char *why)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return fail(why, "expected lower-case hex digits");
+	if (n != len)
+		return fail(why, "expected %zu hex digits", len);
+	return 0;
+}
+
+int
+cdn_check_sha256(const char *s, char *why)
+{
+	return check_hex(s, 64, why);
+}
+
+int
+cdn_check_git_oid(const char *s, char *why)
+{
+	return check_hex(s, 40, why);
+}

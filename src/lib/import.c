@@ -1451,7 +1451,7 @@ write_item(struct imp *im, struct imp_item *it)
 		return 0;
 	if (!it->p.json)
 		return cdn_error_set(CDN_ESTORE, NULL, "line %" PRIu64 ": not prepared", it->line);
-	if ((rc = cdn_record_write(im->txn, &it->p, "create")) != 0)
+	if ((rc = cdn_record_write(im->txn, &it->p, "create", NULL)) != 0)
 		return rc;
 	im->created[it->kind]++;
 	/* Records and audit entries are appended, so the pages behind us

@@ -25,7 +25,21 @@ struct cdn_store {
 	MDB_dbi audit;		/* 8-byte big-endian seq → entry JSON */
 	char uuid[40];
 	size_t mapsize;
+	struct cdn_repo *repo;	/* evidence.git, opened on first use */
 };
+
+struct cdn_repo;
+/* The store's git repository, opened on first use and closed with it. */
+int cdn_store_repo(struct cdn_store *st, struct cdn_repo **out);
+
+/* Building a directory whole: 1 if `dir` is missing or empty (so it may
+ * become a store), 0 if not, -1 (errno) if it cannot be told; a new
+ * temporary directory beside it ("DIR.WHAT-XXXXXX") to build in and
+ * rename into place; and removing a tree on failure. */
+#include <limits.h>
+int cdn_dir_is_empty(const char *dir);
+int cdn_sibling_dir(const char *dir, const char *what, char tmp[PATH_MAX]);
+void cdn_rm_tree(const char *dir);
 
 /* Record key: kind letter then the sequence as 8 big-endian bytes, so a
  * kind's records are one contiguous range in id order. */
@@ -86,6 +100,9 @@ struct cdn_prepared {
 
 /* Validate only: no bytes, hash or keys (a cdn_record_prepare flag). */
 #define CDN_PREPARE_CHECK (1u << 8)
+/* The kind's own module writes its F_OWNED fields (evidence's versions,
+ * custody …): taken from the input and validated, not refused. */
+#define CDN_WRITE_OWNED (1u << 9)
 
 struct cdn_sys;
 /*
@@ -101,12 +118,12 @@ int cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
     struct cdn_prepared *p, json_t **out);
 void cdn_prepared_clear(struct cdn_prepared *p);
 /*
- * Write a prepared record, its index entries and its audit entry for `op`.
- * A "create" writes the prepared id, which must be free, and moves the
- * kind's sequence past it.
+ * Write a prepared record, its index entries and its audit entry for `op`
+ * (with `note`, or NULL). A "create" writes the prepared id, which must
+ * be free, and moves the kind's sequence past it.
  */
 int cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p,
-    const char *op);
+    const char *op, const char *note);
 
 /* SHA-256 of bytes, raw and as lower-case hex (65 bytes). */
 void cdn_sha256(const void *data, size_t len, unsigned char out[32]);

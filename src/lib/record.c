@@ -15,13 +15,15 @@
 #include "sorter.h"
 
 static const struct cdn_kind_info kinds[CDN_NKINDS] = {
-	[CDN_CASE] = { 'C', "case", "cases", 1 },
-	[CDN_SEIZURE] = { 'S', "seizure", "seizures", 1 },
-	[CDN_ENTITY] = { 'E', "entity", "entities", 1 },
-	[CDN_ROUTE] = { 'R', "route", "routes", 1 },
-	[CDN_LINK] = { 'L', "link", "links", 1 },
-	[CDN_EVIDENCE] = { 'V', "evidence", "evidence", 0 },
-	[CDN_ALERT] = { 'A', "alert", "alerts", 0 },
+	[CDN_CASE] = { 'C', "case", "cases", 1, 1 },
+	[CDN_SEIZURE] = { 'S', "seizure", "seizures", 1, 1 },
+	[CDN_ENTITY] = { 'E', "entity", "entities", 1, 1 },
+	[CDN_ROUTE] = { 'R', "route", "routes", 1, 1 },
+	[CDN_LINK] = { 'L', "link", "links", 1, 1 },
+	/* Evidence is added by its commands; its description, tags, notes
+	 * and tlp are edited like any record's. */
+	[CDN_EVIDENCE] = { 'V', "evidence", "evidence", 0, 1 },
+	[CDN_ALERT] = { 'A', "alert", "alerts", 0, 0 },
 };
 
 const struct cdn_kind_info *
@@ -270,7 +272,8 @@ out:
 }
 
 int
-cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *op)
+cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *op,
+    const char *note)
 {
 	struct cdn_id id = { p->kind, p->seq };
 	unsigned char rkey[CDN_RKEY_LEN];
@@ -299,7 +302,7 @@ cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *
 			return rc;
 		off += 2 + len;
 	}
-	if ((rc = cdn_audit_append(txn, op, idbuf, p->version, p->sha256, NULL)) != 0)
+	if ((rc = cdn_audit_append(txn, op, idbuf, p->version, p->sha256, note)) != 0)
 		return rc;
 	if (create)
 		cdn_txn_count_add(txn, p->kind, 1);
@@ -343,7 +346,7 @@ cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 	    txn->now, txn->user };
 	if ((rc = cdn_record_prepare(txn, id, input, NULL, &sys, flags, &p, out)) != 0)
 		return rc;
-	rc = cdn_record_write(txn, &p, "create");
+	rc = cdn_record_write(txn, &p, "create", NULL);
 	cdn_prepared_clear(&p);
 	if (rc != 0 && out) {
 		json_decref(*out);
@@ -375,7 +378,7 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 		    "%s is at version %" PRId64 ", not %" PRId64, id, version, if_version);
 		goto out;
 	}
-	if (!kinds[rid.kind].writable) {
+	if (!kinds[rid.kind].editable) {
 		rc = cdn_error_set(CDN_EINVAL, NULL, "%s records are changed by their own commands",
 		    kinds[rid.kind].name);
 		goto out;
@@ -394,7 +397,7 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 	if ((rc = cdn_record_prepare(txn, rid, merged, old, &sys, 0, &p, out)) != 0)
 		goto out;
 	if ((rc = unindex_record(txn, rid, old)) == 0)
-		rc = cdn_record_write(txn, &p, "update");
+		rc = cdn_record_write(txn, &p, "update", NULL);
 	cdn_prepared_clear(&p);
 	if (rc != 0 && out) {
 		json_decref(*out);
@@ -449,6 +452,11 @@ cdn_record_delete(struct cdn_txn *txn, const char *id)
 
 	if ((rc = cdn_id_parse(id, &rid)) != 0 || (rc = cdn_record_get(txn, id, &old)) != 0)
 		return rc;
+	if (rid.kind == CDN_EVIDENCE) {
+		json_decref(old);
+		return cdn_error_set(CDN_EINVAL, NULL, "evidence is never deleted: record what became "
+		    "of it with `cordon evidence custody %s destroyed` (or returned)", id);
+	}
 	if ((rc = referenced_by(txn, id, who, sizeof who)) != 0) {
 		json_decref(old);
 		if (rc < 0)

@@ -219,8 +219,53 @@ static const struct cdn_field link_fields[] = {
 	TAIL_FIELDS
 };
 
-/* Evidence and alerts are written by their own modules; until then a
- * record of theirs has only the common fields. */
+static const char *const custody_actions[] = {
+	"collected", "received", "transferred", "analysed", "returned", "destroyed", "note", NULL
+};
+
+static const struct cdn_field version_fields[] = {
+	{ "version", FT_INTEGER, F_REQUIRED },
+	{ "filename", FT_STRING, F_REQUIRED, .check = cdn_check_filename },
+	{ "media_type", FT_STRING, F_REQUIRED, .minlen = 1, .maxlen = 255 },
+	{ "size", FT_INTEGER, F_REQUIRED },
+	{ "sha256", FT_STRING, F_REQUIRED, .check = cdn_check_sha256 },
+	{ "blob", FT_STRING, F_REQUIRED, .check = cdn_check_git_oid },
+	{ "commit", FT_STRING, F_REQUIRED, .check = cdn_check_git_oid },
+	{ "at", FT_STRING, F_REQUIRED, .check = cdn_check_datetime },
+	{ "by", FT_STRING, F_REQUIRED, .check = cdn_check_username },
+	{ "note", FT_STRING, F_MULTILINE, .maxlen = 2000 },
+	END
+};
+
+static const struct cdn_field version_item = { "", FT_OBJECT, 0, .sub = version_fields };
+
+static const struct cdn_field custody_fields[] = {
+	{ "at", FT_STRING, F_REQUIRED, .check = cdn_check_datetime },
+	{ "by", FT_STRING, F_REQUIRED, .check = cdn_check_username },
+	{ "action", FT_ENUM, F_REQUIRED, .values = custody_actions },
+	{ "note", FT_STRING, F_MULTILINE, .maxlen = 2000 },
+	END
+};
+
+static const struct cdn_field custody_item = { "", FT_OBJECT, 0, .sub = custody_fields };
+
+/* The latest version's facts stand at the top, for lists and search. */
+#define OWNED (F_READONLY | F_OWNED)
+static const struct cdn_field evidence_fields[] = {
+	HEAD_FIELDS,
+	{ "case", FT_REF, OWNED | F_REQUIRED, .refkinds = "C", .index = IX_CASE },
+	{ "filename", FT_STRING, OWNED | F_REQUIRED | F_SEARCH, .check = cdn_check_filename },
+	{ "media_type", FT_STRING, OWNED | F_REQUIRED, .minlen = 1, .maxlen = 255 },
+	{ "size", FT_INTEGER, OWNED | F_REQUIRED },
+	{ "sha256", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_sha256 },
+	{ "description", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 2000 },
+	{ "versions", FT_ARRAY, OWNED | F_REQUIRED | F_NONEMPTY, .sub = &version_item },
+	{ "custody", FT_ARRAY, OWNED, .sub = &custody_item, .dflt = "[]" },
+	TAIL_FIELDS
+};
+
+/* Alerts are written by their own module; until then a record of theirs
+ * has only the common fields. */
 static const struct cdn_field bare_fields[] = {
 	HEAD_FIELDS,
 	TAIL_FIELDS
@@ -232,7 +277,7 @@ static const struct cdn_field *const kind_fields[CDN_NKINDS] = {
 	[CDN_ENTITY] = entity_fields,
 	[CDN_ROUTE] = route_fields,
 	[CDN_LINK] = link_fields,
-	[CDN_EVIDENCE] = bare_fields,
+	[CDN_EVIDENCE] = evidence_fields,
 	[CDN_ALERT] = bare_fields,
 };
 
@@ -510,7 +555,8 @@ validate_object(struct vctx *vc, const struct cdn_field *fields, unsigned flags,
 		json_t *nv = NULL;
 
 		v = json_object_get(in, f->name);
-		if (top && (f->flags & F_READONLY)) {
+		if (top && (f->flags & F_READONLY) &&
+		    !((f->flags & F_OWNED) && (vc->flags & CDN_WRITE_OWNED))) {
 			if (v && !readonly_ok(vc, f, v)) {
 				json_decref(obj);
 				return cdn_error_set(CDN_EINVAL, f->name, "read-only (set by the store)");

@@ -34,6 +34,7 @@ enum {
 	F_RANGE = 1 << 8,	/* number within [min, max] */
 	F_NONEMPTY = 1 << 9,	/* array with at least one item */
 	F_MULTILINE = 1 << 10,	/* text that may hold line breaks and tabs */
+	F_OWNED = 1 << 11,	/* read-only, set by its kind's own module */
 };
 
 /* Secondary indexes; the number is the first byte of the index key and so

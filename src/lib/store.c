@@ -27,6 +27,7 @@
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "repo.h"
 #include "schema.h"
 #include "sorter.h"
 
@@ -230,8 +231,8 @@ rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return remove(path);
 }
 
-static void
-rm_tree(const char *dir)
+void
+cdn_rm_tree(const char *dir)
 {
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -303,8 +304,8 @@ make_repo(const char *path)
 	return rc < 0 ? CDN_ESTORE : 0;
 }
 
-static int
-dir_is_empty(const char *dir)
+int
+cdn_dir_is_empty(const char *dir)
 {
 	char cmd[PATH_MAX];
 	struct stat sb;
@@ -323,15 +324,33 @@ dir_is_empty(const char *dir)
 }
 
 int
+cdn_sibling_dir(const char *dir, const char *what, char tmp[PATH_MAX])
+{
+	char *slash;
+
+	/* Beside the target, so that rename() stays on one file system. */
+	snprintf(tmp, PATH_MAX, "%s", dir);
+	while ((slash = strrchr(tmp, '/')) != NULL && slash[1] == '\0' && slash != tmp)
+		*slash = '\0';
+	if (strlen(tmp) + strlen(what) + 10 >= PATH_MAX)
+		return cdn_error_set(CDN_EIO, NULL, "%s: path too long", dir);
+	strcat(tmp, ".");
+	strcat(tmp, what);
+	strcat(tmp, "-XXXXXX");
+	if (mkdtemp(tmp) == NULL)
+		return cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int
 cdn_store_init(const char *dir)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	struct cdn_store st = { 0 };
 	struct cdn_txn *txn = NULL;
-	char *slash;
 	int rc, empty;
 
-	if ((empty = dir_is_empty(dir)) <= 0) {
+	if ((empty = cdn_dir_is_empty(dir)) <= 0) {
 		struct stat sb;
 
 		if (empty < 0)
@@ -343,15 +362,8 @@ cdn_store_init(const char *dir)
 		    "is a cordon store already: nothing was changed" :
 		    "already exists and is not empty: give a new or empty directory");
 	}
-	/* Build beside the target so rename() stays on one file system. */
-	snprintf(tmp, sizeof tmp, "%s", dir);
-	while ((slash = strrchr(tmp, '/')) != NULL && slash[1] == '\0' && slash != tmp)
-		*slash = '\0';
-	if (strlen(tmp) + 16 >= sizeof tmp)
-		return cdn_error_set(CDN_EIO, NULL, "%s: path too long", dir);
-	strcat(tmp, ".init-XXXXXX");
-	if (mkdtemp(tmp) == NULL)
-		return cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
+	if ((rc = cdn_sibling_dir(dir, "init", tmp)) != 0)
+		return rc;
 
 	if ((rc = env_open(tmp, &st, 1)) != 0)
 		goto fail;
@@ -387,7 +399,7 @@ cdn_store_init(const char *dir)
 fail:
 	if (st.env)
 		mdb_env_close(st.env);
-	rm_tree(tmp);
+	cdn_rm_tree(tmp);
 	return rc;
 }
 
@@ -419,11 +431,27 @@ cdn_store_open(const char *dir, struct cdn_store **out)
 	return 0;
 }
 
+int
+cdn_store_repo(struct cdn_store *st, struct cdn_repo **out)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!st->repo) {
+		snprintf(path, sizeof path, "%s/evidence.git", st->dir);
+		if ((rc = cdn_repo_open(path, &st->repo)) != 0)
+			return rc;
+	}
+	*out = st->repo;
+	return 0;
+}
+
 void
 cdn_store_close(struct cdn_store *st)
 {
 	if (!st)
 		return;
+	cdn_repo_close(st->repo);
 	if (st->env)
 		mdb_env_close(st->env);
 	free(st->dir);

@@ -1,0 +1,350 @@
+/*
+ * cmd-evidence.c - `cordon evidence add|update|get|log|custody|verify`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cordon/evidence.h"
+
+/* The size limit: $CORDON_EVIDENCE_MAX in bytes, or with K, M or G. */
+static int
+max_size(uint64_t *out)
+{
+	const char *s = getenv("CORDON_EVIDENCE_MAX");
+	unsigned long long v;
+	char *end;
+
+	*out = CDN_EVIDENCE_MAX_DEFAULT;
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'K': case 'k': v <<= 10; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'G': case 'g': v <<= 30; end++; break;
+	}
+	if (errno || *end || v == 0 || s[0] == '-')
+		return cmd_error(2, "CORDON_EVIDENCE_MAX must be a size in bytes (or with K, M, G)");
+	*out = v;
+	return 0;
+}
+
+static void
+print_evidence(struct cmd_ctx *ctx, json_t *rec)
+{
+	json_t *versions = json_object_get(rec, "versions");
+
+	if (ctx->json) {
+		cmd_print_record(ctx, rec);
+		return;
+	}
+	printf("%s version %zu\n", json_string_value(json_object_get(rec, "id")),
+	    json_array_size(versions));
+}
+
+static int
+do_add_update(struct cmd_ctx *ctx, int update, const char *target, const char *file,
+    struct cmd_opt *opts)
+{
+	struct cdn_evidence_opts o = { 0 };
+	json_t *rec = NULL;
+	int rc;
+
+	o.note = opts[0].value;
+	o.filename = opts[1].value;
+	o.description = update ? NULL : opts[2].value;
+	if ((rc = max_size(&o.max_size)) != 0 || (rc = cmd_open(ctx)) != 0)
+		return rc;
+	rc = update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
+	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec);
+	if (rc != 0)
+		return cmd_fail();
+	if (ctx->json || update)
+		print_evidence(ctx, rec);
+	else
+		printf("%s\n", json_string_value(json_object_get(rec, "id")));
+	json_decref(rec);
+	return 0;
+}
+
+static int
+run_get(struct cmd_ctx *ctx, const char *id, struct cmd_opt *opts)
+{
+	const char *outpath = opts[1].value;
+	char tmp[4096];
+	json_t *ver = NULL;
+	int64_t version = 0;
+	int fd = STDOUT_FILENO, rc;
+	char *end;
+
+	if (opts[0].value) {
+		errno = 0;
+		version = strtoll(opts[0].value, &end, 10);
+		if (errno || *end || version < 1)
+			return cmd_error(2, "--version needs a version number (1, 2, …)");
+	}
+	if (!outpath && isatty(STDOUT_FILENO))
+		return cmd_error(2, "standard output is a terminal: give -o FILE for the content");
+	if (ctx->json && !outpath)
+		return cmd_error(2, "--json prints what was written: give -o FILE for the content");
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	/* Into a file beside the target, renamed when whole and checked. */
+	if (outpath) {
+		snprintf(tmp, sizeof tmp, "%s.part-XXXXXX", outpath);
+		if ((fd = mkstemp(tmp)) < 0)
+			return cmd_error(1, "%s: %s", outpath, strerror(errno));
+	}
+	rc = cdn_evidence_get(ctx->st, id, version, fd, &ver);
+	if (outpath) {
+		if (rc == 0 && (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, outpath) != 0))
+			rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", outpath, strerror(errno));
+		else if (rc != 0)
+			close(fd);
+		if (rc != 0)
+			unlink(tmp);
+	}
+	if (rc != 0) {
+		json_decref(ver);
+		return cmd_fail();
+	}
+	if (ctx->json)
+		cmd_print_jsonl(ver);
+	else if (outpath)
+		fprintf(stderr, "%s version %" JSON_INTEGER_FORMAT " written to %s (%" JSON_INTEGER_FORMAT
+		    " bytes, SHA-256 checked)\n", id, json_integer_value(json_object_get(ver, "version")),
+		    outpath, json_integer_value(json_object_get(ver, "size")));
+	json_decref(ver);
+	return 0;
+}
+
+struct event {
+	const char *at;
+	json_t *e;
+	int version;		/* a version, or a custody event */
+};
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+	int c = strcmp(x->at, y->at);
+
+	/* Same instant: versions before custody, then as recorded. */
+	return c ? c : x->version != y->version ? y->version - x->version : (x < y ? -1 : 1);
+}
+
+static int
+run_log(struct cmd_ctx *ctx, const char *id)
+{
+	struct cdn_txn *txn;
+	struct event *ev;
+	json_t *rec, *versions, *custody, *e;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
+		return cmd_fail();
+	rc = cdn_record_get(txn, id, &rec);
+	cdn_txn_abort(txn);
+	if (rc != 0)
+		return cmd_fail();
+	versions = json_object_get(rec, "versions");
+	custody = json_object_get(rec, "custody");
+	if ((ev = calloc(json_array_size(versions) + json_array_size(custody) + 1, sizeof *ev)) == NULL) {
+		json_decref(rec);
+		return cmd_error(1, "out of memory");
+	}
+	json_array_foreach(versions, i, e)
+		ev[n++] = (struct event){ json_string_value(json_object_get(e, "at")), e, 1 };
+	json_array_foreach(custody, i, e)
+		ev[n++] = (struct event){ json_string_value(json_object_get(e, "at")), e, 0 };
+	qsort(ev, n, sizeof *ev, by_time);
+	for (i = 0; i < n; i++) {
+		const char *note = json_string_value(json_object_get(ev[i].e, "note"));
+
+		if (ctx->json) {
+			json_t *o = json_deep_copy(ev[i].e);
+
+			json_object_set_new(o, "event", json_string(ev[i].version ? "version" : "custody"));
+			cmd_print_jsonl(o);
+			json_decref(o);
+		} else if (ev[i].version) {
+			printf("%s  version %-3" JSON_INTEGER_FORMAT " %-12s %s, %" JSON_INTEGER_FORMAT
+			    " bytes, %s, sha256 %.16s…%s%s\n", ev[i].at,
+			    json_integer_value(json_object_get(ev[i].e, "version")),
+			    json_string_value(json_object_get(ev[i].e, "by")),
+			    json_string_value(json_object_get(ev[i].e, "filename")),
+			    json_integer_value(json_object_get(ev[i].e, "size")),
+			    json_string_value(json_object_get(ev[i].e, "media_type")),
+			    json_string_value(json_object_get(ev[i].e, "sha256")),
+			    note ? "\n                        " : "", note ? note : "");
+		} else {
+			printf("%s  %-11s %-12s%s%s\n", ev[i].at,
+			    json_string_value(json_object_get(ev[i].e, "action")),
+			    json_string_value(json_object_get(ev[i].e, "by")),
+			    note ? " " : "", note ? note : "");
+		}
+	}
+	free(ev);
+	json_decref(rec);
+	return 0;
+}
+
+static int
+run_custody(struct cmd_ctx *ctx, const char *id, const char *action, const char *note)
+{
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_evidence_custody(ctx->st, ctx->user, id, action, note, &rec) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_record(ctx, rec);
+	else
+		printf("%s: %s (custody event %zu)\n", id, action,
+		    json_array_size(json_object_get(rec, "custody")));
+	json_decref(rec);
+	return 0;
+}
+
+struct verify_ui {
+	uint64_t problems;
+};
+
+static void
+report(void *arg, const char *where, const char *problem)
+{
+	struct verify_ui *ui = arg;
+
+	ui->problems++;
+	fprintf(stderr, "cordon: %s: %s\n", where, problem);
+}
+
+static int
+run_verify(struct cmd_ctx *ctx)
+{
+	struct cdn_evidence_check c;
+	struct verify_ui ui = { 0 };
+	struct timespec t0, t1;
+	double secs;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = cdn_evidence_verify(ctx->st, report, &ui, &c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (rc != 0 && ui.problems == 0)
+		return cmd_fail();
+	if (ctx->json) {
+		json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:b}", "ok", rc == 0,
+		    "records", (json_int_t)c.records, "versions", (json_int_t)c.versions,
+		    "bytes", (json_int_t)c.bytes, "problems", (json_int_t)ui.problems,
+		    "ref_behind", c.ref_behind);
+
+		cmd_print_jsonl(o);
+		json_decref(o);
+	} else if (rc == 0) {
+		printf("evidence intact: %" PRIu64 " record%s, %" PRIu64 " version%s, %.1f MB"
+		    " re-hashed in %.2f s\n", c.records, c.records == 1 ? "" : "s", c.versions,
+		    c.versions == 1 ? "" : "s", (double)c.bytes / 1e6, secs);
+		if (c.ref_behind)
+			printf("(the git branch trails the store by its last commit, as a crash "
+			    "leaves it; the next write moves it on)\n");
+	}
+	return rc == 0 ? 0 : cmd_error(1, "evidence damaged: %" PRIu64 " problem%s",
+	    ui.problems, ui.problems == 1 ? "" : "s");
+}
+
+static int
+run_evidence(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_opt opts[] = {
+		{ "note", 0, 1, NULL, NULL, 0 },
+		{ "name", 0, 1, NULL, NULL, 0 },
+		{ "description", 0, 1, NULL, NULL, 0 },
+		{ "version", 0, 1, NULL, NULL, 0 },
+		{ "output", 'o', 1, NULL, NULL, 0 },
+	};
+	const char *sub;
+	char **pos;
+	int npos, done, rc;
+
+	rc = cmd_parse(ctx, &cmd_evidence, argc, argv, opts, 5, &pos, &npos, &done);
+	if (done)
+		return rc;
+	sub = npos > 0 ? pos[0] : "";
+#define NEED(n, what) \
+	if (npos != (n)) { rc = cmd_usage(&cmd_evidence, "%s", what); goto out; }
+	if (strcmp(sub, "add") == 0) {
+		NEED(3, "evidence add CASE FILE");
+		rc = do_add_update(ctx, 0, pos[1], pos[2], opts);
+	} else if (strcmp(sub, "update") == 0) {
+		NEED(3, "evidence update V-ID FILE");
+		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
+			rc = do_add_update(ctx, 1, pos[1], pos[2], opts);
+	} else if (strcmp(sub, "get") == 0) {
+		NEED(2, "evidence get V-ID [--version N] [-o OUT]");
+		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
+			rc = run_get(ctx, pos[1], opts + 3);
+	} else if (strcmp(sub, "log") == 0) {
+		NEED(2, "evidence log V-ID");
+		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
+			rc = run_log(ctx, pos[1]);
+	} else if (strcmp(sub, "custody") == 0) {
+		NEED(3, "evidence custody V-ID ACTION [--note T]");
+		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
+			rc = run_custody(ctx, pos[1], pos[2], opts[0].value);
+	} else if (strcmp(sub, "verify") == 0) {
+		NEED(1, "evidence verify takes no arguments");
+		rc = run_verify(ctx);
+	} else {
+		rc = cmd_usage(&cmd_evidence, "give add, update, get, log, custody or verify");
+	}
+#undef NEED
+out:
+	free(pos);
+	return rc;
+}
+
+const struct cmd cmd_evidence = {
+	"evidence", "add|update|get|log|custody|verify …", "evidence files, their versions and custody",
+	"  add CASE FILE [--note T] [--description T] [--name NAME]\n"
+	"        keep FILE as new evidence of CASE; prints its id (V-…)\n"
+	"  update V-ID FILE [--note T] [--name NAME]\n"
+	"        a new version of it; every earlier one stays readable\n"
+	"  get V-ID [--version N] [-o OUT]\n"
+	"        the content of a version (the latest by default), checked\n"
+	"        against its SHA-256 as it is written; to OUT, or standard\n"
+	"        output when it is not a terminal\n"
+	"  log V-ID\n"
+	"        its versions and custody events, oldest first\n"
+	"  custody V-ID ACTION [--note T]\n"
+	"        append a custody event: collected, received, transferred,\n"
+	"        analysed, returned, destroyed or note; events are never changed\n"
+	"  verify\n"
+	"        re-hash every version of every evidence file against its\n"
+	"        SHA-256 and git object, and check the store and the git\n"
+	"        repository agree; any problem is named and the exit status is 1\n"
+	"\n"
+	"The media type is read from the content, not the name. A file must not\n"
+	"be empty nor larger than 256 MiB (CORDON_EVIDENCE_MAX=SIZE, e.g. 2G,\n"
+	"raises it); its name must be a plain base name. Identical content is\n"
+	"stored once. The git repository is STORE/evidence.git: every version is\n"
+	"a commit by the acting user, its file at CASE/V-ID/NAME.\n",
+	run_evidence,
+};
