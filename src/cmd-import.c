@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -14,9 +13,7 @@
 
 struct import_ui {
 	struct cmd_ctx *ctx;
-	int bar;		/* draw a progress bar on stderr */
-	int drawn;
-	char last[160];		/* the line drawn last */
+	struct cmd_bar bar;
 };
 
 static void
@@ -24,10 +21,7 @@ on_error(void *arg, uint64_t line, const char *field, const char *reason)
 {
 	struct import_ui *ui = arg;
 
-	if (ui->drawn) {
-		fputs("\r\033[K", stderr);
-		ui->drawn = 0;
-	}
+	cmd_bar_clear(&ui->bar);
 	/* The contract's form: LINE: FIELD: reason. */
 	fprintf(stderr, "%" PRIu64 ": %s: %s\n", line, field && *field ? field : "-", reason);
 }
@@ -44,44 +38,19 @@ amount(char *buf, size_t cap, uint64_t n, const char *phase)
 		snprintf(buf, cap, "%" PRIu64, n);
 }
 
-/*
- * One line on the terminal, redrawn in place: the phase (reading the
- * file, writing its index entries, flushing to disk), a bar as wide as
- * the terminal allows, and how much of how much.
- */
 static void
 on_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
 {
 	struct import_ui *ui = arg;
-	struct winsize ws;
-	char line[160], d[32], t[32], of[80];
-	int pct = total ? (int)(done * 100 / total) : 100, cols = 80, width, fill;
+	char d[32], t[32], of[80];
 
-	if (!ui->bar)
-		return;
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		cols = ws.ws_col;
 	amount(d, sizeof d, done, phase);
 	amount(t, sizeof t, total, phase);
-	snprintf(of, sizeof of, "  %s of %s%s", d, t,
-	    strcmp(phase, "indexing") == 0 ? " entries" : "");
-	/* "phase     [" and "] 100%" take 17 columns; the amounts go first
-	 * when the terminal is narrow, then the bar shrinks. */
-	if (cols - 18 - (int)strlen(of) < 10)
-		of[0] = '\0';
-	width = cols - 18 - (int)strlen(of);
-	width = width > 30 ? 30 : width < 0 ? 0 : width;
-	fill = pct * width / 100;
+	snprintf(of, sizeof of, "%s of %s%s", d, t, strcmp(phase, "indexing") == 0 ? " entries" : "");
 	if (strcmp(phase, "committing") == 0)
-		snprintf(line, sizeof line, "writing to disk ...");
+		cmd_bar_draw(&ui->bar, "writing to disk ...", 0, 0, NULL);
 	else
-		snprintf(line, sizeof line, "%-9s [%.*s%*s] %3d%%%s", phase, fill,
-		    "##############################", width - fill, "", pct, of);
-	if (strcmp(line, ui->last) == 0)
-		return;
-	snprintf(ui->last, sizeof ui->last, "%s", line);
-	fprintf(stderr, "\r\033[K%s", line);
-	ui->drawn = 1;
+		cmd_bar_draw(&ui->bar, phase, done, total, of);
 }
 
 #define MAX_LISTED 1000	/* bad lines listed */
@@ -90,12 +59,13 @@ int
 cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_format format,
     int quiet)
 {
-	struct import_ui ui = { ctx, !quiet && isatty(STDERR_FILENO), 0 };
+	struct import_ui ui = { ctx, { 0 } };
 	struct cdn_import_opts o = { 0 };
 	struct cdn_import_result res = { 0 };
 	const char *name = path;
 	int rc;
 
+	cmd_bar_init(&ui.bar, quiet);
 	o.on_error = on_error;
 	o.on_progress = on_progress;
 	o.arg = &ui;
@@ -106,8 +76,7 @@ cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_format fo
 		name = "standard input";
 	}
 	rc = cdn_import_file(ctx->st, path, ctx->user, &o, &res);
-	if (ui.drawn)
-		fputs("\r\033[K", stderr);
+	cmd_bar_clear(&ui.bar);
 	if (rc == CDN_EINVAL && res.errors > 0)
 		return cmd_error(1, "%s: %" PRIu64 " bad line%s%s; nothing was imported", name,
 		    res.errors, res.errors == 1 ? "" : "s",

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -357,6 +359,62 @@ cmd_print_line(json_t *rec)
 		printf(" → %s", str(rec, "destination"));
 	} else if (strcmp(kind, "link") == 0) {
 		printf("%s -%s-> %s", str(rec, "from"), str(rec, "type"), str(rec, "to"));
+	} else if (strcmp(kind, "evidence") == 0) {
+		printf("%-7s %s", str(rec, "case"), str(rec, "filename"));
+	} else if (strcmp(kind, "alert") == 0) {
+		printf("%-12s %-8s %s  %s", str(rec, "status"), str(rec, "severity"), str(rec, "rule"),
+		    str(rec, "title"));
 	}
 	putchar('\n');
+}
+
+/* --- progress ------------------------------------------------------------------ */
+
+void
+cmd_bar_init(struct cmd_bar *b, int quiet)
+{
+	memset(b, 0, sizeof *b);
+	b->on = !quiet && isatty(STDERR_FILENO);
+}
+
+void
+cmd_bar_draw(struct cmd_bar *b, const char *label, uint64_t done, uint64_t total,
+    const char *what)
+{
+	struct winsize ws;
+	char line[200], of[100];
+	int pct = total ? (int)(done * 100 / total) : 100, cols = 80, width, fill;
+
+	if (!b->on)
+		return;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		cols = ws.ws_col;
+	snprintf(of, sizeof of, "  %s", what ? what : "");
+	/* "label     [" and "] 100%" take 17 columns; the amounts go first
+	 * when the terminal is narrow, then the bar shrinks. */
+	if (cols - 18 - (int)strlen(of) < 10)
+		of[0] = '\0';
+	width = cols - 18 - (int)strlen(of);
+	width = width > 30 ? 30 : width < 0 ? 0 : width;
+	fill = pct * width / 100;
+	if (total == 0)
+		snprintf(line, sizeof line, "%.*s", cols - 1 > 0 ? cols - 1 : 0, label);
+	else
+		snprintf(line, sizeof line, "%-9s [%.*s%*s] %3d%%%s", label, fill,
+		    "##############################", width - fill, "", pct, of);
+	if (strcmp(line, b->last) == 0)
+		return;
+	snprintf(b->last, sizeof b->last, "%s", line);
+	fprintf(stderr, "\r\033[K%s", line);
+	b->drawn = 1;
+}
+
+void
+cmd_bar_clear(struct cmd_bar *b)
+{
+	if (b->drawn) {
+		fputs("\r\033[K", stderr);
+		b->drawn = 0;
+		b->last[0] = '\0';
+	}
 }

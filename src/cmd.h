@@ -7,6 +7,7 @@
 #ifndef CORDON_CMD_H
 #define CORDON_CMD_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
 
@@ -34,7 +35,11 @@ struct cmd {
 
 extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
     cmd_delete, cmd_list, cmd_link, cmd_graph, cmd_search, cmd_import,
-    cmd_export_json, cmd_audit, cmd_evidence, cmd_backup;
+    cmd_export_json, cmd_audit, cmd_evidence, cmd_backup, cmd_rule, cmd_alert;
+
+/* Run the enabled rules on whatever writes left for them (the command's
+ * own, or an earlier one's cut short), reporting rule errors on stderr. */
+void cmd_rules_after(struct cmd_ctx *ctx);
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);
@@ -75,6 +80,21 @@ int cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
 int cmd_read_json(const char *file, json_t **out);
 /* 0 if `s` is a record id, else a usage error (exit 2) for command `c`. */
 int cmd_id_arg(const struct cmd *c, const char *s);
+
+/*
+ * A progress bar on standard error, drawn only when it is a terminal and
+ * not `quiet`: one line redrawn in place, "LABEL [####   ]  42%  WHAT",
+ * as wide as the terminal allows. With total 0, only LABEL. Clear it
+ * before printing anything else on standard error.
+ */
+struct cmd_bar {
+	int on, drawn;
+	char last[200];
+};
+void cmd_bar_init(struct cmd_bar *b, int quiet);
+void cmd_bar_draw(struct cmd_bar *b, const char *label, uint64_t done, uint64_t total,
+    const char *what);
+void cmd_bar_clear(struct cmd_bar *b);
 
 /* Print a record: indented JSON with --json, a readable block otherwise. */
 void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);

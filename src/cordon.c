@@ -11,7 +11,7 @@
 static const struct cmd *const commands[] = {
 	&cmd_init, &cmd_demo, &cmd_add, &cmd_get, &cmd_update, &cmd_delete,
 	&cmd_list, &cmd_link, &cmd_graph, &cmd_search, &cmd_import,
-	&cmd_export_json, &cmd_evidence, &cmd_audit, &cmd_backup,
+	&cmd_export_json, &cmd_evidence, &cmd_rule, &cmd_alert, &cmd_audit, &cmd_backup,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -92,6 +92,8 @@ main(int argc, char **argv)
 	ctx.user = cdn_default_user();
 	ctx.prog = strchr(argv[0], '/') ? argv[0] : "cordon";
 	status = c->run(&ctx, argc - i, argv + i);
+	/* What the command wrote is seen by the rules before it returns. */
+	cmd_rules_after(&ctx);
 	cdn_store_close(ctx.st);
 	if (fflush(stdout) != 0 && status == 0)
 		status = cmd_error(1, "cannot write output");

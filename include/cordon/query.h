@@ -31,6 +31,11 @@ struct cdn_query {
 	const char *linked;	/* records with a link to or from this id */
 	size_t limit;		/* 0 = no limit */
 	const char *after;	/* resume after this id (paging); NULL = start */
+	/* Called before each record is read to be checked, matching or not;
+	 * a non-zero return stops the query and is returned (a caller's
+	 * budget). NULL: no limit. */
+	int (*examine)(void *arg);
+	void *examine_arg;
 };
 
 typedef int (*cdn_record_fn)(void *arg, json_t *rec);

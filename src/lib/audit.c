@@ -196,12 +196,47 @@ note_entry(struct cdn_intern *ids, struct rec_state **st, size_t *cap, json_t *e
 	return 0;
 }
 
+struct named {
+	struct cdn_intern *ids;
+	struct rec_state *st;
+	cdn_audit_report_fn report;
+	void *arg;
+	int bad;
+};
+
+/* A meta entry audited under its own name ("rule/NAME"). */
+static int
+check_named(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct named *nm = arg;
+	char where[160], msg[160];
+	unsigned char h[32];
+	int64_t i;
+
+	snprintf(where, sizeof where, "%.*s", (int)(k->mv_size < 120 ? k->mv_size : 120),
+	    (const char *)k->mv_data);
+	if ((i = cdn_intern_find(nm->ids, k->mv_data, k->mv_size)) < 0) {
+		nm->report(nm->arg, where, "not in the audit trail (added other than through cordon)");
+		nm->bad = 1;
+		return 0;
+	}
+	nm->st[i].seen = 1;
+	cdn_sha256(v->mv_data, v->mv_size, h);
+	if (memcmp(h, nm->st[i].sha, 32) != 0) {
+		snprintf(msg, sizeof msg, "differs from what audit entry %" PRIu64
+		    " recorded (edited other than through cordon)", nm->st[i].seq);
+		nm->report(nm->arg, where, msg);
+		nm->bad = 1;
+	}
+	return 0;
+}
+
 /* Every stored record against what the trail says of it. */
 static int
 check_records(struct cdn_txn *txn, struct cdn_intern *ids, struct rec_state *st,
     cdn_audit_report_fn report, void *arg)
 {
-	char where[CDN_ID_MAX + 8], msg[160], idbuf[CDN_ID_MAX];
+	char where[96], msg[160], idbuf[CDN_ID_MAX];
 	unsigned char h[32];
 	MDB_cursor *cur;
 	MDB_val k, v;
@@ -244,13 +279,20 @@ check_records(struct cdn_txn *txn, struct cdn_intern *ids, struct rec_state *st,
 		}
 	}
 	mdb_cursor_close(cur);
+	/* Named objects (rules) are audited as records are. */
+	struct named nm = { ids, st, report, arg, 0 };
+
+	if ((rc = cdn_meta_each(txn, "rule/", 0, check_named, &nm)) < 0)
+		return rc;
+	bad |= nm.bad;
 	for (size_t i = 0; i < ids->n; i++) {
 		size_t len;
 		const unsigned char *id = cdn_intern_bytes(ids, i, &len);
 
 		if (st[i].seen || st[i].deleted)
 			continue;
-		snprintf(where, sizeof where, "record %.*s", (int)len, (const char *)id);
+		snprintf(where, sizeof where, "%s%.*s", memchr(id, '/', len) ? "" : "record ",
+		    (int)len, (const char *)id);
 		snprintf(msg, sizeof msg, "missing, though audit entry %" PRIu64
 		    " says it exists (removed other than through cordon)", st[i].seq);
 		report(arg, where, msg);

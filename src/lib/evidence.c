@@ -33,29 +33,7 @@
 #include "schema.h"
 
 #define BRANCH		"main"
-#define HEAD_META	"git." BRANCH
 #define SNIFF_BYTES	(64u << 10)	/* what media type detection reads */
-
-/* --- the store's head commit ------------------------------------------------ */
-
-static int
-head_get(struct cdn_txn *txn, char head[CDN_OID_HEX])
-{
-	MDB_val v;
-
-	head[0] = '\0';
-	if (cdn_meta_get(txn, HEAD_META, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
-		cdn_error_clear();
-		return 0;
-	}
-	if (v.mv_size != CDN_OID_HEX - 1)
-		return cdn_error_set(CDN_ESTORE, NULL, "the store's record of its git head is damaged");
-	memcpy(head, v.mv_data, v.mv_size);
-	head[v.mv_size] = '\0';
-	return 0;
-}
 
 /* --- the file ------------------------------------------------------------------- */
 
@@ -209,12 +187,6 @@ put(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old, const char 
 }
 
 static int
-move_head(struct cdn_txn *txn, const char *commit)
-{
-	return cdn_meta_put(txn, HEAD_META, commit, strlen(commit));
-}
-
-static int
 add_fn(struct cdn_txn *txn, void *arg)
 {
 	struct ev_write *w = arg;
@@ -229,7 +201,7 @@ add_fn(struct cdn_txn *txn, void *arg)
 	if ((rc = cdn_record_exists(txn, w->case_id)) <= 0)
 		return rc < 0 ? rc : cdn_error_set(CDN_ENOTFOUND, "case", "no case %s", w->case_id);
 	cdn_id_format(id, idbuf);
-	if ((rc = head_get(txn, head)) != 0)
+	if ((rc = cdn_branch_head(txn, BRANCH, head)) != 0)
 		return rc;
 	snprintf(path, sizeof path, "%s/%s/%s", w->case_id, idbuf, w->file->name);
 	snprintf(msg, sizeof msg, "Add %s to %s: %s\n", idbuf, w->case_id, w->file->name);
@@ -246,7 +218,7 @@ add_fn(struct cdn_txn *txn, void *arg)
 		json_object_set_new(rec, "description", json_string(w->o->description));
 	rc = put(txn, id, rec, NULL, "create", w->note, &w->out);
 	json_decref(rec);
-	return rc ? rc : move_head(txn, w->commit);
+	return rc ? rc : cdn_branch_set(txn, BRANCH, w->commit);
 }
 
 static const char *
@@ -290,7 +262,7 @@ update_fn(struct cdn_txn *txn, void *arg)
 	case_id = json_string_value(json_object_get(old, "case"));
 	oldname = json_string_value(json_object_get(old, "filename"));
 	next = (int64_t)json_array_size(json_object_get(old, "versions")) + 1;
-	if ((rc = head_get(txn, head)) != 0)
+	if ((rc = cdn_branch_head(txn, BRANCH, head)) != 0)
 		goto out;
 	snprintf(path, sizeof path, "%s/%s/%s", case_id, w->id, w->file->name);
 	snprintf(oldpath, sizeof oldpath, "%s/%s/%s", case_id, w->id, oldname);
@@ -308,7 +280,7 @@ update_fn(struct cdn_txn *txn, void *arg)
 	json_array_append_new(json_object_get(rec, "versions"), ver);
 	set_facts(rec, ver);
 	if ((rc = put(txn, id, rec, old, "update", w->note, &w->out)) == 0)
-		rc = move_head(txn, w->commit);
+		rc = cdn_branch_set(txn, BRANCH, w->commit);
 out:
 	json_decref(old);
 	json_decref(rec);
@@ -712,7 +684,7 @@ cdn_evidence_verify(struct cdn_store *st, cdn_evidence_report_fn report, void *a
 	if ((rc = cdn_store_repo(st, &v.repo)) != 0 ||
 	    (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
-	if ((rc = head_get(txn, head)) != 0 || (rc = cdn_kind_count(txn, CDN_EVIDENCE, &nev)) != 0)
+	if ((rc = cdn_branch_head(txn, BRANCH, head)) != 0 || (rc = cdn_kind_count(txn, CDN_EVIDENCE, &nev)) != 0)
 		goto out;
 	snprintf(where, sizeof where, "ref refs/heads/%s", BRANCH);
 	if ((rc = cdn_repo_ref(v.repo, BRANCH, ref)) != 0)

@@ -61,6 +61,14 @@ struct cdn_txn {
 	int audit_loaded, audit_dirty;
 	/* Bulk mode: index inserts wait here and go in sorted at commit. */
 	struct cdn_sorter *ixsort;
+	/* Rule triggers: the kinds enabled rules watch, and per kind the
+	 * queue entry this transaction last wrote (extended while the
+	 * records it writes follow on). */
+	unsigned trig_kinds;
+	int trig_loaded;
+	struct {
+		uint64_t qseq, from, to;
+	} trig_last[CDN_NKINDS];
 };
 
 /* Translate an LMDB error into the error slot; returns CDN_ESTORE
@@ -77,6 +85,17 @@ uint64_t cdn_get_be64(const unsigned char *p);
 int cdn_meta_get(struct cdn_txn *txn, const char *name, MDB_val *val);
 int cdn_meta_put(struct cdn_txn *txn, const char *name, const void *val,
     size_t len);
+
+/* Visit every meta entry whose name starts with `prefix`, in name order
+ * (or reverse); a non-zero return of `fn` stops and is returned. */
+typedef int (*cdn_meta_fn)(void *arg, MDB_val *k, MDB_val *v);
+int cdn_meta_each(struct cdn_txn *txn, const char *prefix, int reverse, cdn_meta_fn fn,
+    void *arg);
+
+/* The store's head of a git branch ("main" for evidence, "rules"), kept
+ * in meta "git.BRANCH" ("" before its first commit), and moving it. */
+int cdn_branch_head(struct cdn_txn *txn, const char *branch, char head[41]);
+int cdn_branch_set(struct cdn_txn *txn, const char *branch, const char *commit);
 
 /* Make the kind's sequence at least `seq` (an id written explicitly). */
 void cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq);

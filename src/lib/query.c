@@ -417,6 +417,8 @@ visit_seq(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b
 	int rc = 0;
 
 	(void)seq;
+	if (q->examine && (rc = q->examine(q->examine_arg)) != 0)
+		return rc;
 	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
 		return cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON");
 	if (matches(q, b, rec)) {

@@ -11,6 +11,7 @@
 
 #include "cordon/audit.h"
 #include "internal.h"
+#include "rules.h"
 #include "schema.h"
 #include "sorter.h"
 
@@ -23,7 +24,7 @@ static const struct cdn_kind_info kinds[CDN_NKINDS] = {
 	/* Evidence is added by its commands; its description, tags, notes
 	 * and tlp are edited like any record's. */
 	[CDN_EVIDENCE] = { 'V', "evidence", "evidence", 0, 1 },
-	[CDN_ALERT] = { 'A', "alert", "alerts", 0, 0 },
+	[CDN_ALERT] = { 'A', "alert", "alerts", 0, 1 },
 };
 
 const struct cdn_kind_info *
@@ -306,7 +307,8 @@ cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *
 		return rc;
 	if (create)
 		cdn_txn_count_add(txn, p->kind, 1);
-	return 0;
+	/* The rules watching this kind run on it once the write is in. */
+	return cdn_trigger_enqueue(txn, p->kind, p->seq, p->seq);
 }
 
 /* --- writes ---------------------------------------------------------------- */

@@ -353,6 +353,60 @@ cdn_repo_read_blob(struct cdn_repo *r, const char *hex, cdn_chunk_fn fn, void *a
 }
 
 int
+cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len, char oid[CDN_OID_HEX])
+{
+	git_oid id;
+
+	/* libgit2 syncs it: GIT_OPT_ENABLE_FSYNC_GITDIR is on. */
+	if (git_blob_create_from_buffer(&id, r->repo, data, len) != 0)
+		return git_fail("writing a blob");
+	git_oid_tostr(oid, CDN_OID_HEX, &id);
+	return 0;
+}
+
+struct membuf {
+	char *p;
+	size_t n, max;
+};
+
+static int
+membuf_add(void *arg, const void *data, size_t len)
+{
+	struct membuf *m = arg;
+	char *p;
+
+	if (m->n + len > m->max)
+		return cdn_error_set(CDN_ESTORE, NULL, "the object is larger than %zu bytes", m->max);
+	if ((p = realloc(m->p, m->n + len + 1)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	memcpy(p + m->n, data, len);
+	m->p = p;
+	m->n += len;
+	m->p[m->n] = '\0';
+	return 0;
+}
+
+int
+cdn_repo_read_buf(struct cdn_repo *r, const char *oid, size_t max, char **out, size_t *len)
+{
+	struct membuf m = { NULL, 0, max };
+	uint64_t size;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = cdn_repo_read_blob(r, oid, membuf_add, &m, &size)) != 0) {
+		free(m.p);
+		return rc;
+	}
+	if (!m.p && (m.p = calloc(1, 1)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	*out = m.p;
+	*len = m.n;
+	return 0;
+}
+
+int
 cdn_repo_has(struct cdn_repo *r, const char *hex)
 {
 	git_oid oid;

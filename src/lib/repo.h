@@ -51,6 +51,14 @@ struct cdn_blob {
  */
 int cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out);
 
+/* Write a small blob from memory (a rule's source), durably. */
+int cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len,
+    char oid[CDN_OID_HEX]);
+/* Read a small blob whole: `*out` is malloc'd and NUL-terminated; at
+ * most `max` bytes, else CDN_ESTORE. */
+int cdn_repo_read_buf(struct cdn_repo *r, const char *oid, size_t max, char **out,
+    size_t *len);
+
 /* Read blob `oid`, handing its content to `fn` in chunks; *size gets its
  * length. CDN_ENOTFOUND if there is no such object, CDN_ESTORE if it
  * cannot be read (damaged). A non-zero return of `fn` stops and is

@@ -12,6 +12,7 @@
 #include "cordon/check.h"
 #include "cordon/fold.h"
 #include "internal.h"
+#include "rules.h"
 #include "schema.h"
 
 /* --- checks that are not in check.c -------------------------------------- */
@@ -264,10 +265,65 @@ static const struct cdn_field evidence_fields[] = {
 	TAIL_FIELDS
 };
 
-/* Alerts are written by their own module; until then a record of theirs
- * has only the common fields. */
-static const struct cdn_field bare_fields[] = {
+const char *const cdn_severity_names[] = { "low", "medium", "high", "critical", NULL };
+static const char *const alert_status[] = { "new", "acknowledged", "escalated", "dismissed",
+	"promoted", NULL };
+
+int
+cdn_severity_parse(const char *s)
+{
+	for (int i = 0; s && cdn_severity_names[i]; i++)
+		if (strcmp(s, cdn_severity_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+check_rule_name(const char *s, char *why)
+{
+	size_t n = strlen(s);
+
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			n = 0;
+	if (n == 0 || n > 64) {
+		snprintf(why, CDN_WHY_MAX, "must be a rule name: 1 to 64 of a-z, 0-9 and -");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_record_id(const char *s, char *why)
+{
+	struct cdn_id id;
+
+	if (cdn_id_parse(s, &id) != 0) {
+		snprintf(why, CDN_WHY_MAX, "'%.40s' is not a record id", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* An alert keeps the ids it names even once they are deleted: it is
+ * what the rule saw then. */
+static const struct cdn_field alert_ref_item = { "", FT_STRING, 0, .check = check_record_id };
+
+/* Alerts are raised by rules (alert.c); people change only their status
+ * (through alert.c) and the common fields. */
+static const struct cdn_field alert_fields[] = {
 	HEAD_FIELDS,
+	{ "rule", FT_STRING, OWNED | F_REQUIRED, .check = check_rule_name },
+	{ "rule_version", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_git_oid },
+	{ "key", FT_STRING, OWNED | F_REQUIRED, .minlen = 1, .maxlen = 200 },
+	{ "severity", FT_ENUM, OWNED | F_REQUIRED, .values = cdn_severity_names },
+	{ "title", FT_STRING, OWNED | F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200 },
+	{ "explain", FT_STRING, OWNED | F_MULTILINE, .maxlen = 2000 },
+	{ "refs", FT_ARRAY, OWNED, .sub = &alert_ref_item, .dflt = "[]" },
+	{ "status", FT_ENUM, OWNED, .values = alert_status, .dflt = "new", .index = IX_STATUS },
+	{ "case", FT_REF, OWNED, .refkinds = "C" },
+	{ "raised_at", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_datetime },
+	{ "last_seen_at", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_datetime },
 	TAIL_FIELDS
 };
 
@@ -278,7 +334,7 @@ static const struct cdn_field *const kind_fields[CDN_NKINDS] = {
 	[CDN_ROUTE] = route_fields,
 	[CDN_LINK] = link_fields,
 	[CDN_EVIDENCE] = evidence_fields,
-	[CDN_ALERT] = bare_fields,
+	[CDN_ALERT] = alert_fields,
 };
 
 const struct cdn_field *
@@ -952,7 +1008,29 @@ cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn, void *arg)
 		if (v && (rc = keys_of(&kc, f, v)) != 0)
 			return rc;
 	}
+	/* An alert is found by (rule, key): its raise is deduplicated on it. */
+	if (kind == CDN_ALERT) {
+		const char *rule = json_string_value(json_object_get(rec, "rule"));
+		const char *key = json_string_value(json_object_get(rec, "key"));
+		unsigned char k[CDN_IKEY_MAX];
+		size_t n;
+
+		if (rule && key) {
+			n = cdn_alert_key(rule, key, k);
+			if ((rc = fn(arg, k, n)) != 0)
+				return rc;
+		}
+	}
 	return 0;
+}
+
+size_t
+cdn_alert_key(const char *rule, const char *key, unsigned char *out)
+{
+	char buf[CDN_IKEY_MAX];
+	int n = snprintf(buf, sizeof buf, "%s%c%s", rule, 0x1f, key);
+
+	return cdn_index_key(IX_ALERT, buf, n < 0 ? 0 : (size_t)n, out);
 }
 
 size_t

@@ -54,7 +54,8 @@ enum cdn_index {
 	IX_TO = 11,		/* link.to */
 	IX_TAG = 12,		/* any record's tags */
 	IX_WORD = 13,		/* folded words of F_SEARCH fields */
-	IX_STATUS = 14,		/* case.status */
+	IX_STATUS = 14,		/* case.status, alert.status */
+	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
 };
 
 struct cdn_field {

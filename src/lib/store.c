@@ -783,6 +783,70 @@ cdn_meta_put(struct cdn_txn *txn, const char *name, const void *val, size_t len)
 	return rc == 0 ? 0 : cdn_lmdb_error(txn, rc, name);
 }
 
+/* Visit every meta entry under `prefix`, in key order (or reverse). */
+int
+cdn_meta_each(struct cdn_txn *txn, const char *prefix, int reverse, cdn_meta_fn fn, void *arg)
+{
+	size_t plen = strlen(prefix);
+	char end[128];
+	MDB_cursor *cur;
+	MDB_val k = { plen, (void *)prefix }, v;
+	int rc, mrc;
+
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->meta, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "meta");
+	if (reverse) {
+		/* Just past the prefix: the prefix with its last byte + 1. */
+		snprintf(end, sizeof end, "%s", prefix);
+		end[plen - 1]++;
+		k.mv_data = end;
+		mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		mrc = mrc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV) :
+		    mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	} else {
+		mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	}
+	rc = 0;
+	while (mrc == 0 && rc == 0 && k.mv_size >= plen && memcmp(k.mv_data, prefix, plen) == 0) {
+		rc = fn(arg, &k, &v);
+		mrc = mdb_cursor_get(cur, &k, &v, reverse ? MDB_PREV : MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = cdn_lmdb_error(txn, mrc, "meta");
+	return rc;
+}
+
+int
+cdn_branch_head(struct cdn_txn *txn, const char *branch, char head[41])
+{
+	char name[64];
+	MDB_val v;
+
+	head[0] = '\0';
+	snprintf(name, sizeof name, "git.%s", branch);
+	if (cdn_meta_get(txn, name, &v) != 0) {
+		if (cdn_error_last()->code != CDN_ENOTFOUND)
+			return cdn_error_last()->code;
+		cdn_error_clear();
+		return 0;
+	}
+	if (v.mv_size != 40)
+		return cdn_error_set(CDN_ESTORE, NULL, "the store's record of its git head is damaged");
+	memcpy(head, v.mv_data, 40);
+	head[40] = '\0';
+	return 0;
+}
+
+int
+cdn_branch_set(struct cdn_txn *txn, const char *branch, const char *commit)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "git.%s", branch);
+	return cdn_meta_put(txn, name, commit, strlen(commit));
+}
+
 static void
 load_seq(struct cdn_txn *txn, enum cdn_kind kind)
 {

@@ -1,0 +1,122 @@
+/*
+ * rule.h - analyst rules (contract §4): Lua files that look at records and
+ * raise alerts. Rules are kept in the store by name, their source
+ * versioned in the store's git repository (branch "rules"), and run:
+ *
+ * - after every write of a kind they watch ("on"): the write notes the
+ *   record in a queue in the same transaction, and cdn_rule_drain runs
+ *   the rules on what is queued (the command line does so before it
+ *   returns); a crash in between leaves the queue for the next drain;
+ * - over history, as a dry run (cdn_rule_test) or saving what they raise
+ *   (cdn_rule_run).
+ *
+ * A rule's failure (an error, its budget or memory spent) is a rule error
+ * kept with the rule; it never undoes a write or stops the other rules.
+ * Records and arrays returned through `json_t **out` are new references.
+ */
+#ifndef CORDON_RULE_H
+#define CORDON_RULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "cordon/store.h"
+
+struct cdn_rule_limits {
+	uint64_t instructions;	/* per call of check(), and for loading */
+	size_t memory;		/* bytes per rule */
+};
+
+#define CDN_RULE_INSTRUCTIONS_DEFAULT 10000000ULL
+#define CDN_RULE_MEMORY_DEFAULT (32u << 20)
+
+/* The limits from $CORDON_RULE_INSTRUCTIONS and $CORDON_RULE_MEMORY
+ * (bytes, or with K, M or G), else the defaults. CDN_EUSAGE if either is
+ * set to something else. */
+int cdn_rule_limits_env(struct cdn_rule_limits *out);
+
+/*
+ * Check a rule file without storing it: `*info` (may be NULL) receives
+ * {name, title, severity, on}. CDN_EINVAL naming the problem.
+ */
+int cdn_rule_check(const char *src, size_t len, const struct cdn_rule_limits *lim,
+    json_t **info);
+
+/*
+ * Store a rule (or a new version of the rule of that name): its source is
+ * committed to the repository, the rule enabled, and an audit entry
+ * written. `*out` receives the rule (see cdn_rule_get).
+ */
+int cdn_rule_add(struct cdn_store *st, const char *user, const char *src, size_t len,
+    const struct cdn_rule_limits *lim, json_t **out);
+
+/*
+ * A rule: {name, title, severity, on, enabled, version, commit, blob,
+ * created_at, created_by, updated_at, updated_by} and, with `src` not
+ * NULL, its source (malloc'd, NUL-terminated). CDN_ENOTFOUND if none.
+ */
+int cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src);
+/* Every rule, by name. */
+int cdn_rule_list(struct cdn_store *st, json_t **out);
+/* Enable or disable a rule (an audit entry each). */
+int cdn_rule_enable(struct cdn_store *st, const char *user, const char *name, int enable,
+    json_t **out);
+/* A rule's versions, newest first: {version, commit, at, by, message}. */
+int cdn_rule_log(struct cdn_store *st, const char *name, json_t **out);
+/* A rule's latest errors, newest first (at most `limit`, 0 = all kept):
+ * {at, record, message, commit}; `*total` (may be NULL) gets how many it
+ * has had in all. */
+int cdn_rule_errors(struct cdn_store *st, const char *name, size_t limit, json_t **out,
+    uint64_t *total);
+
+/* --- running ----------------------------------------------------------------- */
+
+struct cdn_rule_run_opts {
+	const char *since;		/* only records from then on (as in list) */
+	unsigned threads;		/* 0: one per core */
+	struct cdn_rule_limits limits;
+	int tables;			/* records as full tables, not views (bench) */
+	/* Progress over the records (may be NULL). */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
+	/* Each rule failure as it is found (may be NULL). */
+	void (*on_error)(void *arg, const char *rule, const char *record, const char *message);
+	void *error_arg;
+	/* What rules print (may be NULL: nowhere). */
+	void (*print)(void *arg, const char *rule, const char *text, size_t len);
+	void *print_arg;
+};
+
+struct cdn_rule_run_stats {
+	uint64_t records;		/* records the rules were run on */
+	uint64_t calls;			/* check() calls */
+	uint64_t errors;		/* failed calls */
+	uint64_t raised;		/* alert{} calls */
+	uint64_t alerts;		/* distinct alerts (rule, key) */
+	uint64_t created;		/* new alerts saved (run, drain) */
+};
+
+/*
+ * Dry run of rule files over the store's records of the kinds they watch:
+ * `*alerts` receives the alerts they would raise, one per (rule, key),
+ * in the order first raised: {rule, key, title, severity, refs, explain}.
+ * Nothing is written. CDN_EINVAL if a file is not a valid rule.
+ */
+int cdn_rule_test(struct cdn_store *st, const char *const *srcs, const size_t *lens, size_t n,
+    const struct cdn_rule_run_opts *o, json_t **alerts, struct cdn_rule_run_stats *stats);
+
+/* The same for stored rules, by name, saving the alerts and the errors.
+ * `*alerts` (may be NULL) receives the alert records written. */
+int cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, size_t n,
+    const struct cdn_rule_run_opts *o, json_t **alerts, struct cdn_rule_run_stats *stats);
+
+/* 1 if written records wait for the rules, 0 if not, or an error. */
+int cdn_rule_pending(struct cdn_store *st);
+
+/* Run the enabled rules on every record waiting for them, save the
+ * alerts and errors, and empty the queue. */
+int cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o,
+    struct cdn_rule_run_stats *stats);
+
+#endif

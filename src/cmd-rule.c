@@ -1,0 +1,558 @@
+/*
+ * cmd-rule.c - `cordon rule add|list|show|test|run|enable|disable|log`,
+ * and the run of rules on what a command wrote (cmd_rules_after).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cordon/rule.h"
+
+#define SOURCE_MAX (256u << 10)
+#define ERRORS_SHOWN 20		/* rule errors listed as a run finds them */
+
+/* Read a rule file whole ("-": standard input). */
+static int
+read_source(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return cmd_error(1, "%s: %s", path, strerror(errno));
+	if ((buf = malloc(SOURCE_MAX + 1)) == NULL) {
+		if (f != stdin)
+			fclose(f);
+		return cmd_error(1, "out of memory");
+	}
+	n = fread(buf, 1, SOURCE_MAX + 1, f);
+	if (ferror(f) || n > SOURCE_MAX) {
+		int over = n > SOURCE_MAX;
+
+		if (f != stdin)
+			fclose(f);
+		free(buf);
+		return over ? cmd_error(1, "%s: larger than %u bytes: not a rule file", path, SOURCE_MAX) :
+		    cmd_error(1, "%s: %s", path, strerror(errno));
+	}
+	if (f != stdin)
+		fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int
+limits(struct cdn_rule_limits *lim)
+{
+	return cdn_rule_limits_env(lim) == 0 ? 0 : cmd_fail();
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static void
+on_kinds(json_t *rule, char *buf, size_t cap)
+{
+	json_t *k;
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(rule, "on"), i, k)
+		n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, "%s%s", i ? "," : "",
+		    json_string_value(k));
+}
+
+/* --- add, list, show, enable, disable, log --------------------------------------- */
+
+static int
+run_add(struct cmd_ctx *ctx, const char *path)
+{
+	struct cdn_rule_limits lim;
+	json_t *rule = NULL, *before = NULL;
+	char *src;
+	size_t len;
+	int rc;
+
+	if ((rc = limits(&lim)) != 0 || (rc = read_source(path, &src, &len)) != 0)
+		return rc;
+	if (cdn_rule_check(src, len, &lim, &rule) != 0) {
+		free(src);
+		return cmd_fail();
+	}
+	if ((rc = cmd_open(ctx)) != 0) {
+		free(src);
+		json_decref(rule);
+		return rc;
+	}
+	/* What was there, to say what changed. */
+	if (cdn_rule_get(ctx->st, jstr(rule, "name"), &before, NULL) != 0)
+		cdn_error_clear();
+	json_decref(rule);
+	rc = cdn_rule_add(ctx->st, ctx->user, src, len, &lim, &rule);
+	free(src);
+	if (rc != 0) {
+		json_decref(before);
+		return cmd_fail();
+	}
+	if (ctx->json) {
+		cmd_print_jsonl(rule);
+	} else {
+		json_int_t v = json_integer_value(json_object_get(rule, "version"));
+
+		if (before && json_integer_value(json_object_get(before, "version")) == v)
+			printf("rule %s: version %" JSON_INTEGER_FORMAT " unchanged, %s\n",
+			    jstr(rule, "name"), v, json_is_true(json_object_get(before, "enabled")) ?
+			    "enabled already" : "enabled again");
+		else
+			printf("rule %s: version %" JSON_INTEGER_FORMAT " stored (commit %.12s), enabled\n",
+			    jstr(rule, "name"), v, jstr(rule, "commit"));
+	}
+	json_decref(before);
+	json_decref(rule);
+	return 0;
+}
+
+static int
+run_list(struct cmd_ctx *ctx)
+{
+	json_t *all, *r;
+	size_t i;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_rule_list(ctx->st, &all) != 0)
+		return cmd_fail();
+	json_array_foreach(all, i, r) {
+		char on[128];
+		uint64_t nerr = 0;
+		json_t *errs = NULL;
+
+		if (cdn_rule_errors(ctx->st, jstr(r, "name"), 1, &errs, &nerr) != 0)
+			cdn_error_clear();
+		json_decref(errs);
+		if (ctx->json) {
+			json_t *o = json_deep_copy(r);
+
+			json_object_del(o, "versions");
+			json_object_set_new(o, "errors", json_integer((json_int_t)nerr));
+			cmd_print_jsonl(o);
+			json_decref(o);
+			continue;
+		}
+		on_kinds(r, on, sizeof on);
+		printf("%-24s %-8s %-8s v%-3" JSON_INTEGER_FORMAT " %-16s %6" PRIu64 " err  %s\n",
+		    jstr(r, "name"), json_is_true(json_object_get(r, "enabled")) ? "enabled" : "disabled",
+		    jstr(r, "severity"), json_integer_value(json_object_get(r, "version")), on, nerr,
+		    jstr(r, "title"));
+	}
+	if (!ctx->json && json_array_size(all) == 0)
+		fprintf(stderr, "no rules (add one with cordon rule add FILE)\n");
+	json_decref(all);
+	return 0;
+}
+
+static int
+run_show(struct cmd_ctx *ctx, const char *name)
+{
+	json_t *rule, *errs = NULL, *e;
+	uint64_t nerr = 0;
+	char *src = NULL, on[128];
+	size_t i;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_rule_get(ctx->st, name, &rule, &src) != 0)
+		return cmd_fail();
+	if (cdn_rule_errors(ctx->st, name, 10, &errs, &nerr) != 0)
+		cdn_error_clear();
+	if (ctx->json) {
+		json_object_set_new(rule, "source", json_string(src));
+		json_object_set_new(rule, "errors", json_integer((json_int_t)nerr));
+		json_object_set(rule, "recent_errors", errs ? errs : json_array());
+		cmd_print_record(ctx, rule);
+	} else {
+		on_kinds(rule, on, sizeof on);
+		printf("rule      %s (%s)\ntitle     %s\nseverity  %s\non        %s\n"
+		    "version   %" JSON_INTEGER_FORMAT ", commit %s\nupdated   %s by %s\n"
+		    "errors    %" PRIu64 "\n",
+		    jstr(rule, "name"), json_is_true(json_object_get(rule, "enabled")) ?
+		    "enabled" : "disabled", jstr(rule, "title"), jstr(rule, "severity"), on,
+		    json_integer_value(json_object_get(rule, "version")), jstr(rule, "commit"),
+		    jstr(rule, "updated_at"), jstr(rule, "updated_by"), nerr);
+		json_array_foreach(errs, i, e)
+			printf("  %s %-9s %s\n", jstr(e, "at"), jstr(e, "record"), jstr(e, "message"));
+		printf("\n%s%s", src, src[0] && src[strlen(src) - 1] != '\n' ? "\n" : "");
+	}
+	free(src);
+	json_decref(errs);
+	json_decref(rule);
+	return 0;
+}
+
+static int
+run_enable(struct cmd_ctx *ctx, const char *name, int enable)
+{
+	json_t *rule;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_rule_enable(ctx->st, ctx->user, name, enable, &rule) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_jsonl(rule);
+	else
+		printf("rule %s: %s\n", name, enable ? "enabled" : "disabled");
+	json_decref(rule);
+	return 0;
+}
+
+static int
+run_log(struct cmd_ctx *ctx, const char *name)
+{
+	json_t *versions, *v;
+	size_t i;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_rule_log(ctx->st, name, &versions) != 0)
+		return cmd_fail();
+	json_array_foreach(versions, i, v) {
+		if (ctx->json)
+			cmd_print_jsonl(v);
+		else
+			printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…\n",
+			    json_integer_value(json_object_get(v, "version")), jstr(v, "commit"),
+			    jstr(v, "at"), jstr(v, "by"), jstr(v, "sha256"));
+	}
+	json_decref(versions);
+	return 0;
+}
+
+/* --- test, run -------------------------------------------------------------------------- */
+
+struct run_ui {
+	struct cmd_bar bar;
+	uint64_t errors;
+	int quiet;
+};
+
+static void
+ui_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct run_ui *ui = arg;
+	char what[64];
+
+	snprintf(what, sizeof what, "%" PRIu64 " of %" PRIu64 " records", done, total);
+	cmd_bar_draw(&ui->bar, "rules", done, total, what);
+}
+
+static void
+ui_error(void *arg, const char *rule, const char *record, const char *message)
+{
+	struct run_ui *ui = arg;
+
+	if (++ui->errors > ERRORS_SHOWN || ui->quiet)
+		return;
+	cmd_bar_clear(&ui->bar);
+	if (*record)
+		cmd_error(0, "rule %s failed on %s: %s", rule, record, message);
+	else
+		cmd_error(0, "rule %s: %s", rule, message);
+	if (ui->errors == ERRORS_SHOWN)
+		cmd_error(0, "(further rule errors are counted, not listed)");
+}
+
+static void
+ui_print(void *arg, const char *rule, const char *text, size_t len)
+{
+	struct run_ui *ui = arg;
+
+	cmd_bar_clear(&ui->bar);
+	fprintf(stderr, "%s: %.*s\n", rule, (int)(len > 2000 ? 2000 : len), text);
+}
+
+static void
+print_alert(struct cmd_ctx *ctx, json_t *a)
+{
+	json_t *ref;
+	size_t i;
+
+	if (ctx->json) {
+		cmd_print_jsonl(a);
+		return;
+	}
+	if (json_object_get(a, "id"))
+		printf("%-8s ", jstr(a, "id"));
+	printf("%-8s %s [%s] %s\n", jstr(a, "severity"), jstr(a, "rule"), jstr(a, "key"),
+	    jstr(a, "title"));
+	if (json_array_size(json_object_get(a, "refs"))) {
+		printf("         refs:");
+		json_array_foreach(json_object_get(a, "refs"), i, ref) {
+			if (i == 12) {
+				printf(" … (%zu in all)", json_array_size(json_object_get(a, "refs")));
+				break;
+			}
+			printf(" %s", json_string_value(ref));
+		}
+		putchar('\n');
+	}
+	if (*jstr(a, "explain"))
+		printf("         %s\n", jstr(a, "explain"));
+}
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+summary(const struct cdn_rule_run_stats *s, double secs, int saved)
+{
+	fprintf(stderr, "%" PRIu64 " record%s checked in %.2f s (%.0f/s): %" PRIu64 " alert%s",
+	    s->records, s->records == 1 ? "" : "s", secs, secs > 0 ? (double)s->records / secs : 0.0,
+	    s->alerts, s->alerts == 1 ? "" : "s");
+	if (saved)
+		fprintf(stderr, " (%" PRIu64 " new)", s->created);
+	if (s->errors)
+		fprintf(stderr, ", %" PRIu64 " rule error%s", s->errors, s->errors == 1 ? "" : "s");
+	fputc('\n', stderr);
+}
+
+static int
+run_opts(struct cmd_opt *opts, struct cdn_rule_run_opts *o, struct run_ui *ui)
+{
+	int rc;
+
+	memset(o, 0, sizeof *o);
+	if ((rc = limits(&o->limits)) != 0)
+		return rc;
+	o->since = opts[0].value;
+	if (opts[1].value) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(opts[1].value, &end, 10);
+		if (errno || *end || n < 1 || n > 8)
+			return cmd_error(2, "--threads needs a number from 1 to 8");
+		o->threads = (unsigned)n;
+	}
+	cmd_bar_init(&ui->bar, 0);
+	o->progress = ui_progress;
+	o->progress_arg = ui;
+	o->on_error = ui_error;
+	o->error_arg = ui;
+	return 0;
+}
+
+static int
+run_test(struct cmd_ctx *ctx, char **files, int nfiles, struct cmd_opt *opts)
+{
+	struct cdn_rule_run_opts o;
+	struct cdn_rule_run_stats st = { 0 };
+	struct run_ui ui = { 0 };
+	struct timespec t0;
+	const char **srcs = calloc((size_t)nfiles, sizeof *srcs);
+	size_t *lens = calloc((size_t)nfiles, sizeof *lens);
+	json_t *alerts = NULL, *a;
+	size_t i;
+	int rc = 0, n = 0;
+
+	if (!srcs || !lens)
+		rc = cmd_error(1, "out of memory");
+	if (rc == 0)
+		rc = run_opts(opts, &o, &ui);
+	o.print = ui_print;
+	o.print_arg = &ui;
+	for (; rc == 0 && n < nfiles; n++)
+		rc = read_source(files[n], (char **)&srcs[n], &lens[n]);
+	if (rc == 0)
+		rc = cmd_open(ctx);
+	if (rc == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = cdn_rule_test(ctx->st, srcs, lens, (size_t)nfiles, &o, &alerts, &st);
+		cmd_bar_clear(&ui.bar);
+		if (rc != 0) {
+			rc = cmd_fail();
+		} else {
+			json_array_foreach(alerts, i, a)
+				print_alert(ctx, a);
+			summary(&st, since(&t0), 0);
+		}
+	}
+	for (int k = 0; k < n; k++)
+		free((char *)srcs[k]);
+	free(srcs);
+	free(lens);
+	json_decref(alerts);
+	return rc;
+}
+
+static int
+run_run(struct cmd_ctx *ctx, char **names, int nnames, struct cmd_opt *opts)
+{
+	struct cdn_rule_run_opts o;
+	struct cdn_rule_run_stats st = { 0 };
+	struct run_ui ui = { 0 };
+	struct timespec t0;
+	json_t *alerts = NULL, *a;
+	size_t i;
+	int rc;
+
+	if ((rc = run_opts(opts, &o, &ui)) != 0 || (rc = cmd_open(ctx)) != 0)
+		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = cdn_rule_run(ctx->st, ctx->user, (const char *const *)names, (size_t)nnames, &o,
+	    &alerts, &st);
+	cmd_bar_clear(&ui.bar);
+	if (rc != 0)
+		return cmd_fail();
+	json_array_foreach(alerts, i, a)
+		print_alert(ctx, a);
+	summary(&st, since(&t0), 1);
+	json_decref(alerts);
+	return 0;
+}
+
+/* --- after a write ----------------------------------------------------------------------- */
+
+void
+cmd_rules_after(struct cmd_ctx *ctx)
+{
+	struct cdn_rule_run_opts o = { 0 };
+	struct cdn_rule_run_stats st = { 0 };
+	struct run_ui ui = { 0 };
+	int rc;
+
+	if (!ctx->st || (rc = cdn_rule_pending(ctx->st)) == 0)
+		return;
+	if (rc < 0 || cdn_rule_limits_env(&o.limits) != 0) {
+		cmd_error(0, "rules: %s", cdn_error_last()->message);
+		return;
+	}
+	cmd_bar_init(&ui.bar, 0);
+	o.progress = ui_progress;
+	o.progress_arg = &ui;
+	o.on_error = ui_error;
+	o.error_arg = &ui;
+	rc = cdn_rule_drain(ctx->st, ctx->user, &o, &st);
+	cmd_bar_clear(&ui.bar);
+	/* The write is in either way: a rule's trouble is reported, not the
+	 * command's failure. */
+	if (rc != 0)
+		cmd_error(0, "rules did not run on what was written: %s (they will on the next "
+		    "command)", cdn_error_last()->message);
+	else if (st.errors > ERRORS_SHOWN)
+		cmd_error(0, "%" PRIu64 " rule errors in all (cordon rule show NAME lists them)",
+		    st.errors);
+}
+
+/* --- the command ------------------------------------------------------------------------------ */
+
+static int
+run_rule(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_opt opts[] = {
+		{ "since", 0, 1, NULL, NULL, 0 },
+		{ "threads", 0, 1, NULL, NULL, 0 },
+		{ "all", 0, 0, NULL, NULL, 0 },
+	};
+	const char *sub;
+	char **pos;
+	int npos, done, rc;
+
+	rc = cmd_parse(ctx, &cmd_rule, argc, argv, opts, 3, &pos, &npos, &done);
+	if (done)
+		return rc;
+	sub = npos > 0 ? pos[0] : "";
+#define NEED(n, what) \
+	if (npos != (n)) { rc = cmd_usage(&cmd_rule, "%s", what); goto out; }
+	if ((opts[0].value || opts[1].value) && strcmp(sub, "test") != 0 && strcmp(sub, "run") != 0) {
+		rc = cmd_usage(&cmd_rule, "--since and --threads go with test and run");
+	} else if (opts[2].value && strcmp(sub, "run") != 0) {
+		rc = cmd_usage(&cmd_rule, "--all goes with run");
+	} else if (strcmp(sub, "add") == 0) {
+		NEED(2, "rule add FILE");
+		rc = run_add(ctx, pos[1]);
+	} else if (strcmp(sub, "list") == 0) {
+		NEED(1, "rule list takes no arguments");
+		rc = run_list(ctx);
+	} else if (strcmp(sub, "show") == 0) {
+		NEED(2, "rule show NAME");
+		rc = run_show(ctx, pos[1]);
+	} else if (strcmp(sub, "test") == 0) {
+		if (npos < 2) {
+			rc = cmd_usage(&cmd_rule, "rule test FILE… [--since D]");
+			goto out;
+		}
+		rc = run_test(ctx, pos + 1, npos - 1, opts);
+	} else if (strcmp(sub, "run") == 0) {
+		if ((npos < 2) == !opts[2].value) {
+			rc = cmd_usage(&cmd_rule, "rule run NAME… or rule run --all");
+			goto out;
+		}
+		rc = run_run(ctx, opts[2].value ? NULL : pos + 1, npos - 1, opts);
+	} else if (strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0) {
+		NEED(2, "rule enable|disable NAME");
+		rc = run_enable(ctx, pos[1], sub[0] == 'e');
+	} else if (strcmp(sub, "log") == 0) {
+		NEED(2, "rule log NAME");
+		rc = run_log(ctx, pos[1]);
+	} else {
+		rc = cmd_usage(&cmd_rule, "give add, list, show, test, run, enable, disable or log");
+	}
+#undef NEED
+out:
+	free(pos);
+	return rc;
+}
+
+const struct cmd cmd_rule = {
+	"rule", "add|list|show|test|run|enable|disable|log …", "analyst rules in Lua that raise alerts",
+	"  add FILE            check the rule in FILE (- for standard input), keep\n"
+	"                      its source as a new version in the store's git\n"
+	"                      repository, and enable it: from now on every write\n"
+	"                      of a kind in its `on` runs it\n"
+	"  list                every rule: state, severity, version, kinds, errors\n"
+	"  show NAME           a rule, its latest errors and its source\n"
+	"  test FILE… [--since D]\n"
+	"                      dry run over the records of its kinds: print the\n"
+	"                      alerts it would raise; nothing is saved\n"
+	"  run NAME…|--all [--since D]\n"
+	"                      run stored rules over the records and save the alerts\n"
+	"  enable NAME, disable NAME\n"
+	"  log NAME            the rule's versions, newest first, with their commits\n"
+	"\n"
+	"  --since D           only records from D on (occurred_at for seizures,\n"
+	"                      created_at otherwise)\n"
+	"  --threads N         threads for test and run (default: one per core)\n"
+	"\n"
+	"Limits, for each call of a rule's check(): CORDON_RULE_INSTRUCTIONS\n"
+	"(default 10000000 Lua instructions, records read counting too) and, per\n"
+	"rule, CORDON_RULE_MEMORY (default 32M). A rule that fails or runs over\n"
+	"them is a rule error; the write that ran it is kept, the other rules run.\n"
+	"doc/rules.md is the guide to writing rules.\n",
+	run_rule,
+};

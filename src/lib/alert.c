@@ -1,0 +1,294 @@
+/*
+ * alert.c - alerts: raised by rules, deduplicated on (rule, key), and
+ * triaged by analysts (alert.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/alert.h"
+#include "internal.h"
+#include "rules.h"
+#include "schema.h"
+
+/* Write `rec` as alert `id` (old: the stored one, NULL for a new one). */
+static int
+put(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old, const char *op,
+    const char *note, json_t **out)
+{
+	struct cdn_sys sys = { NULL, "alert", 1, cdn_txn_now(txn), cdn_txn_user(txn),
+	    cdn_txn_now(txn), cdn_txn_user(txn) };
+	struct cdn_prepared p;
+	int rc;
+
+	if (old) {
+		sys = (struct cdn_sys){ 0 };
+		sys.version = json_integer_value(json_object_get(old, "version")) + 1;
+		sys.updated_at = cdn_txn_now(txn);
+		sys.updated_by = cdn_txn_user(txn);
+	}
+	if ((rc = cdn_record_prepare(txn, id, rec, old, &sys, CDN_WRITE_OWNED, &p, out)) != 0)
+		return rc;
+	rc = cdn_record_write(txn, &p, op, note);
+	cdn_prepared_clear(&p);
+	if (rc != 0 && out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The alert of (rule, key): its seq, or 0 if there is none. */
+static int
+find(struct cdn_txn *txn, const char *rule, const char *key, uint64_t *seq)
+{
+	unsigned char k[CDN_IKEY_MAX];
+	MDB_val kv, v;
+	struct cdn_id id;
+	int rc;
+
+	*seq = 0;
+	kv.mv_size = cdn_alert_key(rule, key, k);
+	kv.mv_data = k;
+	if ((rc = mdb_get(txn->txn, txn->st->idx, &kv, &v)) == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	if (cdn_rkey_id(v.mv_data, v.mv_size, &id) == 0 && id.kind == CDN_ALERT)
+		*seq = id.seq;
+	return 0;
+}
+
+int
+cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
+    const char *key, const char *title, const char *explain, const char *severity,
+    json_t *refs, int *created, json_t **out)
+{
+	char note[128];
+	json_t *old = NULL, *rec = NULL, *all, *ref, *have;
+	struct cdn_id id = { CDN_ALERT, 0 };
+	size_t i, j;
+	int rc;
+
+	*created = 0;
+	if (out)
+		*out = NULL;
+	if ((rc = find(txn, rule, key, &id.seq)) != 0)
+		return rc;
+	if (id.seq) {
+		char idbuf[CDN_ID_MAX];
+
+		cdn_id_format(id, idbuf);
+		if ((rc = cdn_record_get(txn, idbuf, &old)) != 0)
+			return rc;
+		if ((rec = json_deep_copy(old)) == NULL)
+			goto nomem;
+		/* The refs it had, then the new ones; the newest kept. */
+		all = json_object_get(rec, "refs");
+		json_array_foreach(refs, i, ref) {
+			json_array_foreach(all, j, have)
+				if (json_equal(have, ref))
+					break;
+			if (j == json_array_size(all))
+				json_array_append(all, ref);
+		}
+		while (json_array_size(all) > CDN_ALERT_REFS_KEEP)
+			json_array_remove(all, 0);
+		json_object_set_new(rec, "last_seen_at", json_string(cdn_txn_now(txn)));
+		snprintf(note, sizeof note, "raised again by rule %s", rule);
+	} else {
+		id.seq = cdn_txn_peek_seq(txn, CDN_ALERT);
+		rec = json_pack("{s:s,s:s,s:O,s:s,s:s}", "raised_at", cdn_txn_now(txn),
+		    "last_seen_at", cdn_txn_now(txn), "refs", refs, "status", "new", "key", key);
+		if (!rec)
+			goto nomem;
+		snprintf(note, sizeof note, "raised by rule %s", rule);
+		*created = 1;
+	}
+	if (json_object_set_new(rec, "rule", json_string(rule)) != 0 ||
+	    json_object_set_new(rec, "rule_version", json_string(version)) != 0 ||
+	    json_object_set_new(rec, "title", json_string(title)) != 0 ||
+	    json_object_set_new(rec, "severity", json_string(severity)) != 0)
+		goto nomem;
+	if (explain)
+		json_object_set_new(rec, "explain", json_string(explain));
+	else
+		json_object_del(rec, "explain");
+	rc = put(txn, id, rec, old, old ? "update" : "create", note, out);
+	json_decref(old);
+	json_decref(rec);
+	return rc;
+nomem:
+	json_decref(old);
+	json_decref(rec);
+	return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+}
+
+/* --- triage ----------------------------------------------------------------------- */
+
+struct change {
+	const char *id;
+	const char *status;
+	const char *note;
+	json_t *out;
+};
+
+static const char *
+verb(const char *status)
+{
+	return strcmp(status, "acknowledged") == 0 ? "acknowledge" :
+	    strcmp(status, "escalated") == 0 ? "escalate" :
+	    strcmp(status, "dismissed") == 0 ? "dismiss" : "promote";
+}
+
+/* The stored alert `id`, checked to be one that may still change. */
+static int
+load(struct cdn_txn *txn, const char *id, const char *to, struct cdn_id *rid, json_t **old)
+{
+	const char *status;
+	int rc;
+
+	*old = NULL;
+	if (cdn_id_parse(id, rid) != 0 || rid->kind != CDN_ALERT)
+		return cdn_error_set(CDN_EUSAGE, NULL, "'%.40s' is not an alert id", id);
+	if ((rc = cdn_record_get(txn, id, old)) != 0)
+		return rc;
+	status = json_string_value(json_object_get(*old, "status"));
+	if (status && strcmp(status, "promoted") == 0)
+		rc = cdn_error_set(CDN_EINVAL, "status", "%s was promoted to %s: it is final", id,
+		    json_string_value(json_object_get(*old, "case")));
+	else if (status && strcmp(status, to) == 0)
+		rc = cdn_error_set(CDN_EINVAL, "status", "%s is %s already", id, to);
+	if (rc != 0) {
+		json_decref(*old);
+		*old = NULL;
+	}
+	return rc;
+}
+
+static int
+status_fn(struct cdn_txn *txn, void *arg)
+{
+	struct change *c = arg;
+	struct cdn_id rid;
+	json_t *old, *rec;
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	if ((rc = load(txn, c->id, c->status, &rid, &old)) != 0)
+		return rc;
+	if ((rec = json_deep_copy(old)) == NULL) {
+		json_decref(old);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	json_object_set_new(rec, "status", json_string(c->status));
+	rc = put(txn, rid, rec, old, verb(c->status), c->note && *c->note ? c->note : NULL, &c->out);
+	json_decref(old);
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_alert_set_status(struct cdn_store *st, const char *user, const char *id,
+    const char *status, const char *note, json_t **out)
+{
+	struct change c = { id, status, note, NULL };
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (strcmp(status, "acknowledged") != 0 && strcmp(status, "escalated") != 0 &&
+	    strcmp(status, "dismissed") != 0)
+		return cdn_error_set(CDN_EUSAGE, NULL, "'%.40s' is not a status an alert is set to "
+		    "(acknowledged, escalated, dismissed)", status);
+	rc = cdn_store_write(st, user, status_fn, &c);
+	if (rc == 0 && out)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
+
+static int
+promote_fn(struct cdn_txn *txn, void *arg)
+{
+	struct change *c = arg;
+	char summary[2400];
+	const char *explain;
+	json_t *old, *rec = NULL, *cs = NULL, *ref;
+	struct cdn_id rid;
+	size_t i;
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	if ((rc = load(txn, c->id, "promoted", &rid, &old)) != 0)
+		return rc;
+	explain = json_string_value(json_object_get(old, "explain"));
+	snprintf(summary, sizeof summary, "Promoted from alert %s (rule %s).%s%s", c->id,
+	    json_string_value(json_object_get(old, "rule")), explain ? "\n\n" : "",
+	    explain ? explain : "");
+	cs = json_pack("{s:O,s:s,s:O,s:O}", "title", json_object_get(old, "title"),
+	    "summary", summary, "tlp", json_object_get(old, "tlp"),
+	    "tags", json_object_get(old, "tags"));
+	if (!cs) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = cdn_record_create(txn, CDN_CASE, cs, 0, &c->out)) != 0)
+		goto out;
+	const char *case_id = json_string_value(json_object_get(c->out, "id"));
+
+	json_array_foreach(json_object_get(old, "refs"), i, ref) {
+		json_t *link;
+
+		/* A record deleted since the alert was raised has no link. */
+		if ((rc = cdn_record_exists(txn, json_string_value(ref))) <= 0) {
+			if (rc < 0)
+				goto out;
+			continue;
+		}
+		link = json_pack("{s:O,s:s,s:s}", "from", ref, "to", case_id, "type", "involved_in");
+		if (!link) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		rc = cdn_record_create(txn, CDN_LINK, link, 0, NULL);
+		json_decref(link);
+		if (rc != 0)
+			goto out;
+	}
+	if ((rec = json_deep_copy(old)) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	json_object_set_new(rec, "status", json_string("promoted"));
+	json_object_set_new(rec, "case", json_string(case_id));
+	json_decref(c->out);
+	c->out = NULL;
+	rc = put(txn, rid, rec, old, "promote", c->note && *c->note ? c->note : NULL, &c->out);
+out:
+	json_decref(old);
+	json_decref(rec);
+	json_decref(cs);
+	return rc;
+}
+
+int
+cdn_alert_promote(struct cdn_store *st, const char *user, const char *id, const char *note,
+    json_t **out)
+{
+	struct change c = { id, "promoted", note, NULL };
+	int rc;
+
+	if (out)
+		*out = NULL;
+	rc = cdn_store_write(st, user, promote_fn, &c);
+	if (rc == 0 && out)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * luarec.h - records as Lua values, shaped exactly like their JSON:
+ * objects and arrays as tables indexed by key and from 1, strings, numbers
+ * and booleans as themselves.
+ *
+ * Two ways, chosen by the caller (doc/rules.md says which the engine uses
+ * and why): full tables built at once, or read-only views (userdata
+ * "cordon.record") that turn a field into a Lua value only when the rule
+ * reads it. Views support indexing, #, pairs, ipairs, == and tostring;
+ * assigning to one is an error. A view holds a reference to its JSON, so
+ * it stays valid for as long as the rule keeps it.
+ */
+#ifndef CORDON_LUAREC_H
+#define CORDON_LUAREC_H
+
+#include <jansson.h>
+#include <lua.h>
+
+/* Make the views' metatable in state L (once, before any push). */
+void cdn_luarec_open(lua_State *L);
+
+/* Push `v` (a view or a table for objects and arrays); nil for NULL or
+ * JSON null. May raise a memory error. */
+void cdn_luarec_push(lua_State *L, json_t *v, int lazy);
+
+/* The JSON behind a view at `idx`, or NULL if it is not one (borrowed). */
+json_t *cdn_luarec_json(lua_State *L, int idx);
+
+#endif

@@ -1,0 +1,640 @@
+/*
+ * rule.c - rules in the store (rule.h, doc/rules.md "How rules are kept").
+ *
+ * A rule is a meta entry "rule/NAME" holding its definition and the list
+ * of its versions; each version's source is a blob NAME.lua committed on
+ * the repository's "rules" branch, whose head the store keeps (as it does
+ * for evidence: the blob and commit are written and synced first, the
+ * store's transaction records them, and the ref follows). Every change of
+ * a rule is an audit entry whose id is "rule/NAME", so `audit verify`
+ * checks rules as it checks records. A rule's errors are kept apart, in
+ * "rule-err/NAME/SEQ", the newest CDN_RULE_ERRORS_KEPT of them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/audit.h"
+#include "cordon/rule.h"
+#include "internal.h"
+#include "rules.h"
+
+#define BRANCH			"rules"
+#define SOURCE_MAX		(256u << 10)	/* bytes of a rule file */
+#define CDN_RULE_ERRORS_KEPT	1000
+
+/* --- limits ------------------------------------------------------------------ */
+
+static int
+env_size(const char *name, uint64_t *out)
+{
+	const char *s = getenv(name);
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'K': case 'k': v <<= 10; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'G': case 'g': v <<= 30; end++; break;
+	}
+	if (errno || *end || v == 0 || s[0] == '-')
+		return cdn_error_set(CDN_EUSAGE, NULL, "%s must be a positive number%s", name,
+		    strcmp(name, "CORDON_RULE_MEMORY") == 0 ? " of bytes (or with K, M, G)" : "");
+	*out = v;
+	return 0;
+}
+
+int
+cdn_rule_limits_env(struct cdn_rule_limits *out)
+{
+	uint64_t ins = CDN_RULE_INSTRUCTIONS_DEFAULT, mem = CDN_RULE_MEMORY_DEFAULT;
+	int rc;
+
+	if ((rc = env_size("CORDON_RULE_INSTRUCTIONS", &ins)) != 0 ||
+	    (rc = env_size("CORDON_RULE_MEMORY", &mem)) != 0)
+		return rc;
+	if (mem < (1u << 20))
+		return cdn_error_set(CDN_EUSAGE, NULL, "CORDON_RULE_MEMORY must be at least 1M");
+	out->instructions = ins;
+	out->memory = (size_t)mem;
+	return 0;
+}
+
+/* --- names and meta ------------------------------------------------------------- */
+
+static int
+check_name(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > CDN_RULE_NAME_MAX)
+		return cdn_error_set(CDN_EUSAGE, NULL, "'%.80s' is not a rule name", name ? name : "");
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return cdn_error_set(CDN_EUSAGE, NULL,
+			    "'%.80s' is not a rule name (a-z, 0-9 and - only)", name);
+	return 0;
+}
+
+static void
+meta_name(char *buf, size_t cap, const char *name)
+{
+	snprintf(buf, cap, "rule/%s", name);
+}
+
+/* The stored rule `name`: `*out` NULL if there is none. */
+static int
+rule_read(struct cdn_txn *txn, const char *name, json_t **out)
+{
+	char key[96];
+	MDB_val v;
+
+	*out = NULL;
+	meta_name(key, sizeof key, name);
+	if (cdn_meta_get(txn, key, &v) != 0) {
+		if (cdn_error_last()->code != CDN_ENOTFOUND)
+			return cdn_error_last()->code;
+		cdn_error_clear();
+		return 0;
+	}
+	if ((*out = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored rule %s is damaged", name);
+	return 0;
+}
+
+/* Write rule `rec` and its audit entry for `op`. */
+static int
+rule_write(struct cdn_txn *txn, json_t *rec, const char *op, const char *note)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	char key[96], *bytes;
+	unsigned char sha[32];
+	int rc;
+
+	if ((bytes = json_dumps(rec, JSON_COMPACT)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	meta_name(key, sizeof key, name);
+	cdn_sha256(bytes, strlen(bytes), sha);
+	if ((rc = cdn_meta_put(txn, key, bytes, strlen(bytes))) == 0)
+		rc = cdn_audit_append(txn, op, key,
+		    json_integer_value(json_object_get(rec, "version")), sha, note);
+	free(bytes);
+	if (rc == 0)
+		rc = cdn_trigger_kinds_update(txn);
+	return rc;
+}
+
+/* --- adding ------------------------------------------------------------------------ */
+
+struct add {
+	struct cdn_repo *repo;
+	const struct cdn_ruledef *d;
+	char blob[CDN_OID_HEX];
+	unsigned char sha[32];
+	char commit[CDN_OID_HEX];
+	int changed;
+	json_t *out;
+};
+
+static json_t *
+on_array(unsigned kinds)
+{
+	json_t *a = json_array();
+
+	for (int k = 0; k < CDN_NKINDS && a; k++)
+		if (kinds & (1u << k))
+			json_array_append_new(a, json_string(cdn_kind_info((enum cdn_kind)k)->name));
+	return a;
+}
+
+static int
+add_fn(struct cdn_txn *txn, void *arg)
+{
+	struct add *a = arg;
+	const struct cdn_ruledef *d = a->d;
+	char head[CDN_OID_HEX], path[96], msg[200], sha[65];
+	struct cdn_repo_change ch;
+	json_t *old = NULL, *rec = NULL, *versions, *ver;
+	int64_t version;
+	int rc;
+
+	json_decref(a->out);
+	a->out = NULL;
+	a->changed = 0;
+	if ((rc = rule_read(txn, d->name, &old)) != 0)
+		return rc;
+	cdn_hex(a->sha, 32, sha);
+	if (old && strcmp(json_string_value(json_object_get(old, "blob")), a->blob) == 0 &&
+	    json_is_true(json_object_get(old, "enabled"))) {
+		a->out = old;	/* the same source, already on */
+		return 0;
+	}
+	version = old ? json_integer_value(json_object_get(old, "version")) : 0;
+	if (!old || strcmp(json_string_value(json_object_get(old, "blob")), a->blob) != 0) {
+		version++;
+		if ((rc = cdn_branch_head(txn, BRANCH, head)) != 0)
+			goto out;
+		snprintf(path, sizeof path, "%s.lua", d->name);
+		snprintf(msg, sizeof msg, "%s rule %s (version %" PRId64 ")\n", old ? "Update" : "Add",
+		    d->name, version);
+		ch = (struct cdn_repo_change){ path, a->blob };
+		if ((rc = cdn_repo_commit(a->repo, head, &ch, 1, cdn_txn_user(txn), msg,
+		    a->commit)) != 0 || (rc = cdn_branch_set(txn, BRANCH, a->commit)) != 0)
+			goto out;
+		a->changed = 1;
+	} else {
+		snprintf(a->commit, sizeof a->commit, "%s",
+		    json_string_value(json_object_get(old, "commit")));
+	}
+	versions = old ? json_deep_copy(json_object_get(old, "versions")) : json_array();
+	if (a->changed) {
+		ver = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "version", (json_int_t)version,
+		    "commit", a->commit, "blob", a->blob, "sha256", sha, "at", cdn_txn_now(txn),
+		    "by", cdn_txn_user(txn));
+		json_array_append_new(versions, ver);
+	}
+	rec = json_pack("{s:s,s:s,s:s,s:o,s:b,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
+	    "name", d->name, "title", d->title, "severity", cdn_severity_names[d->severity],
+	    "on", on_array(d->on), "enabled", 1, "version", (json_int_t)version,
+	    "commit", a->commit, "blob", a->blob, "sha256", sha,
+	    "created_at", old ? json_string_value(json_object_get(old, "created_at")) : cdn_txn_now(txn),
+	    "created_by", old ? json_string_value(json_object_get(old, "created_by")) : cdn_txn_user(txn),
+	    "updated_at", cdn_txn_now(txn), "updated_by", cdn_txn_user(txn),
+	    "versions", versions);
+	if (!rec) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	rc = rule_write(txn, rec, !old ? "rule-add" : a->changed ? "rule-update" : "rule-enable",
+	    NULL);
+	if (rc == 0) {
+		a->out = rec;
+		rec = NULL;
+	}
+out:
+	json_decref(old);
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_rule_check(const char *src, size_t len, const struct cdn_rule_limits *lim, json_t **info)
+{
+	struct cdn_ruledef d;
+	int rc;
+
+	if (info)
+		*info = NULL;
+	if (len > SOURCE_MAX)
+		return cdn_error_set(CDN_EINVAL, NULL, "the rule file is %zu bytes, over the limit of %u",
+		    len, SOURCE_MAX);
+	if (len > 0 && src[0] == 0x1b)
+		return cdn_error_set(CDN_EINVAL, NULL,
+		    "the rule file is a binary (precompiled) Lua chunk: only source text is allowed");
+	if (memchr(src, '\0', len))
+		return cdn_error_set(CDN_EINVAL, NULL, "the rule file holds a NUL byte (not text)");
+	if ((rc = cdn_ruledef_parse(src, len, lim, &d)) != 0)
+		return rc;
+	if (info && (*info = json_pack("{s:s,s:s,s:s,s:o}", "name", d.name, "title", d.title,
+	    "severity", cdn_severity_names[d.severity], "on", on_array(d.on))) == NULL)
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	cdn_ruledef_clear(&d);
+	return rc;
+}
+
+int
+cdn_rule_add(struct cdn_store *st, const char *user, const char *src, size_t len,
+    const struct cdn_rule_limits *lim, json_t **out)
+{
+	struct cdn_ruledef d;
+	struct add a = { 0 };
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if ((rc = cdn_rule_check(src, len, lim, NULL)) != 0 ||
+	    (rc = cdn_ruledef_parse(src, len, lim, &d)) != 0)
+		return rc;
+	a.d = &d;
+	cdn_sha256(src, len, a.sha);
+	if ((rc = cdn_store_repo(st, &a.repo)) == 0 &&
+	    (rc = cdn_repo_write_buf(a.repo, src, len, a.blob)) == 0 &&
+	    (rc = cdn_store_write(st, user, add_fn, &a)) == 0 && a.changed) {
+		/* The store has it: the ref may follow (or the next one will). */
+		(void)cdn_repo_advance(a.repo, BRANCH, a.commit);
+		cdn_error_clear();
+	}
+	if (rc == 0 && out) {
+		*out = a.out;
+		a.out = NULL;
+	}
+	json_decref(a.out);
+	cdn_ruledef_clear(&d);
+	return rc;
+}
+
+/* --- reading ------------------------------------------------------------------------ */
+
+int
+cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
+{
+	struct cdn_repo *repo;
+	struct cdn_txn *txn;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (src)
+		*src = NULL;
+	if ((rc = check_name(name)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = rule_read(txn, name, out);
+	cdn_txn_abort(txn);
+	if (rc != 0)
+		return rc;
+	if (!*out)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "no rule %s", name);
+	if (src && ((rc = cdn_store_repo(st, &repo)) != 0 ||
+	    (rc = cdn_repo_read_buf(repo, json_string_value(json_object_get(*out, "blob")),
+	    SOURCE_MAX, src, &len)) != 0)) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int
+list_cb(void *arg, MDB_val *k, MDB_val *v)
+{
+	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+
+	if (!rec)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored rule %.*s is damaged",
+		    (int)k->mv_size, (const char *)k->mv_data);
+	json_array_append_new(arg, rec);
+	return 0;
+}
+
+int
+cdn_rule_list(struct cdn_store *st, json_t **out)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	if ((*out = json_array()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = cdn_meta_each(txn, "rule/", 0, list_cb, *out);
+	cdn_txn_abort(txn);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int
+cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
+{
+	json_t *rec, *v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
+		return rc;
+	if ((*out = json_array()) == NULL) {
+		json_decref(rec);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	json_array_foreach(json_object_get(rec, "versions"), i, v)
+		json_array_insert(*out, 0, v);
+	json_decref(rec);
+	return 0;
+}
+
+/* --- enable / disable ---------------------------------------------------------------- */
+
+struct toggle {
+	const char *name;
+	int enable;
+	json_t *out;
+};
+
+static int
+toggle_fn(struct cdn_txn *txn, void *arg)
+{
+	struct toggle *t = arg;
+	json_t *rec;
+	int rc;
+
+	json_decref(t->out);
+	t->out = NULL;
+	if ((rc = rule_read(txn, t->name, &rec)) != 0)
+		return rc;
+	if (!rec)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "no rule %s", t->name);
+	if (json_is_true(json_object_get(rec, "enabled")) != t->enable) {
+		json_object_set_new(rec, "enabled", json_boolean(t->enable));
+		json_object_set_new(rec, "updated_at", json_string(cdn_txn_now(txn)));
+		json_object_set_new(rec, "updated_by", json_string(cdn_txn_user(txn)));
+		rc = rule_write(txn, rec, t->enable ? "rule-enable" : "rule-disable", NULL);
+	}
+	if (rc == 0)
+		t->out = rec;
+	else
+		json_decref(rec);
+	return rc;
+}
+
+int
+cdn_rule_enable(struct cdn_store *st, const char *user, const char *name, int enable,
+    json_t **out)
+{
+	struct toggle t = { name, enable, NULL };
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if ((rc = check_name(name)) != 0)
+		return rc;
+	rc = cdn_store_write(st, user, toggle_fn, &t);
+	if (rc == 0 && out)
+		*out = t.out;
+	else
+		json_decref(t.out);
+	return rc;
+}
+
+/* --- errors --------------------------------------------------------------------------- */
+
+struct errs {
+	json_t *out;
+	size_t limit;
+};
+
+static int
+errs_cb(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct errs *e = arg;
+	json_t *rec;
+
+	(void)k;
+	if (e->limit && json_array_size(e->out) >= e->limit)
+		return 1;
+	if ((rec = json_loadb(v->mv_data, v->mv_size, 0, NULL)) != NULL)
+		json_array_append_new(e->out, rec);
+	return 0;
+}
+
+static uint64_t
+errors_total(struct cdn_txn *txn, const char *name)
+{
+	char key[96];
+	MDB_val v;
+
+	snprintf(key, sizeof key, "rule-errs.%s", name);
+	if (cdn_meta_get(txn, key, &v) != 0 || v.mv_size != 8) {
+		cdn_error_clear();
+		return 0;
+	}
+	return cdn_get_be64(v.mv_data);
+}
+
+int
+cdn_rule_errors(struct cdn_store *st, const char *name, size_t limit, json_t **out,
+    uint64_t *total)
+{
+	struct errs e = { NULL, limit };
+	struct cdn_txn *txn;
+	char prefix[96];
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_name(name)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	if ((e.out = json_array()) == NULL) {
+		cdn_txn_abort(txn);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	snprintf(prefix, sizeof prefix, "rule-err/%s/", name);
+	rc = cdn_meta_each(txn, prefix, 1, errs_cb, &e);
+	if (rc > 0)
+		rc = 0;
+	if (total)
+		*total = errors_total(txn, name);
+	cdn_txn_abort(txn);
+	if (rc != 0)
+		json_decref(e.out);
+	else
+		*out = e.out;
+	return rc;
+}
+
+static int
+first_key(void *arg, MDB_val *k, MDB_val *v)
+{
+	(void)v;
+	*(MDB_val *)arg = *k;
+	return 1;
+}
+
+/* Keep an error of rule `name` (internal, rules.h): the newest
+ * CDN_RULE_ERRORS_KEPT are kept, and the count of all. */
+int
+cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
+    const char *record, const char *message)
+{
+	char key[128], prefix[96], ckey[96], *bytes;
+	unsigned char cnt[8];
+	uint64_t total = errors_total(txn, name) + 1;
+	size_t plen;
+	json_t *e;
+	int rc;
+
+	snprintf(prefix, sizeof prefix, "rule-err/%s/", name);
+	plen = strlen(prefix);
+	memcpy(key, prefix, plen);
+	cdn_be64((unsigned char *)key + plen, total);
+	e = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)total, "at", cdn_txn_now(txn),
+	    "record", record, "message", message, "commit", commit);
+	if (!e || (bytes = json_dumps(e, JSON_COMPACT)) == NULL) {
+		json_decref(e);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	json_decref(e);
+	{
+		MDB_val k = { plen + 8, key }, v = { strlen(bytes), bytes };
+
+		rc = mdb_put(txn->txn, txn->st->meta, &k, &v, 0);
+		rc = rc ? cdn_lmdb_error(txn, rc, "rule errors") : 0;
+	}
+	free(bytes);
+	if (rc != 0)
+		return rc;
+	snprintf(ckey, sizeof ckey, "rule-errs.%s", name);
+	cdn_be64(cnt, total);
+	if ((rc = cdn_meta_put(txn, ckey, cnt, 8)) != 0)
+		return rc;
+	if (total > CDN_RULE_ERRORS_KEPT) {
+		MDB_val old = { 0, NULL };
+		char okey[128];
+
+		if ((rc = cdn_meta_each(txn, prefix, 0, first_key, &old)) < 0)
+			return rc;
+		if (old.mv_size > 0 && old.mv_size <= sizeof okey) {
+			memcpy(okey, old.mv_data, old.mv_size);
+			old.mv_data = okey;
+			if ((rc = mdb_del(txn->txn, txn->st->meta, &old, NULL)) != 0)
+				return cdn_lmdb_error(txn, rc, "rule errors");
+		}
+	}
+	return 0;
+}
+
+/* The enabled rules, or those named: their definitions and sources, as
+ * the runner needs them (internal, rules.h). */
+int
+cdn_rule_load(struct cdn_txn *txn, struct cdn_repo *repo, const char *const *names, size_t n,
+    struct cdn_ruledef **out, size_t *nout)
+{
+	json_t *all = json_array(), *rec;
+	struct cdn_ruledef *defs = NULL;
+	size_t i, k = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!all)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (names) {
+		for (i = 0; i < n && rc == 0; i++) {
+			if ((rc = check_name(names[i])) != 0 || (rc = rule_read(txn, names[i], &rec)) != 0)
+				break;
+			if (!rec)
+				rc = cdn_error_set(CDN_ENOTFOUND, NULL, "no rule %s", names[i]);
+			else
+				json_array_append_new(all, rec);
+		}
+	} else {
+		rc = cdn_meta_each(txn, "rule/", 0, list_cb, all);
+	}
+	if (rc == 0 && (defs = calloc(json_array_size(all) + 1, sizeof *defs)) == NULL)
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	json_array_foreach(all, i, rec) {
+		struct cdn_ruledef *d = &defs[k];
+		json_t *on;
+		size_t j;
+
+		if (rc != 0)
+			break;
+		if (!names && !json_is_true(json_object_get(rec, "enabled")))
+			continue;
+		snprintf(d->name, sizeof d->name, "%s", json_string_value(json_object_get(rec, "name")));
+		snprintf(d->title, sizeof d->title, "%s", json_string_value(json_object_get(rec, "title")));
+		snprintf(d->commit, sizeof d->commit, "%s",
+		    json_string_value(json_object_get(rec, "commit")));
+		d->severity = cdn_severity_parse(json_string_value(json_object_get(rec, "severity")));
+		if (d->severity < 0)
+			d->severity = 0;
+		json_array_foreach(json_object_get(rec, "on"), j, on) {
+			int kk = cdn_kind_parse(json_string_value(on));
+
+			if (kk >= 0)
+				d->on |= 1u << kk;
+		}
+		d->on &= CDN_RULE_KINDS;
+		rc = cdn_repo_read_buf(repo, json_string_value(json_object_get(rec, "blob")),
+		    SOURCE_MAX, &d->src, &d->len);
+		k++;
+	}
+	json_decref(all);
+	if (rc != 0) {
+		for (i = 0; i < k; i++)
+			cdn_ruledef_clear(&defs[i]);
+		free(defs);
+		return rc;
+	}
+	*out = defs;
+	*nout = k;
+	return 0;
+}
+
+/* The kinds enabled rules watch, stored for writers to read cheaply. */
+int
+cdn_trigger_kinds_update(struct cdn_txn *txn)
+{
+	json_t *all = json_array(), *rec, *on;
+	unsigned kinds = 0;
+	unsigned char b[8];
+	size_t i, j;
+	int rc;
+
+	if (!all)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	rc = cdn_meta_each(txn, "rule/", 0, list_cb, all);
+	json_array_foreach(all, i, rec) {
+		if (!json_is_true(json_object_get(rec, "enabled")))
+			continue;
+		json_array_foreach(json_object_get(rec, "on"), j, on) {
+			int k = cdn_kind_parse(json_string_value(on));
+
+			if (k >= 0)
+				kinds |= 1u << k;
+		}
+	}
+	json_decref(all);
+	if (rc != 0)
+		return rc;
+	cdn_be64(b, kinds & CDN_RULE_KINDS);
+	txn->trig_kinds = kinds & CDN_RULE_KINDS;
+	txn->trig_loaded = 1;
+	return cdn_meta_put(txn, "rules.kinds", b, 8);
+}

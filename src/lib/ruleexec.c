@@ -1,0 +1,885 @@
+/*
+ * ruleexec.c - running rules over records: over history (rule test, rule
+ * run) and over what writes left in the trigger queue (drain).
+ *
+ * One mechanism serves both. The records to visit are ranges of ids of
+ * one kind; they are cut into chunks of about CHUNK ids, and each chunk
+ * is a job on a worker pool. Every worker has its own runner (a sandbox
+ * per rule) and its own read transaction; all of these snapshots are
+ * taken while the writer lock is held, so they are one and the same
+ * state of the store. Chunks are merged in order as they finish, so what
+ * is raised, and in what order, does not depend on the number of threads:
+ * the first alert{} of a (rule, key) makes the alert, later ones add
+ * their refs and update its title, explain and severity.
+ *
+ * The trigger queue: meta "rq/SEQ" → kind letter, first seq, last seq
+ * (8 bytes each, big-endian), written by the writer's transaction for the
+ * kinds enabled rules watch (meta "rules.kinds"), and removed by the
+ * transaction that saves what the rules raised on those records.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/check.h"
+#include "cordon/query.h"
+#include "cordon/rule.h"
+#include "internal.h"
+#include "pool.h"
+#include "rules.h"
+
+#define CHUNK		2048	/* ids a job covers, at most */
+#define CHUNK_MIN	16	/* and at least */
+#define INFLIGHT	4	/* jobs queued per thread */
+#define ERRORS_KEPT	100	/* of one rule, in one run, saved */
+#define QUEUE_BATCH	4096	/* queue entries a drain takes at a time */
+
+/* --- the trigger queue ------------------------------------------------------------ */
+
+int
+cdn_trigger_kinds(struct cdn_txn *txn, unsigned *kinds)
+{
+	MDB_val v;
+
+	if (!txn->trig_loaded) {
+		txn->trig_kinds = 0;
+		if (cdn_meta_get(txn, "rules.kinds", &v) == 0) {
+			if (v.mv_size == 8)
+				txn->trig_kinds = (unsigned)cdn_get_be64(v.mv_data) & CDN_RULE_KINDS;
+		} else if (cdn_error_last()->code != CDN_ENOTFOUND) {
+			return cdn_error_last()->code;
+		} else {
+			cdn_error_clear();
+		}
+		txn->trig_loaded = 1;
+	}
+	*kinds = txn->trig_kinds;
+	return 0;
+}
+
+static int
+last_key(void *arg, MDB_val *k, MDB_val *v)
+{
+	(void)v;
+	if (k->mv_size == 11)
+		*(uint64_t *)arg = cdn_get_be64((unsigned char *)k->mv_data + 3);
+	return 1;
+}
+
+static int
+queue_put(struct cdn_txn *txn, uint64_t qseq, enum cdn_kind kind, uint64_t from, uint64_t to)
+{
+	unsigned char key[11] = { 'r', 'q', '/' }, val[17];
+	MDB_val k = { sizeof key, key }, v = { sizeof val, val };
+	int rc;
+
+	cdn_be64(key + 3, qseq);
+	val[0] = (unsigned char)cdn_kind_info(kind)->letter;
+	cdn_be64(val + 1, from);
+	cdn_be64(val + 9, to);
+	if ((rc = mdb_put(txn->txn, txn->st->meta, &k, &v, 0)) != 0)
+		return cdn_lmdb_error(txn, rc, "rule queue");
+	return 0;
+}
+
+int
+cdn_trigger_enqueue(struct cdn_txn *txn, enum cdn_kind kind, uint64_t from, uint64_t to)
+{
+	unsigned kinds = 0;
+	uint64_t last = 0;
+	int rc;
+
+	if ((rc = cdn_trigger_kinds(txn, &kinds)) != 0)
+		return rc;
+	if (!(kinds & (1u << kind)))
+		return 0;
+	/* The records a transaction writes mostly follow on: one entry for
+	 * a run of them (an import is one entry per kind). */
+	if (txn->trig_last[kind].qseq && txn->trig_last[kind].to + 1 == from) {
+		txn->trig_last[kind].to = to;
+		return queue_put(txn, txn->trig_last[kind].qseq, kind, txn->trig_last[kind].from, to);
+	}
+	if ((rc = cdn_meta_each(txn, "rq/", 1, last_key, &last)) < 0)
+		return rc;
+	txn->trig_last[kind].qseq = last + 1;
+	txn->trig_last[kind].from = from;
+	txn->trig_last[kind].to = to;
+	return queue_put(txn, last + 1, kind, from, to);
+}
+
+static int
+any_key(void *arg, MDB_val *k, MDB_val *v)
+{
+	(void)k;
+	(void)v;
+	*(int *)arg = 1;
+	return 1;
+}
+
+int
+cdn_rule_pending(struct cdn_store *st)
+{
+	struct cdn_txn *txn;
+	int any = 0, rc;
+
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = cdn_meta_each(txn, "rq/", 0, any_key, &any);
+	cdn_txn_abort(txn);
+	return rc < 0 ? rc : any;
+}
+
+/* --- the work: ranges of ids ----------------------------------------------------------- */
+
+struct range {
+	enum cdn_kind kind;
+	uint64_t from, to;
+};
+
+struct ranges {
+	struct range *v;
+	size_t n, cap;
+};
+
+static int
+ranges_add(struct ranges *r, enum cdn_kind kind, uint64_t from, uint64_t to)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		struct range *v = realloc(r->v, cap * sizeof *v);
+
+		if (!v)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (struct range){ kind, from, to };
+	return 0;
+}
+
+/* --- one run ----------------------------------------------------------------------------- */
+
+/* One distinct alert: (rule, key) and what its raises said. */
+struct acc {
+	int rule;
+	char *key, *title, *explain;
+	int severity;
+	json_t *refs;
+};
+
+struct exec {
+	struct cdn_store *st;
+	const struct cdn_ruledef *defs;
+	size_t ndefs;
+	const struct cdn_rule_run_opts *o;
+	int has_since;
+	int64_t since;
+
+	struct cdn_pool *pool;
+	struct cdn_runner **runners;	/* one per thread that runs jobs */
+	struct cdn_txn **txns;		/* theirs, and the main thread's last */
+	size_t nrunners;
+	pthread_mutex_t lock;
+	size_t nfree;
+	struct cdn_runner **free;
+	struct cdn_txn **freetxn;
+
+	/* Merged, in order. */
+	json_t *map;			/* "rule\x1fkey" → index into accs */
+	struct acc *accs;
+	size_t nacc, acccap;
+	struct cdn_rerror *errs;	/* kept to be saved */
+	size_t nerr, errcap;
+	size_t *errs_of;		/* per rule: errors kept */
+	struct cdn_rule_run_stats stats;
+};
+
+struct chunk {
+	struct cdn_job job;
+	struct exec *x;
+	enum cdn_kind kind;
+	uint64_t from, to, order0;
+	struct cdn_harvest h;
+	uint64_t records;
+	int rc;
+	struct cdn_error err;
+};
+
+static void
+take_runner(struct exec *x, struct cdn_runner **r, struct cdn_txn **txn)
+{
+	pthread_mutex_lock(&x->lock);
+	*r = x->free[--x->nfree];
+	*txn = x->freetxn[x->nfree];
+	pthread_mutex_unlock(&x->lock);
+}
+
+static void
+give_runner(struct exec *x, struct cdn_runner *r, struct cdn_txn *txn)
+{
+	pthread_mutex_lock(&x->lock);
+	x->free[x->nfree] = r;
+	x->freetxn[x->nfree++] = txn;
+	pthread_mutex_unlock(&x->lock);
+}
+
+/* When the record falls for --since: occurred_at for seizures, else
+ * created_at (as list's --since). */
+static int
+before_since(struct exec *x, enum cdn_kind kind, json_t *rec)
+{
+	const char *w;
+	int64_t t;
+
+	if (!x->has_since)
+		return 0;
+	w = json_string_value(json_object_get(rec, kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
+	return !w || cdn_time_parse(w, &t, NULL) != 0 || t < x->since;
+}
+
+static void
+chunk_run(struct cdn_job *job)
+{
+	struct chunk *c = (struct chunk *)job;
+	struct exec *x = c->x;
+	struct cdn_runner *r;
+	struct cdn_txn *txn;
+	unsigned char lo[CDN_RKEY_LEN], hi[CDN_RKEY_LEN];
+	MDB_cursor *cur = NULL;
+	MDB_val k = { CDN_RKEY_LEN, lo }, v;
+	int mrc;
+
+	take_runner(x, &r, &txn);
+	cdn_rkey((struct cdn_id){ c->kind, c->from }, lo);
+	cdn_rkey((struct cdn_id){ c->kind, c->to }, hi);
+	if ((mrc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0) {
+		c->rc = cdn_lmdb_error(txn, mrc, "records");
+		goto out;
+	}
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && c->rc == 0;
+	    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		json_t *rec;
+
+		if (k.mv_size != CDN_RKEY_LEN || memcmp(k.mv_data, hi, CDN_RKEY_LEN) > 0)
+			break;
+		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL) {
+			c->rc = cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
+			break;
+		}
+		if (!before_since(x, c->kind, rec)) {
+			c->records++;
+			c->rc = cdn_runner_record(r, c->kind, rec, c->order0 + c->records, &c->h);
+		}
+		json_decref(rec);
+	}
+	if (c->rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
+		c->rc = cdn_lmdb_error(txn, mrc, "records");
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	if (c->rc != 0)
+		c->err = *cdn_error_last();
+	give_runner(x, r, txn);
+}
+
+/* Fold one raise into the alert it makes. */
+static int
+merge_raise(struct exec *x, struct cdn_raise *r)
+{
+	char mk[CDN_RULE_NAME_MAX + CDN_ALERT_KEY_MAX + 4];
+	json_t *slot, *ref;
+	struct acc *a;
+	size_t i, j;
+
+	x->stats.raised++;
+	snprintf(mk, sizeof mk, "%s\x1f%s", x->defs[r->rule].name, r->key);
+	if ((slot = json_object_get(x->map, mk)) == NULL) {
+		if (x->nacc == x->acccap) {
+			size_t cap = x->acccap ? 2 * x->acccap : 64;
+			struct acc *v = realloc(x->accs, cap * sizeof *v);
+
+			if (!v)
+				return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			x->accs = v;
+			x->acccap = cap;
+		}
+		if (json_object_set_new(x->map, mk, json_integer((json_int_t)x->nacc)) != 0)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		a = &x->accs[x->nacc++];
+		a->rule = r->rule;
+		a->key = r->key;
+		a->title = r->title;
+		a->explain = r->explain;
+		a->severity = r->severity;
+		a->refs = r->refs;
+		r->key = r->title = r->explain = NULL;
+		r->refs = NULL;
+		return 0;
+	}
+	a = &x->accs[json_integer_value(slot)];
+	free(a->title);
+	free(a->explain);
+	a->title = r->title;
+	a->explain = r->explain;
+	a->severity = r->severity;
+	r->title = r->explain = NULL;
+	json_array_foreach(r->refs, i, ref) {
+		json_t *have;
+
+		json_array_foreach(a->refs, j, have)
+			if (json_equal(have, ref))
+				break;
+		if (j == json_array_size(a->refs))
+			json_array_append(a->refs, ref);
+	}
+	while (json_array_size(a->refs) > CDN_ALERT_REFS_KEEP)
+		json_array_remove(a->refs, 0);
+	return 0;
+}
+
+static int
+merge_chunk(struct exec *x, struct chunk *c)
+{
+	int rc = 0;
+
+	x->stats.records += c->records;
+	x->stats.calls += c->h.calls;
+	for (size_t i = 0; i < c->h.nr && rc == 0; i++)
+		rc = merge_raise(x, &c->h.r[i]);
+	for (size_t i = 0; i < c->h.ne && rc == 0; i++) {
+		struct cdn_rerror *e = &c->h.e[i];
+
+		x->stats.errors++;
+		if (x->o && x->o->on_error)
+			x->o->on_error(x->o->error_arg, x->defs[e->rule].name, e->record, e->message);
+		if (x->errs_of[e->rule] >= ERRORS_KEPT)
+			continue;
+		if (x->nerr == x->errcap) {
+			size_t cap = x->errcap ? 2 * x->errcap : 16;
+			struct cdn_rerror *v = realloc(x->errs, cap * sizeof *v);
+
+			if (!v) {
+				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			x->errs = v;
+			x->errcap = cap;
+		}
+		x->errs[x->nerr++] = *e;
+		e->message = NULL;
+		x->errs_of[e->rule]++;
+	}
+	cdn_harvest_clear(&c->h);
+	return rc;
+}
+
+static void
+exec_free(struct exec *x)
+{
+	for (size_t i = 0; i < x->nrunners; i++)
+		cdn_runner_free(x->runners ? x->runners[i] : NULL);
+	for (size_t i = 0; x->txns && i <= x->nrunners; i++)
+		if (x->txns[i])
+			cdn_txn_abort(x->txns[i]);
+	free(x->runners);
+	free(x->txns);
+	free(x->free);
+	free(x->freetxn);
+	cdn_pool_free(x->pool);
+	for (size_t i = 0; i < x->nacc; i++) {
+		free(x->accs[i].key);
+		free(x->accs[i].title);
+		free(x->accs[i].explain);
+		json_decref(x->accs[i].refs);
+	}
+	free(x->accs);
+	for (size_t i = 0; i < x->nerr; i++)
+		free(x->errs[i].message);
+	free(x->errs);
+	free(x->errs_of);
+	json_decref(x->map);
+	pthread_mutex_destroy(&x->lock);
+}
+
+/* The snapshots are done with once the rules have run: a write that
+ * follows must not keep them alive. */
+static void
+exec_end_reads(struct exec *x)
+{
+	for (size_t i = 0; x->txns && i <= x->nrunners; i++)
+		if (x->txns[i]) {
+			cdn_txn_abort(x->txns[i]);
+			x->txns[i] = NULL;
+		}
+}
+
+static void
+print_default(void *arg, const char *rule, const char *text, size_t len)
+{
+	(void)arg; (void)rule; (void)text; (void)len;
+}
+
+/*
+ * Set up a run of `defs`: the pool, a runner per thread, and the read
+ * transactions, all on one snapshot. The main thread's own transaction is
+ * x->txns[x->nrunners].
+ */
+static int
+exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, size_t n,
+    const struct cdn_rule_run_opts *o, unsigned threads_hint)
+{
+	struct cdn_rule_limits lim = o ? o->limits : (struct cdn_rule_limits){ 0 };
+	struct cdn_txn *w = NULL;
+	unsigned threads;
+	char why[CDN_WHY_MAX];
+	int rc;
+
+	memset(x, 0, sizeof *x);
+	pthread_mutex_init(&x->lock, NULL);
+	x->st = st;
+	x->defs = defs;
+	x->ndefs = n;
+	x->o = o;
+	if (o && o->since) {
+		if (cdn_time_parse(o->since, &x->since, why) != 0)
+			return cdn_error_set(CDN_EUSAGE, "since", "%s", why);
+		x->has_since = 1;
+	}
+	if ((x->map = json_object()) == NULL ||
+	    (x->errs_of = calloc(n ? n : 1, sizeof *x->errs_of)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	threads = o && o->threads ? o->threads : threads_hint;
+	if (threads > CDN_POOL_MAX)
+		threads = CDN_POOL_MAX;
+	/* One thread needs no pool: the main thread runs the jobs. */
+	if ((x->pool = cdn_pool_new(threads > 1 ? threads : 0)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	x->nrunners = cdn_pool_threads(x->pool) ? cdn_pool_threads(x->pool) : 1;
+	if ((x->runners = calloc(x->nrunners, sizeof *x->runners)) == NULL ||
+	    (x->txns = calloc(x->nrunners + 1, sizeof *x->txns)) == NULL ||
+	    (x->free = calloc(x->nrunners, sizeof *x->free)) == NULL ||
+	    (x->freetxn = calloc(x->nrunners, sizeof *x->freetxn)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < x->nrunners; i++) {
+		if ((rc = cdn_runner_new(defs, n, &lim, !(o && o->tables), &x->runners[i])) != 0)
+			return rc;
+		cdn_runner_set_print(x->runners[i], o && o->print ? o->print : print_default,
+		    o ? o->print_arg : NULL);
+	}
+	/* Holding the writer lock, no commit can fall between the snapshots. */
+	if ((rc = cdn_txn_begin(st, CDN_TXN_WRITE, &w)) != 0)
+		return rc;
+	for (size_t i = 0; i <= x->nrunners && rc == 0; i++)
+		rc = cdn_txn_begin(st, CDN_TXN_READ, &x->txns[i]);
+	cdn_txn_abort(w);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < x->nrunners; i++) {
+		cdn_runner_set_txn(x->runners[i], x->txns[i]);
+		x->free[i] = x->runners[i];
+		x->freetxn[i] = x->txns[i];
+	}
+	x->nfree = x->nrunners;
+	/* A rule that cannot load now says so once, not once per record. */
+	for (size_t i = 0; i < n; i++) {
+		const char *e = cdn_runner_load_error(x->runners[0], (int)i);
+
+		if (e && o && o->on_error)
+			o->on_error(o->error_arg, defs[i].name, "", e);
+	}
+	return 0;
+}
+
+/* The first id of `kind` at or after `seq` in the snapshot (0: none). */
+static uint64_t
+next_id(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, uint64_t to)
+{
+	unsigned char key[CDN_RKEY_LEN];
+	MDB_val k = { CDN_RKEY_LEN, key }, v;
+	MDB_cursor *cur;
+	struct cdn_id id;
+	uint64_t found = 0;
+
+	cdn_rkey((struct cdn_id){ kind, seq }, key);
+	if (mdb_cursor_open(txn->txn, txn->st->recs, &cur) != 0)
+		return 0;
+	if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) == 0 &&
+	    cdn_rkey_id(k.mv_data, k.mv_size, &id) == 0 && id.kind == kind && id.seq <= to)
+		found = id.seq;
+	mdb_cursor_close(cur);
+	return found;
+}
+
+/* Run the rules over `work`, merging as chunks finish. */
+static int
+exec_run(struct exec *x, const struct ranges *work, uint64_t total)
+{
+	size_t window = INFLIGHT * x->nrunners + 1, head = 0, tail = 0;
+	struct chunk *ring = calloc(window, sizeof *ring);
+	struct cdn_txn *main_txn = x->txns[x->nrunners];
+	size_t ri = 0;
+	uint64_t pos = 0, nchunks = 0, done = 0, chunk = CHUNK;
+	int rc = 0, more = 1;
+
+	/* Small runs in smaller chunks, so that every thread has some. */
+	if (total / (x->nrunners * 8) < chunk)
+		chunk = total / (x->nrunners * 8) > CHUNK_MIN ? total / (x->nrunners * 8) : CHUNK_MIN;
+	if (!ring)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (work->n)
+		pos = work->v[0].from;
+	while (rc == 0 && (more || head != tail)) {
+		/* Fill the window with the next chunks that hold records. */
+		while (more && head - tail < window) {
+			const struct range *r;
+			uint64_t first;
+
+			if (ri >= work->n) {
+				more = 0;
+				break;
+			}
+			r = &work->v[ri];
+			first = pos > r->to ? 0 : next_id(main_txn, r->kind, pos, r->to);
+			if (!first) {
+				if (++ri < work->n)
+					pos = work->v[ri].from;
+				continue;
+			}
+			struct chunk *c = &ring[head % window];
+
+			memset(c, 0, sizeof *c);
+			c->x = x;
+			c->kind = r->kind;
+			c->from = first;
+			c->to = r->to - first >= chunk ? first + chunk - 1 : r->to;
+			c->order0 = nchunks++ << 24;
+			c->job.fn = chunk_run;
+			pos = c->to + 1;
+			if (c->to == r->to && ++ri < work->n)
+				pos = work->v[ri].from;
+			cdn_pool_submit(x->pool, &c->job);
+			head++;
+		}
+		if (head == tail)
+			break;
+		struct chunk *c = &ring[tail % window];
+
+		cdn_pool_wait(x->pool, &c->job);
+		if (c->rc != 0) {
+			rc = cdn_error_set(c->err.code, c->err.field[0] ? c->err.field : NULL, "%s",
+			    c->err.message);
+			cdn_harvest_clear(&c->h);
+		} else {
+			rc = merge_chunk(x, c);
+		}
+		done += c->records;
+		tail++;
+		if (x->o && x->o->progress)
+			x->o->progress(x->o->progress_arg, done, total > done ? total : done);
+	}
+	/* On an error, let what is running finish before anything is freed. */
+	for (; tail != head; tail++) {
+		cdn_pool_wait(x->pool, &ring[tail % window].job);
+		cdn_harvest_clear(&ring[tail % window].h);
+	}
+	free(ring);
+	x->stats.alerts = x->nacc;
+	return rc;
+}
+
+/* Every record of the kinds `defs` watch. */
+static int
+history(struct exec *x, struct ranges *work, uint64_t *total)
+{
+	unsigned kinds = 0;
+	int rc = 0;
+
+	*total = 0;
+	for (size_t i = 0; i < x->ndefs; i++)
+		kinds |= x->defs[i].on;
+	for (int k = 0; k < CDN_NKINDS && rc == 0; k++) {
+		size_t n = 0;
+
+		if (!(kinds & (1u << k)))
+			continue;
+		if ((rc = cdn_kind_count(x->txns[x->nrunners], (enum cdn_kind)k, &n)) == 0)
+			rc = ranges_add(work, (enum cdn_kind)k, 1, UINT64_MAX >> 8);
+		*total += n;
+	}
+	return rc;
+}
+
+/* --- test ---------------------------------------------------------------------------------- */
+
+static json_t *
+acc_json(const struct exec *x, const struct acc *a)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:O}", "rule", x->defs[a->rule].name, "key", a->key,
+	    "title", a->title, "severity", cdn_severity_names[a->severity], "refs", a->refs);
+
+	if (o && a->explain)
+		json_object_set_new(o, "explain", json_string(a->explain));
+	return o;
+}
+
+static unsigned
+threads_default(void)
+{
+	return cdn_pool_ncpu();
+}
+
+int
+cdn_rule_test(struct cdn_store *st, const char *const *srcs, const size_t *lens, size_t n,
+    const struct cdn_rule_run_opts *o, json_t **alerts, struct cdn_rule_run_stats *stats)
+{
+	struct cdn_rule_limits lim = o ? o->limits : (struct cdn_rule_limits){ 0 };
+	struct cdn_ruledef *defs = calloc(n ? n : 1, sizeof *defs);
+	struct ranges work = { 0 };
+	struct exec x;
+	uint64_t total;
+	size_t nd = 0;
+	int rc = 0;
+
+	memset(&x, 0, sizeof x);
+	*alerts = NULL;
+	if (!defs)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (; nd < n && rc == 0; nd++)
+		if ((rc = cdn_rule_check(srcs[nd], lens[nd], &lim, NULL)) == 0)
+			rc = cdn_ruledef_parse(srcs[nd], lens[nd], &lim, &defs[nd]);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(defs[i].name, defs[j].name) == 0)
+				rc = cdn_error_set(CDN_EINVAL, NULL, "two rules are named %s", defs[i].name);
+	if (rc == 0 && (rc = exec_init(&x, st, defs, n, o, threads_default())) == 0 &&
+	    (rc = history(&x, &work, &total)) == 0 && (rc = exec_run(&x, &work, total)) == 0) {
+		if ((*alerts = json_array()) == NULL)
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		for (size_t i = 0; rc == 0 && i < x.nacc; i++)
+			if (json_array_append_new(*alerts, acc_json(&x, &x.accs[i])) != 0)
+				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	if (stats)
+		*stats = x.stats;
+	if (x.map)
+		exec_free(&x);
+	free(work.v);
+	for (size_t i = 0; i < nd; i++)
+		cdn_ruledef_clear(&defs[i]);
+	free(defs);
+	if (rc != 0) {
+		json_decref(*alerts);
+		*alerts = NULL;
+	}
+	return rc;
+}
+
+/* --- saving ----------------------------------------------------------------------------------- */
+
+struct save {
+	struct exec *x;
+	const unsigned char (*qkeys)[11];
+	size_t nq;
+	json_t *out;			/* alert records, if wanted */
+	int want;
+	uint64_t created;
+};
+
+static int
+save_fn(struct cdn_txn *txn, void *arg)
+{
+	struct save *s = arg;
+	struct exec *x = s->x;
+	int rc = 0;
+
+	s->created = 0;
+	json_decref(s->out);
+	s->out = s->want ? json_array() : NULL;
+	for (size_t i = 0; i < x->nacc && rc == 0; i++) {
+		const struct acc *a = &x->accs[i];
+		const struct cdn_ruledef *d = &x->defs[a->rule];
+		json_t *rec = NULL;
+		int created = 0;
+
+		rc = cdn_alert_raise(txn, d->name, d->commit, a->key, a->title, a->explain,
+		    cdn_severity_names[a->severity], a->refs, &created, s->want ? &rec : NULL);
+		s->created += (uint64_t)created;
+		if (rc == 0 && rec)
+			json_array_append_new(s->out, rec);
+	}
+	for (size_t i = 0; i < x->nerr && rc == 0; i++) {
+		const struct cdn_rerror *e = &x->errs[i];
+
+		rc = cdn_rule_error_save(txn, x->defs[e->rule].name, x->defs[e->rule].commit,
+		    e->record, e->message);
+	}
+	for (size_t i = 0; i < s->nq && rc == 0; i++) {
+		MDB_val k = { 11, (void *)s->qkeys[i] };
+		int mrc = mdb_del(txn->txn, txn->st->meta, &k, NULL);
+
+		if (mrc != 0 && mrc != MDB_NOTFOUND)
+			rc = cdn_lmdb_error(txn, mrc, "rule queue");
+	}
+	return rc;
+}
+
+static int
+load_stored(struct cdn_store *st, const char *const *names, size_t n, struct cdn_ruledef **defs,
+    size_t *nd)
+{
+	struct cdn_repo *repo;
+	struct cdn_txn *txn;
+	int rc;
+
+	if ((rc = cdn_store_repo(st, &repo)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = cdn_rule_load(txn, repo, names, n, defs, nd);
+	cdn_txn_abort(txn);
+	return rc;
+}
+
+static void
+free_defs(struct cdn_ruledef *defs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cdn_ruledef_clear(&defs[i]);
+	free(defs);
+}
+
+int
+cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, size_t n,
+    const struct cdn_rule_run_opts *o, json_t **alerts, struct cdn_rule_run_stats *stats)
+{
+	struct cdn_ruledef *defs = NULL;
+	struct ranges work = { 0 };
+	struct save s = { 0 };
+	struct exec x;
+	uint64_t total;
+	size_t nd = 0;
+	int rc;
+
+	if (alerts)
+		*alerts = NULL;
+	if ((rc = load_stored(st, names, n, &defs, &nd)) != 0)
+		return rc;
+	memset(&x, 0, sizeof x);
+	if ((rc = exec_init(&x, st, defs, nd, o, threads_default())) == 0 &&
+	    (rc = history(&x, &work, &total)) == 0 && (rc = exec_run(&x, &work, total)) == 0) {
+		exec_end_reads(&x);
+		s.x = &x;
+		s.want = alerts != NULL;
+		rc = cdn_store_write(st, user, save_fn, &s);
+		x.stats.created = s.created;
+	}
+	if (stats)
+		*stats = x.stats;
+	if (x.map)
+		exec_free(&x);
+	if (rc == 0 && alerts)
+		*alerts = s.out;
+	else
+		json_decref(s.out);
+	free(work.v);
+	free_defs(defs, nd);
+	return rc;
+}
+
+/* --- drain ---------------------------------------------------------------------------------------- */
+
+struct qread {
+	struct ranges *work;
+	unsigned char (*keys)[11];
+	size_t n;
+	uint64_t total;
+	int rc;
+};
+
+static int
+queue_cb(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct qread *q = arg;
+	const unsigned char *p = v->mv_data;
+	int kind;
+
+	if (q->n == QUEUE_BATCH)
+		return 1;
+	if (k->mv_size != 11)
+		return 0;
+	memcpy(q->keys[q->n++], k->mv_data, 11);
+	if (v->mv_size != 17 || (kind = cdn_kind_parse((char[]){ (char)p[0], 0 })) < 0)
+		return 0;	/* damaged: dropped with the batch */
+	uint64_t from = cdn_get_be64(p + 1), to = cdn_get_be64(p + 9);
+
+	if (from == 0 || to < from)
+		return 0;
+	q->total += to - from + 1;
+	if ((q->rc = ranges_add(q->work, (enum cdn_kind)kind, from, to)) != 0)
+		return q->rc;
+	return 0;
+}
+
+int
+cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o,
+    struct cdn_rule_run_stats *stats)
+{
+	struct cdn_rule_run_stats sum = { 0 };
+	unsigned char (*keys)[11] = malloc(QUEUE_BATCH * sizeof *keys);
+	int rc = 0;
+
+	if (!keys)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	/* Writes may go on meanwhile: take the queue a batch at a time. */
+	for (int round = 0; round < 64 && rc == 0; round++) {
+		struct cdn_ruledef *defs = NULL;
+		struct ranges work = { 0 };
+		struct qread q = { &work, keys, 0, 0, 0 };
+		struct save s = { 0 };
+		struct cdn_txn *txn;
+		struct exec x;
+		size_t nd = 0;
+
+		memset(&x, 0, sizeof x);
+		if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+			break;
+		rc = cdn_meta_each(txn, "rq/", 0, queue_cb, &q);
+		rc = rc < 0 ? rc : q.rc;
+		cdn_txn_abort(txn);
+		if (rc != 0 || q.n == 0) {
+			free(work.v);
+			break;
+		}
+		/* The rules run on a snapshot taken after the queue was read,
+		 * which holds those records (or what became of them). A few
+		 * records are quicker on this thread than on a pool. */
+		if ((rc = load_stored(st, NULL, 0, &defs, &nd)) == 0 &&
+		    (rc = exec_init(&x, st, defs, nd, o,
+		    q.total > 4 * CHUNK ? threads_default() : 1)) == 0 &&
+		    (rc = exec_run(&x, &work, q.total)) == 0) {
+			exec_end_reads(&x);
+			s.x = &x;
+			s.qkeys = (const unsigned char (*)[11])keys;
+			s.nq = q.n;
+			rc = cdn_store_write(st, user, save_fn, &s);
+			x.stats.created = s.created;
+		}
+		sum.records += x.stats.records;
+		sum.calls += x.stats.calls;
+		sum.errors += x.stats.errors;
+		sum.raised += x.stats.raised;
+		sum.alerts += x.stats.alerts;
+		sum.created += x.stats.created;
+		if (x.map)
+			exec_free(&x);
+		json_decref(s.out);
+		free(work.v);
+		free_defs(defs, nd);
+		if (q.n < QUEUE_BATCH)
+			break;
+	}
+	free(keys);
+	if (stats)
+		*stats = sum;
+	return rc;
+}
