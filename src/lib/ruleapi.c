@@ -10,6 +10,7 @@
  * then released, and only then is an error raised.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +303,79 @@ l_count(lua_State *L)
 	if (rc != 0)
 		return finish(L, &g, rc, "cordon.count");
 	lua_pushinteger(L, (lua_Integer)n);
+	return 1;
+}
+
+/* --- cordon.stats ------------------------------------------------------------ */
+
+struct stats {
+	const char *path;
+	uint64_t n;
+	double sum, sumsq, min, max;
+};
+
+static int
+stats_visit(void *arg, json_t *rec)
+{
+	struct stats *s = arg;
+	char buf[256], *p = buf, *dot;
+	json_t *v = rec;
+	double x;
+
+	snprintf(buf, sizeof buf, "%s", s->path);
+	while ((dot = strchr(p, '.')) != NULL) {
+		*dot = '\0';
+		v = json_object_get(v, p);
+		p = dot + 1;
+	}
+	v = json_object_get(v, p);
+	if (!json_is_number(v))
+		return 0;
+	x = json_number_value(v);
+	if (s->n == 0 || x < s->min)
+		s->min = x;
+	if (s->n == 0 || x > s->max)
+		s->max = x;
+	s->n++;
+	s->sum += x;
+	s->sumsq += x * x;
+	return 0;
+}
+
+/* cordon.stats(kind, filter, path): n, sum, mean, min, max and sd of a
+ * number field over the records the filter finds (nil ones skipped). */
+static int
+l_stats(lua_State *L)
+{
+	enum cdn_kind kind = check_kind(L, 1, "cordon.stats");
+	struct stats s = { 0 };
+	struct gather g = { 0 };
+	struct filter f;
+	int rc;
+
+	s.path = luaL_checkstring(L, 3);
+	if (strlen(s.path) >= 200)
+		return luaL_error(L, "cordon.stats: the field path is too long");
+	read_filter(L, 2, "cordon.stats", kind, &f);
+	if ((rc = cdn_query_run(call_of(L)->txn, &f.q, stats_visit, &s)) != 0)
+		return finish(L, &g, rc, "cordon.stats");
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, (lua_Integer)s.n);
+	lua_setfield(L, -2, "n");
+	lua_pushnumber(L, s.sum);
+	lua_setfield(L, -2, "sum");
+	if (s.n > 0) {
+		double mean = s.sum / (double)s.n, var = s.sumsq / (double)s.n - mean * mean;
+
+		lua_pushnumber(L, mean);
+		lua_setfield(L, -2, "mean");
+		lua_pushnumber(L, s.min);
+		lua_setfield(L, -2, "min");
+		lua_pushnumber(L, s.max);
+		lua_setfield(L, -2, "max");
+		lua_pushnumber(L, var > 0 ? sqrt(var) : 0);
+		lua_setfield(L, -2, "sd");
+	}
 	return 1;
 }
 
@@ -614,6 +688,7 @@ cdn_ruleapi_open(struct cdn_sandbox *sb)
 		{ "get", l_get },
 		{ "find", l_find },
 		{ "count", l_count },
+		{ "stats", l_stats },
 		{ "links", l_links },
 		{ "neighbors", l_neighbors },
 		{ "fold", l_fold },
