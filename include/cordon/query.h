@@ -31,10 +31,11 @@ struct cdn_query {
 	const char *linked;	/* records with a link to or from this id */
 	size_t limit;		/* 0 = no limit */
 	const char *after;	/* resume after this id (paging); NULL = start */
-	/* Called before each record is read to be checked, matching or not;
-	 * a non-zero return stops the query and is returned (a caller's
-	 * budget). NULL: no limit. */
-	int (*examine)(void *arg);
+	/* Called before each candidate is checked, matching or not, with
+	 * `parsed` 1 if its record is read and parsed for it, 0 if what a
+	 * query cache knows of it was enough; a non-zero return stops the
+	 * query and is returned (a caller's budget). NULL: no limit. */
+	int (*examine)(void *arg, int parsed);
 	void *examine_arg;
 };
 
@@ -46,6 +47,15 @@ int cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q,
 /* Count them (stops at q->limit if set). */
 int cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q,
     size_t *count);
+
+/* A number field summed up over the records matching a query; records
+ * where it is missing or not a number are left out. */
+struct cdn_stats {
+	size_t n;
+	double sum, sumsq, min, max;
+};
+int cdn_query_stats(struct cdn_txn *txn, const struct cdn_query *q,
+    const char *path, struct cdn_stats *out);
 
 /*
  * Records within `depth` hops of `id` over links (both directions), and the

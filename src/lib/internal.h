@@ -69,6 +69,8 @@ struct cdn_txn {
 	struct {
 		uint64_t qseq, from, to;
 	} trig_last[CDN_NKINDS];
+	/* A read transaction's query cache (qcache.h), or NULL. */
+	struct cdn_qcache *qc;
 };
 
 /* Translate an LMDB error into the error slot; returns CDN_ESTORE

@@ -1,6 +1,7 @@
 /*
  * luarec.c - records as Lua tables or lazy read-only views (luarec.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -9,31 +10,57 @@
 
 #define VIEW "cordon.record"
 
+/*
+ * The records views point into during one call of check(): each held
+ * once, released together when the call ends. A view is a borrowed
+ * pointer and the generation it was made in; once the generation has
+ * moved on, it refuses to be read.
+ */
+struct scope {
+	json_t **held;
+	size_t n, cap;
+	uint32_t gen;
+};
+
+static const char scope_key = 's';
+
 struct view {
 	json_t *j;
+	uint32_t gen;
 };
 
 static void push_table(lua_State *L, json_t *v);
+static void push_value(lua_State *L, json_t *v, int lazy, struct scope *sc);
+
+static struct scope *
+scope_of(lua_State *L)
+{
+	struct scope *sc;
+
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &scope_key);
+	sc = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return sc;
+}
 
 static void
-push_view(lua_State *L, json_t *v)
+push_view(lua_State *L, json_t *v, struct scope *sc)
 {
 	struct view *w = lua_newuserdatauv(L, sizeof *w, 0);
 
-	/* Referenced only once the userdata exists: a memory error above
-	 * leaves nothing to release. */
-	w->j = json_incref(v);
+	w->j = v;
+	w->gen = sc->gen;
 	luaL_setmetatable(L, VIEW);
 }
 
-void
-cdn_luarec_push(lua_State *L, json_t *v, int lazy)
+static void
+push_value(lua_State *L, json_t *v, int lazy, struct scope *sc)
 {
 	switch (v ? json_typeof(v) : JSON_NULL) {
 	case JSON_OBJECT:
 	case JSON_ARRAY:
 		if (lazy)
-			push_view(L, v);
+			push_view(L, v, sc);
 		else
 			push_table(L, v);
 		break;
@@ -57,6 +84,38 @@ cdn_luarec_push(lua_State *L, json_t *v, int lazy)
 	}
 }
 
+void
+cdn_luarec_push(lua_State *L, json_t *v, int lazy)
+{
+	struct scope *sc = NULL;
+
+	if (lazy && (json_is_object(v) || json_is_array(v))) {
+		sc = scope_of(L);
+		if (sc->n == sc->cap) {
+			size_t cap = sc->cap ? 2 * sc->cap : 16;
+			json_t **held = realloc(sc->held, cap * sizeof *held);
+
+			if (!held)
+				luaL_error(L, "not enough memory");
+			sc->held = held;
+			sc->cap = cap;
+		}
+		sc->held[sc->n++] = json_incref(v);
+	}
+	push_value(L, v, lazy, sc);
+}
+
+void
+cdn_luarec_release(lua_State *L)
+{
+	struct scope *sc = scope_of(L);
+
+	sc->gen++;
+	for (size_t i = 0; i < sc->n; i++)
+		json_decref(sc->held[i]);
+	sc->n = 0;
+}
+
 static void
 push_table(lua_State *L, json_t *v)
 {
@@ -68,14 +127,14 @@ push_table(lua_State *L, json_t *v)
 	if (json_is_array(v)) {
 		lua_createtable(L, (int)json_array_size(v), 0);
 		json_array_foreach(v, i, item) {
-			cdn_luarec_push(L, item, 0);
+			push_value(L, item, 0, NULL);
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}
 		return;
 	}
 	lua_createtable(L, 0, (int)json_object_size(v));
 	json_object_foreach(v, key, item) {
-		cdn_luarec_push(L, item, 0);
+		push_value(L, item, 0, NULL);
 		lua_setfield(L, -2, key);
 	}
 }
@@ -85,13 +144,18 @@ cdn_luarec_json(lua_State *L, int idx)
 {
 	struct view *w = luaL_testudata(L, idx, VIEW);
 
-	return w ? w->j : NULL;
+	return w && w->gen == scope_of(L)->gen ? w->j : NULL;
 }
 
 static json_t *
 check_view(lua_State *L)
 {
-	return ((struct view *)luaL_checkudata(L, 1, VIEW))->j;
+	struct view *w = luaL_checkudata(L, 1, VIEW);
+
+	if (w->gen != scope_of(L)->gen)
+		luaL_error(L, "a record from an earlier call of check() can no longer be read "
+		    "(copy the fields you need into a table of your own)");
+	return w->j;
 }
 
 static int
@@ -102,12 +166,12 @@ v_index(lua_State *L)
 	if (json_is_object(j)) {
 		const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
 
-		cdn_luarec_push(L, k ? json_object_get(j, k) : NULL, 1);
+		push_value(L, k ? json_object_get(j, k) : NULL, 1, scope_of(L));
 	} else {
 		int ok;
 		lua_Integer i = lua_tointegerx(L, 2, &ok);
 
-		cdn_luarec_push(L, ok && i >= 1 ? json_array_get(j, (size_t)(i - 1)) : NULL, 1);
+		push_value(L, ok && i >= 1 ? json_array_get(j, (size_t)(i - 1)) : NULL, 1, scope_of(L));
 	}
 	return 1;
 }
@@ -139,7 +203,7 @@ v_next(lua_State *L)
 		if (i < 0 || (size_t)i >= json_array_size(j))
 			return 0;
 		lua_pushinteger(L, i + 1);
-		cdn_luarec_push(L, json_array_get(j, (size_t)i), 1);
+		push_value(L, json_array_get(j, (size_t)i), 1, scope_of(L));
 		return 2;
 	}
 	void *it;
@@ -155,7 +219,7 @@ v_next(lua_State *L)
 	if (!it)
 		return 0;
 	lua_pushstring(L, json_object_iter_key(it));
-	cdn_luarec_push(L, json_object_iter_value(it), 1);
+	push_value(L, json_object_iter_value(it), 1, scope_of(L));
 	return 2;
 }
 
@@ -192,12 +256,15 @@ v_tostring(lua_State *L)
 }
 
 static int
-v_gc(lua_State *L)
+scope_gc(lua_State *L)
 {
-	struct view *w = luaL_checkudata(L, 1, VIEW);
+	struct scope *sc = lua_touserdata(L, 1);
 
-	json_decref(w->j);
-	w->j = NULL;
+	for (size_t i = 0; i < sc->n; i++)
+		json_decref(sc->held[i]);
+	free(sc->held);
+	sc->held = NULL;
+	sc->n = sc->cap = 0;
 	return 0;
 }
 
@@ -211,9 +278,17 @@ cdn_luarec_open(lua_State *L)
 		{ "__pairs", v_pairs },
 		{ "__eq", v_eq },
 		{ "__tostring", v_tostring },
-		{ "__gc", v_gc },
 		{ NULL, NULL }
 	};
+
+	struct scope *sc = lua_newuserdatauv(L, sizeof *sc, 0);
+
+	memset(sc, 0, sizeof *sc);
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, scope_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &scope_key);
 
 	luaL_newmetatable(L, VIEW);
 	luaL_setfuncs(L, meta, 0);

@@ -7,8 +7,12 @@
  * and why): full tables built at once, or read-only views (userdata
  * "cordon.record") that turn a field into a Lua value only when the rule
  * reads it. Views support indexing, #, pairs, ipairs, == and tostring;
- * assigning to one is an error. A view holds a reference to its JSON, so
- * it stays valid for as long as the rule keeps it.
+ * assigning to one is an error.
+ *
+ * Views last for one call of the rule: the records behind them are held
+ * until cdn_luarec_release, and a view kept past it refuses to be read.
+ * That bounds the memory records take to what one call reads, which the
+ * Lua collector alone would not do: it cannot see memory outside Lua.
  */
 #ifndef CORDON_LUAREC_H
 #define CORDON_LUAREC_H
@@ -20,8 +24,11 @@
 void cdn_luarec_open(lua_State *L);
 
 /* Push `v` (a view or a table for objects and arrays); nil for NULL or
- * JSON null. May raise a memory error. */
+ * JSON null. A view holds `v` until the next release. May raise a memory
+ * error. */
 void cdn_luarec_push(lua_State *L, json_t *v, int lazy);
+/* End the views made so far: release their records. */
+void cdn_luarec_release(lua_State *L);
 
 /* The JSON behind a view at `idx`, or NULL if it is not one (borrowed). */
 json_t *cdn_luarec_json(lua_State *L, int idx);

@@ -15,7 +15,14 @@
 #include "cordon/fold.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "qcache.h"
 #include "schema.h"
+
+/* With a query cache: the links a record must have for its linked records
+ * to be kept, and the candidates a list must have to be kept in time
+ * order too. */
+#define CACHE_LINKED_MIN 32
+#define TIMED_MIN 64
 
 /* --- candidate sets ------------------------------------------------------ */
 
@@ -164,6 +171,8 @@ struct want {
 	const struct cdn_cond *c;
 	const struct cdn_field *f;
 	char *norm;		/* the value in compared form, or NULL */
+	int col;		/* its query cache column, or -1 */
+	uint32_t code;		/* the value's code there */
 };
 
 /*
@@ -249,6 +258,10 @@ struct bounds {
 	int64_t lo, hi;
 	struct want *w;		/* the --where conditions, made ready */
 	size_t nw;
+	int tag_implied;	/* candidates came from the tag's index */
+	/* The one cached list the candidates came from, if they did. */
+	unsigned char src[CDN_IKEY_MAX + 8];
+	size_t srclen;
 };
 
 static int
@@ -300,9 +313,8 @@ matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 
 /* --- planning ------------------------------------------------------------ */
 
-/* Indexes whose key is the field's value as written. */
-static int
-exact_index(enum cdn_index ix)
+int
+cdn_index_exact(enum cdn_index ix)
 {
 	switch (ix) {
 	case IX_CASE: case IX_CATEGORY: case IX_COUNTRY: case IX_MODE:
@@ -314,88 +326,193 @@ exact_index(enum cdn_index ix)
 	}
 }
 
+/*
+ * The records of `kind` under index key `key` exactly, appended to `out`:
+ * from the query cache if it has read them before.
+ */
 static int
-linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs *out)
+collect_key(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *key, size_t len,
+    struct seqs *out)
+{
+	const uint64_t *v;
+	size_t n, start = out->n;
+	int rc;
+
+	if (cdn_qc_index_get(txn, kind, key, len, &v, &n)) {
+		for (size_t i = 0; i < n; i++)
+			if ((rc = seqs_add(out, v[i])) != 0)
+				return rc;
+		return 0;
+	}
+	if ((rc = collect(txn, kind, key, len, NULL, 0, out)) != 0)
+		return rc;
+	cdn_qc_index_put(txn, kind, key, len, out->v + start, out->n - start);
+	return 0;
+}
+
+/* The other end of link `seq`, seen from `dir` (0: `id` is its from). */
+static int
+link_other(struct cdn_txn *txn, uint64_t seq, int dir, struct cdn_id *other)
+{
+	struct cdn_id lid = { CDN_LINK, seq };
+	uint64_t from, to;
+	json_t *l;
+	int rc;
+
+	if (cdn_qc_link_ends(txn, seq, &from, &to)) {
+		uint64_t o = dir ? from : to;
+
+		other->kind = (enum cdn_kind)(o >> 56);
+		other->seq = o & ((1ULL << 56) - 1);
+		return 0;
+	}
+	if (cdn_qc_record(txn, lid, &l) != 0)
+		return -1;
+	rc = cdn_id_parse(json_string_value(json_object_get(l, dir ? "from" : "to")), other);
+	json_decref(l);
+	return rc;
+}
+
+/*
+ * The records of `kind` linked to `id`, into `out` in id order. With a
+ * query cache, the answer is kept under a key no index uses ("~" and the
+ * id), so that the next query for it, and its time order, are at hand.
+ */
+static int
+linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs *out,
+    struct bounds *b)
 {
 	unsigned char key[CDN_IKEY_MAX];
 	struct seqs links = { 0 };
-	int rc;
+	const uint64_t *cached;
+	size_t ncached, idlen = strlen(id), nlinks = 0;
+	int rc = 0;
+
+	if (txn->qc && idlen + 1 < CDN_IKEY_MAX) {
+		b->src[0] = '~';
+		memcpy(b->src + 1, id, idlen);
+		b->srclen = idlen + 1;
+		if (cdn_qc_index_get(txn, kind, b->src, b->srclen, &cached, &ncached)) {
+			for (size_t i = 0; i < ncached; i++)
+				if ((rc = seqs_add(out, cached[i])) != 0)
+					return rc;
+			return 0;
+		}
+	}
 
 	for (int dir = 0; dir < 2; dir++) {
 		size_t n = cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key);
 
 		/* Links linked to ID: the links touching it. */
 		if (kind == CDN_LINK) {
-			if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, out)) != 0)
+			if ((rc = collect_key(txn, CDN_LINK, key, n, out)) != 0)
 				goto out;
 			continue;
 		}
 		links.n = 0;
-		if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, &links)) != 0)
+		if ((rc = collect_key(txn, CDN_LINK, key, n, &links)) != 0)
 			goto out;
+		nlinks += links.n;
 		for (size_t i = 0; i < links.n; i++) {
-			struct cdn_id lid = { CDN_LINK, links.v[i] }, other;
-			json_t *l;
-			const char *json;
-			size_t len;
+			struct cdn_id other;
 
-			if (cdn_record_get_raw(txn, lid, &json, &len) != 0)
-				continue;
-			if ((l = json_loadb(json, len, 0, NULL)) == NULL)
-				continue;
-			if (cdn_id_parse(json_string_value(json_object_get(l, dir ? "from" : "to")), &other) == 0 &&
-			    other.kind == kind)
-				rc = seqs_add(out, other.seq);
-			json_decref(l);
-			if (rc)
+			if (link_other(txn, links.v[i], dir, &other) == 0 && other.kind == kind &&
+			    (rc = seqs_add(out, other.seq)) != 0)
 				goto out;
 		}
 	}
 	seqs_sort_unique(out);
+	/* Worth keeping for a record with many links (a company in many
+	 * seizures), not for one with a few, which is quicker to redo. */
+	if (b->srclen && nlinks >= CACHE_LINKED_MIN)
+		cdn_qc_index_put(txn, kind, b->src, b->srclen, out->v, out->n);
+	else
+		b->srclen = 0;
 out:
 	free(links.v);
 	cdn_error_clear();
 	return rc;
 }
 
-/* Fill `cand` from the most selective index the query allows; return 1 if
- * an index was used, 0 to scan. */
-static int
-plan(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, struct seqs *cand)
+/* Records under index key `key`, as the index counts them (0 if none). */
+static size_t
+key_count(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *key, size_t len)
 {
-	unsigned char key[CDN_IKEY_MAX], hi[9];
-	size_t n;
-	int rc;
+	MDB_cursor *cur;
+	MDB_val k = { len, (void *)key }, v;
+	const uint64_t *cached;
+	size_t n = 0;
+
+	if (cdn_qc_index_get(txn, kind, key, len, &cached, &n))
+		return n;
+	if (mdb_cursor_open(txn->txn, txn->st->idx, &cur) != 0)
+		return 0;
+	if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) == 0 && mdb_cursor_count(cur, &n) != 0)
+		n = 0;
+	mdb_cursor_close(cur);
+	return n;
+}
+
+/* The index key condition `c` allows on records of `kind`: its length,
+ * or 0 if none does. */
+static size_t
+cond_key(enum cdn_kind kind, const struct cdn_cond *c, unsigned char *key)
+{
+	const struct cdn_field *f = cdn_schema_lookup(kind, c->path);
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	if (cdn_index_exact(f->index)) {
+		n = cdn_index_key(f->index, c->value, strlen(c->value), key);
+	} else if (f->index == IX_NAME) {
+		char *folded = cdn_fold(c->value);
+
+		if (folded)
+			n = cdn_index_key(IX_NAME, folded, strlen(folded), key);
+		free(folded);
+	} else if (f->index == IX_IDENT) {
+		n = cdn_ident_key(f->name, c->value, key);
+	}
+	return n;
+}
+
+/*
+ * Fill `cand` from the most selective index the query allows; return 1 if
+ * an index was used, 0 to scan. A linked id comes first (it is a
+ * condition no record holds in itself); otherwise the condition or tag
+ * whose index key has the fewest records, then the date range.
+ */
+static int
+plan(struct cdn_txn *txn, const struct cdn_query *q, struct bounds *b, struct seqs *cand)
+{
+	unsigned char key[CDN_IKEY_MAX], best[CDN_IKEY_MAX], hi[9];
+	size_t n, bestlen = 0, bestn = SIZE_MAX;
+	int rc, best_tag = 0;
 
 	if (q->linked)
-		return (rc = linked_ids(txn, q->linked, q->kind, cand)) ? rc : 1;
-	for (size_t i = 0; i < q->nwhere; i++) {
-		const struct cdn_field *f = cdn_schema_lookup(q->kind, q->where[i].path);
-		const char *val = q->where[i].value;
+		return (rc = linked_ids(txn, q->linked, q->kind, cand, b)) ? rc : 1;
+	for (size_t i = 0; i <= q->nwhere; i++) {
+		size_t count;
 
-		if (!f)
+		if (i < q->nwhere)
+			n = cond_key(q->kind, &q->where[i], key);
+		else if (q->tag)
+			n = cdn_index_key(IX_TAG, q->tag, strlen(q->tag), key);
+		else
+			break;
+		if (n == 0 || (count = key_count(txn, q->kind, key, n)) >= bestn)
 			continue;
-		if (exact_index(f->index)) {
-			n = cdn_index_key(f->index, val, strlen(val), key);
-		} else if (f->index == IX_NAME) {
-			char *folded = cdn_fold(val);
-
-			if (!folded)
-				continue;
-			n = cdn_index_key(IX_NAME, folded, strlen(folded), key);
-			free(folded);
-		} else if (f->index == IX_IDENT) {
-			n = cdn_ident_key(f->name, val, key);
-		} else {
-			continue;
-		}
-		if ((rc = collect(txn, q->kind, key, n, NULL, 0, cand)) != 0)
-			return rc;
-		return 1;
+		memcpy(best, key, n);
+		bestlen = n;
+		bestn = count;
+		best_tag = i == q->nwhere;
 	}
-	if (q->tag) {
-		n = cdn_index_key(IX_TAG, q->tag, strlen(q->tag), key);
-		return (rc = collect(txn, q->kind, key, n, NULL, 0, cand)) ? rc : 1;
+	if (bestlen) {
+		b->tag_implied = best_tag;
+		memcpy(b->src, best, bestlen);
+		b->srclen = bestlen;
+		return (rc = collect_key(txn, q->kind, best, bestlen, cand)) ? rc : 1;
 	}
 	if (q->kind == CDN_SEIZURE && (b->has_lo || b->has_hi)) {
 		key[0] = hi[0] = IX_DATE;
@@ -409,28 +526,126 @@ plan(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, str
 	return 0;
 }
 
-static int
-visit_seq(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b,
-    uint64_t seq, const char *json, size_t len, cdn_record_fn fn, void *arg, size_t *n)
+/* The first of `n` timed records at or after instant `t`. */
+static size_t
+lower_bound(const struct cdn_qc_timed *v, size_t n, int64_t t)
 {
-	json_t *rec;
-	int rc = 0;
+	size_t lo = 0, hi = n;
 
-	(void)seq;
-	if (q->examine && (rc = q->examine(q->examine_arg)) != 0)
-		return rc;
-	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON");
-	if (matches(q, b, rec)) {
-		(*n)++;
-		rc = fn(arg, rec);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	json_decref(rec);
+	return lo;
+}
+
+/*
+ * With a time window and candidates from one cached list, keep only the
+ * candidates inside the window, found by binary search in the list's
+ * time order (then put back in id order if records are to be visited).
+ */
+static void
+time_window(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, int need,
+    struct seqs *cand)
+{
+	const struct cdn_qc_timed *v;
+	size_t n, from, to;
+
+	if (!cdn_qc_index_timed(txn, q->kind, b->src, b->srclen, &v, &n))
+		return;
+	from = b->has_lo ? lower_bound(v, n, b->lo) : 0;
+	to = b->has_hi ? (b->hi == INT64_MAX ? n : lower_bound(v, n, b->hi + 1)) : n;
+	cand->n = 0;
+	for (size_t i = from; i < to; i++)
+		if (seqs_add(cand, v[i].seq) != 0)
+			break;
+	if (need || q->limit || q->after)
+		seqs_sort_unique(cand);
+}
+
+/*
+ * What the query cache tells of candidate `seq`: 1 it matches, 0 it does
+ * not, -1 the record must be read to know.
+ */
+static int
+cached_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b,
+    uint64_t seq)
+{
+	int verdict = 1;
+
+	if (!txn->qc)
+		return -1;
+	if (b->has_lo || b->has_hi) {
+		int64_t t;
+		int r = cdn_qc_when(txn, q->kind, seq, &t);
+
+		if (r == 0 || (r > 0 && ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))))
+			return 0;
+		if (r < 0)
+			verdict = -1;
+	}
+	for (size_t i = 0; i < b->nw; i++) {
+		const struct want *w = &b->w[i];
+		double num;
+		uint32_t v;
+
+		if (w->col < 0 || w->code == CDN_QV_UNKNOWN) {
+			verdict = -1;
+			continue;
+		}
+		v = cdn_qc_value(txn, q->kind, w->col, seq, &num);
+		if (v == CDN_QV_MISSING || (v >= CDN_QV_STRING && v != w->code))
+			return 0;
+		if (v < CDN_QV_STRING)
+			verdict = -1;
+	}
+	if (q->tag && !b->tag_implied)
+		verdict = -1;
+	return verdict;
+}
+
+/*
+ * Visit one candidate: `fn` gets the record if `need` (or if it had to be
+ * read anyway), else NULL and only its sequence.
+ */
+typedef int (*visit_fn)(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq);
+
+static int
+visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, uint64_t seq,
+    json_t *rec, int need, visit_fn fn, void *arg, size_t *n)
+{
+	int m = rec ? -1 : cached_match(txn, q, b, seq), rc = 0, own = 0;
+
+	if (q->examine && (rc = q->examine(q->examine_arg, m < 0 || (m > 0 && need))) != 0)
+		return rc;
+	if (m == 0)
+		return 0;
+	if (!rec && (m < 0 || need)) {
+		struct cdn_id id = { q->kind, seq };
+
+		if (cdn_qc_record(txn, id, &rec) != 0) {
+			/* An index entry without its record would be a bug;
+			 * skip rather than fail a read. */
+			cdn_error_clear();
+			return 0;
+		}
+		own = 1;
+	}
+	if (m > 0 || matches(q, b, rec)) {
+		(*n)++;
+		rc = fn(arg, rec, q->kind, seq);
+	}
+	if (own)
+		json_decref(rec);
 	return rc;
 }
 
-int
-cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, void *arg)
+static int
+run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void *arg)
 {
 	struct seqs cand = { 0 };
 	struct bounds b;
@@ -453,34 +668,32 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 	if (q->nwhere && (b.w = calloc(q->nwhere, sizeof *b.w)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < q->nwhere; i++, b.nw++) {
-		b.w[i].c = &q->where[i];
-		if ((b.w[i].f = where_field(q->kind, q->where[i].path)) == NULL) {
+		struct want *w = &b.w[i];
+
+		w->c = &q->where[i];
+		w->col = -1;
+		if ((w->f = where_field(q->kind, q->where[i].path)) == NULL) {
 			rc = cdn_error_set(CDN_EUSAGE, q->where[i].path, "no such field in %s records",
 			    cdn_kind_info(q->kind)->name);
 			goto out;
 		}
-		b.w[i].norm = compared_form(b.w[i].f, q->where[i].value);
+		w->norm = compared_form(w->f, q->where[i].value);
+		/* A field compared as written can be answered from a column. */
+		if (txn->qc && !w->norm) {
+			w->col = cdn_qc_column(txn, q->kind, w->c->path);
+			w->code = cdn_qc_string(txn, w->c->value, strlen(w->c->value));
+		}
 	}
 	if ((indexed = plan(txn, q, &b, &cand)) < 0) {
 		rc = indexed;
 		goto out;
 	}
+	if (indexed && b.srclen && (b.has_lo || b.has_hi) && cand.n >= TIMED_MIN)
+		time_window(txn, q, &b, need, &cand);
 	if (indexed) {
-		for (size_t i = 0; i < cand.n && rc == 0 && (!q->limit || n < q->limit); i++) {
-			struct cdn_id id = { q->kind, cand.v[i] };
-			const char *json;
-			size_t len;
-
-			if (cand.v[i] <= after)
-				continue;
-			if (cdn_record_get_raw(txn, id, &json, &len) != 0) {
-				/* An index entry without its record would be a
-				 * bug; skip rather than fail a read. */
-				cdn_error_clear();
-				continue;
-			}
-			rc = visit_seq(txn, q, &b, cand.v[i], json, len, fn, arg, &n);
-		}
+		for (size_t i = 0; i < cand.n && rc == 0 && (!q->limit || n < q->limit); i++)
+			if (cand.v[i] > after)
+				rc = visit(txn, q, &b, cand.v[i], NULL, need, fn, arg, &n);
 		goto out;
 	}
 	/* Scan the kind's key range. */
@@ -497,9 +710,17 @@ cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, 
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	rc = 0;
 	while (mrc == 0 && rc == 0 && (!q->limit || n < q->limit)) {
-		if (k.mv_size != CDN_RKEY_LEN || ((unsigned char *)k.mv_data)[0] != key[0])
+		struct cdn_id id;
+		json_t *rec;
+
+		if (cdn_rkey_id(k.mv_data, k.mv_size, &id) != 0 || id.kind != q->kind)
 			break;
-		rc = visit_seq(txn, q, &b, 0, v.mv_data, v.mv_size, fn, arg, &n);
+		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL) {
+			rc = cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON");
+			break;
+		}
+		rc = visit(txn, q, &b, id.seq, rec, need, fn, arg, &n);
+		json_decref(rec);
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
@@ -511,36 +732,91 @@ out:
 	return rc;
 }
 
-static int
-count_cb(void *arg, json_t *rec)
-{
-	(void)rec;
-	(void)arg;
-	return 0;
-}
-
-struct counter {
-	size_t n;
+struct outer {
+	cdn_record_fn fn;
+	void *arg;
 };
 
 static int
-count_inc(void *arg, json_t *rec)
+outer_visit(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq)
+{
+	struct outer *o = arg;
+
+	(void)kind;
+	(void)seq;
+	return o->fn(o->arg, rec);
+}
+
+int
+cdn_query_run(struct cdn_txn *txn, const struct cdn_query *q, cdn_record_fn fn, void *arg)
+{
+	struct outer o = { fn, arg };
+
+	return run(txn, q, 1, outer_visit, &o);
+}
+
+static int
+count_visit(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq)
 {
 	(void)rec;
-	((struct counter *)arg)->n++;
+	(void)kind;
+	(void)seq;
+	(*(size_t *)arg)++;
 	return 0;
 }
 
 int
 cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q, size_t *count)
 {
-	struct counter c = { 0 };
-	int rc;
+	*count = 0;
+	return run(txn, q, 0, count_visit, count);
+}
 
-	(void)count_cb;
-	rc = cdn_query_run(txn, q, count_inc, &c);
-	*count = c.n;
-	return rc;
+struct stats_run {
+	struct cdn_txn *txn;
+	const char *path;
+	int col;
+	struct cdn_stats *s;
+};
+
+static int
+stats_visit(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq)
+{
+	struct stats_run *r = arg;
+	struct cdn_stats *s = r->s;
+	double x;
+
+	if (rec) {
+		json_t *v = path_get(rec, r->path);
+
+		if (!json_is_number(v))
+			return 0;
+		x = json_number_value(v);
+	} else if (cdn_qc_value(r->txn, kind, r->col, seq, &x) != CDN_QV_NUMBER) {
+		return 0;
+	}
+	if (s->n == 0 || x < s->min)
+		s->min = x;
+	if (s->n == 0 || x > s->max)
+		s->max = x;
+	s->n++;
+	s->sum += x;
+	s->sumsq += x * x;
+	return 0;
+}
+
+int
+cdn_query_stats(struct cdn_txn *txn, const struct cdn_query *q, const char *path,
+    struct cdn_stats *out)
+{
+	struct stats_run r = { txn, path, -1, out };
+
+	memset(out, 0, sizeof *out);
+	if (txn->qc)
+		r.col = cdn_qc_column(txn, q->kind, path);
+	/* With a column, a matching record need not be read for its value;
+	 * a value the column cannot hold (not a number) reads the record. */
+	return run(txn, q, r.col < 0, stats_visit, &r);
 }
 
 int

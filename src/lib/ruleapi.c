@@ -22,6 +22,7 @@
 #include "cordon/query.h"
 #include "internal.h"
 #include "luarec.h"
+#include "qcache.h"
 #include "rules.h"
 #include "sandbox.h"
 #include "schema.h"
@@ -29,6 +30,7 @@
 /* A record read and parsed in C takes about as long as this many Lua
  * instructions on the machines this was measured on (doc/rules.md). */
 #define COST_RECORD 300
+#define COST_CACHED 4	/* a candidate a query cache answered for */
 #define MAX_CONDS 16
 #define MAX_DEPTH 4
 
@@ -137,23 +139,19 @@ read_record(lua_State *L, const char *id, json_t **out)
 {
 	struct cdn_rule_call *c = call_of(L);
 	struct cdn_id rid;
-	const char *json;
-	size_t len;
 
 	*out = NULL;
 	if (!id || cdn_id_parse(id, &rid) != 0)
 		return 0;
 	if (cdn_sandbox_spend(cdn_sandbox_of(L), COST_RECORD))
 		return 1;
-	if (cdn_record_get_raw(c->txn, rid, &json, &len) != 0) {
+	if (cdn_qc_record(c->txn, rid, out) != 0) {
 		int rc = cdn_error_last()->code == CDN_ENOTFOUND ? 0 : cdn_error_last()->code;
 
 		if (rc == 0)
 			cdn_error_clear();
 		return rc;
 	}
-	if ((*out = json_loadb(json, len, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "record %s is damaged", id);
 	return 0;
 }
 
@@ -180,9 +178,9 @@ struct filter {
 };
 
 static int
-examine(void *arg)
+examine(void *arg, int parsed)
 {
-	return cdn_sandbox_spend(arg, COST_RECORD);
+	return cdn_sandbox_spend(arg, parsed ? COST_RECORD : COST_CACHED);
 }
 
 static const char *
@@ -308,56 +306,22 @@ l_count(lua_State *L)
 
 /* --- cordon.stats ------------------------------------------------------------ */
 
-struct stats {
-	const char *path;
-	uint64_t n;
-	double sum, sumsq, min, max;
-};
-
-static int
-stats_visit(void *arg, json_t *rec)
-{
-	struct stats *s = arg;
-	char buf[256], *p = buf, *dot;
-	json_t *v = rec;
-	double x;
-
-	snprintf(buf, sizeof buf, "%s", s->path);
-	while ((dot = strchr(p, '.')) != NULL) {
-		*dot = '\0';
-		v = json_object_get(v, p);
-		p = dot + 1;
-	}
-	v = json_object_get(v, p);
-	if (!json_is_number(v))
-		return 0;
-	x = json_number_value(v);
-	if (s->n == 0 || x < s->min)
-		s->min = x;
-	if (s->n == 0 || x > s->max)
-		s->max = x;
-	s->n++;
-	s->sum += x;
-	s->sumsq += x * x;
-	return 0;
-}
-
 /* cordon.stats(kind, filter, path): n, sum, mean, min, max and sd of a
  * number field over the records the filter finds (nil ones skipped). */
 static int
 l_stats(lua_State *L)
 {
 	enum cdn_kind kind = check_kind(L, 1, "cordon.stats");
-	struct stats s = { 0 };
+	const char *path = luaL_checkstring(L, 3);
+	struct cdn_stats s;
 	struct gather g = { 0 };
 	struct filter f;
 	int rc;
 
-	s.path = luaL_checkstring(L, 3);
-	if (strlen(s.path) >= 200)
+	if (strlen(path) >= 128)
 		return luaL_error(L, "cordon.stats: the field path is too long");
 	read_filter(L, 2, "cordon.stats", kind, &f);
-	if ((rc = cdn_query_run(call_of(L)->txn, &f.q, stats_visit, &s)) != 0)
+	if ((rc = cdn_query_stats(call_of(L)->txn, &f.q, path, &s)) != 0)
 		return finish(L, &g, rc, "cordon.stats");
 	lua_createtable(L, 0, 6);
 	lua_pushinteger(L, (lua_Integer)s.n);

@@ -28,6 +28,7 @@
 #include "cordon/rule.h"
 #include "internal.h"
 #include "pool.h"
+#include "qcache.h"
 #include "rules.h"
 
 #define CHUNK		2048	/* ids a job covers, at most */
@@ -35,6 +36,7 @@
 #define INFLIGHT	4	/* jobs queued per thread */
 #define ERRORS_KEPT	100	/* of one rule, in one run, saved */
 #define QUEUE_BATCH	4096	/* queue entries a drain takes at a time */
+#define QCACHE_BUDGET	((size_t)160 << 20)	/* bytes the query cache may hold */
 
 /* --- the trigger queue ------------------------------------------------------------ */
 
@@ -180,6 +182,7 @@ struct exec {
 	struct cdn_pool *pool;
 	struct cdn_runner **runners;	/* one per thread that runs jobs */
 	struct cdn_txn **txns;		/* theirs, and the main thread's last */
+	struct cdn_qcache *qc;		/* what their queries learn, shared */
 	size_t nrunners;
 	pthread_mutex_t lock;
 	size_t nfree;
@@ -268,6 +271,8 @@ chunk_run(struct cdn_job *job)
 			c->rc = cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
 			break;
 		}
+		/* What the rules' queries would read of this record again. */
+		cdn_qc_learn(txn, c->kind, cdn_get_be64((unsigned char *)k.mv_data + 1), rec);
 		if (!before_since(x, c->kind, rec)) {
 			c->records++;
 			c->rc = cdn_runner_record(r, c->kind, rec, c->order0 + c->records, &c->h);
@@ -400,6 +405,7 @@ exec_free(struct exec *x)
 	free(x->errs);
 	free(x->errs_of);
 	json_decref(x->map);
+	cdn_qcache_free(x->qc);
 	pthread_mutex_destroy(&x->lock);
 }
 
@@ -476,6 +482,11 @@ exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, 
 	cdn_txn_abort(w);
 	if (rc != 0)
 		return rc;
+	/* One snapshot, so one cache serves every thread's queries. */
+	if ((x->qc = cdn_qcache_new(QCACHE_BUDGET)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i <= x->nrunners; i++)
+		cdn_txn_set_qcache(x->txns[i], x->qc);
 	for (size_t i = 0; i < x->nrunners; i++) {
 		cdn_runner_set_txn(x->runners[i], x->txns[i]);
 		x->free[i] = x->runners[i];

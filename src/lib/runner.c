@@ -350,6 +350,7 @@ cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec, uint64_
 			rc = cdn_sandbox_call(s->sb, 1, 0) == 0 ? 0 :
 			    cdn_harvest_error(h, (int)i, order, id ? id : "", cdn_sandbox_error(s->sb));
 		}
+		cdn_luarec_release(L);
 		s->call.h = NULL;
 		s->call.record = NULL;
 		if (rc != 0)

@@ -109,6 +109,9 @@ typedef int (*cdn_key_fn)(void *arg, const unsigned char *key, size_t len);
 int cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn,
     void *arg);
 
+/* 1 if index `ix`'s keys are the field's values as written (query.c). */
+int cdn_index_exact(enum cdn_index ix);
+
 /* Build an index key for a value: returns its length (<= CDN_IKEY_MAX). */
 #define CDN_IKEY_MAX 480
 size_t cdn_index_key(enum cdn_index ix, const char *val, size_t len,
