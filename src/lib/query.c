@@ -546,10 +546,10 @@ lower_bound(const struct cdn_qc_timed *v, size_t n, int64_t t)
 /*
  * With a time window and candidates from one cached list, keep only the
  * candidates inside the window, found by binary search in the list's
- * time order (then put back in id order if records are to be visited).
+ * time order.
  */
 static void
-time_window(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, int need,
+time_window(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b,
     struct seqs *cand)
 {
 	const struct cdn_qc_timed *v;
@@ -563,8 +563,9 @@ time_window(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 	for (size_t i = from; i < to; i++)
 		if (seqs_add(cand, v[i].seq) != 0)
 			break;
-	if (need || q->limit || q->after)
-		seqs_sort_unique(cand);
+	/* Back in id order: what is visited, and the order numbers are
+	 * summed in, must not depend on the cache. */
+	seqs_sort_unique(cand);
 }
 
 /*
@@ -689,7 +690,7 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 		goto out;
 	}
 	if (indexed && b.srclen && (b.has_lo || b.has_hi) && cand.n >= TIMED_MIN)
-		time_window(txn, q, &b, need, &cand);
+		time_window(txn, q, &b, &cand);
 	if (indexed) {
 		for (size_t i = 0; i < cand.n && rc == 0 && (!q->limit || n < q->limit); i++)
 			if (cand.v[i] > after)

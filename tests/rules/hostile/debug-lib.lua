@@ -1,0 +1,4 @@
+return { name = "debug-lib", title = "hostile", severity = "low", on = { "case" },
+  check = function(rec)
+    debug.getregistry()
+  end }
