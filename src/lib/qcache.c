@@ -13,7 +13,7 @@
 
 #define MAX_COLS	16	/* per kind */
 #define PATH_MAX_LEN	128
-#define REC_SLOTS	16384	/* the record cache's slots */
+#define REC_SLOTS	8192	/* the record cache's slots */
 #define WHEN_OFF	((uint64_t)1 << 62)	/* instants are kept as t + WHEN_OFF */
 
 struct col {
@@ -605,7 +605,8 @@ cdn_qc_index_put(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *k
 	if (charge(qc, len + 32 + n * sizeof *v) != 0 ||
 	    (copy = malloc(n ? n * sizeof *v : 1)) == NULL)
 		goto out;
-	memcpy(copy, v, n * sizeof *v);
+	if (n)
+		memcpy(copy, v, n * sizeof *v);
 	if ((i = cdn_intern_add(&qc->keys, buf, len, &added)) < 0 || !added) {
 		free(copy);
 		goto out;

@@ -19,9 +19,10 @@
 #include "schema.h"
 
 /* With a query cache: the links a record must have for its linked records
- * to be kept, and the candidates a list must have to be kept in time
- * order too. */
+ * to be kept, the records an index key must have for its list to be kept,
+ * and the candidates a list must have to be kept in time order too. */
 #define CACHE_LINKED_MIN 32
+#define CACHE_LIST_MIN 16
 #define TIMED_MIN 64
 
 /* --- candidate sets ------------------------------------------------------ */
@@ -346,7 +347,10 @@ collect_key(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *key, s
 	}
 	if ((rc = collect(txn, kind, key, len, NULL, 0, out)) != 0)
 		return rc;
-	cdn_qc_index_put(txn, kind, key, len, out->v + start, out->n - start);
+	/* A short list is quicker to read again than to keep: a seizure's
+	 * few links would fill the cache with a million tiny lists. */
+	if (out->n - start >= CACHE_LIST_MIN)
+		cdn_qc_index_put(txn, kind, key, len, out->v + start, out->n - start);
 	return 0;
 }
 

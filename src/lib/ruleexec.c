@@ -30,13 +30,14 @@
 #include "pool.h"
 #include "qcache.h"
 #include "rules.h"
+#include "schema.h"
 
 #define CHUNK		2048	/* ids a job covers, at most */
 #define CHUNK_MIN	16	/* and at least */
 #define INFLIGHT	4	/* jobs queued per thread */
 #define ERRORS_KEPT	100	/* of one rule, in one run, saved */
 #define QUEUE_BATCH	4096	/* queue entries a drain takes at a time */
-#define QCACHE_BUDGET	((size_t)160 << 20)	/* bytes the query cache may hold */
+#define QCACHE_BUDGET	((size_t)128 << 20)	/* bytes the query cache may hold */
 
 /* --- the trigger queue ------------------------------------------------------------ */
 
@@ -137,7 +138,8 @@ cdn_rule_pending(struct cdn_store *st)
 
 struct range {
 	enum cdn_kind kind;
-	uint64_t from, to;
+	uint64_t from, to;	/* seqs; or, if timed, places in exec.tord */
+	int timed;
 };
 
 struct ranges {
@@ -157,7 +159,7 @@ ranges_add(struct ranges *r, enum cdn_kind kind, uint64_t from, uint64_t to)
 		r->v = v;
 		r->cap = cap;
 	}
-	r->v[r->n++] = (struct range){ kind, from, to };
+	r->v[r->n++] = (struct range){ kind, from, to, 0 };
 	return 0;
 }
 
@@ -169,6 +171,7 @@ struct acc {
 	char *key, *title, *explain;
 	int severity;
 	json_t *refs;
+	json_t *has;			/* the refs, as a set */
 };
 
 struct exec {
@@ -183,6 +186,8 @@ struct exec {
 	struct cdn_runner **runners;	/* one per thread that runs jobs */
 	struct cdn_txn **txns;		/* theirs, and the main thread's last */
 	struct cdn_qcache *qc;		/* what their queries learn, shared */
+	uint64_t *tord;			/* seizures in the order they occurred */
+	size_t ntord;
 	size_t nrunners;
 	pthread_mutex_t lock;
 	size_t nfree;
@@ -204,6 +209,8 @@ struct chunk {
 	struct exec *x;
 	enum cdn_kind kind;
 	uint64_t from, to, order0;
+	const uint64_t *seqs;		/* or these records, in this order */
+	size_t nseqs;
 	struct cdn_harvest h;
 	uint64_t records;
 	int rc;
@@ -242,6 +249,42 @@ before_since(struct exec *x, enum cdn_kind kind, json_t *rec)
 	return !w || cdn_time_parse(w, &t, NULL) != 0 || t < x->since;
 }
 
+/* Run the rules on one record, given its stored bytes. */
+static int
+one_record(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn, uint64_t seq,
+    const void *json, size_t len)
+{
+	struct exec *x = c->x;
+	json_t *rec;
+
+	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
+		return cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
+	/* What the rules' queries would read of this record again. */
+	cdn_qc_learn(txn, c->kind, seq, rec);
+	if (!before_since(x, c->kind, rec)) {
+		c->records++;
+		c->rc = cdn_runner_record(r, c->kind, rec, c->order0 + c->records, &c->h);
+	}
+	json_decref(rec);
+	return c->rc;
+}
+
+/* A chunk given as a list of records. */
+static void
+chunk_seqs(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn)
+{
+	for (size_t i = 0; i < c->nseqs && c->rc == 0; i++) {
+		const char *json;
+		size_t len;
+
+		if (cdn_record_get_raw(txn, (struct cdn_id){ c->kind, c->seqs[i] }, &json, &len) != 0) {
+			c->rc = cdn_error_last()->code;
+			break;
+		}
+		c->rc = one_record(c, r, txn, c->seqs[i], json, len);
+	}
+}
+
 static void
 chunk_run(struct cdn_job *job)
 {
@@ -255,6 +298,10 @@ chunk_run(struct cdn_job *job)
 	int mrc;
 
 	take_runner(x, &r, &txn);
+	if (c->seqs) {
+		chunk_seqs(c, r, txn);
+		goto out;
+	}
 	cdn_rkey((struct cdn_id){ c->kind, c->from }, lo);
 	cdn_rkey((struct cdn_id){ c->kind, c->to }, hi);
 	if ((mrc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0) {
@@ -263,21 +310,11 @@ chunk_run(struct cdn_job *job)
 	}
 	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && c->rc == 0;
 	    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		json_t *rec;
-
 		if (k.mv_size != CDN_RKEY_LEN || memcmp(k.mv_data, hi, CDN_RKEY_LEN) > 0)
 			break;
-		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL) {
-			c->rc = cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
+		if (one_record(c, r, txn, cdn_get_be64((unsigned char *)k.mv_data + 1), v.mv_data,
+		    v.mv_size) != 0)
 			break;
-		}
-		/* What the rules' queries would read of this record again. */
-		cdn_qc_learn(txn, c->kind, cdn_get_be64((unsigned char *)k.mv_data + 1), rec);
-		if (!before_since(x, c->kind, rec)) {
-			c->records++;
-			c->rc = cdn_runner_record(r, c->kind, rec, c->order0 + c->records, &c->h);
-		}
-		json_decref(rec);
 	}
 	if (c->rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
 		c->rc = cdn_lmdb_error(txn, mrc, "records");
@@ -296,7 +333,7 @@ merge_raise(struct exec *x, struct cdn_raise *r)
 	char mk[CDN_RULE_NAME_MAX + CDN_ALERT_KEY_MAX + 4];
 	json_t *slot, *ref;
 	struct acc *a;
-	size_t i, j;
+	size_t i;
 
 	x->stats.raised++;
 	snprintf(mk, sizeof mk, "%s\x1f%s", x->defs[r->rule].name, r->key);
@@ -319,8 +356,12 @@ merge_raise(struct exec *x, struct cdn_raise *r)
 		a->explain = r->explain;
 		a->severity = r->severity;
 		a->refs = r->refs;
+		a->has = json_object();
 		r->key = r->title = r->explain = NULL;
 		r->refs = NULL;
+		json_array_foreach(a->refs, i, ref)
+			if (!a->has || json_object_set(a->has, json_string_value(ref), json_true()) != 0)
+				return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		return 0;
 	}
 	a = &x->accs[json_integer_value(slot)];
@@ -330,17 +371,21 @@ merge_raise(struct exec *x, struct cdn_raise *r)
 	a->explain = r->explain;
 	a->severity = r->severity;
 	r->title = r->explain = NULL;
+	/* The union, newest last: a set beside the array keeps this linear
+	 * however many times an alert is raised. */
 	json_array_foreach(r->refs, i, ref) {
-		json_t *have;
+		const char *id = json_string_value(ref);
 
-		json_array_foreach(a->refs, j, have)
-			if (json_equal(have, ref))
-				break;
-		if (j == json_array_size(a->refs))
-			json_array_append(a->refs, ref);
+		if (json_object_get(a->has, id))
+			continue;
+		if (json_array_append(a->refs, ref) != 0 ||
+		    json_object_set(a->has, id, json_true()) != 0)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
-	while (json_array_size(a->refs) > CDN_ALERT_REFS_KEEP)
+	while (json_array_size(a->refs) > CDN_ALERT_REFS_KEEP) {
+		json_object_del(a->has, json_string_value(json_array_get(a->refs, 0)));
 		json_array_remove(a->refs, 0);
+	}
 	return 0;
 }
 
@@ -398,6 +443,7 @@ exec_free(struct exec *x)
 		free(x->accs[i].title);
 		free(x->accs[i].explain);
 		json_decref(x->accs[i].refs);
+		json_decref(x->accs[i].has);
 	}
 	free(x->accs);
 	for (size_t i = 0; i < x->nerr; i++)
@@ -406,6 +452,7 @@ exec_free(struct exec *x)
 	free(x->errs_of);
 	json_decref(x->map);
 	cdn_qcache_free(x->qc);
+	free(x->tord);
 	pthread_mutex_destroy(&x->lock);
 }
 
@@ -552,6 +599,26 @@ exec_run(struct exec *x, const struct ranges *work, uint64_t total)
 				break;
 			}
 			r = &work->v[ri];
+			if (r->timed) {
+				struct chunk *c = &ring[head % window];
+
+				if (pos >= r->to) {
+					if (++ri < work->n)
+						pos = work->v[ri].from;
+					continue;
+				}
+				memset(c, 0, sizeof *c);
+				c->x = x;
+				c->kind = r->kind;
+				c->seqs = x->tord + pos;
+				c->nseqs = r->to - pos > chunk ? chunk : r->to - pos;
+				c->order0 = nchunks++ << 24;
+				c->job.fn = chunk_run;
+				pos += c->nseqs;
+				cdn_pool_submit(x->pool, &c->job);
+				head++;
+				continue;
+			}
 			first = pos > r->to ? 0 : next_id(main_txn, r->kind, pos, r->to);
 			if (!first) {
 				if (++ri < work->n)
@@ -600,6 +667,53 @@ exec_run(struct exec *x, const struct ranges *work, uint64_t total)
 	return rc;
 }
 
+/*
+ * The seizures in the order they occurred (from --since on), from the date
+ * index: over history, what happened before a seizure has been visited
+ * before it, so the queries of rules looking back find it already known
+ * to the query cache, and an alert grows as history did. 0 if the index
+ * does not hold every seizure (then they are visited in id order).
+ */
+static int
+seizures_in_time(struct exec *x, size_t count)
+{
+	struct cdn_txn *txn = x->txns[x->nrunners];
+	unsigned char lo[9], letter = (unsigned char)cdn_kind_info(CDN_SEIZURE)->letter;
+	MDB_val k = { 9, lo }, v;
+	MDB_cursor *cur;
+	int rc;
+
+	lo[0] = IX_DATE;
+	cdn_time_key(x->has_since ? x->since : INT64_MIN, lo + 1);
+	if ((x->tord = malloc((count ? count : 1) * sizeof *x->tord)) == NULL)
+		return 0;
+	if (mdb_cursor_open(txn->txn, txn->st->idx, &cur) != 0)
+		return 0;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+		if (k.mv_size != 9 || ((unsigned char *)k.mv_data)[0] != IX_DATE)
+			break;
+		for (rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE); rc == 0;
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE)) {
+			const unsigned char *p = v.mv_data;
+
+			for (size_t i = 0; i < v.mv_size / CDN_RKEY_LEN; i++, p += CDN_RKEY_LEN)
+				if (p[0] == letter && x->ntord < count)
+					x->tord[x->ntord++] = cdn_get_be64(p + 1);
+		}
+	}
+	mdb_cursor_close(cur);
+	/* Every seizure has its date indexed; if not all were found (before
+	 * --since is allowed for), visit in id order instead. */
+	if (!x->has_since && x->ntord != count) {
+		free(x->tord);
+		x->tord = NULL;
+		x->ntord = 0;
+		return 0;
+	}
+	return 1;
+}
+
 /* Every record of the kinds `defs` watch. */
 static int
 history(struct exec *x, struct ranges *work, uint64_t *total)
@@ -615,8 +729,15 @@ history(struct exec *x, struct ranges *work, uint64_t *total)
 
 		if (!(kinds & (1u << k)))
 			continue;
-		if ((rc = cdn_kind_count(x->txns[x->nrunners], (enum cdn_kind)k, &n)) == 0)
+		if ((rc = cdn_kind_count(x->txns[x->nrunners], (enum cdn_kind)k, &n)) != 0)
+			break;
+		if (k == CDN_SEIZURE && seizures_in_time(x, n)) {
+			if ((rc = ranges_add(work, CDN_SEIZURE, 0, x->ntord)) == 0)
+				work->v[work->n - 1].timed = 1;
+			n = x->ntord;
+		} else {
 			rc = ranges_add(work, (enum cdn_kind)k, 1, UINT64_MAX >> 8);
+		}
 		*total += n;
 	}
 	return rc;
