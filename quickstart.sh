@@ -43,8 +43,9 @@ build() {
 	cd "$top"
 }
 
-# The tests that run threads (the worker pool, the sorter, imports).
-threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/e2e/import.sh"
+# The tests that run threads (the worker pool, the sorter, imports, the
+# query cache, rule runs).
+threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/unit/test-qcache tests/e2e/import.sh tests/e2e/rules.sh"
 
 # count DIR: add the TAP results of DIR's last `make check` to the totals.
 passed=0

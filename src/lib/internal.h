@@ -69,8 +69,10 @@ struct cdn_txn {
 	struct {
 		uint64_t qseq, from, to;
 	} trig_last[CDN_NKINDS];
-	/* A read transaction's query cache (qcache.h), or NULL. */
+	/* A read transaction's query cache (qcache.h), or NULL, and its own
+	 * records parsed through it. */
 	struct cdn_qcache *qc;
+	struct cdn_rcache *rc;
 };
 
 /* Translate an LMDB error into the error slot; returns CDN_ESTORE

@@ -13,7 +13,7 @@
 
 #define MAX_COLS	16	/* per kind */
 #define PATH_MAX_LEN	128
-#define REC_SLOTS	8192	/* the record cache's slots */
+#define REC_SLOTS	4096	/* each transaction's record cache's slots */
 #define WHEN_OFF	((uint64_t)1 << 62)	/* instants are kept as t + WHEN_OFF */
 
 struct col {
@@ -43,6 +43,12 @@ struct rslot {
 	json_t *rec;
 };
 
+/* A transaction's own recently parsed records: JSON values are never
+ * shared between threads (jansson leaves that to its callers). */
+struct cdn_rcache {
+	struct rslot slot[REC_SLOTS];
+};
+
 struct cdn_qcache {
 	pthread_mutex_t lock;
 	size_t budget, bytes;
@@ -51,8 +57,6 @@ struct cdn_qcache {
 	struct cdn_intern keys;		/* index keys (kind letter first) */
 	struct list *lists;		/* by key number */
 	size_t nlists;
-	pthread_mutex_t rlock;
-	struct rslot *recs;
 };
 
 struct cdn_qcache *
@@ -62,14 +66,8 @@ cdn_qcache_new(size_t budget)
 
 	if (!qc)
 		return NULL;
-	if ((qc->recs = calloc(REC_SLOTS, sizeof *qc->recs)) == NULL) {
-		free(qc);
-		return NULL;
-	}
 	pthread_mutex_init(&qc->lock, NULL);
-	pthread_mutex_init(&qc->rlock, NULL);
 	qc->budget = budget;
-	qc->bytes = REC_SLOTS * sizeof *qc->recs;
 	return qc;
 }
 
@@ -96,19 +94,31 @@ cdn_qcache_free(struct cdn_qcache *qc)
 	free(qc->lists);
 	cdn_intern_free(&qc->strings);
 	cdn_intern_free(&qc->keys);
-	for (size_t i = 0; i < REC_SLOTS; i++)
-		json_decref(qc->recs[i].rec);
-	free(qc->recs);
 	pthread_mutex_destroy(&qc->lock);
-	pthread_mutex_destroy(&qc->rlock);
 	free(qc);
 }
 
 void
 cdn_txn_set_qcache(struct cdn_txn *txn, struct cdn_qcache *qc)
 {
-	if (!txn->write)
-		txn->qc = qc;
+	if (txn->write)
+		return;
+	txn->qc = qc;
+	if (!qc)
+		cdn_qc_txn_end(txn);
+}
+
+void
+cdn_qc_txn_end(struct cdn_txn *txn)
+{
+	struct cdn_rcache *rc = txn->rc;
+
+	if (!rc)
+		return;
+	for (size_t i = 0; i < REC_SLOTS; i++)
+		json_decref(rc->slot[i].rec);
+	free(rc);
+	txn->rc = NULL;
 }
 
 struct cdn_qcache *
@@ -149,30 +159,27 @@ slot_of(uint64_t key)
 }
 
 static json_t *
-rec_get(struct cdn_qcache *qc, uint64_t key)
+rec_get(struct cdn_txn *txn, uint64_t key)
 {
-	struct rslot *s = &qc->recs[slot_of(key)];
-	json_t *rec = NULL;
+	struct rslot *s;
 
-	pthread_mutex_lock(&qc->rlock);
-	if (s->key == key)
-		rec = json_incref(s->rec);
-	pthread_mutex_unlock(&qc->rlock);
-	return rec;
+	if (!txn->rc)
+		return NULL;
+	s = &txn->rc->slot[slot_of(key)];
+	return s->key == key ? json_incref(s->rec) : NULL;
 }
 
 static void
-rec_put(struct cdn_qcache *qc, uint64_t key, json_t *rec)
+rec_put(struct cdn_txn *txn, uint64_t key, json_t *rec)
 {
-	struct rslot *s = &qc->recs[slot_of(key)];
-	json_t *old;
+	struct rslot *s;
 
-	pthread_mutex_lock(&qc->rlock);
-	old = s->rec;
+	if (!txn->rc && (txn->rc = calloc(1, sizeof *txn->rc)) == NULL)
+		return;
+	s = &txn->rc->slot[slot_of(key)];
+	json_decref(s->rec);
 	s->key = key;
 	s->rec = json_incref(rec);
-	pthread_mutex_unlock(&qc->rlock);
-	json_decref(old);
 }
 
 /* --- columns ---------------------------------------------------------------------- */
@@ -541,7 +548,7 @@ cdn_qc_record(struct cdn_txn *txn, struct cdn_id id, json_t **out)
 	size_t len;
 	int rc;
 
-	if (txn->qc && (*out = rec_get(txn->qc, packed(id))) != NULL)
+	if (txn->qc && (*out = rec_get(txn, packed(id))) != NULL)
 		return 0;
 	if ((rc = cdn_record_get_raw(txn, id, &json, &len)) != 0)
 		return rc;
@@ -552,7 +559,7 @@ cdn_qc_record(struct cdn_txn *txn, struct cdn_id id, json_t **out)
 		return cdn_error_set(CDN_ESTORE, NULL, "record %s is damaged", buf);
 	}
 	if (txn->qc)
-		rec_put(txn->qc, packed(id), *out);
+		rec_put(txn, packed(id), *out);
 	return 0;
 }
 

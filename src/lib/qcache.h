@@ -14,14 +14,16 @@
  *   - the two ends of every link read;
  *   - the candidate lists of index keys already read;
  *   - recently parsed records (direct-mapped: a slot per hash, the newest
- *     wins).
+ *     wins), kept per transaction, so per thread: parsed JSON is never
+ *     shared between threads.
  *
  * It is only ever correct for the snapshot it was made on: attach it to
  * read transactions of that snapshot (never to a writer). It is shared by
- * threads: slots are read and written with relaxed atomics (a value is
- * the same whichever thread fills it), the tables behind a mutex. Memory
- * is bounded by `budget` bytes; past it the cache stops growing and
- * queries read the store as they would without it.
+ * threads: slots are read and written with atomics (a value is the same
+ * whichever thread fills it), the tables behind a mutex. Memory is
+ * bounded by `budget` bytes (and REC_SLOTS records per transaction); past
+ * it the cache stops growing and queries read the store as they would
+ * without it.
  */
 #ifndef CORDON_QCACHE_H
 #define CORDON_QCACHE_H
@@ -40,6 +42,9 @@ void cdn_qcache_free(struct cdn_qcache *qc);
 /* Queries in `txn` use `qc` from now on (NULL: none). */
 void cdn_txn_set_qcache(struct cdn_txn *txn, struct cdn_qcache *qc);
 struct cdn_qcache *cdn_txn_qcache(struct cdn_txn *txn);
+/* Release what `txn` holds for its cache (its records); called when the
+ * transaction ends. */
+void cdn_qc_txn_end(struct cdn_txn *txn);
 /* Bytes held. */
 size_t cdn_qcache_bytes(const struct cdn_qcache *qc);
 

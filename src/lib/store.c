@@ -27,6 +27,7 @@
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "qcache.h"
 #include "repo.h"
 #include "schema.h"
 #include "sorter.h"
@@ -728,6 +729,7 @@ cdn_txn_commit(struct cdn_txn *txn)
 	rc = mdb_txn_commit(txn->txn);
 	if (rc != 0)
 		rc = cdn_lmdb_error(txn, rc, "commit");
+	cdn_qc_txn_end(txn);
 	free(txn);
 	return rc;
 }
@@ -737,6 +739,7 @@ cdn_txn_abort(struct cdn_txn *txn)
 {
 	if (!txn)
 		return;
+	cdn_qc_txn_end(txn);
 	mdb_txn_abort(txn->txn);
 	cdn_sorter_free(txn->ixsort);
 	free(txn);
