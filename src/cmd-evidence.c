@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cordon/check.h"
 #include "cordon/evidence.h"
 
 /* The size limit: $CORDON_EVIDENCE_MAX in bytes, or with K, M or G. */
@@ -18,22 +19,12 @@ static int
 max_size(uint64_t *out)
 {
 	const char *s = getenv("CORDON_EVIDENCE_MAX");
-	unsigned long long v;
-	char *end;
 
 	*out = CDN_EVIDENCE_MAX_DEFAULT;
 	if (!s || !*s)
 		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	}
-	if (errno || *end || v == 0 || s[0] == '-')
+	if (cdn_size_parse(s, out) != 0)
 		return cmd_error(2, "CORDON_EVIDENCE_MAX must be a size in bytes (or with K, M, G)");
-	*out = v;
 	return 0;
 }
 

@@ -35,6 +35,10 @@ int cdn_check_datetime(const char *s, char *why);
  * A bare date means 00:00:00Z that day. Returns 0 or -1 (with why).
  */
 int cdn_time_parse(const char *s, int64_t *epoch, char *why);
+
+/* Parse a size: a whole number above 0, optionally followed by K, M or G
+ * (binary multiples). Returns 0, or -1 if `s` is not one. */
+int cdn_size_parse(const char *s, uint64_t *out);
 /* Format epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void cdn_time_format(int64_t epoch, char *buf);
 

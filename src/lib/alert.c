@@ -13,32 +13,6 @@
 #include "schema.h"
 
 /* Write `rec` as alert `id` (old: the stored one, NULL for a new one). */
-static int
-put(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old, const char *op,
-    const char *note, json_t **out)
-{
-	struct cdn_sys sys = { NULL, "alert", 1, cdn_txn_now(txn), cdn_txn_user(txn),
-	    cdn_txn_now(txn), cdn_txn_user(txn) };
-	struct cdn_prepared p;
-	int rc;
-
-	if (old) {
-		sys = (struct cdn_sys){ 0 };
-		sys.version = json_integer_value(json_object_get(old, "version")) + 1;
-		sys.updated_at = cdn_txn_now(txn);
-		sys.updated_by = cdn_txn_user(txn);
-	}
-	if ((rc = cdn_record_prepare(txn, id, rec, old, &sys, CDN_WRITE_OWNED, &p, out)) != 0)
-		return rc;
-	rc = cdn_record_write(txn, &p, op, note);
-	cdn_prepared_clear(&p);
-	if (rc != 0 && out) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
 /* The alert of (rule, key): its seq, or 0 if there is none. */
 static int
 find(struct cdn_txn *txn, const char *rule, const char *key, uint64_t *seq)
@@ -115,7 +89,7 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
 		json_object_set_new(rec, "explain", json_string(explain));
 	else
 		json_object_del(rec, "explain");
-	rc = put(txn, id, rec, old, old ? "update" : "create", note, out);
+	rc = cdn_record_put_owned(txn, id, rec, old, old ? "update" : "create", note, out);
 	json_decref(old);
 	json_decref(rec);
 	return rc;
@@ -184,7 +158,8 @@ status_fn(struct cdn_txn *txn, void *arg)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
 	json_object_set_new(rec, "status", json_string(c->status));
-	rc = put(txn, rid, rec, old, verb(c->status), c->note && *c->note ? c->note : NULL, &c->out);
+	rc = cdn_record_put_owned(txn, rid, rec, old, verb(c->status),
+	    c->note && *c->note ? c->note : NULL, &c->out);
 	json_decref(old);
 	json_decref(rec);
 	return rc;
@@ -268,7 +243,8 @@ promote_fn(struct cdn_txn *txn, void *arg)
 	json_object_set_new(rec, "case", json_string(case_id));
 	json_decref(c->out);
 	c->out = NULL;
-	rc = put(txn, rid, rec, old, "promote", c->note && *c->note ? c->note : NULL, &c->out);
+	rc = cdn_record_put_owned(txn, rid, rec, old, "promote",
+	    c->note && *c->note ? c->note : NULL, &c->out);
 out:
 	json_decref(old);
 	json_decref(rec);

@@ -161,32 +161,6 @@ set_facts(json_t *rec, json_t *ver)
 /* Validate and write `rec` as evidence `id` (old: the stored record of an
  * update), its audit entry as `op` with `note`. */
 static int
-put(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old, const char *op,
-    const char *note, json_t **out)
-{
-	struct cdn_sys sys = { NULL, "evidence", 1, cdn_txn_now(txn), cdn_txn_user(txn),
-	    cdn_txn_now(txn), cdn_txn_user(txn) };
-	struct cdn_prepared p;
-	int rc;
-
-	if (old) {
-		sys = (struct cdn_sys){ 0 };
-		sys.version = json_integer_value(json_object_get(old, "version")) + 1;
-		sys.updated_at = cdn_txn_now(txn);
-		sys.updated_by = cdn_txn_user(txn);
-	}
-	if ((rc = cdn_record_prepare(txn, id, rec, old, &sys, CDN_WRITE_OWNED, &p, out)) != 0)
-		return rc;
-	rc = cdn_record_write(txn, &p, op, note);
-	cdn_prepared_clear(&p);
-	if (rc != 0 && out) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
-static int
 add_fn(struct cdn_txn *txn, void *arg)
 {
 	struct ev_write *w = arg;
@@ -216,7 +190,7 @@ add_fn(struct cdn_txn *txn, void *arg)
 	set_facts(rec, ver);
 	if (w->o && w->o->description)
 		json_object_set_new(rec, "description", json_string(w->o->description));
-	rc = put(txn, id, rec, NULL, "create", w->note, &w->out);
+	rc = cdn_record_put_owned(txn, id, rec, NULL, "create", w->note, &w->out);
 	json_decref(rec);
 	return rc ? rc : cdn_branch_set(txn, BRANCH, w->commit);
 }
@@ -279,7 +253,7 @@ update_fn(struct cdn_txn *txn, void *arg)
 	}
 	json_array_append_new(json_object_get(rec, "versions"), ver);
 	set_facts(rec, ver);
-	if ((rc = put(txn, id, rec, old, "update", w->note, &w->out)) == 0)
+	if ((rc = cdn_record_put_owned(txn, id, rec, old, "update", w->note, &w->out)) == 0)
 		rc = cdn_branch_set(txn, BRANCH, w->commit);
 out:
 	json_decref(old);
@@ -317,7 +291,7 @@ custody_fn(struct cdn_txn *txn, void *arg)
 	/* The audit entry says what happened, with the note. */
 	snprintf(note, sizeof note, "%s%s%s", w->action, w->note && *w->note ? ": " : "",
 	    w->note ? w->note : "");
-	rc = put(txn, id, rec, old, "custody", note, &w->out);
+	rc = cdn_record_put_owned(txn, id, rec, old, "custody", note, &w->out);
 out:
 	json_decref(old);
 	json_decref(rec);

@@ -148,6 +148,15 @@ void cdn_prepared_clear(struct cdn_prepared *p);
 int cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p,
     const char *op, const char *note);
 
+/*
+ * Write record `id` of a kind whose module owns some of its fields
+ * (evidence, alerts): `rec` validated with CDN_WRITE_OWNED, created if
+ * `old` is NULL, else a new version of `old`; audited as `op` with `note`.
+ * `*out` (may be NULL) receives the record written.
+ */
+int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old,
+    const char *op, const char *note, json_t **out);
+
 /* SHA-256 of bytes, raw and as lower-case hex (65 bytes). */
 void cdn_sha256(const void *data, size_t len, unsigned char out[32]);
 void cdn_hex(const unsigned char *in, size_t len, char *out);

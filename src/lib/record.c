@@ -499,3 +499,29 @@ cdn_merge_patch(json_t *target, json_t *patch)
 	}
 	return out;
 }
+
+int
+cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old,
+    const char *op, const char *note, json_t **out)
+{
+	struct cdn_sys sys = { NULL, cdn_kind_info(id.kind)->name, 1, cdn_txn_now(txn),
+	    cdn_txn_user(txn), cdn_txn_now(txn), cdn_txn_user(txn) };
+	struct cdn_prepared p;
+	int rc;
+
+	if (old) {
+		sys = (struct cdn_sys){ 0 };
+		sys.version = json_integer_value(json_object_get(old, "version")) + 1;
+		sys.updated_at = cdn_txn_now(txn);
+		sys.updated_by = cdn_txn_user(txn);
+	}
+	if ((rc = cdn_record_prepare(txn, id, rec, old, &sys, CDN_WRITE_OWNED, &p, out)) != 0)
+		return rc;
+	rc = cdn_record_write(txn, &p, op, note);
+	cdn_prepared_clear(&p);
+	if (rc != 0 && out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}

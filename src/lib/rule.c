@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cordon/check.h"
 #include "cordon/audit.h"
 #include "cordon/rule.h"
 #include "internal.h"
@@ -31,22 +32,12 @@ static int
 env_size(const char *name, uint64_t *out)
 {
 	const char *s = getenv(name);
-	unsigned long long v;
-	char *end;
 
 	if (!s || !*s)
 		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	}
-	if (errno || *end || v == 0 || s[0] == '-')
+	if (cdn_size_parse(s, out) != 0)
 		return cdn_error_set(CDN_EUSAGE, NULL, "%s must be a positive number%s", name,
 		    strcmp(name, "CORDON_RULE_MEMORY") == 0 ? " of bytes (or with K, M, G)" : "");
-	*out = v;
 	return 0;
 }
 
