@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "grow.h"
 #include "luarec.h"
 
 #define VIEW "cordon.record"
@@ -91,15 +92,8 @@ cdn_luarec_push(lua_State *L, json_t *v, int lazy)
 
 	if (lazy && (json_is_object(v) || json_is_array(v))) {
 		sc = scope_of(L);
-		if (sc->n == sc->cap) {
-			size_t cap = sc->cap ? 2 * sc->cap : 16;
-			json_t **held = realloc(sc->held, cap * sizeof *held);
-
-			if (!held)
-				luaL_error(L, "not enough memory");
-			sc->held = held;
-			sc->cap = cap;
-		}
+		if (cdn_grow(&sc->held, &sc->cap, sc->n + 1, sizeof *sc->held, 16) != 0)
+			luaL_error(L, "not enough memory");
 		sc->held[sc->n++] = json_incref(v);
 	}
 	push_value(L, v, lazy, sc);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "cordon/check.h"
 #include "cordon/fold.h"
 #include "cordon/query.h"
@@ -35,15 +36,8 @@ struct seqs {
 static int
 seqs_add(struct seqs *s, uint64_t seq)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		uint64_t *v = realloc(s->v, cap * sizeof *v);
-
-		if (!v)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		s->v = v;
-		s->cap = cap;
-	}
+	if (cdn_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v, 256) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	s->v[s->n++] = seq;
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <lauxlib.h>
 
+#include "grow.h"
 #include "cordon/check.h"
 #include "cordon/fold.h"
 #include "cordon/query.h"
@@ -53,15 +54,8 @@ struct gather {
 static int
 gather_add(struct gather *g, json_t *rec)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 16;
-		json_t **v = realloc(g->v, cap * sizeof *v);
-
-		if (!v)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		g->v = v;
-		g->cap = cap;
-	}
+	if (cdn_grow(&g->v, &g->cap, g->n + 1, sizeof *g->v, 16) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	g->v[g->n++] = json_incref(rec);
 	return 0;
 }
@@ -616,16 +610,9 @@ l_alert(lua_State *L)
 		raise_free(&r);
 		return luaL_error(L, "alert: out of memory");
 	}
-	if (c->h->nr == c->h->rcap) {
-		size_t cap = c->h->rcap ? 2 * c->h->rcap : 16;
-		struct cdn_raise *v = realloc(c->h->r, cap * sizeof *v);
-
-		if (!v) {
-			raise_free(&r);
-			return luaL_error(L, "alert: out of memory");
-		}
-		c->h->r = v;
-		c->h->rcap = cap;
+	if (cdn_grow(&c->h->r, &c->h->rcap, c->h->nr + 1, sizeof *c->h->r, 16) != 0) {
+		raise_free(&r);
+		return luaL_error(L, "alert: out of memory");
 	}
 	c->h->r[c->h->nr++] = r;
 	return 0;

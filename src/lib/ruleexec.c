@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "cordon/rule.h"
@@ -150,15 +151,8 @@ struct ranges {
 static int
 ranges_add(struct ranges *r, enum cdn_kind kind, uint64_t from, uint64_t to)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct range *v = realloc(r->v, cap * sizeof *v);
-
-		if (!v)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		r->v = v;
-		r->cap = cap;
-	}
+	if (cdn_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v, 16) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	r->v[r->n++] = (struct range){ kind, from, to, 0 };
 	return 0;
 }
@@ -338,16 +332,8 @@ merge_raise(struct exec *x, struct cdn_raise *r)
 	x->stats.raised++;
 	snprintf(mk, sizeof mk, "%s\x1f%s", x->defs[r->rule].name, r->key);
 	if ((slot = json_object_get(x->map, mk)) == NULL) {
-		if (x->nacc == x->acccap) {
-			size_t cap = x->acccap ? 2 * x->acccap : 64;
-			struct acc *v = realloc(x->accs, cap * sizeof *v);
-
-			if (!v)
-				return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-			x->accs = v;
-			x->acccap = cap;
-		}
-		if (json_object_set_new(x->map, mk, json_integer((json_int_t)x->nacc)) != 0)
+		if (cdn_grow(&x->accs, &x->acccap, x->nacc + 1, sizeof *x->accs, 64) != 0 ||
+		    json_object_set_new(x->map, mk, json_integer((json_int_t)x->nacc)) != 0)
 			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		a = &x->accs[x->nacc++];
 		a->rule = r->rule;
@@ -406,16 +392,9 @@ merge_chunk(struct exec *x, struct chunk *c)
 			x->o->on_error(x->o->error_arg, x->defs[e->rule].name, e->record, e->message);
 		if (x->errs_of[e->rule] >= ERRORS_KEPT)
 			continue;
-		if (x->nerr == x->errcap) {
-			size_t cap = x->errcap ? 2 * x->errcap : 16;
-			struct cdn_rerror *v = realloc(x->errs, cap * sizeof *v);
-
-			if (!v) {
-				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			x->errs = v;
-			x->errcap = cap;
+		if (cdn_grow(&x->errs, &x->errcap, x->nerr + 1, sizeof *x->errs, 16) != 0) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			break;
 		}
 		x->errs[x->nerr++] = *e;
 		e->message = NULL;

@@ -8,6 +8,7 @@
 
 #include <lauxlib.h>
 
+#include "grow.h"
 #include "cordon/error.h"
 #include "luarec.h"
 #include "rules.h"
@@ -284,15 +285,8 @@ cdn_harvest_error(struct cdn_harvest *h, int rule, uint64_t order, const char *r
 {
 	struct cdn_rerror *e;
 
-	if (h->ne == h->ecap) {
-		size_t cap = h->ecap ? 2 * h->ecap : 8;
-		struct cdn_rerror *v = realloc(h->e, cap * sizeof *v);
-
-		if (!v)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		h->e = v;
-		h->ecap = cap;
-	}
+	if (cdn_grow(&h->e, &h->ecap, h->ne + 1, sizeof *h->e, 8) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	e = &h->e[h->ne];
 	e->rule = rule;
 	e->order = order;
