@@ -22,6 +22,7 @@ enum cdn_code {
 	CDN_ENOMEM = -8,	/* out of memory */
 	CDN_EUSAGE = -9,	/* a bad request: options, ids as arguments */
 	CDN_EIO = -10,		/* file I/O outside the store */
+	CDN_EAUTH = -11,	/* wrong user, password or token */
 };
 
 #define CDN_FIELD_MAX 128

@@ -279,11 +279,12 @@ check_records(struct cdn_txn *txn, struct cdn_intern *ids, struct rec_state *st,
 		}
 	}
 	mdb_cursor_close(cur);
-	/* Named objects (rules) are audited as records are. */
+	/* Named objects (rules, users, tokens) are audited as records are. */
 	struct named nm = { ids, st, report, arg, 0 };
 
-	if ((rc = cdn_meta_each(txn, "rule/", 0, check_named, &nm)) < 0)
-		return rc;
+	for (const char *const *p = cdn_audited_meta; *p; p++)
+		if ((rc = cdn_meta_each(txn, *p, 0, check_named, &nm)) < 0)
+			return rc;
 	bad |= nm.bad;
 	for (size_t i = 0; i < ids->n; i++) {
 		size_t len;
@@ -381,5 +382,24 @@ out:
 	free(st);
 	if (checked)
 		*checked = n;
+	return rc;
+}
+
+const char *const cdn_audited_meta[] = { "rule/", "user/", "token/", NULL };
+
+int
+cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t version,
+    const char *op, const char *note)
+{
+	unsigned char sha[32];
+	char *bytes;
+	int rc;
+
+	if ((bytes = json_dumps(obj, JSON_COMPACT)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	cdn_sha256(bytes, strlen(bytes), sha);
+	if ((rc = cdn_meta_put(txn, key, bytes, strlen(bytes))) == 0)
+		rc = cdn_audit_append(txn, op, key, version, sha, note);
+	free(bytes);
 	return rc;
 }

@@ -101,6 +101,15 @@ int cdn_meta_each(struct cdn_txn *txn, const char *prefix, int reverse, cdn_meta
 int cdn_branch_head(struct cdn_txn *txn, const char *branch, char head[41]);
 int cdn_branch_set(struct cdn_txn *txn, const char *branch, const char *commit);
 
+/*
+ * Objects kept in meta under a name and audited like records: their name
+ * starts with one of cdn_audited_meta ("rule/", "user/", "token/"). Write
+ * one (compact JSON) with its audit entry for `op`.
+ */
+extern const char *const cdn_audited_meta[];
+int cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t version,
+    const char *op, const char *note);
+
 /* Make the kind's sequence at least `seq` (an id written explicitly). */
 void cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq);
 void cdn_txn_count_add(struct cdn_txn *txn, enum cdn_kind kind, int delta);

@@ -103,19 +103,12 @@ rule_read(struct cdn_txn *txn, const char *name, json_t **out)
 static int
 rule_write(struct cdn_txn *txn, json_t *rec, const char *op, const char *note)
 {
-	const char *name = json_string_value(json_object_get(rec, "name"));
-	char key[96], *bytes;
-	unsigned char sha[32];
+	char key[96];
 	int rc;
 
-	if ((bytes = json_dumps(rec, JSON_COMPACT)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	meta_name(key, sizeof key, name);
-	cdn_sha256(bytes, strlen(bytes), sha);
-	if ((rc = cdn_meta_put(txn, key, bytes, strlen(bytes))) == 0)
-		rc = cdn_audit_append(txn, op, key,
-		    json_integer_value(json_object_get(rec, "version")), sha, note);
-	free(bytes);
+	meta_name(key, sizeof key, json_string_value(json_object_get(rec, "name")));
+	rc = cdn_meta_put_audited(txn, key, rec, json_integer_value(json_object_get(rec, "version")),
+	    op, note);
 	if (rc == 0)
 		rc = cdn_trigger_kinds_update(txn);
 	return rc;

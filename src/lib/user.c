@@ -1,0 +1,397 @@
+/*
+ * user.c - users, roles, passwords and API tokens (user.h).
+ *
+ * A password is kept as scrypt (OpenSSL's EVP_PBE_scrypt) of the password
+ * with a random 16-byte salt, N = 2^15, r = 8, p = 1: about 0.2 s and
+ * 32 MiB a check, which is what makes a stolen store's hashes expensive
+ * to attack. The parameters are stored with each hash, so they can be
+ * raised later without breaking old ones.
+ */
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "cordon/audit.h"
+#include "cordon/check.h"
+#include "cordon/user.h"
+#include "internal.h"
+
+#define SCRYPT_N	32768
+#define SCRYPT_R	8
+#define SCRYPT_P	1
+#define SCRYPT_MAXMEM	((uint64_t)64 << 20)
+#define SALT_LEN	16
+#define HASH_LEN	32
+
+static const char *const role_names[] = { "partner", "officer", "analyst", "supervisor",
+	"admin", NULL };
+
+int
+cdn_role_parse(const char *s)
+{
+	for (int i = 0; s && role_names[i]; i++)
+		if (strcmp(s, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+cdn_role_name(enum cdn_role r)
+{
+	return (unsigned)r < sizeof role_names / sizeof *role_names - 1 ? role_names[r] : "?";
+}
+
+/* --- passwords ------------------------------------------------------------------ */
+
+static int
+scrypt(const char *password, const unsigned char *salt, uint64_t n, uint64_t r, uint64_t p,
+    unsigned char out[HASH_LEN])
+{
+	if (EVP_PBE_scrypt(password, strlen(password), salt, SALT_LEN, n, r, p, SCRYPT_MAXMEM,
+	    out, HASH_LEN) != 1)
+		return cdn_error_set(CDN_ENOMEM, NULL, "cannot hash the password (scrypt failed)");
+	return 0;
+}
+
+static int
+check_password(const char *password)
+{
+	size_t n = password ? strlen(password) : 0;
+
+	if (n < CDN_PASSWORD_MIN)
+		return cdn_error_set(CDN_EINVAL, "password", "must be at least %d bytes",
+		    CDN_PASSWORD_MIN);
+	if (n > CDN_PASSWORD_MAX)
+		return cdn_error_set(CDN_EINVAL, "password", "must be at most %d bytes",
+		    CDN_PASSWORD_MAX);
+	return 0;
+}
+
+/* The stored form of `password`: a new object. */
+static int
+password_json(const char *password, json_t **out)
+{
+	unsigned char salt[SALT_LEN], hash[HASH_LEN];
+	char salthex[2 * SALT_LEN + 1], hashhex[2 * HASH_LEN + 1];
+	int rc;
+
+	if (RAND_bytes(salt, sizeof salt) != 1)
+		return cdn_error_set(CDN_ESTORE, NULL, "no random bytes for a salt");
+	if ((rc = scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, hash)) != 0)
+		return rc;
+	cdn_hex(salt, sizeof salt, salthex);
+	cdn_hex(hash, sizeof hash, hashhex);
+	OPENSSL_cleanse(hash, sizeof hash);
+	*out = json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "scheme", "scrypt", "N", (json_int_t)SCRYPT_N,
+	    "r", (json_int_t)SCRYPT_R, "p", (json_int_t)SCRYPT_P, "salt", salthex, "hash", hashhex);
+	return *out ? 0 : cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+}
+
+static int
+unhex(const char *s, unsigned char *out, size_t n)
+{
+	if (!s || strlen(s) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+
+		for (int j = 0; j < 2; j++) {
+			char c = s[2 * i + j];
+
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* 1 if `password` matches the stored `pw`, 0 if not. */
+static int
+password_matches(json_t *pw, const char *password)
+{
+	unsigned char salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
+	json_int_t n = json_integer_value(json_object_get(pw, "N"));
+	json_int_t r = json_integer_value(json_object_get(pw, "r"));
+	json_int_t p = json_integer_value(json_object_get(pw, "p"));
+	int same;
+
+	if (unhex(json_string_value(json_object_get(pw, "salt")), salt, SALT_LEN) != 0 ||
+	    unhex(json_string_value(json_object_get(pw, "hash")), want, HASH_LEN) != 0 ||
+	    n < 2 || r < 1 || p < 1 || scrypt(password, salt, (uint64_t)n, (uint64_t)r,
+	    (uint64_t)p, got) != 0) {
+		cdn_error_clear();
+		return 0;
+	}
+	same = CRYPTO_memcmp(got, want, HASH_LEN) == 0;
+	OPENSSL_cleanse(got, sizeof got);
+	return same;
+}
+
+/* --- stored users ------------------------------------------------------------------ */
+
+static void
+user_key(char *buf, size_t cap, const char *name)
+{
+	snprintf(buf, cap, "user/%s", name);
+}
+
+/* User `name` as stored: `*out` NULL if there is none. */
+static int
+user_get(struct cdn_txn *txn, const char *name, json_t **out)
+{
+	char key[96];
+	MDB_val v;
+
+	*out = NULL;
+	user_key(key, sizeof key, name);
+	if (cdn_meta_get(txn, key, &v) != 0) {
+		if (cdn_error_last()->code != CDN_ENOTFOUND)
+			return cdn_error_last()->code;
+		cdn_error_clear();
+		return 0;
+	}
+	if ((*out = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
+		return cdn_error_set(CDN_ESTORE, NULL, "user %s is damaged", name);
+	return 0;
+}
+
+struct user_write {
+	const char *name, *role, *password;
+	int add;
+};
+
+static int
+user_write_fn(struct cdn_txn *txn, void *arg)
+{
+	struct user_write *w = arg;
+	char key[96];
+	json_t *rec = NULL, *pw = NULL;
+	int64_t version = 1;
+	int rc;
+
+	if ((rc = user_get(txn, w->name, &rec)) != 0)
+		return rc;
+	if (w->add && rec) {
+		json_decref(rec);
+		return cdn_error_set(CDN_EEXIST, NULL, "user %s exists", w->name);
+	}
+	if (!w->add && !rec)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "no user %s", w->name);
+	if ((rc = password_json(w->password, &pw)) != 0) {
+		json_decref(rec);
+		return rc;
+	}
+	if (rec) {
+		version = json_integer_value(json_object_get(rec, "version")) + 1;
+		json_object_set_new(rec, "password", pw);
+		json_object_set_new(rec, "version", json_integer(version));
+	} else {
+		rec = json_pack("{s:s,s:s,s:I,s:o,s:s,s:s}", "name", w->name, "role", w->role,
+		    "version", (json_int_t)version, "password", pw, "created_at", cdn_txn_now(txn),
+		    "created_by", cdn_txn_user(txn));
+	}
+	if (!rec)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	json_object_set_new(rec, "updated_at", json_string(cdn_txn_now(txn)));
+	json_object_set_new(rec, "updated_by", json_string(cdn_txn_user(txn)));
+	user_key(key, sizeof key, w->name);
+	rc = cdn_meta_put_audited(txn, key, rec, version, w->add ? "user-add" : "user-passwd", NULL);
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_user_add(struct cdn_store *st, const char *actor, const char *name, const char *role,
+    const char *password)
+{
+	struct user_write w = { name, role, password, 1 };
+	char why[CDN_WHY_MAX];
+	int rc;
+
+	if (!name || cdn_check_username(name, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "name", "%s", name ? why : "required");
+	if (cdn_role_parse(role) < 0)
+		return cdn_error_set(CDN_EINVAL, "role", "'%.40s' is not a role (partner, officer, "
+		    "analyst, supervisor or admin)", role ? role : "");
+	if ((rc = check_password(password)) != 0)
+		return rc;
+	return cdn_store_write(st, actor, user_write_fn, &w);
+}
+
+int
+cdn_user_passwd(struct cdn_store *st, const char *actor, const char *name, const char *password)
+{
+	struct user_write w = { name, NULL, password, 0 };
+	int rc;
+
+	if ((rc = check_password(password)) != 0)
+		return rc;
+	return cdn_store_write(st, actor, user_write_fn, &w);
+}
+
+static int
+list_one(void *arg, MDB_val *k, MDB_val *v)
+{
+	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+
+	(void)k;
+	if (!rec)
+		return 0;
+	json_object_del(rec, "password");
+	json_array_append_new(arg, rec);
+	return 0;
+}
+
+int
+cdn_user_list(struct cdn_store *st, json_t **out)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	if ((*out = json_array()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = cdn_meta_each(txn, "user/", 0, list_one, *out);
+	cdn_txn_abort(txn);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int
+cdn_user_check(struct cdn_store *st, const char *name, const char *password,
+    enum cdn_role *role)
+{
+	/* Checked against when there is no such user, so that the answer
+	 * takes as long either way. */
+	static const char *const dummy = "{\"scheme\":\"scrypt\",\"N\":32768,\"r\":8,\"p\":1,"
+	    "\"salt\":\"00000000000000000000000000000000\",\"hash\":"
+	    "\"0000000000000000000000000000000000000000000000000000000000000000\"}";
+	struct cdn_txn *txn;
+	json_t *rec = NULL, *pw;
+	char why[CDN_WHY_MAX];
+	int rc, ok, r;
+
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	if (name && cdn_check_username(name, why) == 0)
+		rc = user_get(txn, name, &rec);
+	cdn_txn_abort(txn);
+	if (rc != 0)
+		return rc;
+	pw = rec ? json_incref(json_object_get(rec, "password")) : json_loads(dummy, 0, NULL);
+	ok = password && strlen(password) <= CDN_PASSWORD_MAX && password_matches(pw, password);
+	json_decref(pw);
+	r = rec ? cdn_role_parse(json_string_value(json_object_get(rec, "role"))) : -1;
+	json_decref(rec);
+	if (!rec || !ok || r < 0)
+		return cdn_error_set(CDN_EAUTH, NULL, "wrong user name or password");
+	*role = (enum cdn_role)r;
+	return 0;
+}
+
+/* --- tokens ----------------------------------------------------------------------- */
+
+static void
+token_key(char *buf, size_t cap, const char *token)
+{
+	unsigned char h[32];
+	char hex[65];
+
+	cdn_sha256(token, strlen(token), h);
+	cdn_hex(h, sizeof h, hex);
+	snprintf(buf, cap, "token/%s", hex);
+}
+
+struct token_write {
+	const char *name, *label, *token;
+};
+
+static int
+token_write_fn(struct cdn_txn *txn, void *arg)
+{
+	struct token_write *w = arg;
+	char key[96];
+	json_t *user, *rec;
+	int rc;
+
+	if ((rc = user_get(txn, w->name, &user)) != 0)
+		return rc;
+	if (!user)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "no user %s", w->name);
+	json_decref(user);
+	rec = json_pack("{s:s,s:s,s:I,s:s,s:s}", "user", w->name, "label", w->label ? w->label : "",
+	    "version", (json_int_t)1, "created_at", cdn_txn_now(txn), "created_by",
+	    cdn_txn_user(txn));
+	if (!rec)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	token_key(key, sizeof key, w->token);
+	rc = cdn_meta_put_audited(txn, key, rec, 1, "token-create", NULL);
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_token_create(struct cdn_store *st, const char *actor, const char *name, const char *label,
+    char token[CDN_TOKEN_LEN + 1])
+{
+	unsigned char raw[32];
+	struct token_write w = { name, label, token };
+	int rc;
+
+	if (label && strlen(label) > 200)
+		return cdn_error_set(CDN_EINVAL, "label", "must be at most 200 bytes");
+	if (RAND_bytes(raw, sizeof raw) != 1)
+		return cdn_error_set(CDN_ESTORE, NULL, "no random bytes for a token");
+	memcpy(token, "cordon_", 7);
+	cdn_hex(raw, sizeof raw, token + 7);
+	OPENSSL_cleanse(raw, sizeof raw);
+	if ((rc = cdn_store_write(st, actor, token_write_fn, &w)) != 0)
+		OPENSSL_cleanse(token, CDN_TOKEN_LEN + 1);
+	return rc;
+}
+
+int
+cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn_role *role)
+{
+	struct cdn_txn *txn;
+	char key[96];
+	json_t *rec = NULL, *u = NULL;
+	MDB_val v;
+	int rc, r = -1;
+
+	if (!token || strlen(token) != CDN_TOKEN_LEN || strncmp(token, "cordon_", 7) != 0)
+		return cdn_error_set(CDN_EAUTH, NULL, "not a valid token");
+	token_key(key, sizeof key, token);
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	/* The key is the token's hash: looking it up reveals nothing of
+	 * other tokens, however long the comparison takes. */
+	if (cdn_meta_get(txn, key, &v) == 0)
+		rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	cdn_error_clear();
+	if (rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")), &u)) == 0 && u)
+		r = cdn_role_parse(json_string_value(json_object_get(u, "role")));
+	cdn_txn_abort(txn);
+	if (rc == 0 && r >= 0) {
+		snprintf(user, 65, "%s", json_string_value(json_object_get(u, "name")));
+		*role = (enum cdn_role)r;
+	}
+	json_decref(rec);
+	json_decref(u);
+	if (rc != 0)
+		return rc;
+	return r >= 0 ? 0 : cdn_error_set(CDN_EAUTH, NULL, "unknown token");
+}
