@@ -121,22 +121,32 @@ cdn_hex(const unsigned char *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+/* Found once, for every thread: getlogin and getpwuid share buffers. */
+static char default_user[65];
+static pthread_once_t default_user_once = PTHREAD_ONCE_INIT;
+
+static void
+find_default_user(void)
+{
+	const char *u = getenv("CORDON_USER");
+	struct passwd pw, *found = NULL;
+	char buf[1024];
+
+	if (u && *u)
+		snprintf(default_user, sizeof default_user, "%s", u);
+	else if (getlogin_r(default_user, sizeof default_user) == 0 && default_user[0])
+		;
+	else if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &found) == 0 && found)
+		snprintf(default_user, sizeof default_user, "%s", found->pw_name);
+	else
+		snprintf(default_user, sizeof default_user, "unknown");
+}
+
 const char *
 cdn_default_user(void)
 {
-	static char name[65];
-	const char *u = getenv("CORDON_USER");
-	struct passwd *pw;
-
-	if (u && *u)
-		return u;
-	if ((u = getlogin()) != NULL)
-		return u;
-	if ((pw = getpwuid(geteuid())) != NULL) {
-		snprintf(name, sizeof name, "%s", pw->pw_name);
-		return name;
-	}
-	return "unknown";
+	pthread_once(&default_user_once, find_default_user);
+	return default_user;
 }
 
 /* --- environment --------------------------------------------------------- */

@@ -1,0 +1,395 @@
+/*
+ * api.c - the routes (http.h):
+ *
+ *   GET  /healthz
+ *   POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me
+ *   GET  /api/v1/KINDS            list: where=FIELD=VALUE (repeated), since,
+ *                                 until, tag, linked, limit, after
+ *   POST /api/v1/KINDS            create
+ *   GET  /api/v1/KINDS/ID         one record
+ *   PATCH /api/v1/KINDS/ID        merge patch (If-Match: VERSION, else 412)
+ *   DELETE /api/v1/KINDS/ID
+ *   GET  /api/v1/KINDS/ID/graph?depth=N
+ *   GET  /api/v1/search?q=TEXT
+ *
+ * KINDS: cases, seizures, entities, routes, links. Writes run the enabled
+ * rules on what they wrote before answering, as the command line does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/error.h"
+#include "cordon/query.h"
+#include "cordon/record.h"
+#include "cordon/rule.h"
+#include "http.h"
+
+#define LIST_DEFAULT	50
+#define LIST_MAX	1000
+#define MAX_WHERE	16
+#define DEPTH_MAX	4
+
+static const char *
+arg(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static int
+is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/* --- lists ---------------------------------------------------------------------- */
+
+struct wheres {
+	struct cdn_cond c[MAX_WHERE];
+	char *buf[MAX_WHERE];
+	size_t n;
+	int bad;
+};
+
+static enum MHD_Result
+collect_where(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct wheres *w = cls;
+	char *eq;
+
+	(void)kind;
+	if (!is(key, "where"))
+		return MHD_YES;
+	if (w->n == MAX_WHERE || !value || (eq = strchr(value, '=')) == NULL || eq == value) {
+		w->bad = 1;
+		return MHD_YES;
+	}
+	if ((w->buf[w->n] = strdup(value)) == NULL) {
+		w->bad = 1;
+		return MHD_YES;
+	}
+	w->buf[w->n][eq - value] = '\0';
+	w->c[w->n].path = w->buf[w->n];
+	w->c[w->n].value = w->buf[w->n] + (eq - value) + 1;
+	w->n++;
+	return MHD_YES;
+}
+
+struct page {
+	json_t *items;
+	size_t limit;
+};
+
+static int
+page_add(void *arg, json_t *rec)
+{
+	struct page *p = arg;
+
+	json_array_append(p->items, rec);
+	return json_array_size(p->items) > p->limit;	/* one more: is there a next page? */
+}
+
+static enum MHD_Result
+list(struct http_req *r, enum cdn_kind kind)
+{
+	struct wheres w = { .n = 0 };
+	struct cdn_query q = { .kind = kind };
+	struct page p = { json_array(), LIST_DEFAULT };
+	const char *limit = arg(r, "limit");
+	struct cdn_txn *txn;
+	enum MHD_Result res;
+	int rc;
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_where, &w);
+	if (w.bad) {
+		res = http_error(r, 400, "bad_request", "where", "where must be FIELD=VALUE (at most %d)",
+		    MAX_WHERE);
+		goto out;
+	}
+	if (limit) {
+		char *end;
+		unsigned long n = strtoul(limit, &end, 10);
+
+		if (*end || !*limit || n < 1 || n > LIST_MAX) {
+			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
+			goto out;
+		}
+		p.limit = n;
+	}
+	q.where = w.c;
+	q.nwhere = w.n;
+	q.since = arg(r, "since");
+	q.until = arg(r, "until");
+	q.tag = arg(r, "tag");
+	q.linked = arg(r, "linked");
+	q.after = arg(r, "after");
+	q.limit = p.limit + 1;
+	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_query_run(txn, &q, page_add, &p);
+		cdn_txn_abort(txn);
+	}
+	if (rc < 0) {
+		res = http_fail(r);
+		goto out;
+	}
+	{
+		json_t *next = json_null();
+
+		if (json_array_size(p.items) > p.limit) {
+			json_array_remove(p.items, p.limit);
+			next = json_incref(json_object_get(json_array_get(p.items, p.limit - 1), "id"));
+		}
+		res = http_json(r, 200, json_pack("{s:O,s:o}", "items", p.items, "next", next));
+	}
+out:
+	json_decref(p.items);
+	for (size_t i = 0; i < w.n; i++)
+		free(w.buf[i]);
+	return res;
+}
+
+/* --- one record ---------------------------------------------------------------- */
+
+struct write {
+	enum cdn_kind kind;
+	const char *id;
+	json_t *in;
+	int64_t if_version;
+	json_t *out;
+	int op;			/* 'c' create, 'u' update, 'd' delete */
+};
+
+static int
+write_fn(struct cdn_txn *txn, void *arg)
+{
+	struct write *w = arg;
+
+	switch (w->op) {
+	case 'c':
+		return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
+	case 'u':
+		return cdn_record_update(txn, w->id, w->in, w->if_version, &w->out);
+	default:
+		return cdn_record_delete(txn, w->id);
+	}
+}
+
+static enum MHD_Result
+body_json(struct http_req *r, json_t **out)
+{
+	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	json_error_t jerr;
+
+	*out = NULL;
+	if (!type || (strncmp(type, "application/json", 16) != 0 &&
+	    strncmp(type, "application/merge-patch+json", 28) != 0))
+		return http_error(r, 415, "unsupported_media_type", NULL,
+		    "send the body as application/json");
+	if ((*out = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return http_error(r, 400, "bad_json", NULL, "not JSON: %s (line %d, column %d)",
+		    jerr.text, jerr.line, jerr.column);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result
+write_record(struct http_req *r, struct write *w)
+{
+	enum MHD_Result res;
+	int rc = cdn_store_write(r->st, r->user, write_fn, w);
+
+	json_decref(w->in);
+	if (rc != 0)
+		return http_fail(r);
+	/* What the write raised is there when it is answered. */
+	if (cdn_rule_drain(r->st, r->user, NULL, NULL) != 0)
+		cdn_error_clear();
+	if (w->op == 'd') {
+		json_decref(w->out);
+		return http_json(r, 200, json_pack("{s:s,s:b}", "id", w->id, "deleted", 1));
+	}
+	if (w->op == 'c') {
+		char loc[96];
+
+		snprintf(loc, sizeof loc, "/api/v1/%s/%s", cdn_kind_info(w->kind)->plural,
+		    json_string_value(json_object_get(w->out, "id")));
+		res = http_json_header(r, 201, w->out, MHD_HTTP_HEADER_LOCATION, loc);
+	} else {
+		res = http_json(r, 200, w->out);
+	}
+	return res;
+}
+
+static enum MHD_Result
+one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
+{
+	struct cdn_id rid;
+	struct cdn_txn *txn;
+	struct write w = { .kind = kind, .id = id };
+	json_t *rec = NULL, *nodes = NULL, *links = NULL;
+	enum MHD_Result res;
+	int rc;
+
+	if (cdn_id_parse(id, &rid) != 0 || rid.kind != kind)
+		return http_error(r, 404, "not_found", NULL, "no %s %.40s", cdn_kind_info(kind)->name, id);
+	if (rest && is(rest, "graph")) {
+		const char *d = arg(r, "depth");
+		long depth = d ? strtol(d, NULL, 10) : 1;
+
+		if (!is(r->method, "GET"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+		if (depth < 1 || depth > DEPTH_MAX)
+			return http_error(r, 400, "bad_request", "depth", "depth must be 1 to %d", DEPTH_MAX);
+		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+			rc = cdn_graph(txn, id, (int)depth, &nodes, &links);
+			cdn_txn_abort(txn);
+		}
+		if (rc != 0)
+			return http_fail(r);
+		return http_json(r, 200, json_pack("{s:o,s:o}", "nodes", nodes, "links", links));
+	}
+	if (rest)
+		return http_error(r, 404, "not_found", NULL, "no such route");
+	if (is(r->method, "GET")) {
+		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+			rc = cdn_record_get(txn, id, &rec);
+			cdn_txn_abort(txn);
+		}
+		if (rc != 0)
+			return http_fail(r);
+		{
+			char etag[32];
+
+			snprintf(etag, sizeof etag, "\"%lld\"",
+			    (long long)json_integer_value(json_object_get(rec, "version")));
+			return http_json_header(r, 200, rec, MHD_HTTP_HEADER_ETAG, etag);
+		}
+	}
+	if (is(r->method, "PATCH")) {
+		const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_IF_MATCH);
+
+		if (im) {
+			char *end;
+			const char *v = im[0] == '"' ? im + 1 : im;
+
+			w.if_version = strtoll(v, &end, 10);
+			if (w.if_version < 1 || (*end && !(*end == '"' && end[1] == '\0')))
+				return http_error(r, 400, "bad_request", "If-Match",
+				    "If-Match must be the record's version");
+		}
+		if ((res = body_json(r, &w.in)) != MHD_YES || !w.in)
+			return res;
+		w.op = 'u';
+		return write_record(r, &w);
+	}
+	if (is(r->method, "DELETE")) {
+		w.op = 'd';
+		return write_record(r, &w);
+	}
+	return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+}
+
+/* --- routing ---------------------------------------------------------------------- */
+
+static enum MHD_Result
+records(struct http_req *r, const char *rest)
+{
+	char plural[32], id[CDN_ID_MAX + 1], sub[16];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+	enum MHD_Result res;
+	int k;
+
+	if (n == 0 || n >= sizeof plural)
+		return http_error(r, 404, "not_found", NULL, "no such route");
+	memcpy(plural, rest, n);
+	plural[n] = '\0';
+	k = cdn_kind_parse(plural);
+	if (k < 0 || !is(cdn_kind_info((enum cdn_kind)k)->plural, plural) ||
+	    !cdn_kind_info((enum cdn_kind)k)->writable)
+		return http_error(r, 404, "not_found", NULL, "no such route");
+	if (!http_require(r, CDN_ROLE_OFFICER, &res))
+		return res;
+	if (!slash || !slash[1]) {
+		if (is(r->method, "GET"))
+			return list(r, (enum cdn_kind)k);
+		if (is(r->method, "POST")) {
+			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
+
+			if ((res = body_json(r, &w.in)) != MHD_YES || !w.in)
+				return res;
+			return write_record(r, &w);
+		}
+		return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+	}
+	rest = slash + 1;
+	slash = strchr(rest, '/');
+	n = slash ? (size_t)(slash - rest) : strlen(rest);
+	if (n == 0 || n > CDN_ID_MAX)
+		return http_error(r, 404, "not_found", NULL, "no such record");
+	memcpy(id, rest, n);
+	id[n] = '\0';
+	if (slash) {
+		if (strlen(slash + 1) >= sizeof sub)
+			return http_error(r, 404, "not_found", NULL, "no such route");
+		snprintf(sub, sizeof sub, "%s", slash + 1);
+	}
+	return one(r, (enum cdn_kind)k, id, slash ? sub : NULL);
+}
+
+static enum MHD_Result
+search(struct http_req *r)
+{
+	const char *q = arg(r, "q"), *limit = arg(r, "limit");
+	struct cdn_txn *txn;
+	json_t *out = NULL;
+	enum MHD_Result res;
+	int rc;
+
+	if (!http_require(r, CDN_ROLE_OFFICER, &res))
+		return res;
+	if (!is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (!q || !*q)
+		return http_error(r, 400, "bad_request", "q", "give q=TEXT");
+	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_search(txn, q, limit ? strtoul(limit, NULL, 10) : LIST_DEFAULT, &out);
+		cdn_txn_abort(txn);
+	}
+	if (rc != 0)
+		return http_fail(r);
+	return http_json(r, 200, json_pack("{s:o}", "items", out));
+}
+
+enum MHD_Result
+http_route(struct http_req *r)
+{
+	enum MHD_Result res;
+
+	if (is(r->path, "/healthz")) {
+		if (!is(r->method, "GET") && !is(r->method, "HEAD"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+		return http_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	}
+	if (strncmp(r->path, "/api/v1/", 8) != 0)
+		return http_error(r, 404, "not_found", NULL, "no such route");
+	if (http_identify(r, &res) != 0)
+		return res;
+	const char *rest = r->path + 8;
+
+	if (is(rest, "login"))
+		return http_login(r);
+	if (is(rest, "logout"))
+		return http_logout(r);
+	if (is(rest, "me"))
+		return http_me(r);
+	if (is(rest, "search"))
+		return search(r);
+	return records(r, rest);
+}

@@ -1,0 +1,84 @@
+/*
+ * http.h - `cordon serve`: the JSON API and the web UI's files over
+ * libmicrohttpd. Three parts:
+ *
+ *   server.c  the daemon: limits, request bodies, security headers, the
+ *             access log, static files, clean shutdown
+ *   auth.c    who is calling: API tokens, session cookies with their CSRF
+ *             token, login and its rate limit, what each role may do
+ *   api.c     the routes under /api/v1/ and /healthz
+ *
+ * Handlers run on the daemon's pool threads; each request reads or writes
+ * the store in transactions of its own.
+ */
+#ifndef CORDON_HTTP_H
+#define CORDON_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "cordon/store.h"
+#include "cordon/user.h"
+
+#define HTTP_BODY_MAX	(1u << 20)	/* bytes of a JSON request body */
+
+struct http_opts {
+	const char *listen;		/* ADDR:PORT */
+	const char *tls_cert, *tls_key;	/* PEM files, or NULL */
+	const char *web;		/* directory served at / */
+	unsigned threads;
+};
+
+/* One request, as the handlers see it. */
+struct http_req {
+	struct MHD_Connection *conn;
+	struct cdn_store *st;
+	const char *method, *path;
+	const char *body;
+	size_t len;
+	int tls;
+	/* Who is calling (auth.c). */
+	int authed, via_cookie;
+	char user[65];
+	enum cdn_role role;
+	/* What was answered, for the access log. */
+	unsigned status;
+};
+
+/* Serve until SIGINT or SIGTERM; then finish the requests under way. */
+int http_serve(struct cdn_store *st, const struct http_opts *o);
+
+/* --- responses (server.c) ---------------------------------------------------- */
+
+/* Answer with `json` (stolen) and `status`. */
+enum MHD_Result http_json(struct http_req *r, unsigned status, json_t *json);
+/* Answer {"error":{"code","message","field"}}. */
+enum MHD_Result http_error(struct http_req *r, unsigned status, const char *code,
+    const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Answer with the library's last error, mapped to its status. */
+enum MHD_Result http_fail(struct http_req *r);
+/* Answer `status` with `json` (stolen) and one extra header. */
+enum MHD_Result http_json_header(struct http_req *r, unsigned status, json_t *json,
+    const char *header, const char *value);
+
+/* --- who is calling (auth.c) ------------------------------------------------- */
+
+int http_auth_init(void);
+void http_auth_free(void);
+/* Identify the caller from its bearer token or session cookie (or no
+ * one). 0, or an answer was queued (401, 403) and its result is in *res. */
+int http_identify(struct http_req *r, enum MHD_Result *res);
+/* 1 if the caller may do it: a role at least `need`. Otherwise answers
+ * 401 (no one) or 403 and returns 0 with *res set. */
+int http_require(struct http_req *r, enum cdn_role need, enum MHD_Result *res);
+enum MHD_Result http_login(struct http_req *r);
+enum MHD_Result http_logout(struct http_req *r);
+enum MHD_Result http_me(struct http_req *r);
+
+/* --- routes (api.c) ------------------------------------------------------------ */
+
+enum MHD_Result http_route(struct http_req *r);
+
+#endif

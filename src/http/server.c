@@ -1,0 +1,451 @@
+/*
+ * server.c - the daemon (http.h): listening, limits, request bodies,
+ * security headers, static files, the access log and a clean shutdown.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cordon/error.h"
+#include "cordon/record.h"
+#include "http.h"
+
+#define CONNECTION_LIMIT	256
+#define PER_IP_LIMIT		32
+#define TIMEOUT_S		30	/* an idle or slow connection is closed */
+#define DRAIN_S			10	/* at shutdown, wait this long for requests */
+#define FILE_MAX		(16u << 20)
+
+/* Sent with every response. */
+static const char *const security_headers[][2] = {
+	{ "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+	    "form-action 'self'; frame-ancestors 'none'" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+};
+
+struct server {
+	struct cdn_store *st;
+	const struct http_opts *o;
+	int tls;
+	unsigned long inflight;		/* requests under way (atomic) */
+};
+
+/* A connection's request, across the calls MHD makes for it. */
+struct pending {
+	struct http_req r;
+	struct timespec t0;
+	char *body;
+	size_t len;
+	int too_big;
+	int answered;
+};
+
+static void
+add_headers(struct MHD_Response *resp, const char *type)
+{
+	for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
+		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	if (type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+}
+
+static enum MHD_Result
+queue(struct http_req *r, unsigned status, struct MHD_Response *resp)
+{
+	enum MHD_Result res;
+
+	if (!resp)
+		return MHD_NO;
+	r->status = status;
+	res = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return res;
+}
+
+enum MHD_Result
+http_json_header(struct http_req *r, unsigned status, json_t *json, const char *header,
+    const char *value)
+{
+	char *text = json ? json_dumps(json, JSON_COMPACT | CDN_JSON_REAL) : NULL;
+	struct MHD_Response *resp;
+
+	json_decref(json);
+	if (!text)
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	add_headers(resp, "application/json");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (header)
+		MHD_add_response_header(resp, header, value);
+	return queue(r, status, resp);
+}
+
+enum MHD_Result
+http_json(struct http_req *r, unsigned status, json_t *json)
+{
+	return http_json_header(r, status, json, NULL, NULL);
+}
+
+enum MHD_Result
+http_error(struct http_req *r, unsigned status, const char *code, const char *field,
+    const char *fmt, ...)
+{
+	char msg[CDN_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return http_json(r, status, json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", code,
+	    "message", msg, "field", field && *field ? field : NULL));
+}
+
+enum MHD_Result
+http_fail(struct http_req *r)
+{
+	const struct cdn_error *e = cdn_error_last();
+	unsigned status;
+	const char *code;
+	enum MHD_Result res;
+
+	switch (e->code) {
+	case CDN_EINVAL: status = 422; code = "invalid"; break;
+	case CDN_EUSAGE: status = 400; code = "bad_request"; break;
+	case CDN_ENOTFOUND: status = 404; code = "not_found"; break;
+	case CDN_ECONFLICT: status = 412; code = "version_conflict"; break;
+	case CDN_EEXIST: status = 409; code = "exists"; break;
+	case CDN_EINUSE: status = 409; code = "in_use"; break;
+	case CDN_EAUTH: status = 401; code = "unauthenticated"; break;
+	default: status = 500; code = "internal"; break;
+	}
+	res = http_error(r, status, code, e->field, "%s", status == 500 && !e->message[0] ?
+	    "internal error" : e->message);
+	cdn_error_clear();
+	return res;
+}
+
+/* --- static files ------------------------------------------------------------------- */
+
+static const char *
+media_type(const char *path)
+{
+	static const char *const types[][2] = {
+		{ ".html", "text/html; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" }, { ".json", "application/json" },
+		{ ".svg", "image/svg+xml" }, { ".png", "image/png" }, { ".ico", "image/x-icon" },
+		{ ".txt", "text/plain; charset=utf-8" }, { ".md", "text/plain; charset=utf-8" },
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+		if (strcmp(dot, types[i][0]) == 0)
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+/*
+ * A file under the web directory. The path must be plain: segments of
+ * letters, digits, '-', '_' and '.', none starting with '.', so that no
+ * request reaches outside it ("..", "%2e%2e", hidden files).
+ */
+static enum MHD_Result
+static_file(struct server *s, struct http_req *r)
+{
+	char path[PATH_MAX];
+	const char *p = strcmp(r->path, "/") == 0 ? "/index.html" : r->path;
+	struct MHD_Response *resp;
+	struct stat sb;
+	int fd, start = 1;
+
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here",
+		    r->method);
+	for (const char *c = p; *c; c++) {
+		if (*c == '/') {
+			start = 1;
+			continue;
+		}
+		if ((start && *c == '.') || !((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.'))
+			return http_error(r, 404, "not_found", NULL, "no such file");
+		start = 0;
+	}
+	if (!s->o->web || snprintf(path, sizeof path, "%s%s", s->o->web, p) >= (int)sizeof path)
+		return http_error(r, 404, "not_found", NULL, "no such file");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return http_error(r, 404, "not_found", NULL, "no such file");
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > FILE_MAX) {
+		close(fd);
+		return http_error(r, 404, "not_found", NULL, "no such file");
+	}
+	if ((resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd)) == NULL) {
+		close(fd);
+		return MHD_NO;
+	}
+	add_headers(resp, media_type(path));
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	return queue(r, 200, resp);
+}
+
+/* --- requests ---------------------------------------------------------------------- */
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct pending *p = *con_cls;
+	enum MHD_Result res;
+
+	(void)version;
+	if (!p) {
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		if ((p = calloc(1, sizeof *p)) == NULL)
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &p->t0);
+		p->r.conn = conn;
+		p->r.st = s->st;
+		p->r.method = method;
+		p->r.path = url;
+		p->r.tls = s->tls;
+		*con_cls = p;
+		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+		/* Refuse an oversized body before reading it. */
+		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
+			p->too_big = 1;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!p->too_big && p->len + *upload_size <= HTTP_BODY_MAX) {
+			char *b = realloc(p->body, p->len + *upload_size + 1);
+
+			if (!b)
+				return MHD_NO;
+			memcpy(b + p->len, upload, *upload_size);
+			p->body = b;
+			p->len += *upload_size;
+			p->body[p->len] = '\0';
+		} else {
+			p->too_big = 1;	/* a chunked body past the limit */
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (p->answered)
+		return MHD_YES;
+	p->answered = 1;
+	p->r.body = p->body;
+	p->r.len = p->len;
+	if (p->too_big)
+		return http_error(&p->r, 413, "too_large", NULL,
+		    "the request body is over %u bytes", HTTP_BODY_MAX);
+	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
+	    strcmp(url, "/metrics") == 0)
+		res = http_route(&p->r);
+	else
+		res = static_file(s, &p->r);
+	cdn_error_clear();
+	return res;
+}
+
+/* The access log: one line per request on standard error. */
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode why)
+{
+	struct server *s = cls;
+	struct pending *p = *con_cls;
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN] = "-", when[32];
+	struct timespec t1;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!p)
+		return;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+			    sizeof addr);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "%s %s %s %s %u %.1fms %s%s\n", when, addr, p->r.method, p->r.path,
+	    p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e6, p->r.authed ? p->r.user : "-",
+	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
+	free(p->body);
+	free(p);
+	*con_cls = NULL;
+	__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+/* --- the daemon --------------------------------------------------------------------- */
+
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+	size_t hl;
+
+	if (!colon || (hl = (size_t)(colon - s)) == 0 || hl >= sizeof host)
+		return -1;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof *ss);
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+		host[hl - 1] = '\0';
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *a6;
+		return inet_pton(AF_INET6, host + 1, &a6->sin6_addr) == 1 ? 0 : -1;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	*len = sizeof *a4;
+	return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? 0 : -1;
+}
+
+static char *
+read_pem(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && n < (1 << 20) &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+int
+http_serve(struct cdn_store *st, const struct http_opts *o)
+{
+	struct server s = { st, o, o->tls_cert != NULL, 0 };
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct MHD_Daemon *d;
+	char *cert = NULL, *key = NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG;
+	sigset_t sigs;
+	int sig;
+
+	if (parse_listen(o->listen, &ss, &sslen) != 0)
+		return cdn_error_set(CDN_EUSAGE, "listen", "'%s' is not ADDR:PORT (like 127.0.0.1:8080)",
+		    o->listen);
+	if (o->tls_cert || o->tls_key) {
+		if (!o->tls_cert || !o->tls_key)
+			return cdn_error_set(CDN_EUSAGE, NULL, "HTTPS needs both --tls-cert and --tls-key");
+		if ((cert = read_pem(o->tls_cert)) == NULL)
+			return cdn_error_set(CDN_EIO, NULL, "%s: cannot read the certificate", o->tls_cert);
+		if ((key = read_pem(o->tls_key)) == NULL) {
+			free(cert);
+			return cdn_error_set(CDN_EIO, NULL, "%s: cannot read the key", o->tls_key);
+		}
+		flags |= MHD_USE_TLS;
+	}
+	if (http_auth_init() != 0) {
+		free(cert);
+		free(key);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	/* Signals are taken by this thread alone, with sigwait. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (cert)
+		d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		    MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+		    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+		    MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+		    MHD_OPTION_END);
+	else
+		d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		    MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+		    MHD_OPTION_END);
+	if (!d) {
+		free(cert);
+		free(key);
+		http_auth_free();
+		return cdn_error_set(CDN_EIO, "listen", "cannot listen on %s (%s)", o->listen,
+		    errno ? strerror(errno) : "in use, or not an address of this machine");
+	}
+	fprintf(stderr, "cordon: serving %s on %s://%s (Ctrl-C to stop)\n", o->web ? o->web : "the API",
+	    cert ? "https" : "http", o->listen);
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "cordon: %s: finishing the requests under way\n",
+	    sig == SIGINT ? "interrupted" : "terminated");
+	/* No new connections; what is under way finishes, for a while. */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < DRAIN_S * 20 && __atomic_load_n(&s.inflight, __ATOMIC_SEQ_CST); i++) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(d);
+	http_auth_free();
+	free(cert);
+	free(key);
+	fprintf(stderr, "cordon: stopped\n");
+	return 0;
+}

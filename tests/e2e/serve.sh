@@ -1,0 +1,233 @@
+#!/bin/bash
+# serve.sh - the HTTP API driven over loopback with curl: authentication
+# (tokens, sessions, CSRF, the login rate limit), roles, records (create,
+# get, list with paging, merge patch with If-Match, delete), errors as
+# JSON with the right status, security headers, static files and path
+# traversal, concurrent writers, and a clean shutdown.
+. "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
+
+"$CORDON" init >/dev/null
+PW='correct horse battery staple'
+for u in alice:officer ann:analyst pat:partner; do
+	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
+done
+TOK=$("$CORDON" token create alice)
+PTOK=$("$CORDON" token create pat)
+
+# Start on a free port.
+for try in 1 2 3 4 5; do
+	PORT=$((20000 + RANDOM % 40000))
+	"$CORDON" serve --listen 127.0.0.1:$PORT 2> "$T/server.log" &
+	SPID=$!
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+		kill -0 $SPID 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 $SPID 2>/dev/null && break
+done
+trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+URL="http://127.0.0.1:$PORT"
+
+# req METHOD PATH [curl args...]: status in $status, body in $out, headers in $T/h
+req() {
+	m=$1 p=$2
+	shift 2
+	status=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' -X "$m" "$@" "$URL$p")
+	out=$(cat "$T/body")
+	err=
+}
+is_status() {	# WANT DESCRIPTION
+	if [ "$status" = "$1" ]; then ok 0 "$2"; else ok 1 "$2 (got $status, wanted $1)"; echo "#   $out" | head -3; fi
+}
+A=(-H "Authorization: Bearer $TOK")
+J=(-H "Content-Type: application/json")
+
+# --- the basics ----------------------------------------------------------------
+req GET /healthz
+is_status 200 "GET /healthz"
+has '"status":"ok"' "says ok"
+grep -qi "^Content-Security-Policy:.*frame-ancestors 'none'" "$T/h"; ok $? "a CSP with frame-ancestors 'none'"
+grep -qi "^Content-Security-Policy:.*unsafe-inline" "$T/h"; [ $? -ne 0 ]; ok $? "and no inline script"
+grep -qi "^X-Content-Type-Options: nosniff" "$T/h"; ok $? "X-Content-Type-Options"
+grep -qi "^Referrer-Policy: no-referrer" "$T/h"; ok $? "Referrer-Policy"
+req GET /
+is_status 200 "the web UI's index at /"
+grep -qi "^Content-Type: text/html" "$T/h"; ok $? "as HTML"
+grep -qi "^Content-Security-Policy" "$T/h"; ok $? "with the security headers too"
+for p in "/../../etc/passwd" "/%2e%2e/%2e%2e/etc/passwd" "/.git/config" "/web/../README.md" "/%2e%2e%2fetc%2fpasswd"; do
+	req GET "$p" --path-as-is
+	is_status 404 "no file outside web/: $p"
+done
+req GET /api/v1/nothing "${A[@]}"
+is_status 404 "an unknown route"
+has '"code":"not_found"' "is a JSON error"
+
+# --- authentication ------------------------------------------------------------------
+req GET /api/v1/cases
+is_status 401 "no credentials"
+has '"code":"unauthenticated"' "says so"
+req GET /api/v1/cases -H "Authorization: Bearer cordon_0000000000000000000000000000000000000000000000000000000000000000"
+is_status 401 "a forged token"
+req GET /api/v1/cases -H "Authorization: Basic YWxpY2U6eA=="
+is_status 401 "another scheme"
+req GET /api/v1/me "${A[@]}"
+is_status 200 "GET /api/v1/me with a token"
+has '"user":"alice"' "knows the user"
+has '"role":"officer"' "and the role"
+req GET /api/v1/cases -H "Authorization: Bearer $PTOK"
+is_status 403 "a partner may not read cases"
+has '"code":"forbidden"' "forbidden"
+
+# --- records -----------------------------------------------------------------------------
+req POST /api/v1/cases "${A[@]}" "${J[@]}" -d '{"title":"Ivory in cashew nuts, Cat Lai"}'
+is_status 201 "create a case"
+grep -qi "^Location: /api/v1/cases/C-1" "$T/h"; ok $? "Location names it"
+has '"created_by":"alice"' "the acting user is recorded"
+req GET /api/v1/cases/C-1 "${A[@]}"
+is_status 200 "get it"
+grep -qi '^ETag: "1"' "$T/h"; ok $? "with its version as ETag"
+req GET /api/v1/cases/C-99 "${A[@]}"
+is_status 404 "a case that does not exist"
+req GET /api/v1/cases/S-1 "${A[@]}"
+is_status 404 "an id of another kind"
+req PATCH /api/v1/cases/C-1 "${A[@]}" "${J[@]}" -H 'If-Match: "1"' -d '{"status":"investigating"}'
+is_status 200 "merge patch with the right If-Match"
+has '"version":2' "a new version"
+req PATCH /api/v1/cases/C-1 "${A[@]}" "${J[@]}" -H 'If-Match: "1"' -d '{"status":"closed"}'
+is_status 412 "a stale If-Match"
+has '"code":"version_conflict"' "is a version conflict"
+req PATCH /api/v1/cases/C-1 "${A[@]}" "${J[@]}" -H 'If-Match: banana' -d '{}'
+is_status 400 "a bad If-Match"
+req POST /api/v1/seizures "${A[@]}" "${J[@]}" -d '{"case":"C-1","occurred_at":"2024-05-01T08:00:00Z","commodity":{"category":"wildlife","description":"ivory"},"quantity":{"amount":"lots","unit":"kg"}}'
+is_status 422 "a wrong type"
+has '"field":"quantity.amount"' "names the field"
+req POST /api/v1/seizures "${A[@]}" "${J[@]}" -d '{"case":"C-1",'
+is_status 400 "bad JSON"
+has '"code":"bad_json"' "says so"
+req POST /api/v1/seizures "${A[@]}" "${J[@]}" -d '[1,2]'
+is_status 400 "JSON that is not an object"
+req POST /api/v1/seizures "${A[@]}" -H "Content-Type: text/plain" -d '{}'
+is_status 415 "the wrong media type"
+head -c 2000000 /dev/zero | tr '\0' 'x' > "$T/big"
+req POST /api/v1/cases "${A[@]}" "${J[@]}" --data-binary @"$T/big"
+is_status 413 "an oversized body"
+req POST /api/v1/cases "${A[@]}" "${J[@]}" -H "Transfer-Encoding: chunked" --data-binary @"$T/big"
+is_status 413 "an oversized chunked body"
+req PUT /api/v1/cases "${A[@]}"
+is_status 405 "a method a route does not take"
+req POST /api/v1/seizures "${A[@]}" "${J[@]}" -d '{"case":"C-1","occurred_at":"2024-05-01T08:00:00Z","commodity":{"category":"wildlife","description":"ivory tusks"},"quantity":{"amount":120,"unit":"kg"}}'
+is_status 201 "create a seizure"
+req POST /api/v1/entities "${A[@]}" "${J[@]}" -d '{"type":"company","name":"Green Timber Co"}'
+is_status 201 "create an entity"
+req POST /api/v1/links "${A[@]}" "${J[@]}" -d '{"from":"E-1","to":"S-1","type":"consignee_of"}'
+is_status 201 "create a link"
+req GET "/api/v1/entities/E-1/graph?depth=2" "${A[@]}"
+is_status 200 "the graph of an entity"
+has '"id":"S-1"' "reaches the seizure"
+has '"id":"L-1"' "with the link between them"
+req GET "/api/v1/entities/E-1/graph?depth=9" "${A[@]}"
+is_status 400 "too deep a graph"
+req GET "/api/v1/search?q=green+timber" "${A[@]}"
+is_status 200 "search"
+has '"id":"E-1"' "finds the entity"
+req DELETE /api/v1/seizures/S-1 "${A[@]}"
+is_status 409 "deleting a linked record"
+has '"code":"in_use"' "is refused as in use"
+
+for i in 2 3 4 5 6; do
+	curl -s -o /dev/null "${A[@]}" "${J[@]}" -d "{\"title\":\"Case $i\"}" "$URL/api/v1/cases"
+done
+req GET "/api/v1/cases?limit=2" "${A[@]}"
+is_status 200 "a page of 2"
+has '"next":"C-2"' "with a cursor to the next"
+req GET "/api/v1/cases?limit=2&after=C-2" "${A[@]}"
+has '"id":"C-3"' "the next page starts after the cursor"
+req GET "/api/v1/cases?limit=100&after=C-4" "${A[@]}"
+has '"next":null' "the last page has no cursor"
+req GET "/api/v1/cases?where=title=Case%205" "${A[@]}"
+has '"id":"C-5"' "where=FIELD=VALUE filters"
+lacks '"id":"C-4"' "and only those"
+req GET "/api/v1/cases?where=colour=red" "${A[@]}"
+is_status 400 "where on a field that does not exist"
+req GET "/api/v1/cases?limit=0" "${A[@]}"
+is_status 400 "a bad limit"
+req DELETE /api/v1/cases/C-6 "${A[@]}"
+is_status 200 "delete a case"
+req GET /api/v1/cases/C-6 "${A[@]}"
+is_status 404 "it is gone"
+
+# --- sessions ------------------------------------------------------------------------
+req POST /api/v1/login "${J[@]}" -d '{"user":"ann","password":"wrong password!"}'
+is_status 401 "a wrong password"
+req POST /api/v1/login "${J[@]}" -c "$T/jar" -d "{\"user\":\"ann\",\"password\":\"$PW\"}"
+is_status 200 "sign in"
+grep -i "^Set-Cookie:" "$T/h" | grep -qi "HttpOnly"; ok $? "the cookie is HttpOnly"
+grep -i "^Set-Cookie:" "$T/h" | grep -qi "SameSite=Strict"; ok $? "and SameSite=Strict"
+CSRF=$(printf '%s' "$out" | sed 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/')
+[ ${#CSRF} -eq 64 ]; ok $? "a CSRF token comes back"
+req GET /api/v1/me -b "$T/jar"
+has '"via":"session"' "the session signs requests in"
+req POST /api/v1/cases -b "$T/jar" "${J[@]}" -d '{"title":"From the browser"}'
+is_status 403 "a write without the CSRF token"
+has '"code":"csrf"' "is refused as CSRF"
+req POST /api/v1/cases -b "$T/jar" "${J[@]}" -H "X-CSRF-Token: 0000000000000000000000000000000000000000000000000000000000000000" -d '{"title":"From the browser"}'
+is_status 403 "a forged CSRF token"
+req POST /api/v1/cases -b "$T/jar" "${J[@]}" -H "X-CSRF-Token: $CSRF" -d '{"title":"From the browser"}'
+is_status 201 "a write with the CSRF token"
+has '"created_by":"ann"' "records the signed-in user"
+req POST /api/v1/logout -b "$T/jar" -H "X-CSRF-Token: $CSRF"
+is_status 200 "sign out"
+req GET /api/v1/me -b "$T/jar"
+is_status 401 "the session is over"
+for i in 1 2 3 4 5; do
+	curl -s -o /dev/null "${J[@]}" -d '{"user":"alice","password":"not the password"}' "$URL/api/v1/login"
+done
+req POST /api/v1/login "${J[@]}" -d "{\"user\":\"alice\",\"password\":\"$PW\"}"
+is_status 429 "after 5 failures, even the right password waits"
+grep -qi "^Retry-After:" "$T/h"; ok $? "with Retry-After"
+req GET /api/v1/me "${A[@]}"
+is_status 200 "the user's token still works"
+
+# --- rules on writes through the API -----------------------------------------------------
+cat > "$T/big.lua" <<'LUA'
+return { name = "big-case", title = "t", severity = "low", on = { "case" },
+  check = function(rec) if rec.title:find("tonnes", 1, true) then
+    alert { key = rec.id, title = "big " .. rec.id, refs = { rec.id } } end end }
+LUA
+"$CORDON" rule add "$T/big.lua" >/dev/null
+req POST /api/v1/cases "${A[@]}" "${J[@]}" -d '{"title":"Two tonnes of pangolin scales"}'
+id=$(printf '%s' "$out" | sed 's/.*"id":"\(C-[0-9]*\)".*/\1/')
+"$CORDON" alert list --json > "$T/alerts"
+grep -q "\"key\":\"$id\"" "$T/alerts"; ok $? "a write through the API raises its alert before it is answered"
+
+# --- concurrent writers ------------------------------------------------------------------------
+pids=
+for c in 1 2 3 4 5 6 7 8; do
+	(
+		for i in $(seq 1 15); do
+			curl -s -w "\n" "${A[@]}" "${J[@]}" -d "{\"title\":\"client $c case $i\"}" "$URL/api/v1/cases" |
+			    sed -n 's/.*"id":"\(C-[0-9]*\)".*/\1/p'
+			curl -s -o /dev/null "${A[@]}" "$URL/api/v1/cases?limit=5"
+		done
+	) > "$T/acked.$c" &
+	pids="$pids $!"
+done
+wait $pids
+cat "$T"/acked.* > "$T/acked"
+[ "$(wc -l < "$T/acked")" -eq 120 ]; ok $? "8 clients: 120 writes acknowledged ($(wc -l < "$T/acked"))"
+missing=0
+while read -r id; do "$CORDON" get "$id" >/dev/null 2>&1 || missing=$((missing + 1)); done < "$T/acked"
+[ "$missing" -eq 0 ]; ok $? "every acknowledged id is there ($missing missing)"
+expect 0 "audit verify after it all" audit verify
+has "intact" "the audit trail is intact"
+
+# --- the log and a clean stop --------------------------------------------------------------------
+grep -q "POST /api/v1/cases 201" "$T/server.log"; ok $? "an access log line per request"
+grep -q " alice" "$T/server.log"; ok $? "naming the user"
+kill -TERM $SPID
+for i in $(seq 1 50); do kill -0 $SPID 2>/dev/null || break; sleep 0.1; done
+kill -0 $SPID 2>/dev/null; [ $? -ne 0 ]; ok $? "SIGTERM stops the server"
+wait $SPID; ok $? "with exit status 0"
+grep -q "stopped" "$T/server.log"; ok $? "saying so"
+done_testing
