@@ -222,6 +222,35 @@ while read -r id; do "$CORDON" get "$id" >/dev/null 2>&1 || missing=$((missing +
 expect 0 "audit verify after it all" audit verify
 has "intact" "the audit trail is intact"
 
+# --- HTTPS and bad options -------------------------------------------------------------------
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/key.pem" \
+    -out "$T/cert.pem" -days 2 -subj "/CN=127.0.0.1" 2>/dev/null; then
+	TPORT=$((PORT + 1))
+	"$CORDON" serve --listen 127.0.0.1:$TPORT --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+	    2> "$T/tls.log" &
+	TPID=$!
+	for i in $(seq 1 50); do
+		curl -sk -o /dev/null "https://127.0.0.1:$TPORT/healthz" && break
+		sleep 0.1
+	done
+	code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TPORT/healthz")
+	[ "$code" = 200 ]; ok $? "HTTPS with --tls-cert and --tls-key ($code)"
+	curl -sk -D "$T/th" -o /dev/null -H 'Content-Type: application/json' \
+	    -d "{\"user\":\"ann\",\"password\":\"$PW\"}" "https://127.0.0.1:$TPORT/api/v1/login"
+	grep -i "^Set-Cookie:" "$T/th" | grep -qi "Secure"; ok $? "over HTTPS the session cookie is Secure"
+	code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TPORT/healthz")
+	[ "$code" != 200 ]; ok $? "plain HTTP to an HTTPS port gets nothing"
+	kill -TERM $TPID; wait $TPID
+else
+	ok 1 "openssl makes a test certificate"
+fi
+expect 2 "--tls-cert without --tls-key" serve --listen 127.0.0.1:$((PORT + 2)) --tls-cert "$T/cert.pem"
+has "both --tls-cert and --tls-key" "says what is missing"
+expect 2 "a listen address that is not one" serve --listen nowhere
+has "ADDR:PORT" "says what it wants"
+expect 1 "a port in use" serve --listen 127.0.0.1:$PORT
+has "cannot listen" "says so"
+
 # --- the log and a clean stop --------------------------------------------------------------------
 grep -q "POST /api/v1/cases 201" "$T/server.log"; ok $? "an access log line per request"
 grep -q " alice" "$T/server.log"; ok $? "naming the user"
