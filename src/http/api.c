@@ -12,8 +12,10 @@
  *   GET  /api/v1/KINDS/ID/graph?depth=N
  *   GET  /api/v1/search?q=TEXT
  *
- * KINDS: cases, seizures, entities, routes, links. Writes run the enabled
- * rules on what they wrote before answering, as the command line does.
+ * KINDS: cases, seizures, entities, routes, links; alerts and evidence
+ * are read here and changed through their own routes (api-admin.c).
+ * Writes run the enabled rules on what they wrote before answering, as
+ * the command line does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,22 +306,22 @@ records(struct http_req *r, const char *rest)
 	const char *slash = strchr(rest, '/');
 	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
 	enum MHD_Result res;
-	int k;
+	int k, writable;
 
 	if (n == 0 || n >= sizeof plural)
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	memcpy(plural, rest, n);
 	plural[n] = '\0';
 	k = cdn_kind_parse(plural);
-	if (k < 0 || !is(cdn_kind_info((enum cdn_kind)k)->plural, plural) ||
-	    !cdn_kind_info((enum cdn_kind)k)->writable)
+	if (k < 0 || !is(cdn_kind_info((enum cdn_kind)k)->plural, plural))
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (!http_require(r, CDN_ROLE_OFFICER, &res))
 		return res;
+	writable = cdn_kind_info((enum cdn_kind)k)->writable;
 	if (!slash || !slash[1]) {
 		if (is(r->method, "GET"))
 			return list(r, (enum cdn_kind)k);
-		if (is(r->method, "POST")) {
+		if (is(r->method, "POST") && writable) {
 			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
 
 			if ((res = body_json(r, &w.in)) != MHD_YES || !w.in)
@@ -340,6 +342,12 @@ records(struct http_req *r, const char *rest)
 			return http_error(r, 404, "not_found", NULL, "no such route");
 		snprintf(sub, sizeof sub, "%s", slash + 1);
 	}
+	if (k == CDN_ALERT && slash)
+		return http_alert_action(r, id, sub);
+	/* Evidence and alerts change only through their own routes. */
+	if (!writable && (is(r->method, "DELETE") || (is(r->method, "PATCH") &&
+	    !cdn_kind_info((enum cdn_kind)k)->editable)))
+		return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
 	return one(r, (enum cdn_kind)k, id, slash ? sub : NULL);
 }
 
@@ -391,5 +399,13 @@ http_route(struct http_req *r)
 		return http_me(r);
 	if (is(rest, "search"))
 		return search(r);
+	if (is(rest, "rules"))
+		return http_rules(r, "");
+	if (strncmp(rest, "rules/", 6) == 0)
+		return http_rules(r, rest + 6);
+	if (is(rest, "audit"))
+		return http_audit(r);
+	if (is(rest, "users"))
+		return http_users(r);
 	return records(r, rest);
 }

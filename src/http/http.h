@@ -6,7 +6,8 @@
  *             access log, static files, clean shutdown
  *   auth.c    who is calling: API tokens, session cookies with their CSRF
  *             token, login and its rate limit, what each role may do
- *   api.c     the routes under /api/v1/ and /healthz
+ *   api.c     the routes under /api/v1/ and /healthz: records
+ *   api-admin.c  alerts' triage, rules, the audit trail, users
  *
  * Handlers run on the daemon's pool threads; each request reads or writes
  * the store in transactions of its own.
@@ -80,5 +81,11 @@ enum MHD_Result http_me(struct http_req *r);
 /* --- routes (api.c) ------------------------------------------------------------ */
 
 enum MHD_Result http_route(struct http_req *r);
+
+/* The routes beyond records (api-admin.c). */
+enum MHD_Result http_alert_action(struct http_req *r, const char *id, const char *action);
+enum MHD_Result http_rules(struct http_req *r, const char *rest);
+enum MHD_Result http_audit(struct http_req *r);
+enum MHD_Result http_users(struct http_req *r);
 
 #endif

@@ -8,11 +8,14 @@
 
 "$CORDON" init >/dev/null
 PW='correct horse battery staple'
-for u in alice:officer ann:analyst pat:partner; do
+for u in alice:officer ann:analyst pat:partner sue:supervisor adm:admin; do
 	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
 done
 TOK=$("$CORDON" token create alice)
 PTOK=$("$CORDON" token create pat)
+ATOK=$("$CORDON" token create ann)
+STOK=$("$CORDON" token create sue)
+DTOK=$("$CORDON" token create adm)
 
 # Start on a free port.
 for try in 1 2 3 4 5; do
@@ -189,17 +192,71 @@ grep -qi "^Retry-After:" "$T/h"; ok $? "with Retry-After"
 req GET /api/v1/me "${A[@]}"
 is_status 200 "the user's token still works"
 
-# --- rules on writes through the API -----------------------------------------------------
+# --- rules and alerts through the API -----------------------------------------------------
 cat > "$T/big.lua" <<'LUA'
 return { name = "big-case", title = "t", severity = "low", on = { "case" },
   check = function(rec) if rec.title:find("tonnes", 1, true) then
     alert { key = rec.id, title = "big " .. rec.id, refs = { rec.id } } end end }
 LUA
-"$CORDON" rule add "$T/big.lua" >/dev/null
+AN=(-H "Authorization: Bearer $ATOK")
+L=(-H "Content-Type: text/x-lua")
+req PUT /api/v1/rules/big-case "${A[@]}" "${L[@]}" --data-binary @"$T/big.lua"
+is_status 403 "an officer may not add rules"
+req PUT /api/v1/rules/big-case "${AN[@]}" -H "Content-Type: application/json" --data-binary @"$T/big.lua"
+is_status 415 "a rule must be sent as Lua source"
+printf 'return {' > "$T/broken.lua"
+req PUT /api/v1/rules/broken "${AN[@]}" "${L[@]}" --data-binary @"$T/broken.lua"
+is_status 422 "a rule with a syntax error"
+req PUT /api/v1/rules/big-case "${AN[@]}" "${L[@]}" --data-binary @"$T/big.lua"
+is_status 200 "an analyst adds a rule"
+has '"enabled":true' "enabled"
+req GET /api/v1/rules "${AN[@]}"
+has '"name":"big-case"' "the rule list"
+req GET /api/v1/rules/big-case "${AN[@]}"
+has 'rec.title:find' "the rule with its source"
+req POST /api/v1/rules/test "${AN[@]}" "${L[@]}" --data-binary @"$T/big.lua"
+is_status 200 "a dry run"
+has '"alerts":[]' "raises nothing on the cases so far"
 req POST /api/v1/cases "${A[@]}" "${J[@]}" -d '{"title":"Two tonnes of pangolin scales"}'
 id=$(printf '%s' "$out" | sed 's/.*"id":"\(C-[0-9]*\)".*/\1/')
-"$CORDON" alert list --json > "$T/alerts"
-grep -q "\"key\":\"$id\"" "$T/alerts"; ok $? "a write through the API raises its alert before it is answered"
+req GET "/api/v1/alerts?where=key=$id" "${A[@]}"
+has "\"key\":\"$id\"" "a write through the API raises its alert before it is answered"
+aid=$(printf '%s' "$out" | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
+req POST "/api/v1/alerts/$aid/ack" "${A[@]}" "${J[@]}" -d '{"note":"looking"}'
+is_status 200 "an officer acknowledges the alert"
+has '"status":"acknowledged"' "its status changes"
+req POST "/api/v1/alerts/$aid/ack" "${A[@]}" "${J[@]}" -d '{}'
+is_status 422 "the same status twice"
+req POST "/api/v1/alerts/$aid/promote" "${A[@]}" "${J[@]}" -d '{"note":"a case"}'
+is_status 200 "promote"
+has '"status":"promoted"' "the alert is promoted"
+req POST "/api/v1/alerts/$aid/frobnicate" "${A[@]}"
+is_status 404 "an unknown alert action"
+req DELETE "/api/v1/alerts/$aid" "${A[@]}"
+is_status 405 "alerts are not deleted"
+req POST /api/v1/rules/big-case/disable "${AN[@]}"
+is_status 200 "disable the rule"
+has '"enabled":false' "disabled"
+
+# --- audit and users -------------------------------------------------------------------------
+req GET /api/v1/audit "${AN[@]}"
+is_status 403 "an analyst may not read the audit trail"
+req GET "/api/v1/audit?limit=3" -H "Authorization: Bearer $STOK"
+is_status 200 "a supervisor may"
+has '"op":"rule-disable"' "the newest entries first"
+has '"user":"ann"' "with the acting user"
+req GET /api/v1/users -H "Authorization: Bearer $STOK"
+has '"name":"alice"' "a supervisor lists users"
+lacks '"password"' "without their password hashes"
+req POST /api/v1/users -H "Authorization: Bearer $STOK" "${J[@]}" -d '{"name":"bob","role":"officer","password":"long enough password"}'
+is_status 403 "a supervisor may not add users"
+req POST /api/v1/users -H "Authorization: Bearer $DTOK" "${J[@]}" -d '{"name":"bob","role":"officer","password":"short"}'
+is_status 422 "a short password"
+has '"field":"password"' "names the field"
+req POST /api/v1/users -H "Authorization: Bearer $DTOK" "${J[@]}" -d '{"name":"bob","role":"officer","password":"long enough password"}'
+is_status 201 "an admin adds a user"
+req POST /api/v1/login "${J[@]}" -d '{"user":"bob","password":"long enough password"}'
+is_status 200 "who can sign in"
 
 # --- concurrent writers ------------------------------------------------------------------------
 pids=
