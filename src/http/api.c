@@ -2,6 +2,7 @@
  * api.c - the routes (http.h):
  *
  *   GET  /healthz
+ *   GET  /metrics                 Prometheus text (supervisor)
  *   POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me
  *   GET  /api/v1/KINDS            list: where=FIELD=VALUE (repeated), since,
  *                                 until, tag, linked, limit, after
@@ -384,6 +385,11 @@ http_route(struct http_req *r)
 		if (!is(r->method, "GET") && !is(r->method, "HEAD"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 		return http_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	}
+	if (is(r->path, "/metrics")) {
+		if (http_identify(r, &res) != 0 || !http_require(r, CDN_ROLE_SUPERVISOR, &res))
+			return res;
+		return http_metrics(r);
 	}
 	if (strncmp(r->path, "/api/v1/", 8) != 0)
 		return http_error(r, 404, "not_found", NULL, "no such route");

@@ -64,6 +64,10 @@ enum MHD_Result http_fail(struct http_req *r);
 enum MHD_Result http_json_header(struct http_req *r, unsigned status, json_t *json,
     const char *header, const char *value);
 
+/* Prometheus text: requests by route, method and status, their latency,
+ * the store's size, records by kind, rule errors. */
+enum MHD_Result http_metrics(struct http_req *r);
+
 /* --- who is calling (auth.c) ------------------------------------------------- */
 
 int http_auth_init(void);

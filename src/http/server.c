@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +19,9 @@
 #include <unistd.h>
 
 #include "cordon/error.h"
+#include "cordon/query.h"
 #include "cordon/record.h"
+#include "cordon/rule.h"
 #include "http.h"
 
 #define CONNECTION_LIMIT	256
@@ -44,6 +47,197 @@ struct server {
 	int tls;
 	unsigned long inflight;		/* requests under way (atomic) */
 };
+
+static void add_headers(struct MHD_Response *resp, const char *type);
+static enum MHD_Result queue(struct http_req *r, unsigned status, struct MHD_Response *resp);
+
+/* --- metrics ----------------------------------------------------------------------- */
+
+#define SERIES_MAX	256
+static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+	1, 2.5, 5 };
+#define NBUCKETS (sizeof buckets / sizeof *buckets)
+
+struct series {
+	char route[64], method[8];
+	unsigned status;
+	uint64_t n;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct series s[SERIES_MAX];
+	size_t n;
+	uint64_t le[NBUCKETS], count;
+	double sum;
+} metrics = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * The route a path is counted under: ids and rule names become {id} and
+ * {name}, so that the series stay few whatever is requested; anything
+ * that is not an API route is "static".
+ */
+static void
+route_of(const char *path, char *out, size_t cap)
+{
+	const char *seg[6];
+	size_t len[6], n = 0;
+	const char *p = path;
+
+	if (strncmp(path, "/api/v1/", 8) != 0) {
+		snprintf(out, cap, "%s", strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ?
+		    path : "static");
+		return;
+	}
+	for (p = path + 8; *p && n < 6;) {
+		const char *e = strchr(p, '/');
+
+		seg[n] = p;
+		len[n] = e ? (size_t)(e - p) : strlen(p);
+		n++;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	snprintf(out, cap, "/api/v1");
+	for (size_t i = 0; i < n && i < 3; i++) {
+		const char *name = seg[i];
+		int id = i == 1 && len[i] > 2 && name[1] == '-' && name[0] >= 'A' && name[0] <= 'Z';
+		int rule = i == 1 && len[0] == 5 && strncmp(seg[0], "rules", 5) == 0 &&
+		    !(len[1] == 4 && strncmp(name, "test", 4) == 0);
+		size_t used = strlen(out);
+
+		snprintf(out + used, cap - used, "/%.*s", id ? 4 : rule ? 6 : (int)(len[i] > 20 ? 20 :
+		    len[i]), id ? "{id}" : rule ? "{name}" : name);
+	}
+}
+
+static void
+count(const char *path, const char *method, unsigned status, double secs)
+{
+	char route[64];
+	size_t i;
+
+	route_of(path, route, sizeof route);
+	pthread_mutex_lock(&metrics.lock);
+	for (i = 0; i < metrics.n; i++)
+		if (metrics.s[i].status == status && strcmp(metrics.s[i].route, route) == 0 &&
+		    strcmp(metrics.s[i].method, method) == 0)
+			break;
+	if (i == metrics.n && metrics.n < SERIES_MAX) {
+		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "%s", route);
+		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "%s", method);
+		metrics.s[i].status = status;
+		metrics.n++;
+	}
+	if (i < metrics.n)
+		metrics.s[i].n++;
+	for (size_t b = 0; b < NBUCKETS; b++)
+		if (secs <= buckets[b])
+			metrics.le[b]++;
+	metrics.count++;
+	metrics.sum += secs;
+	pthread_mutex_unlock(&metrics.lock);
+}
+
+/* Append to a growing text. */
+static void
+put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(*buf ? *buf + *len : NULL, *buf ? *cap - *len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (*buf && *len + (size_t)n < *cap) {
+			*len += (size_t)n;
+			return;
+		}
+		size_t ncap = (*cap ? *cap * 2 : 8192) + (size_t)n;
+		char *nb = realloc(*buf, ncap);
+
+		if (!nb)
+			return;
+		*buf = nb;
+		*cap = ncap;
+	}
+}
+
+enum MHD_Result
+http_metrics(struct http_req *r)
+{
+	char *buf = NULL, path[PATH_MAX];
+	size_t len = 0, cap = 0;
+	struct MHD_Response *resp;
+	struct cdn_txn *txn;
+	json_t *rules = NULL, *rule;
+	struct stat sb;
+	size_t i;
+
+	put(&buf, &len, &cap, "# HELP cordon_http_requests_total Requests answered, by route, "
+	    "method and status.\n# TYPE cordon_http_requests_total counter\n");
+	pthread_mutex_lock(&metrics.lock);
+	for (i = 0; i < metrics.n; i++)
+		put(&buf, &len, &cap, "cordon_http_requests_total{route=\"%s\",method=\"%s\","
+		    "status=\"%u\"} %llu\n", metrics.s[i].route, metrics.s[i].method,
+		    metrics.s[i].status, (unsigned long long)metrics.s[i].n);
+	put(&buf, &len, &cap, "# HELP cordon_http_request_duration_seconds Time to answer a "
+	    "request.\n# TYPE cordon_http_request_duration_seconds histogram\n");
+	for (i = 0; i < NBUCKETS; i++)
+		put(&buf, &len, &cap, "cordon_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		    buckets[i], (unsigned long long)metrics.le[i]);
+	put(&buf, &len, &cap, "cordon_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    "cordon_http_request_duration_seconds_sum %.6f\n"
+	    "cordon_http_request_duration_seconds_count %llu\n",
+	    (unsigned long long)metrics.count, metrics.sum, (unsigned long long)metrics.count);
+	pthread_mutex_unlock(&metrics.lock);
+	snprintf(path, sizeof path, "%s/data.mdb", cdn_store_dir(r->st));
+	if (stat(path, &sb) == 0)
+		put(&buf, &len, &cap, "# HELP cordon_store_bytes Disk space the store's database "
+		    "takes.\n# TYPE cordon_store_bytes gauge\ncordon_store_bytes %llu\n",
+		    (unsigned long long)sb.st_blocks * 512ULL);
+	if (cdn_txn_begin(r->st, CDN_TXN_READ, &txn) == 0) {
+		put(&buf, &len, &cap, "# HELP cordon_records Records in the store, by kind.\n"
+		    "# TYPE cordon_records gauge\n");
+		for (int k = 0; k < CDN_NKINDS; k++) {
+			size_t n = 0;
+
+			if (cdn_kind_count(txn, (enum cdn_kind)k, &n) == 0)
+				put(&buf, &len, &cap, "cordon_records{kind=\"%s\"} %zu\n",
+				    cdn_kind_info((enum cdn_kind)k)->name, n);
+		}
+		cdn_txn_abort(txn);
+	}
+	cdn_error_clear();
+	put(&buf, &len, &cap, "# HELP cordon_rule_errors Rule errors kept, by rule.\n"
+	    "# TYPE cordon_rule_errors gauge\n");
+	if (cdn_rule_list(r->st, &rules) == 0)
+		json_array_foreach(rules, i, rule) {
+			const char *name = json_string_value(json_object_get(rule, "name"));
+			json_t *errs = NULL;
+			uint64_t total = 0;
+
+			if (name && cdn_rule_errors(r->st, name, 1, &errs, &total) == 0)
+				put(&buf, &len, &cap, "cordon_rule_errors{rule=\"%s\"} %llu\n", name,
+				    (unsigned long long)total);
+			json_decref(errs);
+		}
+	json_decref(rules);
+	cdn_error_clear();
+	if (!buf)
+		return MHD_NO;
+	if ((resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE)) == NULL) {
+		free(buf);
+		return MHD_NO;
+	}
+	add_headers(resp, "text/plain; version=0.0.4; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	return queue(r, 200, resp);
+}
 
 /* A connection's request, across the calls MHD makes for it. */
 struct pending {
@@ -295,6 +489,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			    sizeof addr);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	count(p->r.path, p->r.method, p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) +
+	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(stderr, "%s %s %s %s %u %.1fms %s%s\n", when, addr, p->r.method, p->r.path,

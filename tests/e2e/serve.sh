@@ -308,6 +308,18 @@ has "ADDR:PORT" "says what it wants"
 expect 1 "a port in use" serve --listen 127.0.0.1:$PORT
 has "cannot listen" "says so"
 
+# --- metrics -------------------------------------------------------------------------------------
+req GET /metrics
+is_status 401 "/metrics needs credentials"
+req GET /metrics -H "Authorization: Bearer $STOK"
+is_status 200 "a supervisor reads /metrics"
+grep -qi "^Content-Type: text/plain; version=0.0.4" "$T/h"; ok $? "in Prometheus text format"
+has 'cordon_http_requests_total{route="/api/v1/cases/{id}",method="GET",status="200"}' "requests by route (ids folded), method and status"
+has 'cordon_http_request_duration_seconds_bucket{le="+Inf"}' "a latency histogram"
+has 'cordon_store_bytes ' "the store's size"
+has 'cordon_records{kind="case"}' "records by kind"
+has 'cordon_rule_errors{rule="big-case"} 0' "rule errors"
+
 # --- the log and a clean stop --------------------------------------------------------------------
 grep -q "POST /api/v1/cases 201" "$T/server.log"; ok $? "an access log line per request"
 grep -q " alice" "$T/server.log"; ok $? "naming the user"
