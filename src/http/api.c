@@ -345,6 +345,8 @@ records(struct http_req *r, const char *rest)
 	}
 	if (k == CDN_ALERT && slash)
 		return http_alert_action(r, id, sub);
+	if (k == CDN_EVIDENCE && slash)
+		return http_evidence_sub(r, id, sub);
 	/* Evidence and alerts change only through their own routes. */
 	if (!writable && (is(r->method, "DELETE") || (is(r->method, "PATCH") &&
 	    !cdn_kind_info((enum cdn_kind)k)->editable)))

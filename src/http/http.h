@@ -8,6 +8,7 @@
  *             token, login and its rate limit, what each role may do
  *   api.c     the routes under /api/v1/ and /healthz: records
  *   api-admin.c  alerts' triage, rules, the audit trail, users
+ *   api-evidence.c  evidence: streamed uploads, downloads, custody
  *
  * Handlers run on the daemon's pool threads; each request reads or writes
  * the store in transactions of its own.
@@ -85,6 +86,14 @@ enum MHD_Result http_me(struct http_req *r);
 /* --- routes (api.c) ------------------------------------------------------------ */
 
 enum MHD_Result http_route(struct http_req *r);
+
+/* Evidence (api-evidence.c): is this request an upload (and of which
+ * case or evidence id), the size limit, the upload's answer, and the
+ * routes under /api/v1/evidence/ID/. */
+int http_is_upload(const char *method, const char *path, char *id, size_t cap);
+uint64_t http_evidence_max(void);
+enum MHD_Result http_evidence_upload(struct http_req *r, const char *id, const char *file);
+enum MHD_Result http_evidence_sub(struct http_req *r, const char *id, const char *sub);
 
 /* The routes beyond records (api-admin.c). */
 enum MHD_Result http_alert_action(struct http_req *r, const char *id, const char *action);

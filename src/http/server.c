@@ -247,6 +247,10 @@ struct pending {
 	size_t len;
 	int too_big;
 	int answered;
+	/* An evidence upload: streamed to a temporary file. */
+	int upload, fd;
+	uint64_t max, got;
+	char id[CDN_ID_MAX + 1], tmp[64];
 };
 
 static void
@@ -402,6 +406,52 @@ static_file(struct server *s, struct http_req *r)
 
 /* --- requests ---------------------------------------------------------------------- */
 
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The first call of an evidence upload: who is sending it and how big it
+ * says it is are settled before any of it is taken, so that no one
+ * fills the disk without the right to. Then a temporary file for it.
+ */
+static enum MHD_Result
+upload_start(struct pending *p, const char *cl)
+{
+	enum MHD_Result res;
+	const char *tmpdir = getenv("TMPDIR");
+
+	p->upload = 1;
+	p->max = http_evidence_max();
+	if (http_identify(&p->r, &res) != 0 || !http_require(&p->r, CDN_ROLE_OFFICER, &res)) {
+		p->answered = 1;
+		return res;
+	}
+	if (cl && strtoull(cl, NULL, 10) > p->max) {
+		p->answered = 1;
+		return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
+		    "(CORDON_EVIDENCE_MAX)", (unsigned long long)p->max);
+	}
+	snprintf(p->tmp, sizeof p->tmp, "%.40s/cordon-up-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if ((p->fd = mkstemp(p->tmp)) < 0) {
+		p->answered = 1;
+		return http_error(&p->r, 500, "internal", NULL, "no room for the upload");
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -423,11 +473,25 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		p->r.method = method;
 		p->r.path = url;
 		p->r.tls = s->tls;
+		p->fd = -1;
 		*con_cls = p;
 		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+		if (http_is_upload(method, url, p->id, sizeof p->id))
+			return upload_start(p, cl);
 		/* Refuse an oversized body before reading it. */
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
 			p->too_big = 1;
+		return MHD_YES;
+	}
+	if (p->upload && *upload_size) {
+		if (!p->answered && !p->too_big) {
+			if (p->got + *upload_size > p->max)
+				p->too_big = 1;
+			else if (write_all(p->fd, upload, *upload_size) != 0)
+				return MHD_NO;
+			p->got += *upload_size;
+		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -451,6 +515,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	p->answered = 1;
 	p->r.body = p->body;
 	p->r.len = p->len;
+	if (p->upload) {
+		if (p->too_big)
+			return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
+			    "(CORDON_EVIDENCE_MAX)", (unsigned long long)p->max);
+		res = http_evidence_upload(&p->r, p->id, p->tmp);
+		cdn_error_clear();
+		return res;
+	}
 	if (p->too_big)
 		return http_error(&p->r, 413, "too_large", NULL,
 		    "the request body is over %u bytes", HTTP_BODY_MAX);
@@ -497,6 +569,10 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e6, p->r.authed ? p->r.user : "-",
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
+	if (p->fd >= 0) {
+		close(p->fd);
+		unlink(p->tmp);
+	}
 	free(p->body);
 	free(p);
 	*con_cls = NULL;

@@ -37,7 +37,7 @@ req() {
 	m=$1 p=$2
 	shift 2
 	status=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' -X "$m" "$@" "$URL$p")
-	out=$(cat "$T/body")
+	out=$(tr -d "\\000" < "$T/body")
 	err=
 }
 is_status() {	# WANT DESCRIPTION
@@ -307,6 +307,42 @@ expect 2 "a listen address that is not one" serve --listen nowhere
 has "ADDR:PORT" "says what it wants"
 expect 1 "a port in use" serve --listen 127.0.0.1:$PORT
 has "cannot listen" "says so"
+
+# --- evidence ------------------------------------------------------------------------------------
+head -c 300000 /dev/urandom > "$T/scan.bin"
+req POST "/api/v1/cases/C-1/evidence?filename=scan.bin&note=lane%204" -H "Authorization: Bearer $PTOK" --data-binary @"$T/scan.bin"
+is_status 403 "a partner may not upload evidence"
+req POST "/api/v1/cases/C-1/evidence?filename=scan.bin&note=lane%204" --data-binary @"$T/scan.bin"
+is_status 401 "nor may anyone unsigned"
+req POST "/api/v1/cases/C-1/evidence?filename=scan.bin&note=lane%204" "${A[@]}" -H "Content-Type: application/octet-stream" --data-binary @"$T/scan.bin"
+is_status 201 "upload evidence to a case"
+has '"size":300000' "every byte arrived"
+eid=$(printf '%s' "$out" | sed 's/.*"id":"\(V-[0-9]*\)".*/\1/')
+req GET "/api/v1/evidence/$eid/content" "${A[@]}"
+cmp -s "$T/body" "$T/scan.bin"; ok $? "download gives it back byte for byte"
+grep -qi "^Content-Disposition: attachment" "$T/h"; ok $? "as an attachment, never inline"
+grep -qi "^X-Checksum-SHA256: $(sha256sum "$T/scan.bin" | cut -c1-64)" "$T/h"; ok $? "with its SHA-256"
+req POST "/api/v1/cases/C-1/evidence?filename=..%2F..%2Fetc%2Fpasswd" "${A[@]}" --data-binary @"$T/scan.bin"
+is_status 422 "a file name with a path"
+req POST "/api/v1/cases/C-1/evidence" "${A[@]}" --data-binary @"$T/scan.bin"
+is_status 400 "an upload without a file name"
+req POST "/api/v1/cases/C-99999/evidence?filename=x.bin" "${A[@]}" --data-binary @"$T/scan.bin"
+is_status 404 "to a case that does not exist"
+req PUT "/api/v1/evidence/$eid?filename=scan-v2.bin&note=cropped" "${A[@]}" --data-binary @"$T/h"
+is_status 200 "a new version"
+has '"version":2' "is version 2"
+req GET "/api/v1/evidence/$eid/content?version=1" "${A[@]}"
+cmp -s "$T/body" "$T/scan.bin"; ok $? "version 1 is still there"
+req GET "/api/v1/evidence/$eid/content?version=9" "${A[@]}"
+is_status 404 "a version that does not exist"
+req POST "/api/v1/evidence/$eid/custody" "${A[@]}" "${J[@]}" -d '{"action":"received","note":"sealed bag 42"}'
+is_status 200 "a custody event"
+has 'sealed bag 42' "is kept"
+req POST "/api/v1/evidence/$eid/custody" "${A[@]}" "${J[@]}" -d '{"action":"lost"}'
+is_status 422 "an unknown custody action"
+req GET "/api/v1/evidence/$eid" "${A[@]}"
+has '"custody"' "the record shows versions and custody"
+expect 0 "evidence verify after uploads" evidence verify
 
 # --- metrics -------------------------------------------------------------------------------------
 req GET /metrics

@@ -1,0 +1,193 @@
+/*
+ * api-evidence.c - evidence over HTTP (http.h):
+ *
+ *   POST /api/v1/cases/ID/evidence?filename=NAME[&description=T][&note=T]
+ *        the file as the body (any media type), streamed to disk as it
+ *        arrives and refused past CORDON_EVIDENCE_MAX (413)     officer
+ *   PUT  /api/v1/evidence/ID?filename=NAME[&note=T]     a new version
+ *   GET  /api/v1/evidence/ID/content[?version=N]        the file, checked
+ *        against its SHA-256 as it is read
+ *   POST /api/v1/evidence/ID/custody  {"action","note"}
+ *
+ * The record itself (versions, custody) is GET /api/v1/evidence/ID.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cordon/check.h"
+#include "cordon/error.h"
+#include "cordon/evidence.h"
+#include "cordon/record.h"
+#include "cordon/rule.h"
+#include "http.h"
+
+static int
+is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static const char *
+arg(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+uint64_t
+http_evidence_max(void)
+{
+	const char *s = getenv("CORDON_EVIDENCE_MAX");
+	uint64_t v;
+
+	if (s && *s && cdn_size_parse(s, &v) == 0)
+		return v;
+	return CDN_EVIDENCE_MAX_DEFAULT;
+}
+
+int
+http_is_upload(const char *method, const char *path, char *id, size_t cap)
+{
+	const char *p, *e;
+
+	if (is(method, "POST") && strncmp(path, "/api/v1/cases/", 14) == 0) {
+		p = path + 14;
+		e = strchr(p, '/');
+		if (!e || !is(e, "/evidence") || (size_t)(e - p) >= cap || e == p)
+			return 0;
+	} else if (is(method, "PUT") && strncmp(path, "/api/v1/evidence/", 17) == 0) {
+		p = path + 17;
+		e = p + strlen(p);
+		if (strchr(p, '/') || (size_t)(e - p) >= cap || e == p)
+			return 0;
+	} else {
+		return 0;
+	}
+	memcpy(id, p, (size_t)(e - p));
+	id[e - p] = '\0';
+	return 1;
+}
+
+enum MHD_Result
+http_evidence_upload(struct http_req *r, const char *id, const char *file)
+{
+	struct cdn_evidence_opts o = { 0 };
+	json_t *out = NULL;
+	int rc;
+
+	o.filename = arg(r, "filename");
+	o.note = arg(r, "note");
+	o.description = arg(r, "description");
+	o.max_size = http_evidence_max();
+	if (!o.filename || !*o.filename)
+		return http_error(r, 400, "bad_request", "filename",
+		    "give the file's name as ?filename=NAME");
+	if (is(r->method, "POST"))
+		rc = cdn_evidence_add(r->st, r->user, id, file, &o, &out);
+	else
+		rc = cdn_evidence_update(r->st, r->user, id, file, &o, &out);
+	if (rc != 0)
+		return http_fail(r);
+	if (cdn_rule_drain(r->st, r->user, NULL, NULL) != 0)
+		cdn_error_clear();
+	if (is(r->method, "POST")) {
+		char loc[96];
+
+		snprintf(loc, sizeof loc, "/api/v1/evidence/%s",
+		    json_string_value(json_object_get(out, "id")));
+		return http_json_header(r, 201, out, MHD_HTTP_HEADER_LOCATION, loc);
+	}
+	return http_json(r, 200, out);
+}
+
+static enum MHD_Result
+content(struct http_req *r, const char *id)
+{
+	const char *v = arg(r, "version");
+	char path[] = "/tmp/cordon-get-XXXXXX", disp[400];
+	long long version = 0;
+	json_t *ver = NULL;
+	struct MHD_Response *resp;
+	struct stat sb;
+	int fd, rc;
+
+	if (v) {
+		char *end;
+
+		version = strtoll(v, &end, 10);
+		if (*end || version < 1)
+			return http_error(r, 400, "bad_request", "version", "version must be a number >= 1");
+	}
+	if ((fd = mkstemp(path)) < 0)
+		return http_error(r, 500, "internal", NULL, "no room for a temporary file");
+	unlink(path);
+	rc = cdn_evidence_get(r->st, id, version, fd, &ver);
+	if (rc != 0 || fstat(fd, &sb) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		json_decref(ver);
+		return http_fail(r);
+	}
+	if ((resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd)) == NULL) {
+		close(fd);
+		json_decref(ver);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    json_string_value(json_object_get(ver, "media_type")) ?
+	    json_string_value(json_object_get(ver, "media_type")) : "application/octet-stream");
+	/* Downloaded, never shown inline: evidence is untrusted content. */
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s-v%lld\"", id,
+	    (long long)json_integer_value(json_object_get(ver, "version")));
+	MHD_add_response_header(resp, "Content-Disposition", disp);
+	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Checksum-SHA256",
+	    json_string_value(json_object_get(ver, "sha256")) ?
+	    json_string_value(json_object_get(ver, "sha256")) : "");
+	json_decref(ver);
+	r->status = 200;
+	{
+		enum MHD_Result res = MHD_queue_response(r->conn, 200, resp);
+
+		MHD_destroy_response(resp);
+		return res;
+	}
+}
+
+static enum MHD_Result
+custody(struct http_req *r, const char *id)
+{
+	json_error_t jerr;
+	json_t *in, *out = NULL;
+	int rc;
+
+	if (!is(r->method, "POST"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
+	if ((in = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
+	    !json_is_object(in)) {
+		json_decref(in);
+		return http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
+	}
+	rc = cdn_evidence_custody(r->st, r->user, id, json_string_value(json_object_get(in, "action")),
+	    json_string_value(json_object_get(in, "note")), &out);
+	json_decref(in);
+	if (rc != 0)
+		return http_fail(r);
+	return http_json(r, 200, out);
+}
+
+enum MHD_Result
+http_evidence_sub(struct http_req *r, const char *id, const char *sub)
+{
+	if (is(sub, "content")) {
+		if (!is(r->method, "GET"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+		return content(r, id);
+	}
+	if (is(sub, "custody"))
+		return custody(r, id);
+	return http_error(r, 404, "not_found", NULL, "no such route");
+}
