@@ -8,6 +8,9 @@
  * from that session must carry in X-CSRF-Token. Sessions live in this
  * process's memory: restarting the server signs everyone out.
  *
+ * A token once checked is believed for TOKEN_TTL seconds without reading
+ * the store again.
+ *
  * Failed logins are counted per user name and per client address in a
  * window of LOGIN_WINDOW seconds; past the limit, logins are refused with
  * 429 until the window has passed, before the password is even checked.
@@ -22,6 +25,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include "cordon/error.h"
 #include "http.h"
@@ -34,6 +38,8 @@
 #define LOGIN_PER_USER	5		/* failures in the window */
 #define LOGIN_PER_ADDR	20
 #define LIMIT_SLOTS	1024
+#define TOKEN_SLOTS	64
+#define TOKEN_TTL	30		/* seconds a checked token is believed */
 
 struct session {
 	char id[65], csrf[65];
@@ -48,11 +54,51 @@ struct limit {
 	time_t since;
 };
 
+/* A token checked against the store lately: scripts send the same one
+ * with every request, and checking it means reading and parsing two
+ * objects. Believed for TOKEN_TTL seconds. */
+struct known_token {
+	unsigned char hash[32];
+	char user[65];
+	enum cdn_role role;
+	time_t until;
+};
+
 static struct {
 	pthread_mutex_t lock;
 	struct session *s;
 	struct limit *l;
-} auth = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL };
+	struct known_token t[TOKEN_SLOTS];
+} auth = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, { { { 0 }, { 0 }, 0, 0 } } };
+
+/* 0 and the user if `token` is valid, from the cache or the store. */
+static int
+token_user(struct cdn_store *st, const char *token, char user[65], enum cdn_role *role)
+{
+	unsigned char h[32];
+	time_t now = time(NULL);
+	struct known_token *slot;
+
+	SHA256((const unsigned char *)token, strlen(token), h);
+	slot = &auth.t[h[0] % TOKEN_SLOTS];
+	pthread_mutex_lock(&auth.lock);
+	if (slot->until > now && CRYPTO_memcmp(slot->hash, h, 32) == 0) {
+		snprintf(user, 65, "%s", slot->user);
+		*role = slot->role;
+		pthread_mutex_unlock(&auth.lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&auth.lock);
+	if (cdn_token_check(st, token, user, role) != 0)
+		return -1;
+	pthread_mutex_lock(&auth.lock);
+	memcpy(slot->hash, h, 32);
+	snprintf(slot->user, sizeof slot->user, "%s", user);
+	slot->role = *role;
+	slot->until = now + TOKEN_TTL;
+	pthread_mutex_unlock(&auth.lock);
+	return 0;
+}
 
 int
 http_auth_init(void)
@@ -137,7 +183,7 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 	r->authed = 0;
 	if (authz) {
 		if (strncmp(authz, "Bearer ", 7) != 0 ||
-		    cdn_token_check(r->st, authz + 7, r->user, &r->role) != 0) {
+		    token_user(r->st, authz + 7, r->user, &r->role) != 0) {
 			cdn_error_clear();
 			*res = http_error(r, 401, "unauthenticated", NULL, "the token is not valid");
 			return -1;

@@ -1,0 +1,86 @@
+#!/bin/bash
+# bench-http.sh - `cordon serve` under wrk on loopback, against the floor
+# measured in the same run: libmicrohttpd, configured the same, answering
+# a fixed body of the same size (bench/mhd-fixed).
+#
+#   bench-http.sh CORDON MHD_FIXED [--store DIR] [--seconds N]
+#
+# 1. GET /api/v1/cases/{id} on a small store (made here).
+# 2. GET /api/v1/seizures/{id}/graph?depth=2 on the store given with
+#    --store (the 1,000,000-seizure store bench-rules builds), if any.
+# Goals (informational): requests/s >= 0.6 x the fixed response.
+set -u
+CORDON=$1 FIXED=$2
+shift 2
+STORE= DUR=10
+while [ $# -gt 0 ]; do
+	case $1 in
+	--store) STORE=$2; shift 2 ;;
+	--seconds) DUR=$2; shift 2 ;;
+	*) echo "usage: bench-http.sh CORDON MHD_FIXED [--store DIR] [--seconds N]" >&2; exit 2 ;;
+	esac
+done
+command -v wrk >/dev/null || { echo "bench-http: needs wrk (apt-get install wrk)" >&2; exit 1; }
+T=$(mktemp -d /tmp/cordon-bench-http.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+PORT=$((30000 + RANDOM % 20000))
+
+# wrk_run URL [headers...]: requests/s and p99 (ms) of a run.
+wrk_run() {
+	local url=$1
+	shift
+	wrk -t2 -c8 -d"${DUR}s" --latency "$@" "$url" > "$T/wrk" 2>&1
+	rps=$(awk '/Requests\/sec/ { print $2 }' "$T/wrk")
+	p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 }; print v }' "$T/wrk")
+	errs=$(awk '/Non-2xx|Socket errors/ { print }' "$T/wrk")
+}
+
+serve() {	# STORE: start cordon serve on it
+	"$CORDON" --store "$1" serve --listen 127.0.0.1:$PORT 2>/dev/null &
+	SPID=$!
+	for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0; sleep 0.1; done
+	return 1
+}
+
+fixed() {	# FILE: start the baseline serving FILE
+	"$FIXED" $((PORT + 1)) "$1" &
+	FPID=$!
+	for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$((PORT + 1))/" && return 0; sleep 0.1; done
+	return 1
+}
+
+compare() {	# LABEL PATH TOKEN
+	local label=$1 path=$2 tok=$3
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT$path" > "$T/body"
+	size=$(wc -c < "$T/body")
+	fixed "$T/body" || { echo "bench-http: the baseline did not start" >&2; exit 1; }
+	wrk_run "http://127.0.0.1:$((PORT + 1))$path"
+	base_rps=$rps base_p99=$p99
+	kill $FPID; wait $FPID 2>/dev/null
+	wrk_run "http://127.0.0.1:$PORT$path" -H "Authorization: Bearer $tok"
+	printf '%-34s %8s B %10.0f/s %10.0f/s %7.2f  p99 %7.2f ms (fixed %.2f ms)%s\n' "$label" "$size" \
+	    "$rps" "$base_rps" "$(echo "$rps / $base_rps" | bc -l)" "$p99" "$base_p99" \
+	    "${errs:+  [$errs]}"
+}
+
+echo
+echo "HTTP: wrk -t2 -c8 -d${DUR}s on loopback; x fixed = cordon's requests/s over a fixed body's"
+printf '%-34s %10s %12s %12s %7s\n' "" "body" "cordon" "fixed" "x fixed"
+
+"$CORDON" --store "$T/small" init >/dev/null
+printf '%s\n' 'benchmark password' | "$CORDON" --store "$T/small" user add bench --role officer >/dev/null
+tok=$("$CORDON" --store "$T/small" token create bench)
+for i in $(seq 1 50); do echo "{\"kind\":\"case\",\"ref\":\"c$i\",\"title\":\"Case $i: ivory in cashew nuts\",\"office\":\"Cat Lai\"}"; done > "$T/cases.jsonl"
+"$CORDON" --store "$T/small" import "$T/cases.jsonl" >/dev/null
+serve "$T/small" || { echo "bench-http: cordon serve did not start" >&2; exit 1; }
+compare "GET /api/v1/cases/C-17" /api/v1/cases/C-17 "$tok"
+kill $SPID; wait $SPID 2>/dev/null
+
+if [ -n "$STORE" ] && [ -d "$STORE" ]; then
+	tok=$("$CORDON" --store "$STORE" token create bench 2>/dev/null ||
+	    { printf '%s\n' 'benchmark password' | "$CORDON" --store "$STORE" user add bench --role officer >/dev/null &&
+	      "$CORDON" --store "$STORE" token create bench; })
+	serve "$STORE" || { echo "bench-http: cordon serve did not start on $STORE" >&2; exit 1; }
+	compare "GET /api/v1/seizures/S-500000/graph?depth=2" "/api/v1/seizures/S-500000/graph?depth=2" "$tok"
+	kill $SPID; wait $SPID 2>/dev/null
+fi
