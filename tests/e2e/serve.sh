@@ -356,10 +356,29 @@ has 'cordon_store_bytes ' "the store's size"
 has 'cordon_records{kind="case"}' "records by kind"
 has 'cordon_rule_errors{rule="big-case"} 0' "rule errors"
 
+# --- slow and malformed requests ----------------------------------------------------------------
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	# Connections that send half a request and then nothing.
+	(exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'GET /api/v1/cases HTTP/1.1\r\nHost: x\r\n' >&3; sleep 5) &
+done
+sleep 0.3
+req GET /healthz
+is_status 200 "half-sent requests do not hold up the others"
+resp=$(exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'THIS IS NOT HTTP\r\n\r\n' >&3; timeout 5 head -c 12 <&3)
+case "$resp" in "HTTP/1.1 400"*|"") ok 0 "a malformed request is refused (${resp:-closed})" ;; *) ok 1 "a malformed request ($resp)" ;; esac
+req GET /healthz
+is_status 200 "and the server keeps serving"
+
 # --- the log and a clean stop --------------------------------------------------------------------
 grep -q "POST /api/v1/cases 201" "$T/server.log"; ok $? "an access log line per request"
 grep -q " alice" "$T/server.log"; ok $? "naming the user"
+# A slow download under way when SIGTERM comes is finished.
+curl -s --limit-rate 100k -o "$T/slow" "${A[@]}" "$URL/api/v1/evidence/$eid/content?version=1" &
+CPID=$!
+sleep 0.5
 kill -TERM $SPID
+wait $CPID; ok $? "a download under way when SIGTERM comes completes"
+cmp -s "$T/slow" "$T/scan.bin"; ok $? "whole"
 for i in $(seq 1 50); do kill -0 $SPID 2>/dev/null || break; sleep 0.1; done
 kill -0 $SPID 2>/dev/null; [ $? -ne 0 ]; ok $? "SIGTERM stops the server"
 wait $SPID; ok $? "with exit status 0"
