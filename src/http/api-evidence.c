@@ -7,6 +7,7 @@
  *   PUT  /api/v1/evidence/ID?filename=NAME[&note=T]     a new version
  *   GET  /api/v1/evidence/ID/content[?version=N]        the file, checked
  *        against its SHA-256 as it is read
+ *   GET  /api/v1/evidence/ID/log      its versions and custody events
  *   POST /api/v1/evidence/ID/custody  {"action","note"}
  *
  * The record itself (versions, custody) is GET /api/v1/evidence/ID.
@@ -189,5 +190,27 @@ http_evidence_sub(struct http_req *r, const char *id, const char *sub)
 	}
 	if (is(sub, "custody"))
 		return custody(r, id);
+	if (is(sub, "log")) {
+		struct cdn_txn *txn;
+		json_t *rec = NULL;
+		int rc;
+
+		if (!is(r->method, "GET"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+			rc = cdn_record_get(txn, id, &rec);
+			cdn_txn_abort(txn);
+		}
+		if (rc != 0)
+			return http_fail(r);
+		{
+			json_t *out = json_pack("{s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
+			    "versions", json_object_get(rec, "versions"), "custody",
+			    json_object_get(rec, "custody"));
+
+			json_decref(rec);
+			return http_json(r, 200, out);
+		}
+	}
 	return http_error(r, 404, "not_found", NULL, "no such route");
 }

@@ -342,6 +342,10 @@ req POST "/api/v1/evidence/$eid/custody" "${A[@]}" "${J[@]}" -d '{"action":"lost
 is_status 422 "an unknown custody action"
 req GET "/api/v1/evidence/$eid" "${A[@]}"
 has '"custody"' "the record shows versions and custody"
+req GET "/api/v1/evidence/$eid/log" "${A[@]}"
+is_status 200 "the evidence log"
+has '"versions"' "lists the versions"
+has 'sealed bag 42' "and the custody events"
 expect 0 "evidence verify after uploads" evidence verify
 
 # --- metrics -------------------------------------------------------------------------------------
