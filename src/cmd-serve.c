@@ -52,9 +52,10 @@ run_serve(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_serve = {
-	"serve", "[--listen ADDR:PORT] [--tls-cert PEM --tls-key PEM] [--web DIR]",
+	"serve", "[--listen ADDR:PORT] [--tls-cert PEM --tls-key PEM] [--web DIR] [--threads N]",
 	"the JSON API (/api/v1/) and the web UI (/)",
-	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080)\n"
+	"  --listen ADDR:PORT   where to listen, a numeric address (default\n"
+	"                       127.0.0.1:8080; [::1]:8080 for IPv6)\n"
 	"  --tls-cert PEM, --tls-key PEM\n"
 	"                       serve HTTPS with this certificate and key\n"
 	"  --web DIR            the web UI's files (default: the installed ones)\n"

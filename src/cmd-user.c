@@ -98,8 +98,15 @@ run_user(struct cmd_ctx *ctx, int argc, char **argv)
 			rc = add ? cdn_user_add(ctx->st, ctx->user, pos[1], opts[0].value, pw) :
 			    cdn_user_passwd(ctx->st, ctx->user, pos[1], pw);
 			rc = rc ? cmd_fail() : 0;
-			if (rc == 0 && !ctx->json)
+			if (rc == 0 && ctx->json) {
+				json_t *o = json_pack("{s:s,s:s}", "user", pos[1], add ? "added" :
+				    "changed", add ? opts[0].value : "password");
+
+				cmd_print_jsonl(o);
+				json_decref(o);
+			} else if (rc == 0) {
 				printf("user %s: %s\n", pos[1], add ? "added" : "password changed");
+			}
 		}
 		OPENSSL_cleanse(pw, sizeof pw);
 	} else if (strcmp(sub, "list") == 0) {

@@ -4,11 +4,12 @@
 --
 -- Fires on: a seizure (or a link to one) whose consignee or consignor is
 -- linked to at least THRESHOLD seizures that occurred in the WINDOW days up
--- to and including it. One alert per company or person; each new seizure
--- adds itself to the alert's refs.
+-- to and including it. One alert per company or person, naming the
+-- seizures it counted (up to MAX_REFS a time); later ones add theirs.
 
 local WINDOW_DAYS = 90
 local THRESHOLD = 3
+local MAX_REFS = 50     -- seizures named in one raise
 local ROLE = { consignee_of = "Consignee", consignor_of = "Consignor" }
 
 local function seizure_of(rec)
@@ -34,10 +35,20 @@ return {
           ["until"] = s.occurred_at,
         })
         if n >= THRESHOLD then
+          -- Name the seizures counted, so that an analyst sees them.
+          local refs = { party.id, s.id }
+          for _, other in ipairs(cordon.find("seizure", {
+            linked = party.id,
+            since = cordon.days_before(s.occurred_at, WINDOW_DAYS),
+            ["until"] = s.occurred_at,
+            limit = MAX_REFS,
+          })) do
+            if other.id ~= s.id then refs[#refs + 1] = other.id end
+          end
           alert {
             key = party.id,
             title = role .. " " .. (party.name or party.id) .. " in repeated seizures",
-            refs = { party.id, s.id },
+            refs = refs,
             explain = string.format("%s %s is linked to %d seizures in the %d days to %s.",
               role, party.id, n, WINDOW_DAYS, s.occurred_at:sub(1, 10)),
           }

@@ -109,25 +109,45 @@ lua_body(struct http_req *r, enum MHD_Result *res)
 	return 1;
 }
 
+#define TEST_ERRORS 100
+
+/* A dry run's rule errors, as they are found (the first TEST_ERRORS). */
+static void
+test_error(void *arg, const char *rule, const char *record, const char *message)
+{
+	(void)rule;
+	if (json_array_size(arg) < TEST_ERRORS)
+		json_array_append_new(arg, json_pack("{s:s,s:s}", "record", record, "message", message));
+}
+
 static enum MHD_Result
 rule_test(struct http_req *r)
 {
 	struct cdn_rule_run_opts o = { 0 };
+	json_t *errors = json_array();
 	struct cdn_rule_run_stats st = { 0 };
 	const char *src = r->body;
 	size_t len = r->len;
 	json_t *alerts = NULL;
 	enum MHD_Result res;
 
-	if (!lua_body(r, &res))
+	if (!lua_body(r, &res)) {
+		json_decref(errors);
 		return res;
-	if (cdn_rule_limits_env(&o.limits) != 0)
+	}
+	if (cdn_rule_limits_env(&o.limits) != 0) {
+		json_decref(errors);
 		return http_fail(r);
+	}
 	o.since = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "since");
-	if (cdn_rule_test(r->st, &src, &len, 1, &o, &alerts, &st) != 0)
+	o.on_error = test_error;
+	o.error_arg = errors;
+	if (cdn_rule_test(r->st, &src, &len, 1, &o, &alerts, &st) != 0) {
+		json_decref(errors);
 		return http_fail(r);
-	return http_json(r, 200, json_pack("{s:o,s:I,s:I}", "alerts", alerts, "records",
-	    (json_int_t)st.records, "errors", (json_int_t)st.errors));
+	}
+	return http_json(r, 200, json_pack("{s:o,s:I,s:I,s:o}", "alerts", alerts, "records",
+	    (json_int_t)st.records, "error_count", (json_int_t)st.errors, "errors", errors));
 }
 
 enum MHD_Result
@@ -184,20 +204,22 @@ http_rules(struct http_req *r, const char *rest)
 		struct cdn_rule_limits lim;
 		const char *got;
 
+		json_t *info = NULL;
+
 		if (!lua_body(r, &res))
 			return res;
-		if (cdn_rule_limits_env(&lim) != 0)
+		if (cdn_rule_limits_env(&lim) != 0 || cdn_rule_check(r->body, r->len, &lim, &info) != 0)
 			return http_fail(r);
+		got = json_string_value(json_object_get(info, "name"));
+		if (!got || !is(got, name)) {
+			res = http_error(r, 422, "invalid", "name", "the file names its rule '%s', not '%s' "
+			    "as the URL does", got ? got : "", name);
+			json_decref(info);
+			return res;
+		}
+		json_decref(info);
 		if (cdn_rule_add(r->st, r->user, r->body, r->len, &lim, &out) != 0)
 			return http_fail(r);
-		got = json_string_value(json_object_get(out, "name"));
-		if (got && !is(got, name)) {
-			/* Added under the name its file gives: say where it is. */
-			char loc[120];
-
-			snprintf(loc, sizeof loc, "/api/v1/rules/%s", got);
-			return http_json_header(r, 201, out, MHD_HTTP_HEADER_LOCATION, loc);
-		}
 		return http_json(r, 200, out);
 	}
 	return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);

@@ -139,8 +139,19 @@ content(struct http_req *r, const char *id)
 	    json_string_value(json_object_get(ver, "media_type")) ?
 	    json_string_value(json_object_get(ver, "media_type")) : "application/octet-stream");
 	/* Downloaded, never shown inline: evidence is untrusted content. */
-	snprintf(disp, sizeof disp, "attachment; filename=\"%s-v%lld\"", id,
-	    (long long)json_integer_value(json_object_get(ver, "version")));
+	{
+		/* The name it was added under (checked then: a base name
+		 * without control characters); quotes and backslashes
+		 * would end the header's string, so they become '_'. */
+		const char *fn = json_string_value(json_object_get(ver, "filename"));
+		char safe[256];
+		size_t i;
+
+		for (i = 0; fn && fn[i] && i < sizeof safe - 1; i++)
+			safe[i] = fn[i] == '"' || fn[i] == '\\' ? '_' : fn[i];
+		safe[i] = '\0';
+		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", i ? safe : id);
+	}
 	MHD_add_response_header(resp, "Content-Disposition", disp);
 	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");

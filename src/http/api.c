@@ -52,15 +52,35 @@ struct wheres {
 	char *buf[MAX_WHERE];
 	size_t n;
 	int bad;
+	enum cdn_kind kind;
+	char unknown[64];	/* a parameter lists do not take */
 };
 
 static enum MHD_Result
 collect_where(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
+	static const char *const known[] = { "where", "since", "until", "tag", "linked", "limit",
+		"after", NULL };
 	struct wheres *w = cls;
 	char *eq;
+	int k = 0;
 
 	(void)kind;
+	/* Alerts are triaged by status and rule: shorthands for where. */
+	if (w->kind == CDN_ALERT && (is(key, "status") || is(key, "rule"))) {
+		if (w->n == MAX_WHERE || !value) {
+			w->bad = 1;
+			return MHD_YES;
+		}
+		w->c[w->n].path = is(key, "status") ? "status" : "rule";
+		w->c[w->n].value = value;
+		w->buf[w->n++] = NULL;
+		return MHD_YES;
+	}
+	while (known[k] && !is(key, known[k]))
+		k++;
+	if (!known[k] && !w->unknown[0])
+		snprintf(w->unknown, sizeof w->unknown, "%s", key);
 	if (!is(key, "where"))
 		return MHD_YES;
 	if (w->n == MAX_WHERE || !value || (eq = strchr(value, '=')) == NULL || eq == value) {
@@ -95,7 +115,7 @@ page_add(void *arg, json_t *rec)
 static enum MHD_Result
 list(struct http_req *r, enum cdn_kind kind)
 {
-	struct wheres w = { .n = 0 };
+	struct wheres w = { .n = 0, .kind = kind };
 	struct cdn_query q = { .kind = kind };
 	struct page p = { json_array(), LIST_DEFAULT };
 	const char *limit = arg(r, "limit");
@@ -104,6 +124,12 @@ list(struct http_req *r, enum cdn_kind kind)
 	int rc;
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_where, &w);
+	if (w.unknown[0]) {
+		res = http_error(r, 400, "bad_request", w.unknown, "lists take where, since, until, tag, "
+		    "linked, limit and after%s, not %s", kind == CDN_ALERT ? " (alerts also status and "
+		    "rule)" : "", w.unknown);
+		goto out;
+	}
 	if (w.bad) {
 		res = http_error(r, 400, "bad_request", "where", "where must be FIELD=VALUE (at most %d)",
 		    MAX_WHERE);
@@ -223,7 +249,12 @@ write_record(struct http_req *r, struct write *w)
 		    json_string_value(json_object_get(w->out, "id")));
 		res = http_json_header(r, 201, w->out, MHD_HTTP_HEADER_LOCATION, loc);
 	} else {
-		res = http_json(r, 200, w->out);
+		char etag[32];
+
+		/* The version to send back as If-Match for the next update. */
+		snprintf(etag, sizeof etag, "\"%lld\"",
+		    (long long)json_integer_value(json_object_get(w->out, "version")));
+		res = http_json_header(r, 200, w->out, MHD_HTTP_HEADER_ETAG, etag);
 	}
 	return res;
 }

@@ -275,6 +275,14 @@ http_login(struct http_req *r)
 
 	if (strcmp(r->method, "POST") != 0)
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
+	{
+		const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+		if (!type || strncmp(type, "application/json", 16) != 0)
+			return http_error(r, 415, "unsupported_media_type", NULL,
+			    "send {\"user\",\"password\"} as application/json");
+	}
 	if ((in = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
 		return http_error(r, 400, "bad_json", NULL, "not JSON: %s", jerr.text);
 	user = json_string_value(json_object_get(in, "user"));

@@ -645,8 +645,9 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	socklen_t sslen;
 	struct MHD_Daemon *d;
 	char *cert = NULL, *key = NULL;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG;
+	/* No MHD_USE_ERROR_LOG: its messages ("Failed to bind to port 0")
+	 * would only confuse what cordon says itself. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
 	sigset_t sigs;
 	int sig;
 
