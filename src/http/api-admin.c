@@ -25,12 +25,6 @@
 #define AUDIT_MAX	1000
 #define RULE_ERRORS	20
 
-static int
-is(const char *a, const char *b)
-{
-	return strcmp(a, b) == 0;
-}
-
 /* A JSON object body, or an answer queued (then *res is set). */
 static json_t *
 object_body(struct http_req *r, enum MHD_Result *res)
@@ -64,16 +58,16 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 	const char *note;
 	int rc = 1;
 
-	if (!is(r->method, "POST"))
+	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
 	if ((in = object_body(r, &res)) == NULL)
 		return res;
 	note = json_string_value(json_object_get(in, "note"));
-	if (is(action, "promote")) {
+	if (http_is(action, "promote")) {
 		rc = cdn_alert_promote(r->st, r->user, id, note, &out);
 	} else {
 		for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
-			if (is(action, statuses[i][0]))
+			if (http_is(action, statuses[i][0]))
 				rc = cdn_alert_set_status(r->st, r->user, id, statuses[i][1], note, &out);
 		if (rc == 1) {
 			json_decref(in);
@@ -139,7 +133,7 @@ rule_test(struct http_req *r)
 		json_decref(errors);
 		return http_fail(r);
 	}
-	o.since = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "since");
+	o.since = http_arg(r, "since");
 	o.on_error = test_error;
 	o.error_arg = errors;
 	if (cdn_rule_test(r->st, &src, &len, 1, &o, &alerts, &st) != 0) {
@@ -163,14 +157,14 @@ http_rules(struct http_req *r, const char *rest)
 	if (!http_require(r, CDN_ROLE_ANALYST, &res))
 		return res;
 	if (!*rest) {
-		if (!is(r->method, "GET"))
+		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 		if (cdn_rule_list(r->st, &out) != 0)
 			return http_fail(r);
 		return http_json(r, 200, json_pack("{s:o}", "items", out));
 	}
-	if (is(rest, "test")) {
-		if (!is(r->method, "POST"))
+	if (http_is(rest, "test")) {
+		if (!http_is(r->method, "POST"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use POST");
 		return rule_test(r);
 	}
@@ -179,17 +173,17 @@ http_rules(struct http_req *r, const char *rest)
 		return http_error(r, 404, "not_found", NULL, "no such rule");
 	snprintf(name, sizeof name, "%.*s", slash ? (int)(slash - rest) : (int)strlen(rest), rest);
 	if (slash) {
-		int enable = is(slash + 1, "enable");
+		int enable = http_is(slash + 1, "enable");
 
-		if (!enable && !is(slash + 1, "disable"))
+		if (!enable && !http_is(slash + 1, "disable"))
 			return http_error(r, 404, "not_found", NULL, "no such route");
-		if (!is(r->method, "POST"))
+		if (!http_is(r->method, "POST"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use POST");
 		if (cdn_rule_enable(r->st, r->user, name, enable, &out) != 0)
 			return http_fail(r);
 		return http_json(r, 200, out);
 	}
-	if (is(r->method, "GET")) {
+	if (http_is(r->method, "GET")) {
 		if (cdn_rule_get(r->st, name, &out, &src) != 0)
 			return http_fail(r);
 		if (cdn_rule_errors(r->st, name, RULE_ERRORS, &errs, &total) != 0)
@@ -200,7 +194,7 @@ http_rules(struct http_req *r, const char *rest)
 		free(src);
 		return http_json(r, 200, out);
 	}
-	if (is(r->method, "PUT")) {
+	if (http_is(r->method, "PUT")) {
 		struct cdn_rule_limits lim;
 		const char *got;
 
@@ -211,7 +205,7 @@ http_rules(struct http_req *r, const char *rest)
 		if (cdn_rule_limits_env(&lim) != 0 || cdn_rule_check(r->body, r->len, &lim, &info) != 0)
 			return http_fail(r);
 		got = json_string_value(json_object_get(info, "name"));
-		if (!got || !is(got, name)) {
+		if (!got || !http_is(got, name)) {
 			res = http_error(r, 422, "invalid", "name", "the file names its rule '%s', not '%s' "
 			    "as the URL does", got ? got : "", name);
 			json_decref(info);
@@ -237,8 +231,8 @@ audit_add(void *arg, json_t *entry)
 enum MHD_Result
 http_audit(struct http_req *r)
 {
-	const char *l = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
-	const char *f = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "from");
+	const char *l = http_arg(r, "limit");
+	const char *f = http_arg(r, "from");
 	unsigned long limit = AUDIT_DEFAULT, from = 0;
 	struct cdn_txn *txn;
 	json_t *items = json_array();
@@ -275,14 +269,14 @@ http_users(struct http_req *r)
 	enum MHD_Result res;
 	json_t *out = NULL, *in;
 
-	if (is(r->method, "GET")) {
+	if (http_is(r->method, "GET")) {
 		if (!http_require(r, CDN_ROLE_SUPERVISOR, &res))
 			return res;
 		if (cdn_user_list(r->st, &out) != 0)
 			return http_fail(r);
 		return http_json(r, 200, json_pack("{s:o}", "items", out));
 	}
-	if (!is(r->method, "POST"))
+	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
 	if (!http_require(r, CDN_ROLE_ADMIN, &res))
 		return res;

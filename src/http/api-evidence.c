@@ -25,18 +25,6 @@
 #include "cordon/rule.h"
 #include "http.h"
 
-static int
-is(const char *a, const char *b)
-{
-	return strcmp(a, b) == 0;
-}
-
-static const char *
-arg(struct http_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
 uint64_t
 http_evidence_max(void)
 {
@@ -53,12 +41,12 @@ http_is_upload(const char *method, const char *path, char *id, size_t cap)
 {
 	const char *p, *e;
 
-	if (is(method, "POST") && strncmp(path, "/api/v1/cases/", 14) == 0) {
+	if (http_is(method, "POST") && strncmp(path, "/api/v1/cases/", 14) == 0) {
 		p = path + 14;
 		e = strchr(p, '/');
-		if (!e || !is(e, "/evidence") || (size_t)(e - p) >= cap || e == p)
+		if (!e || !http_is(e, "/evidence") || (size_t)(e - p) >= cap || e == p)
 			return 0;
-	} else if (is(method, "PUT") && strncmp(path, "/api/v1/evidence/", 17) == 0) {
+	} else if (http_is(method, "PUT") && strncmp(path, "/api/v1/evidence/", 17) == 0) {
 		p = path + 17;
 		e = p + strlen(p);
 		if (strchr(p, '/') || (size_t)(e - p) >= cap || e == p)
@@ -78,14 +66,14 @@ http_evidence_upload(struct http_req *r, const char *id, const char *file)
 	json_t *out = NULL;
 	int rc;
 
-	o.filename = arg(r, "filename");
-	o.note = arg(r, "note");
-	o.description = arg(r, "description");
+	o.filename = http_arg(r, "filename");
+	o.note = http_arg(r, "note");
+	o.description = http_arg(r, "description");
 	o.max_size = http_evidence_max();
 	if (!o.filename || !*o.filename)
 		return http_error(r, 400, "bad_request", "filename",
 		    "give the file's name as ?filename=NAME");
-	if (is(r->method, "POST"))
+	if (http_is(r->method, "POST"))
 		rc = cdn_evidence_add(r->st, r->user, id, file, &o, &out);
 	else
 		rc = cdn_evidence_update(r->st, r->user, id, file, &o, &out);
@@ -93,7 +81,7 @@ http_evidence_upload(struct http_req *r, const char *id, const char *file)
 		return http_fail(r);
 	if (cdn_rule_drain(r->st, r->user, NULL, NULL) != 0)
 		cdn_error_clear();
-	if (is(r->method, "POST")) {
+	if (http_is(r->method, "POST")) {
 		char loc[96];
 
 		snprintf(loc, sizeof loc, "/api/v1/evidence/%s",
@@ -106,7 +94,7 @@ http_evidence_upload(struct http_req *r, const char *id, const char *file)
 static enum MHD_Result
 content(struct http_req *r, const char *id)
 {
-	const char *v = arg(r, "version");
+	const char *v = http_arg(r, "version");
 	char path[] = "/tmp/cordon-get-XXXXXX", disp[400];
 	long long version = 0;
 	json_t *ver = NULL;
@@ -176,7 +164,7 @@ custody(struct http_req *r, const char *id)
 	json_t *in, *out = NULL;
 	int rc;
 
-	if (!is(r->method, "POST"))
+	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
 	if ((in = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
 	    !json_is_object(in)) {
@@ -194,19 +182,19 @@ custody(struct http_req *r, const char *id)
 enum MHD_Result
 http_evidence_sub(struct http_req *r, const char *id, const char *sub)
 {
-	if (is(sub, "content")) {
-		if (!is(r->method, "GET"))
+	if (http_is(sub, "content")) {
+		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 		return content(r, id);
 	}
-	if (is(sub, "custody"))
+	if (http_is(sub, "custody"))
 		return custody(r, id);
-	if (is(sub, "log")) {
+	if (http_is(sub, "log")) {
 		struct cdn_txn *txn;
 		json_t *rec = NULL;
 		int rc;
 
-		if (!is(r->method, "GET"))
+		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 			rc = cdn_record_get(txn, id, &rec);

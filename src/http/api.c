@@ -33,18 +33,6 @@
 #define MAX_WHERE	16
 #define DEPTH_MAX	4
 
-static const char *
-arg(struct http_req *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-static int
-is(const char *a, const char *b)
-{
-	return strcmp(a, b) == 0;
-}
-
 /* --- lists ---------------------------------------------------------------------- */
 
 struct wheres {
@@ -67,21 +55,21 @@ collect_where(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
 
 	(void)kind;
 	/* Alerts are triaged by status and rule: shorthands for where. */
-	if (w->kind == CDN_ALERT && (is(key, "status") || is(key, "rule"))) {
+	if (w->kind == CDN_ALERT && (http_is(key, "status") || http_is(key, "rule"))) {
 		if (w->n == MAX_WHERE || !value) {
 			w->bad = 1;
 			return MHD_YES;
 		}
-		w->c[w->n].path = is(key, "status") ? "status" : "rule";
+		w->c[w->n].path = http_is(key, "status") ? "status" : "rule";
 		w->c[w->n].value = value;
 		w->buf[w->n++] = NULL;
 		return MHD_YES;
 	}
-	while (known[k] && !is(key, known[k]))
+	while (known[k] && !http_is(key, known[k]))
 		k++;
 	if (!known[k] && !w->unknown[0])
 		snprintf(w->unknown, sizeof w->unknown, "%s", key);
-	if (!is(key, "where"))
+	if (!http_is(key, "where"))
 		return MHD_YES;
 	if (w->n == MAX_WHERE || !value || (eq = strchr(value, '=')) == NULL || eq == value) {
 		w->bad = 1;
@@ -118,7 +106,7 @@ list(struct http_req *r, enum cdn_kind kind)
 	struct wheres w = { .n = 0, .kind = kind };
 	struct cdn_query q = { .kind = kind };
 	struct page p = { json_array(), LIST_DEFAULT };
-	const char *limit = arg(r, "limit");
+	const char *limit = http_arg(r, "limit");
 	struct cdn_txn *txn;
 	enum MHD_Result res;
 	int rc;
@@ -147,11 +135,11 @@ list(struct http_req *r, enum cdn_kind kind)
 	}
 	q.where = w.c;
 	q.nwhere = w.n;
-	q.since = arg(r, "since");
-	q.until = arg(r, "until");
-	q.tag = arg(r, "tag");
-	q.linked = arg(r, "linked");
-	q.after = arg(r, "after");
+	q.since = http_arg(r, "since");
+	q.until = http_arg(r, "until");
+	q.tag = http_arg(r, "tag");
+	q.linked = http_arg(r, "linked");
+	q.after = http_arg(r, "after");
 	q.limit = p.limit + 1;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_query_run(txn, &q, page_add, &p);
@@ -271,11 +259,11 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 
 	if (cdn_id_parse(id, &rid) != 0 || rid.kind != kind)
 		return http_error(r, 404, "not_found", NULL, "no %s %.40s", cdn_kind_info(kind)->name, id);
-	if (rest && is(rest, "graph")) {
-		const char *d = arg(r, "depth");
+	if (rest && http_is(rest, "graph")) {
+		const char *d = http_arg(r, "depth");
 		long depth = d ? strtol(d, NULL, 10) : 1;
 
-		if (!is(r->method, "GET"))
+		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 		if (depth < 1 || depth > DEPTH_MAX)
 			return http_error(r, 400, "bad_request", "depth", "depth must be 1 to %d", DEPTH_MAX);
@@ -289,7 +277,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 	}
 	if (rest)
 		return http_error(r, 404, "not_found", NULL, "no such route");
-	if (is(r->method, "GET")) {
+	if (http_is(r->method, "GET")) {
 		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 			rc = cdn_record_get(txn, id, &rec);
 			cdn_txn_abort(txn);
@@ -304,7 +292,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 			return http_json_header(r, 200, rec, MHD_HTTP_HEADER_ETAG, etag);
 		}
 	}
-	if (is(r->method, "PATCH")) {
+	if (http_is(r->method, "PATCH")) {
 		const char *im = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_IF_MATCH);
 
@@ -322,7 +310,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 		w.op = 'u';
 		return write_record(r, &w);
 	}
-	if (is(r->method, "DELETE")) {
+	if (http_is(r->method, "DELETE")) {
 		w.op = 'd';
 		return write_record(r, &w);
 	}
@@ -345,15 +333,15 @@ records(struct http_req *r, const char *rest)
 	memcpy(plural, rest, n);
 	plural[n] = '\0';
 	k = cdn_kind_parse(plural);
-	if (k < 0 || !is(cdn_kind_info((enum cdn_kind)k)->plural, plural))
+	if (k < 0 || !http_is(cdn_kind_info((enum cdn_kind)k)->plural, plural))
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (!http_require(r, CDN_ROLE_OFFICER, &res))
 		return res;
 	writable = cdn_kind_info((enum cdn_kind)k)->writable;
 	if (!slash || !slash[1]) {
-		if (is(r->method, "GET"))
+		if (http_is(r->method, "GET"))
 			return list(r, (enum cdn_kind)k);
-		if (is(r->method, "POST") && writable) {
+		if (http_is(r->method, "POST") && writable) {
 			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
 
 			if ((res = body_json(r, &w.in)) != MHD_YES || !w.in)
@@ -379,7 +367,7 @@ records(struct http_req *r, const char *rest)
 	if (k == CDN_EVIDENCE && slash)
 		return http_evidence_sub(r, id, sub);
 	/* Evidence and alerts change only through their own routes. */
-	if (!writable && (is(r->method, "DELETE") || (is(r->method, "PATCH") &&
+	if (!writable && (http_is(r->method, "DELETE") || (http_is(r->method, "PATCH") &&
 	    !cdn_kind_info((enum cdn_kind)k)->editable)))
 		return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
 	return one(r, (enum cdn_kind)k, id, slash ? sub : NULL);
@@ -388,7 +376,7 @@ records(struct http_req *r, const char *rest)
 static enum MHD_Result
 search(struct http_req *r)
 {
-	const char *q = arg(r, "q"), *limit = arg(r, "limit");
+	const char *q = http_arg(r, "q"), *limit = http_arg(r, "limit");
 	struct cdn_txn *txn;
 	json_t *out = NULL;
 	enum MHD_Result res;
@@ -396,7 +384,7 @@ search(struct http_req *r)
 
 	if (!http_require(r, CDN_ROLE_OFFICER, &res))
 		return res;
-	if (!is(r->method, "GET"))
+	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 	if (!q || !*q)
 		return http_error(r, 400, "bad_request", "q", "give q=TEXT");
@@ -414,12 +402,12 @@ http_route(struct http_req *r)
 {
 	enum MHD_Result res;
 
-	if (is(r->path, "/healthz")) {
-		if (!is(r->method, "GET") && !is(r->method, "HEAD"))
+	if (http_is(r->path, "/healthz")) {
+		if (!http_is(r->method, "GET") && !http_is(r->method, "HEAD"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 		return http_json(r, 200, json_pack("{s:s}", "status", "ok"));
 	}
-	if (is(r->path, "/metrics")) {
+	if (http_is(r->path, "/metrics")) {
 		if (http_identify(r, &res) != 0 || !http_require(r, CDN_ROLE_SUPERVISOR, &res))
 			return res;
 		return http_metrics(r);
@@ -430,21 +418,21 @@ http_route(struct http_req *r)
 		return res;
 	const char *rest = r->path + 8;
 
-	if (is(rest, "login"))
+	if (http_is(rest, "login"))
 		return http_login(r);
-	if (is(rest, "logout"))
+	if (http_is(rest, "logout"))
 		return http_logout(r);
-	if (is(rest, "me"))
+	if (http_is(rest, "me"))
 		return http_me(r);
-	if (is(rest, "search"))
+	if (http_is(rest, "search"))
 		return search(r);
-	if (is(rest, "rules"))
+	if (http_is(rest, "rules"))
 		return http_rules(r, "");
 	if (strncmp(rest, "rules/", 6) == 0)
 		return http_rules(r, rest + 6);
-	if (is(rest, "audit"))
+	if (http_is(rest, "audit"))
 		return http_audit(r);
-	if (is(rest, "users"))
+	if (http_is(rest, "users"))
 		return http_users(r);
 	return records(r, rest);
 }

@@ -15,8 +15,6 @@
  * window of LOGIN_WINDOW seconds; past the limit, logins are refused with
  * 429 until the window has passed, before the password is even checked.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,25 +151,6 @@ session_find(const char *id, time_t now)
 	return NULL;
 }
 
-static const char *
-client_addr(struct http_req *r, char *buf, size_t cap)
-{
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	snprintf(buf, cap, "-");
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)cap);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-			    (socklen_t)cap);
-	}
-	return buf;
-}
-
 int
 http_identify(struct http_req *r, enum MHD_Result *res)
 {
@@ -292,7 +271,7 @@ http_login(struct http_req *r)
 		return http_error(r, 422, "invalid", user ? "password" : "user", "required, a string");
 	}
 	snprintf(ukey, sizeof ukey, "u:%.80s", user);
-	snprintf(akey, sizeof akey, "a:%s", client_addr(r, addr, sizeof addr));
+	snprintf(akey, sizeof akey, "a:%s", http_client_addr(r->conn, addr, sizeof addr));
 	pthread_mutex_lock(&auth.lock);
 	limited = limit_of(ukey, now)->fails >= LOGIN_PER_USER ||
 	    limit_of(akey, now)->fails >= LOGIN_PER_ADDR;

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <jansson.h>
 #include <microhttpd.h>
 
@@ -51,6 +52,22 @@ struct http_req {
 
 /* Serve until SIGINT or SIGTERM; then finish the requests under way. */
 int http_serve(struct cdn_store *st, const struct http_opts *o);
+
+/* The request's client address as text ("-" if unknown), in `buf`. */
+const char *http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap);
+
+/* A query-string argument, or NULL; string equality. */
+static inline const char *
+http_arg(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static inline int
+http_is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
 
 /* --- responses (server.c) ---------------------------------------------------- */
 

@@ -535,6 +535,25 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	return res;
 }
 
+const char *
+http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(buf, cap, "-");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)cap);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			    (socklen_t)cap);
+	}
+	return buf;
+}
+
 /* The access log: one line per request on standard error. */
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -542,24 +561,14 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct server *s = cls;
 	struct pending *p = *con_cls;
-	const union MHD_ConnectionInfo *ci;
-	char addr[INET6_ADDRSTRLEN] = "-", when[32];
+	char addr[INET6_ADDRSTRLEN], when[32];
 	struct timespec t1;
 	time_t now = time(NULL);
 	struct tm tm;
 
 	if (!p)
 		return;
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
-			    sizeof addr);
-	}
+	http_client_addr(conn, addr, sizeof addr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	count(p->r.path, p->r.method, p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9);
@@ -676,26 +685,26 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (cert)
-		d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
-		    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-		    MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+	{
+		/* The same daemon with or without HTTPS: the TLS options are the
+		 * array's tail, cut off by an END when there is no certificate. */
+		struct MHD_OptionItem opts[] = {
+			{ MHD_OPTION_SOCK_ADDR, 0, &ss },
+			{ MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4, NULL },
+			{ MHD_OPTION_CONNECTION_TIMEOUT, TIMEOUT_S, NULL },
+			{ MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL },
+			{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_IP_LIMIT, NULL },
+			{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &s },
+			{ cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
+			{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
+			{ MHD_OPTION_HTTPS_PRIORITIES, 0,
+			    (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" },
+			{ MHD_OPTION_END, 0, NULL },
+		};
+
+		d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s, MHD_OPTION_ARRAY, opts,
 		    MHD_OPTION_END);
-	else
-		d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 4,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
-		    MHD_OPTION_END);
+	}
 	if (!d) {
 		free(cert);
 		free(key);

@@ -388,6 +388,23 @@ out:
 const char *const cdn_audited_meta[] = { "rule/", "user/", "token/", NULL };
 
 int
+cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out)
+{
+	MDB_val v;
+
+	*out = NULL;
+	if (cdn_meta_get(txn, key, &v) != 0) {
+		if (cdn_error_last()->code != CDN_ENOTFOUND)
+			return cdn_error_last()->code;
+		cdn_error_clear();
+		return 0;
+	}
+	if ((*out = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.120s is damaged", key);
+	return 0;
+}
+
+int
 cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t version,
     const char *op, const char *note)
 {

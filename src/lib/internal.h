@@ -109,6 +109,8 @@ int cdn_branch_set(struct cdn_txn *txn, const char *branch, const char *commit);
 extern const char *const cdn_audited_meta[];
 int cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t version,
     const char *op, const char *note);
+/* Read one back: `*out` a new object, or NULL if there is none. */
+int cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out);
 
 /* Make the kind's sequence at least `seq` (an id written explicitly). */
 void cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq);
@@ -165,6 +167,10 @@ int cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p,
  */
 int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old,
     const char *op, const char *note, json_t **out);
+
+/* The value at dotted `path` ("commodity.category") in `rec`, borrowed;
+ * NULL if there is none (query.c). */
+json_t *cdn_json_path(json_t *rec, const char *path);
 
 /* SHA-256 of bytes, raw and as lower-case hex (65 bytes). */
 void cdn_sha256(const void *data, size_t len, unsigned char out[32]);

@@ -315,22 +315,6 @@ kind_ready(struct cdn_txn *txn, enum cdn_kind kind)
 	return ks->nseq ? ks : NULL;
 }
 
-static json_t *
-path_get(json_t *rec, const char *path)
-{
-	char buf[PATH_MAX_LEN];
-	char *p, *dot;
-
-	snprintf(buf, sizeof buf, "%s", path);
-	p = buf;
-	while ((dot = strchr(p, '.')) != NULL) {
-		*dot = '\0';
-		rec = json_object_get(rec, p);
-		p = dot + 1;
-	}
-	return json_object_get(rec, p);
-}
-
 uint32_t
 cdn_qc_string(struct cdn_txn *txn, const char *s, size_t len)
 {
@@ -415,7 +399,7 @@ fill_from(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t s
 		struct col *cl = &ks->col[c];
 
 		/* Release: a number's value is there before its code. */
-		__atomic_store_n(&cl->v[seq], encode(txn, ks, cl, seq, path_get(rec, cl->path)),
+		__atomic_store_n(&cl->v[seq], encode(txn, ks, cl, seq, cdn_json_path(rec, cl->path)),
 		    __ATOMIC_RELEASE);
 	}
 }

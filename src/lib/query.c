@@ -114,8 +114,8 @@ collect(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo,
 
 /* --- conditions ---------------------------------------------------------- */
 
-static json_t *
-path_get(json_t *rec, const char *path)
+json_t *
+cdn_json_path(json_t *rec, const char *path)
 {
 	char buf[256];
 	char *p, *dot;
@@ -226,7 +226,7 @@ value_eq(const struct want *w, json_t *v)
 static int
 cond_holds(json_t *rec, const struct want *w)
 {
-	json_t *v = path_get(rec, w->c->path), *item;
+	json_t *v = cdn_json_path(rec, w->c->path), *item;
 	size_t i;
 
 	if (!v)
@@ -786,7 +786,7 @@ stats_visit(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq)
 	double x;
 
 	if (rec) {
-		json_t *v = path_get(rec, r->path);
+		json_t *v = cdn_json_path(rec, r->path);
 
 		if (!json_is_number(v))
 			return 0;

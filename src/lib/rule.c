@@ -84,19 +84,9 @@ static int
 rule_read(struct cdn_txn *txn, const char *name, json_t **out)
 {
 	char key[96];
-	MDB_val v;
 
-	*out = NULL;
 	meta_name(key, sizeof key, name);
-	if (cdn_meta_get(txn, key, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
-		cdn_error_clear();
-		return 0;
-	}
-	if ((*out = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored rule %s is damaged", name);
-	return 0;
+	return cdn_meta_get_json(txn, key, out);
 }
 
 /* Write rule `rec` and its audit entry for `op`. */

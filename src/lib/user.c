@@ -148,19 +148,9 @@ static int
 user_get(struct cdn_txn *txn, const char *name, json_t **out)
 {
 	char key[96];
-	MDB_val v;
 
-	*out = NULL;
 	user_key(key, sizeof key, name);
-	if (cdn_meta_get(txn, key, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
-		cdn_error_clear();
-		return 0;
-	}
-	if ((*out = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "user %s is damaged", name);
-	return 0;
+	return cdn_meta_get_json(txn, key, out);
 }
 
 struct user_write {
