@@ -56,6 +56,24 @@ lacks() {
 	esac
 }
 
+# start_server [SERVE-ARGS...]: `cordon serve` in the background on a free
+# loopback port, ready to answer; sets PORT and SPID, logs to
+# $T/server.log, and stops it on exit.
+start_server() {
+	for try in 1 2 3 4 5; do
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		"$CORDON" serve --listen 127.0.0.1:$PORT "$@" 2> "$T/server.log" &
+		SPID=$!
+		for i in $(seq 1 50); do
+			curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+			kill -0 $SPID 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 $SPID 2>/dev/null && break
+	done
+	trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+}
+
 done_testing() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]

@@ -9,18 +9,7 @@ CLIENTS=8
 "$CORDON" init >/dev/null
 printf '%s\n' 'correct horse battery staple' | "$CORDON" user add loader --role officer >/dev/null
 TOK=$("$CORDON" token create loader)
-for try in 1 2 3 4 5; do
-	PORT=$((20000 + RANDOM % 40000))
-	"$CORDON" serve --listen 127.0.0.1:$PORT --threads 4 2> "$T/server.log" &
-	SPID=$!
-	for i in $(seq 1 50); do
-		curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
-		kill -0 $SPID 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 $SPID 2>/dev/null && break
-done
-trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+start_server --threads 4
 URL="http://127.0.0.1:$PORT/api/v1"
 
 client() {	# N: writes ids to $T/acked.N, failures to $T/failed.N

@@ -17,19 +17,7 @@ ATOK=$("$CORDON" token create ann)
 STOK=$("$CORDON" token create sue)
 DTOK=$("$CORDON" token create adm)
 
-# Start on a free port.
-for try in 1 2 3 4 5; do
-	PORT=$((20000 + RANDOM % 40000))
-	"$CORDON" serve --listen 127.0.0.1:$PORT 2> "$T/server.log" &
-	SPID=$!
-	for i in $(seq 1 50); do
-		curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
-		kill -0 $SPID 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 $SPID 2>/dev/null && break
-done
-trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+start_server
 URL="http://127.0.0.1:$PORT"
 
 # req METHOD PATH [curl args...]: status in $status, body in $out, headers in $T/h
