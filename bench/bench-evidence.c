@@ -24,21 +24,13 @@
 
 #include <jansson.h>
 
+#include "bench.h"
 #include "cordon/error.h"
 #include "cordon/evidence.h"
 #include "cordon/record.h"
 #include "cordon/store.h"
 
 #define GOAL_ADD_VS_GIT 0.9
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what)
@@ -59,10 +51,10 @@ rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 static double
 timed_sh(const char *cmd)
 {
-	double t0 = now();
+	double t0 = bench_now();
 	int st = system(cmd);
 
-	return st == 0 ? now() - t0 : -1;
+	return st == 0 ? bench_now() - t0 : -1;
 }
 
 /* Fill `buf`: random bytes, or text-like bytes that zlib shrinks about
@@ -133,13 +125,13 @@ run_set(const char *dir, int compressible, int nfiles, size_t size, struct resul
 	    cdn_txn_commit(txn) != 0)
 		die("case");
 	json_decref(in);
-	t0 = now();
+	t0 = bench_now();
 	for (int i = 0; i < nfiles; i++) {
 		snprintf(path, sizeof path, "%s/f%d-%03d.bin", dir, compressible, i);
 		if (cdn_evidence_add(st, "bench", "C-1", path, &o, NULL) != 0)
 			die("evidence add");
 	}
-	r->cordon = now() - t0;
+	r->cordon = bench_now() - t0;
 
 	/* git, the same files in one process. */
 	snprintf(repo, sizeof repo, "%s/git-%d", dir, compressible);
@@ -152,10 +144,10 @@ run_set(const char *dir, int compressible, int nfiles, size_t size, struct resul
 		die("git hash-object");
 
 	/* Verify against sha256sum over the same bytes. */
-	t0 = now();
+	t0 = bench_now();
 	if (cdn_evidence_verify(st, report, NULL, &c) != 0 || c.versions != (uint64_t)nfiles)
 		die("evidence verify");
-	r->verify = now() - t0;
+	r->verify = bench_now() - t0;
 	snprintf(cmd, sizeof cmd, "xargs sha256sum < '%s' > /dev/null", list);
 	if ((r->sha256sum = timed_sh(cmd)) < 0)
 		die("sha256sum");

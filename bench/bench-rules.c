@@ -39,6 +39,7 @@
 #include <jansson.h>
 #include <lmdb.h>
 
+#include "bench.h"
 #include "cordon/error.h"
 #include "cordon/gen.h"
 #include "cordon/import.h"
@@ -70,33 +71,6 @@ struct report {
 	long peak_anon_kb, peak_file_kb;
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-rss(long *anon_kb, long *file_kb)
-{
-	char line[256];
-	FILE *f = fopen("/proc/self/status", "r");
-
-	*anon_kb = *file_kb = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "RssAnon:", 8) == 0)
-			*anon_kb = strtol(line + 8, NULL, 10);
-		else if (strncmp(line, "RssFile:", 8) == 0)
-			*file_kb = strtol(line + 8, NULL, 10);
-	}
-	fclose(f);
-}
-
 /* --- peak memory, sampled -------------------------------------------------------- */
 
 static struct {
@@ -113,7 +87,7 @@ sample(void *arg)
 		long a, f;
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
-		rss(&a, &f);
+		bench_rss(0, &a, &f);
 		if (a > sampler.anon)
 			sampler.anon = a;
 		if (f > sampler.file)
@@ -186,7 +160,7 @@ child_build(const struct opts *o, const void *arg, struct report *r)
 	struct cdn_import_result res = { 0 };
 	struct cdn_store *st;
 	FILE *f;
-	double t0 = now();
+	double t0 = bench_now();
 	int rc;
 
 	(void)arg;
@@ -208,7 +182,7 @@ child_build(const struct opts *o, const void *arg, struct report *r)
 	unlink(input);
 	if (rc != 0)
 		return fail("import");
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	r->seizures = res.created[CDN_SEIZURE];
 	for (int k = 0; k < CDN_NKINDS; k++)
 		r->records += res.created[k];
@@ -284,7 +258,7 @@ child_bare(const struct opts *o, const void *arg, struct report *r)
 			return fail("count");
 		cdn_txn_abort(txn);
 	}
-	t0 = now();
+	t0 = bench_now();
 	for (unsigned i = 0; i < n; i++) {
 		memset(&parts[i], 0, sizeof parts[i]);
 		parts[i].st = st;
@@ -300,7 +274,7 @@ child_bare(const struct opts *o, const void *arg, struct report *r)
 		mdb_txn_abort(parts[i].txn);
 		r->seizures += parts[i].n;
 	}
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	r->records = r->seizures;
 	cdn_store_close(st);
 	return r->seizures == total ? 0 : -1;
@@ -334,10 +308,10 @@ child_rules(const struct opts *o, const void *arg, struct report *r)
 	    cdn_kind_count(txn, CDN_SEIZURE, &seizures) != 0)
 		return fail("count");
 	cdn_txn_abort(txn);
-	t0 = now();
+	t0 = bench_now();
 	if (cdn_rule_test(st, a->srcs, a->lens, a->n, &ro, &alerts, &s) != 0)
 		return fail("rule test");
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	r->records = s.records;
 	r->seizures = seizures;
 	r->alerts = s.alerts;

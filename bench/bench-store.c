@@ -39,6 +39,7 @@
 #include <lmdb.h>
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "cordon/check.h"
 #include "cordon/error.h"
 #include "cordon/gen.h"
@@ -230,42 +231,10 @@ parse_args(int argc, char **argv, struct opts *o)
 
 /* --- time, memory, files --------------------------------------------------- */
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* RssAnon and RssFile of a process (0: this one), in KiB (-1 if unknown). */
-static void
-rss_of(pid_t pid, long *anon_kb, long *file_kb)
-{
-	char line[256], path[64];
-	FILE *f;
-
-	*anon_kb = *file_kb = -1;
-	if (pid)
-		snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	else
-		snprintf(path, sizeof path, "/proc/self/status");
-	if ((f = fopen(path, "r")) == NULL)
-		return;
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "RssAnon:", 8) == 0)
-			*anon_kb = strtol(line + 8, NULL, 10);
-		else if (strncmp(line, "RssFile:", 8) == 0)
-			*file_kb = strtol(line + 8, NULL, 10);
-	}
-	fclose(f);
-}
-
 static void
 rss_now(long *anon_kb, long *file_kb)
 {
-	rss_of(0, anon_kb, file_kb);
+	bench_rss(0, anon_kb, file_kb);
 }
 
 /* Bytes a file occupies on disk (a sparse map file counts its pages in
@@ -425,7 +394,7 @@ run_child(const char *name, child_fn fn, const void *arg, struct measure *m)
 		struct pollfd pfd = { fds[0], POLLIN, 0 };
 		long anon, file;
 
-		rss_of(pid, &anon, &file);
+		bench_rss(pid, &anon, &file);
 		if (anon > m->peak_anon_kb)
 			m->peak_anon_kb = anon;
 		if (file > m->peak_file_kb)
@@ -474,7 +443,7 @@ child_generate(const void *varg, struct child_report *r)
 {
 	const struct gen_arg *a = varg;
 	struct cdn_gen_opts o = { 0 };
-	double t0 = now();
+	double t0 = bench_now();
 	FILE *f;
 	int rc;
 
@@ -503,7 +472,7 @@ child_generate(const void *varg, struct child_report *r)
 		bench_warn("%s: %s", a->path, strerror(errno));
 		return -1;
 	}
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	return 0;
 }
 
@@ -531,7 +500,7 @@ child_cordon(const void *arg, struct child_report *r)
 	io.format = CDN_IMPORT_JSONL;
 	io.on_error = on_import_error;
 	io.arg = &shown;
-	t0 = now();
+	t0 = bench_now();
 	if (cdn_store_init(p->store) != 0)
 		return cdn_fail("cordon init");
 	if (cdn_store_open(p->store, &st) != 0)
@@ -547,7 +516,7 @@ child_cordon(const void *arg, struct child_report *r)
 	}
 	rss_now(&r->rss_anon_kb, &r->rss_file_kb);
 	cdn_store_close(st);
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	for (int k = 0; k < CDN_NKINDS; k++)
 		r->records += res.created[k];
 	r->seizures = res.created[CDN_SEIZURE];
@@ -570,7 +539,7 @@ child_raw_put(const void *arg, struct child_report *r)
 	double t0;
 	int rc, ret = -1;
 
-	t0 = now();
+	t0 = bench_now();
 	if ((f = fopen(p->input, "r")) == NULL) {
 		bench_warn("%s: %s", p->input, strerror(errno));
 		return -1;
@@ -619,7 +588,7 @@ child_raw_put(const void *arg, struct child_report *r)
 	rss_now(&r->rss_anon_kb, &r->rss_file_kb);
 	mdb_env_close(env);
 	env = NULL;
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	r->records = seq;
 	ret = 0;
 out:
@@ -729,7 +698,7 @@ child_sqlite(const void *arg, struct child_report *r)
 	double t0;
 	int ret = -1;
 
-	t0 = now();
+	t0 = bench_now();
 	if ((f = fopen(p->input, "r")) == NULL) {
 		bench_warn("%s: %s", p->input, strerror(errno));
 		return -1;
@@ -781,7 +750,7 @@ child_sqlite(const void *arg, struct child_report *r)
 		goto out;
 	}
 	db = NULL;
-	r->secs = now() - t0;
+	r->secs = bench_now() - t0;
 	r->records = n;
 	ret = 0;
 out:
@@ -894,7 +863,7 @@ get_cordon_raw(struct gets *g, double *secs)
 
 	if (cdn_txn_begin(g->st, CDN_TXN_READ, &txn) != 0)
 		return cdn_fail("cordon read transaction");
-	t0 = now();
+	t0 = bench_now();
 	for (uint64_t i = 0; i < g->n; i++) {
 		struct cdn_id id = { CDN_SEIZURE, g->seq[i] };
 		const char *json;
@@ -906,7 +875,7 @@ get_cordon_raw(struct gets *g, double *secs)
 		}
 		sum += (unsigned char)json[0] + len;
 	}
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	cdn_txn_abort(txn);
 	sink += sum;
 	return 0;
@@ -921,7 +890,7 @@ get_cordon_parsed(struct gets *g, double *secs)
 
 	if (cdn_txn_begin(g->st, CDN_TXN_READ, &txn) != 0)
 		return cdn_fail("cordon read transaction");
-	t0 = now();
+	t0 = bench_now();
 	for (uint64_t i = 0; i < g->n; i++) {
 		json_t *rec;
 
@@ -932,7 +901,7 @@ get_cordon_parsed(struct gets *g, double *secs)
 		sum += json_object_size(rec);
 		json_decref(rec);
 	}
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	cdn_txn_abort(txn);
 	sink += sum;
 	return 0;
@@ -949,7 +918,7 @@ get_raw(struct gets *g, double *secs)
 
 	if ((rc = mdb_txn_begin(g->raw, NULL, MDB_RDONLY, &txn)) != 0)
 		return mdb_fail("raw LMDB: begin", rc);
-	t0 = now();
+	t0 = bench_now();
 	for (uint64_t i = 0; i < g->n; i++) {
 		MDB_val k = { sizeof kb, kb }, v;
 		uint64_t seq = g->seq[i];
@@ -962,7 +931,7 @@ get_raw(struct gets *g, double *secs)
 		}
 		sum += *(const unsigned char *)v.mv_data + v.mv_size;
 	}
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	mdb_txn_abort(txn);
 	sink += sum;
 	return 0;
