@@ -385,7 +385,8 @@ out:
 	return rc;
 }
 
-const char *const cdn_audited_meta[] = { "rule/", "user/", "token/", NULL };
+const char *const cdn_audited_meta[] = { "rule/", "user/", "token/", "key/", "partner/",
+	"export/", "org", NULL };
 
 int
 cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out)
@@ -419,4 +420,16 @@ cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t 
 		rc = cdn_audit_append(txn, op, key, version, sha, note);
 	free(bytes);
 	return rc;
+}
+
+int
+cdn_meta_del_audited(struct cdn_txn *txn, const char *key, int64_t version, const char *op,
+    const char *note)
+{
+	MDB_val k = { strlen(key), (void *)key };
+	int rc = mdb_del(txn->txn, txn->st->meta, &k, NULL);
+
+	if (rc != 0)
+		return cdn_lmdb_error(txn, rc, key);
+	return cdn_audit_append(txn, op, key, version, NULL, note);
 }

@@ -103,12 +103,16 @@ int cdn_branch_set(struct cdn_txn *txn, const char *branch, const char *commit);
 
 /*
  * Objects kept in meta under a name and audited like records: their name
- * starts with one of cdn_audited_meta ("rule/", "user/", "token/"). Write
+ * starts with one of cdn_audited_meta ("rule/", "user/", "token/", "key/",
+ * "partner/", "export/", "org"). Write
  * one (compact JSON) with its audit entry for `op`.
  */
 extern const char *const cdn_audited_meta[];
 int cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t version,
     const char *op, const char *note);
+/* Delete one, with an audit entry for `op` recording that it is gone. */
+int cdn_meta_del_audited(struct cdn_txn *txn, const char *key, int64_t version, const char *op,
+    const char *note);
 /* Read one back: `*out` a new object, or NULL if there is none. */
 int cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out);
 
@@ -171,6 +175,16 @@ int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, jso
 /* The value at dotted `path` ("commodity.category") in `rec`, borrowed;
  * NULL if there is none (query.c). */
 json_t *cdn_json_path(json_t *rec, const char *path);
+
+/* Users inside a caller's write transaction (user.c): add one that signs
+ * in with API tokens only (no password), or remove one with its tokens;
+ * each an audit entry. */
+int cdn_user_add_txn(struct cdn_txn *txn, const char *name, const char *role);
+int cdn_user_remove_txn(struct cdn_txn *txn, const char *name);
+
+/* Write a new Ed25519 private key to `path` (PEM, mode 0600; the file
+ * must not exist). sign.c. */
+int cdn_key_generate(const char *path);
 
 /* SHA-256 of bytes, raw and as lower-case hex (65 bytes). */
 void cdn_sha256(const void *data, size_t len, unsigned char out[32]);

@@ -63,106 +63,111 @@ static const char *const grade_info[] = { "1", "2", "3", "4", "5", "6", NULL };
 #define END { .name = NULL }
 
 static const struct cdn_field grading_fields[] = {
-	{ "source", FT_ENUM, F_REQUIRED, .values = grade_source },
-	{ "info", FT_ENUM, F_REQUIRED, .values = grade_info },
+	{ "source", FT_ENUM, F_REQUIRED, .values = grade_source, .share = SH_OPEN },
+	{ "info", FT_ENUM, F_REQUIRED, .values = grade_info, .share = SH_OPEN },
 	END
 };
 
-static const struct cdn_field tag_item = { "", FT_STRING, 0, .minlen = 1, .maxlen = 64, .index = IX_TAG };
-static const struct cdn_field alias_item = { "", FT_STRING, F_SEARCH, .minlen = 1, .maxlen = 200, .index = IX_NAME };
-static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_check_country };
+static const struct cdn_field tag_item = { "", FT_STRING, 0, .minlen = 1, .maxlen = 64, .index = IX_TAG, .share = SH_TEXT };
+static const struct cdn_field alias_item = { "", FT_STRING, F_SEARCH, .minlen = 1, .maxlen = 200, .index = IX_NAME, .share = SH_NAME };
+static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_check_country, .share = SH_OPEN };
 
 #define HEAD_FIELDS \
-	{ "id", FT_STRING, F_READONLY }, \
-	{ "kind", FT_STRING, F_READONLY }, \
-	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE }
+	{ "id", FT_STRING, F_READONLY, .share = SH_OPEN }, \
+	{ "kind", FT_STRING, F_READONLY, .share = SH_OPEN }, \
+	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE, .share = SH_OPEN }
 
 #define TAIL_FIELDS \
-	{ "tlp", FT_ENUM, 0, .values = tlp_values, .dflt = "amber" }, \
-	{ "tags", FT_ARRAY, 0, .sub = &tag_item, .dflt = "[]" }, \
+	{ "tlp", FT_ENUM, 0, .values = tlp_values, .dflt = "amber", .share = SH_OPEN }, \
+	{ "tags", FT_ARRAY, 0, .sub = &tag_item, .dflt = "[]", .share = SH_OPEN }, \
 	{ "notes", FT_STRING, F_MULTILINE, .maxlen = 100000, .dflt = "" }, \
 	{ "attributes", FT_ATTRIBUTES, 0 }, \
-	{ "created_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
-	{ "created_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username }, \
-	{ "updated_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime }, \
-	{ "updated_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username }, \
+	{ "created_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime, \
+	    .share = SH_OPEN }, \
+	{ "created_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username, \
+	    .share = SH_NEVER }, \
+	{ "updated_at", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_datetime, \
+	    .share = SH_OPEN }, \
+	{ "updated_by", FT_STRING, F_READONLY | F_PROVENANCE, .check = cdn_check_username, \
+	    .share = SH_NEVER }, \
 	END
 
 static const struct cdn_field case_fields[] = {
 	HEAD_FIELDS,
 	{ "title", FT_STRING, F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200 },
-	{ "status", FT_ENUM, 0, .values = case_status, .dflt = "open", .index = IX_STATUS },
-	{ "office", FT_STRING, 0, .maxlen = 200 },
-	{ "lead", FT_STRING, 0, .check = cdn_check_username },
-	{ "opened_on", FT_STRING, 0, .check = cdn_check_date },
+	{ "status", FT_ENUM, 0, .values = case_status, .dflt = "open", .index = IX_STATUS, .share = SH_OPEN },
+	{ "office", FT_STRING, 0, .maxlen = 200, .share = SH_TEXT },
+	{ "lead", FT_STRING, 0, .check = cdn_check_username, .share = SH_NEVER },
+	{ "opened_on", FT_STRING, 0, .check = cdn_check_date, .share = SH_OPEN },
 	{ "summary", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 20000 },
 	TAIL_FIELDS
 };
 
 static const struct cdn_field commodity_fields[] = {
-	{ "category", FT_ENUM, F_REQUIRED, .values = categories, .index = IX_CATEGORY },
-	{ "description", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 2000 },
-	{ "hs_code", FT_STRING, 0, .check = cdn_check_hs_code },
-	{ "species", FT_STRING, F_SEARCH, .check = cdn_check_species },
+	{ "category", FT_ENUM, F_REQUIRED, .values = categories, .index = IX_CATEGORY, .share = SH_OPEN },
+	{ "description", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 2000, .share = SH_TEXT },
+	{ "hs_code", FT_STRING, 0, .check = cdn_check_hs_code, .share = SH_OPEN },
+	{ "species", FT_STRING, F_SEARCH, .check = cdn_check_species, .share = SH_OPEN },
 	END
 };
 
 static const struct cdn_field quantity_fields[] = {
-	{ "amount", FT_NUMBER, F_REQUIRED | F_POSITIVE },
-	{ "unit", FT_ENUM, F_REQUIRED, .values = units },
+	{ "amount", FT_NUMBER, F_REQUIRED | F_POSITIVE, .share = SH_OPEN },
+	{ "unit", FT_ENUM, F_REQUIRED, .values = units, .share = SH_OPEN },
 	END
 };
 
 static const struct cdn_field value_fields[] = {
-	{ "amount", FT_NUMBER, F_REQUIRED | F_NONNEG },
-	{ "currency", FT_STRING, F_REQUIRED, .check = cdn_check_currency },
+	{ "amount", FT_NUMBER, F_REQUIRED | F_NONNEG, .share = SH_OPEN },
+	{ "currency", FT_STRING, F_REQUIRED, .check = cdn_check_currency, .share = SH_OPEN },
 	END
 };
 
 static const struct cdn_field location_fields[] = {
-	{ "office", FT_STRING, 0, .maxlen = 200 },
-	{ "place", FT_STRING, F_SEARCH, .maxlen = 200 },
-	{ "country", FT_STRING, 0, .check = cdn_check_country, .index = IX_COUNTRY },
-	{ "lat", FT_NUMBER, F_RANGE, .min = -90, .max = 90 },
-	{ "lon", FT_NUMBER, F_RANGE, .min = -180, .max = 180 },
-	{ "type", FT_ENUM, 0, .values = loc_types },
+	{ "office", FT_STRING, 0, .maxlen = 200, .share = SH_TEXT },
+	{ "place", FT_STRING, F_SEARCH, .maxlen = 200, .share = SH_TEXT },
+	{ "country", FT_STRING, 0, .check = cdn_check_country, .index = IX_COUNTRY, .share = SH_OPEN },
+	{ "lat", FT_NUMBER, F_RANGE, .min = -90, .max = 90, .share = SH_OPEN },
+	{ "lon", FT_NUMBER, F_RANGE, .min = -180, .max = 180, .share = SH_OPEN },
+	{ "type", FT_ENUM, 0, .values = loc_types, .share = SH_OPEN },
 	END
 };
 
 static const struct cdn_field concealment_fields[] = {
-	{ "method", FT_ENUM, 0, .values = methods },
+	{ "method", FT_ENUM, 0, .values = methods, .share = SH_OPEN },
 	{ "detail", FT_STRING, F_MULTILINE, .maxlen = 2000 },
 	END
 };
 
 static const struct cdn_field seizure_fields[] = {
 	HEAD_FIELDS,
-	{ "case", FT_REF, F_REQUIRED, .refkinds = "C", .index = IX_CASE },
-	{ "occurred_at", FT_STRING, F_REQUIRED, .check = check_date_or_datetime, .index = IX_DATE },
-	{ "commodity", FT_OBJECT, F_REQUIRED, .sub = commodity_fields },
-	{ "quantity", FT_OBJECT, 0, .sub = quantity_fields },
-	{ "value", FT_OBJECT, 0, .sub = value_fields },
-	{ "location", FT_OBJECT, 0, .sub = location_fields },
-	{ "direction", FT_ENUM, 0, .values = directions },
-	{ "transport_mode", FT_ENUM, 0, .values = modes, .index = IX_MODE },
-	{ "concealment", FT_OBJECT, 0, .sub = concealment_fields },
-	{ "detection", FT_ENUM, 0, .values = detections },
-	{ "route", FT_REF, 0, .refkinds = "R", .index = IX_ROUTE },
-	{ "grading", FT_OBJECT, 0, .sub = grading_fields },
+	{ "case", FT_REF, F_REQUIRED, .refkinds = "C", .index = IX_CASE, .share = SH_REF },
+	{ "occurred_at", FT_STRING, F_REQUIRED, .check = check_date_or_datetime, .index = IX_DATE,
+	    .share = SH_OPEN },
+	{ "commodity", FT_OBJECT, F_REQUIRED, .sub = commodity_fields, .share = SH_OPEN },
+	{ "quantity", FT_OBJECT, 0, .sub = quantity_fields, .share = SH_OPEN },
+	{ "value", FT_OBJECT, 0, .sub = value_fields, .share = SH_OPEN },
+	{ "location", FT_OBJECT, 0, .sub = location_fields, .share = SH_OPEN },
+	{ "direction", FT_ENUM, 0, .values = directions, .share = SH_OPEN },
+	{ "transport_mode", FT_ENUM, 0, .values = modes, .index = IX_MODE, .share = SH_OPEN },
+	{ "concealment", FT_OBJECT, 0, .sub = concealment_fields, .share = SH_OPEN },
+	{ "detection", FT_ENUM, 0, .values = detections, .share = SH_OPEN },
+	{ "route", FT_REF, 0, .refkinds = "R", .index = IX_ROUTE, .share = SH_REF },
+	{ "grading", FT_OBJECT, 0, .sub = grading_fields, .share = SH_OPEN },
 	TAIL_FIELDS
 };
 
 static const struct cdn_field identifier_fields[] = {
-	{ "imo", FT_STRING, F_SEARCH, .check = cdn_check_imo, .index = IX_IDENT },
-	{ "container", FT_STRING, F_SEARCH, .check = cdn_check_container, .index = IX_IDENT },
+	{ "imo", FT_STRING, F_SEARCH, .check = cdn_check_imo, .index = IX_IDENT, .share = SH_OPEN },
+	{ "container", FT_STRING, F_SEARCH, .check = cdn_check_container, .index = IX_IDENT, .share = SH_OPEN },
 	{ "passport", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
 	{ "national_id", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
 	{ "tax_id", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
-	{ "mmsi", FT_STRING, F_SEARCH, .check = cdn_check_mmsi, .index = IX_IDENT },
+	{ "mmsi", FT_STRING, F_SEARCH, .check = cdn_check_mmsi, .index = IX_IDENT, .share = SH_OPEN },
 	{ "plate", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
-	{ "awb", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
-	{ "bl", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT },
-	{ "flight", FT_STRING, F_SEARCH, .check = cdn_check_flight, .index = IX_IDENT },
+	{ "awb", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT, .share = SH_OPEN },
+	{ "bl", FT_STRING, F_SEARCH, .check = check_short_id, .index = IX_IDENT, .share = SH_OPEN },
+	{ "flight", FT_STRING, F_SEARCH, .check = cdn_check_flight, .index = IX_IDENT, .share = SH_OPEN },
 	{ "phone", FT_STRING, F_SEARCH, .check = cdn_check_e164, .index = IX_IDENT },
 	{ "email", FT_STRING, F_SEARCH, .check = cdn_check_email, .index = IX_IDENT },
 	{ "iban", FT_STRING, F_SEARCH, .check = cdn_check_iban, .index = IX_IDENT },
@@ -171,52 +176,54 @@ static const struct cdn_field identifier_fields[] = {
 
 static const struct cdn_field entity_fields[] = {
 	HEAD_FIELDS,
-	{ "type", FT_ENUM, F_REQUIRED, .values = etypes, .index = IX_ETYPE },
-	{ "name", FT_STRING, F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200, .index = IX_NAME },
-	{ "aliases", FT_ARRAY, 0, .sub = &alias_item },
-	{ "country", FT_STRING, 0, .check = cdn_check_country },
-	{ "nationality", FT_STRING, 0, .check = cdn_check_country },
+	{ "type", FT_ENUM, F_REQUIRED, .values = etypes, .index = IX_ETYPE, .share = SH_OPEN },
+	{ "name", FT_STRING, F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200, .index = IX_NAME,
+	    .share = SH_NAME },
+	{ "aliases", FT_ARRAY, 0, .sub = &alias_item, .share = SH_OPEN },
+	{ "country", FT_STRING, 0, .check = cdn_check_country, .share = SH_OPEN },
+	{ "nationality", FT_STRING, 0, .check = cdn_check_country, .share = SH_OPEN },
 	{ "born_on", FT_STRING, 0, .check = cdn_check_date },
-	{ "identifiers", FT_OBJECT, F_CUSTOM, .sub = identifier_fields },
-	{ "grading", FT_OBJECT, 0, .sub = grading_fields },
+	{ "identifiers", FT_OBJECT, F_CUSTOM, .sub = identifier_fields, .share = SH_OPEN },
+	{ "grading", FT_OBJECT, 0, .sub = grading_fields, .share = SH_OPEN },
 	TAIL_FIELDS
 };
 
 static const struct cdn_field place_fields[] = {
-	{ "country", FT_STRING, F_REQUIRED, .check = cdn_check_country },
-	{ "place", FT_STRING, F_SEARCH, .maxlen = 200 },
+	{ "country", FT_STRING, F_REQUIRED, .check = cdn_check_country, .share = SH_OPEN },
+	{ "place", FT_STRING, F_SEARCH, .maxlen = 200, .share = SH_TEXT },
 	END
 };
 
 static const struct cdn_field leg_fields[] = {
-	{ "from", FT_OBJECT, F_REQUIRED, .sub = place_fields },
-	{ "to", FT_OBJECT, F_REQUIRED, .sub = place_fields },
-	{ "mode", FT_ENUM, 0, .values = modes },
+	{ "from", FT_OBJECT, F_REQUIRED, .sub = place_fields, .share = SH_OPEN },
+	{ "to", FT_OBJECT, F_REQUIRED, .sub = place_fields, .share = SH_OPEN },
+	{ "mode", FT_ENUM, 0, .values = modes, .share = SH_OPEN },
+	/* A carrier is a company: its name is nominal. */
 	{ "carrier", FT_STRING, F_SEARCH, .maxlen = 200 },
-	{ "departed_at", FT_STRING, 0, .check = check_date_or_datetime },
-	{ "arrived_at", FT_STRING, 0, .check = check_date_or_datetime },
+	{ "departed_at", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
+	{ "arrived_at", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
 	END
 };
 
-static const struct cdn_field leg_item = { "", FT_OBJECT, 0, .sub = leg_fields };
+static const struct cdn_field leg_item = { "", FT_OBJECT, 0, .sub = leg_fields, .share = SH_OPEN };
 
 static const struct cdn_field route_fields[] = {
 	HEAD_FIELDS,
-	{ "legs", FT_ARRAY, F_REQUIRED | F_NONEMPTY, .sub = &leg_item },
-	{ "origin", FT_STRING, F_DERIVED },
-	{ "destination", FT_STRING, F_DERIVED },
-	{ "transit", FT_ARRAY, F_DERIVED, .sub = &country_item },
+	{ "legs", FT_ARRAY, F_REQUIRED | F_NONEMPTY, .sub = &leg_item, .share = SH_OPEN },
+	{ "origin", FT_STRING, F_DERIVED, .share = SH_OPEN },
+	{ "destination", FT_STRING, F_DERIVED, .share = SH_OPEN },
+	{ "transit", FT_ARRAY, F_DERIVED, .sub = &country_item, .share = SH_OPEN },
 	TAIL_FIELDS
 };
 
 static const struct cdn_field link_fields[] = {
 	HEAD_FIELDS,
-	{ "from", FT_REF, F_REQUIRED, .index = IX_FROM },
-	{ "to", FT_REF, F_REQUIRED, .index = IX_TO },
-	{ "type", FT_ENUM, F_REQUIRED | F_CUSTOM, .values = link_types },
-	{ "since", FT_STRING, 0, .check = check_date_or_datetime },
-	{ "until", FT_STRING, 0, .check = check_date_or_datetime },
-	{ "grading", FT_OBJECT, 0, .sub = grading_fields },
+	{ "from", FT_REF, F_REQUIRED, .index = IX_FROM, .share = SH_REF },
+	{ "to", FT_REF, F_REQUIRED, .index = IX_TO, .share = SH_REF },
+	{ "type", FT_ENUM, F_REQUIRED | F_CUSTOM, .values = link_types, .share = SH_OPEN },
+	{ "since", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
+	{ "until", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
+	{ "grading", FT_OBJECT, 0, .sub = grading_fields, .share = SH_OPEN },
 	TAIL_FIELDS
 };
 
@@ -307,23 +314,27 @@ check_record_id(const char *s, char *why)
 
 /* An alert keeps the ids it names even once they are deleted: it is
  * what the rule saw then. */
-static const struct cdn_field alert_ref_item = { "", FT_STRING, 0, .check = check_record_id };
+static const struct cdn_field alert_ref_item = { "", FT_STRING, 0, .check = check_record_id,
+	.share = SH_REF };
 
 /* Alerts are raised by rules (alert.c); people change only their status
  * (through alert.c) and the common fields. */
 static const struct cdn_field alert_fields[] = {
 	HEAD_FIELDS,
-	{ "rule", FT_STRING, OWNED | F_REQUIRED, .check = check_rule_name },
-	{ "rule_version", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_git_oid },
+	{ "rule", FT_STRING, OWNED | F_REQUIRED, .check = check_rule_name, .share = SH_OPEN },
+	{ "rule_version", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_git_oid,
+	    .share = SH_NEVER },
 	{ "key", FT_STRING, OWNED | F_REQUIRED, .minlen = 1, .maxlen = 200 },
-	{ "severity", FT_ENUM, OWNED | F_REQUIRED, .values = cdn_severity_names },
+	{ "severity", FT_ENUM, OWNED | F_REQUIRED, .values = cdn_severity_names, .share = SH_OPEN },
 	{ "title", FT_STRING, OWNED | F_REQUIRED | F_SEARCH, .minlen = 1, .maxlen = 200 },
 	{ "explain", FT_STRING, OWNED | F_MULTILINE, .maxlen = 2000 },
-	{ "refs", FT_ARRAY, OWNED, .sub = &alert_ref_item, .dflt = "[]" },
-	{ "status", FT_ENUM, OWNED, .values = alert_status, .dflt = "new", .index = IX_STATUS },
-	{ "case", FT_REF, OWNED, .refkinds = "C" },
-	{ "raised_at", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_datetime },
-	{ "last_seen_at", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_datetime },
+	{ "refs", FT_ARRAY, OWNED, .sub = &alert_ref_item, .dflt = "[]", .share = SH_OPEN },
+	{ "status", FT_ENUM, OWNED, .values = alert_status, .dflt = "new", .index = IX_STATUS,
+	    .share = SH_OPEN },
+	{ "case", FT_REF, OWNED, .refkinds = "C", .share = SH_REF },
+	{ "raised_at", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_datetime, .share = SH_OPEN },
+	{ "last_seen_at", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_datetime,
+	    .share = SH_OPEN },
 	TAIL_FIELDS
 };
 

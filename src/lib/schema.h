@@ -58,6 +58,23 @@ enum cdn_index {
 	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
 };
 
+/*
+ * What a partner may receive of a field (share.c; the table is in
+ * doc/partners.md). The default, 0, is the cautious one, so a field added
+ * without a thought for partners stays at home under the non-nominal
+ * profile.
+ */
+enum cdn_share_class {
+	SH_NOMINAL = 0,	/* only under the nominal profile */
+	SH_OPEN,	/* under every profile */
+	SH_TEXT,	/* under every profile, but free text: dropped if it holds
+			 * a value withheld from the partner */
+	SH_NAME,	/* an entity's name or alias: open for conveyances and
+			 * goods, nominal for people and what identifies them */
+	SH_REF,		/* a record id: kept while that record is shared */
+	SH_NEVER,	/* never: who on our side wrote it, our bookkeeping */
+};
+
 struct cdn_field {
 	const char *name;
 	enum cdn_ftype type;
@@ -71,6 +88,7 @@ struct cdn_field {
 	const char *refkinds;	/* kind letters; NULL = any kind */
 	const char *dflt;	/* default for an absent enum/string */
 	enum cdn_index index;
+	enum cdn_share_class share;
 };
 
 /* The fields of `kind` (common fields included), ending with a NULL name. */

@@ -21,8 +21,6 @@
 
 #include <git2.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
 
 #include "cordon/check.h"
 #include "cordon/query.h"
@@ -31,6 +29,7 @@
 #include "repo.h"
 #include "schema.h"
 #include "sorter.h"
+#include "uuid.h"
 
 #define MAP_INITIAL	(256UL << 20)
 #define BULK_SORT_MEM	(64UL << 20)	/* index entries held before spilling */
@@ -249,51 +248,6 @@ cdn_rm_tree(const char *dir)
 }
 
 static int
-make_uuid(char out[40])
-{
-	unsigned char b[16];
-	char hex[33];
-
-	if (RAND_bytes(b, sizeof b) != 1)
-		return cdn_error_set(CDN_ESTORE, NULL, "no random bytes for the store id");
-	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
-	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
-	cdn_hex(b, 16, hex);
-	snprintf(out, 40, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
-	    hex + 16, hex + 20);
-	return 0;
-}
-
-static int
-make_signing_key(const char *path)
-{
-	EVP_PKEY *key = NULL;
-	FILE *f = NULL;
-	int fd, rc = CDN_ESTORE;
-
-	if ((key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL) {
-		cdn_error_set(CDN_ESTORE, NULL, "cannot generate the signing key");
-		goto out;
-	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) ||
-	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		cdn_error_set(CDN_ESTORE, NULL, "%s: cannot write the key", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (f)
-		fclose(f);
-	EVP_PKEY_free(key);
-	return rc;
-}
-
-static int
 make_repo(const char *path)
 {
 	git_repository *repo = NULL;
@@ -379,7 +333,7 @@ cdn_store_init(const char *dir)
 	if ((rc = env_open(tmp, &st, 1)) != 0)
 		goto fail;
 	st.dir = tmp;
-	if ((rc = make_uuid(st.uuid)) != 0)
+	if ((rc = cdn_uuid4(st.uuid)) != 0)
 		goto fail;
 	if ((rc = cdn_txn_begin(&st, CDN_TXN_WRITE, &txn)) != 0)
 		goto fail;
@@ -400,7 +354,7 @@ cdn_store_init(const char *dir)
 	if ((rc = make_repo(path)) != 0)
 		goto fail;
 	snprintf(path, sizeof path, "%s/signing.key", tmp);
-	if ((rc = make_signing_key(path)) != 0)
+	if ((rc = cdn_key_generate(path)) != 0)
 		goto fail;
 	if (chmod(tmp, 0700) != 0 || rename(tmp, dir) != 0) {
 		rc = cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));

@@ -175,7 +175,10 @@ user_write_fn(struct cdn_txn *txn, void *arg)
 	}
 	if (!w->add && !rec)
 		return cdn_error_set(CDN_ENOTFOUND, NULL, "no user %s", w->name);
-	if ((rc = password_json(w->password, &pw)) != 0) {
+	/* No password: the user signs in with API tokens only. */
+	if (!w->password)
+		pw = json_null();
+	else if ((rc = password_json(w->password, &pw)) != 0) {
 		json_decref(rec);
 		return rc;
 	}
@@ -214,6 +217,64 @@ cdn_user_add(struct cdn_store *st, const char *actor, const char *name, const ch
 	if ((rc = check_password(password)) != 0)
 		return rc;
 	return cdn_store_write(st, actor, user_write_fn, &w);
+}
+
+int
+cdn_user_add_txn(struct cdn_txn *txn, const char *name, const char *role)
+{
+	struct user_write w = { name, role, NULL, 1 };
+
+	return user_write_fn(txn, &w);
+}
+
+/* The meta keys of a user's tokens. */
+struct user_tokens {
+	const char *user;
+	json_t *keys;
+};
+
+static int
+token_of(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct user_tokens *t = arg;
+	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	const char *u = json_string_value(json_object_get(rec, "user"));
+
+	if (!rec)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
+		    (int)(k->mv_size < 80 ? k->mv_size : 80), (const char *)k->mv_data);
+	if (u && strcmp(u, t->user) == 0)
+		json_array_append_new(t->keys, json_stringn(k->mv_data, k->mv_size));
+	json_decref(rec);
+	return 0;
+}
+
+int
+cdn_user_remove_txn(struct cdn_txn *txn, const char *name)
+{
+	struct user_tokens t = { name, json_array() };
+	char key[96];
+	json_t *rec = NULL, *k;
+	size_t i;
+	int rc;
+
+	if (!t.keys)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = user_get(txn, name, &rec)) != 0 || !rec ||
+	    (rc = cdn_meta_each(txn, "token/", 0, token_of, &t)) != 0)
+		goto out;
+	/* Its tokens go with it: none may outlive the user it stood for. */
+	json_array_foreach(t.keys, i, k)
+		if ((rc = cdn_meta_del_audited(txn, json_string_value(k), 2, "token-remove",
+		    NULL)) != 0)
+			goto out;
+	user_key(key, sizeof key, name);
+	rc = cdn_meta_del_audited(txn, key, json_integer_value(json_object_get(rec, "version")) + 1,
+	    "user-remove", NULL);
+out:
+	json_decref(rec);
+	json_decref(t.keys);
+	return rc;
 }
 
 int

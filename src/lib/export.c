@@ -1,0 +1,735 @@
+/*
+ * export.c - exports for partners: output files, signatures, the audit
+ * record, checking, and the log of what left (export.h).
+ *
+ * The order of an export: the partner and the signing key are looked up
+ * before anything is written; the export is written to temporary names
+ * beside its destination, in one read transaction (one state of the
+ * store); it is hashed and signed; the audit record naming every file's
+ * SHA-256 is committed; only then are the files renamed into place. A
+ * crash leaves temporary files (".NAME.XXXXXX", "DIR.export-XXXXXX") and
+ * never a half-written file under the final name.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "cordon/export.h"
+#include "cordon/partner.h"
+#include "cordon/sign.h"
+#include "cordon/stix.h"
+#include "internal.h"
+
+static const char *const format_names[] = { "stix", "misp", "csv", NULL };
+
+int
+cdn_export_format_parse(const char *s)
+{
+	for (int i = 0; s && format_names[i]; i++)
+		if (strcmp(s, format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+cdn_export_format_name(enum cdn_export_format f)
+{
+	return (unsigned)f < 3 ? format_names[f] : "?";
+}
+
+/* --- files ---------------------------------------------------------------------- */
+
+/* SHA-256 (hex) and size of a file's bytes. */
+static int
+hash_file(const char *path, char hex[65], uint64_t *bytes)
+{
+	unsigned char buf[1 << 16], h[EVP_MAX_MD_SIZE];
+	unsigned int hlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int rc = 0;
+
+	*bytes = 0;
+	if (fd < 0 || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, fd < 0 ? strerror(errno) :
+		    "out of memory");
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		*bytes += (uint64_t)n;
+	}
+	if (n < 0) {
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	EVP_DigestFinal_ex(ctx, h, &hlen);
+	cdn_hex(h, 32, hex);
+out:
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+/* Map a whole file read-only: `*len` its size; `*p` NULL for an empty one. */
+static int
+map_file(const char *path, void **p, size_t *len)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*p = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(e));
+	}
+	*len = (size_t)sb.st_size;
+	if (*len && (*p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		*p = NULL;
+		close(fd);
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+	}
+	close(fd);
+	if (*p)
+		madvise(*p, *len, MADV_SEQUENTIAL);
+	return 0;
+}
+
+static int
+write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	const char *p = data;
+
+	if (fd < 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Sign file `path` into `sigpath`. */
+static int
+sign_file(struct cdn_store *st, const char *path, const char *sigpath, char keyid[CDN_KEYID_LEN + 1])
+{
+	unsigned char sig[CDN_SIG_LEN];
+	void *p;
+	size_t len;
+	int rc;
+
+	if ((rc = map_file(path, &p, &len)) != 0)
+		return rc;
+	rc = cdn_sign(st, p ? p : "", len, sig, keyid);
+	if (p)
+		munmap(p, len);
+	return rc ? rc : write_file(sigpath, sig, sizeof sig);
+}
+
+/* Add {name, bytes, sha256} of file `path` to `files` as `name`. */
+static int
+list_file(json_t *files, const char *path, const char *name)
+{
+	char hex[65];
+	uint64_t bytes;
+	int rc;
+
+	if ((rc = hash_file(path, hex, &bytes)) != 0)
+		return rc;
+	json_array_append_new(files, json_pack("{s:s,s:I,s:s}", "name", name, "bytes",
+	    (json_int_t)bytes, "sha256", hex));
+	return 0;
+}
+
+static void
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* --- a hashing stream, for CSV on standard output -------------------------------- */
+
+struct hashout {
+	FILE *to;
+	EVP_MD_CTX *sha;
+	uint64_t bytes;
+};
+
+static ssize_t
+hashout_write(void *cookie, const char *buf, size_t n)
+{
+	struct hashout *h = cookie;
+
+	if (fwrite(buf, 1, n, h->to) != n)
+		return -1;
+	EVP_DigestUpdate(h->sha, buf, n);
+	h->bytes += n;
+	return (ssize_t)n;
+}
+
+/* --- the audit record ----------------------------------------------------------------- */
+
+static int
+last_seq(void *arg, MDB_val *k, MDB_val *v)
+{
+	(void)v;
+	if (k->mv_size > 7)
+		*(uint64_t *)arg = strtoull((const char *)k->mv_data + 7, NULL, 10);
+	return 1;
+}
+
+struct record_write {
+	json_t *rec;		/* without id and seq, which are given here */
+};
+
+static int
+record_fn(struct cdn_txn *txn, void *arg)
+{
+	struct record_write *w = arg;
+	uint64_t seq = 0;
+	char key[64];
+	int rc;
+
+	if ((rc = cdn_meta_each(txn, "export/", 1, last_seq, &seq)) < 0)
+		return rc;
+	cdn_error_clear();
+	snprintf(key, sizeof key, "export/%012" PRIu64, seq + 1);
+	json_object_set_new(w->rec, "id", json_string(key));
+	json_object_set_new(w->rec, "seq", json_integer((json_int_t)(seq + 1)));
+	json_object_set_new(w->rec, "at", json_string(cdn_txn_now(txn)));
+	json_object_set_new(w->rec, "by", json_string(cdn_txn_user(txn)));
+	return cdn_meta_put_audited(txn, key, w->rec, 1, "export", NULL);
+}
+
+/* The policy as it stood, for the record. */
+static json_t *
+policy_of(json_t *partner)
+{
+	static const char *const keys[] = { "country", "max_tlp", "profile", "rules", "severities",
+		"tags", "statuses", "cases", "version", NULL };
+	json_t *p = json_object();
+
+	for (int i = 0; p && keys[i]; i++)
+		json_object_set(p, keys[i], json_object_get(partner, keys[i]) ?: json_null());
+	return p;
+}
+
+/* --- exporting --------------------------------------------------------------------- */
+
+/* Where an export goes: final names, and the temporary ones it is
+ * written to. */
+struct dest {
+	char final[PATH_MAX], tmp[PATH_MAX];		/* the file, or the directory */
+	char sig_final[PATH_MAX], sig_tmp[PATH_MAX];	/* its signature (files) */
+	int is_dir, made;
+};
+
+static int
+dest_file(struct dest *d, const char *out)
+{
+	const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
+	char dir[PATH_MAX];
+	struct stat sb;
+	int fd;
+
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		return cdn_error_set(CDN_EINVAL, NULL, "%s is a directory: give a file name", out);
+	if (strlen(out) + 32 >= sizeof d->final)
+		return cdn_error_set(CDN_EUSAGE, NULL, "%s: path too long", out);
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + (slash == out) : 1,
+	    slash ? out : ".");
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return cdn_error_set(CDN_EIO, NULL, "%s: no such directory", dir);
+	snprintf(d->final, sizeof d->final, "%s", out);
+	snprintf(d->sig_final, sizeof d->sig_final, "%s.sig", out);
+	snprintf(d->tmp, sizeof d->tmp, "%s/.%s.XXXXXX", dir, base);
+	snprintf(d->sig_tmp, sizeof d->sig_tmp, "%s/.%s.sig.XXXXXX", dir, base);
+	if ((fd = mkstemp(d->tmp)) < 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->tmp, strerror(errno));
+	close(fd);
+	if ((fd = mkstemp(d->sig_tmp)) < 0) {
+		unlink(d->tmp);
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->sig_tmp, strerror(errno));
+	}
+	close(fd);
+	d->made = 1;
+	return 0;
+}
+
+static int
+dest_dir(struct dest *d, const char *out)
+{
+	int empty = cdn_dir_is_empty(out);
+	int rc;
+
+	d->is_dir = 1;
+	if (empty < 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", out, strerror(errno));
+	if (empty == 0)
+		return cdn_error_set(CDN_EINVAL, NULL, "%s exists and is not empty: give a new or "
+		    "empty directory", out);
+	snprintf(d->final, sizeof d->final, "%s", out);
+	if ((rc = cdn_sibling_dir(out, "export", d->tmp)) != 0)
+		return rc;
+	d->made = 1;
+	return 0;
+}
+
+static void
+dest_drop(struct dest *d)
+{
+	if (!d->made)
+		return;
+	if (d->is_dir) {
+		cdn_rm_tree(d->tmp);
+	} else {
+		unlink(d->tmp);
+		unlink(d->sig_tmp);
+	}
+	d->made = 0;
+}
+
+static int
+dest_place(struct dest *d)
+{
+	char copy[PATH_MAX];
+
+	if (d->is_dir) {
+		/* An empty directory in the way is replaced by rename(2). */
+		if (chmod(d->tmp, 0755) != 0 || rename(d->tmp, d->final) != 0)
+			return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->final, strerror(errno));
+	} else if (chmod(d->tmp, 0644) != 0 || chmod(d->sig_tmp, 0644) != 0 ||
+	    rename(d->tmp, d->final) != 0 || rename(d->sig_tmp, d->sig_final) != 0) {
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->final, strerror(errno));
+	}
+	d->made = 0;
+	snprintf(copy, sizeof copy, "%s", d->final);
+	if (strrchr(copy, '/'))
+		*strrchr(copy, '/') = '\0';
+	else
+		snprintf(copy, sizeof copy, ".");
+	fsync_dir(copy[0] ? copy : "/");
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SHA256SUMS over every file of a feed directory, signed. */
+static int
+sign_dir(struct cdn_store *st, const char *dir, json_t *files, char keyid[CDN_KEYID_LEN + 1])
+{
+	char path[PATH_MAX], sums[PATH_MAX], **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	FILE *f = NULL;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
+
+			if (!nn) {
+				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+				goto out;
+			}
+			names = nn;
+		}
+		if ((names[n] = strdup(e->d_name)) == NULL) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof *names, cmp_str);
+	snprintf(sums, sizeof sums, "%s/SHA256SUMS", dir);
+	if ((f = fopen(sums, "w")) == NULL) {
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", sums, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if ((rc = list_file(files, path, names[i])) != 0)
+			goto out;
+		/* The format of sha256sum, so `sha256sum -c SHA256SUMS` checks it. */
+		fprintf(f, "%s  %s\n", json_string_value(json_object_get(json_array_get(files,
+		    json_array_size(files) - 1), "sha256")), names[i]);
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
+		f = NULL;
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", sums, strerror(errno));
+		goto out;
+	}
+	f = NULL;
+	snprintf(path, sizeof path, "%s/SHA256SUMS.sig", dir);
+	if ((rc = sign_file(st, sums, path, keyid)) != 0 ||
+	    (rc = list_file(files, sums, "SHA256SUMS")) != 0 ||
+	    (rc = list_file(files, path, "SHA256SUMS.sig")) != 0)
+		goto out;
+	fsync_dir(dir);
+out:
+	if (f)
+		fclose(f);
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* Write the export itself, in one read transaction. */
+static int
+generate(struct cdn_store *st, const struct cdn_export_opts *o, struct cdn_share_req *req,
+    struct dest *d, struct hashout *ho, struct cdn_share_stats *stats, uint64_t *objects)
+{
+	cookie_io_functions_t io = { .write = hashout_write };
+	struct cdn_txn *txn;
+	FILE *f = NULL;
+	int rc;
+
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	if (o->format == CDN_EXPORT_MISP) {
+		rc = cdn_error_set(CDN_EUSAGE, "format", "the MISP feed is not built yet");
+		goto out;
+	}
+	if (d->made)
+		f = fopen(d->tmp, "w");
+	else
+		f = fopencookie(ho, "w", io);
+	if (!f) {
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", d->made ? d->tmp : "output",
+		    strerror(errno));
+		goto out;
+	}
+	if (o->format == CDN_EXPORT_STIX)
+		rc = cdn_stix_bundle(txn, req, f, objects, stats);
+	else
+		rc = cdn_csv_export(txn, req, f, objects, stats);
+	if (rc == 0 && (fflush(f) != 0 || (d->made && fsync(fileno(f)) != 0)))
+		rc = cdn_error_set(CDN_EIO, NULL, "cannot write the export: %s", strerror(errno));
+out:
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = cdn_error_set(CDN_EIO, NULL, "cannot write the export: %s", strerror(errno));
+	cdn_txn_abort(txn);
+	return rc;
+}
+
+int
+cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts *o,
+    json_t **result)
+{
+	struct cdn_share_req req = { NULL, o->since, o->progress, o->progress_arg };
+	struct cdn_share_stats stats = { 0 };
+	struct hashout ho = { o->stdout_ ? o->stdout_ : stdout, NULL, 0 };
+	struct dest d = { 0 };
+	struct record_write w = { NULL };
+	char keyid[CDN_KEYID_LEN + 1] = "", *pem = NULL;
+	json_t *files = json_array();
+	uint64_t objects = 0;
+	int rc;
+
+	if (result)
+		*result = NULL;
+	if (!files)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	/* Who it is for, and that it can be signed, before writing a byte. */
+	if ((rc = cdn_partner_get(st, o->partner, &req.partner)) != 0)
+		goto out;
+	if (o->out || o->format != CDN_EXPORT_CSV) {
+		if ((rc = cdn_key_public(st, &pem, keyid)) != 0)
+			goto out;
+		if (!o->out) {
+			rc = cdn_error_set(CDN_EUSAGE, "out", "give where to write it (-o %s)",
+			    o->format == CDN_EXPORT_MISP ? "DIR" : "FILE");
+			goto out;
+		}
+		rc = o->format == CDN_EXPORT_MISP ? dest_dir(&d, o->out) : dest_file(&d, o->out);
+		if (rc != 0)
+			goto out;
+	} else if ((ho.sha = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ho.sha, EVP_sha256(), NULL) != 1) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if ((rc = generate(st, o, &req, &d, &ho, &stats, &objects)) != 0)
+		goto out;
+	if (stats.groups == 0) {
+		rc = cdn_error_set(CDN_EINVAL, NULL, "nothing to share with %s%s: its policy selects no "
+		    "alert or case it may receive (see cordon partner show %s)", o->partner,
+		    o->since ? " since then" : "", o->partner);
+		goto out;
+	}
+	/* What leaves: each file's hash, and the signature over it. */
+	if (d.is_dir) {
+		rc = sign_dir(st, d.tmp, files, keyid);
+	} else if (d.made) {
+		const char *name = strrchr(d.final, '/') ? strrchr(d.final, '/') + 1 : d.final;
+		char signame[NAME_MAX + 8];
+
+		snprintf(signame, sizeof signame, "%s.sig", name);
+		if ((rc = sign_file(st, d.tmp, d.sig_tmp, keyid)) == 0 &&
+		    (rc = list_file(files, d.tmp, name)) == 0)
+			rc = list_file(files, d.sig_tmp, signame);
+	} else {
+		unsigned char h[EVP_MAX_MD_SIZE];
+		unsigned int hlen = 0;
+		char hex[65];
+
+		EVP_DigestFinal_ex(ho.sha, h, &hlen);
+		cdn_hex(h, 32, hex);
+		json_array_append_new(files, json_pack("{s:s,s:I,s:s}", "name", "(standard output)",
+		    "bytes", (json_int_t)ho.bytes, "sha256", hex));
+	}
+	if (rc != 0)
+		goto out;
+	w.rec = json_pack("{s:s,s:s,s:s?,s:o,s:I,s:I,s:I,s:I,s:O,s:s?}", "partner", o->partner,
+	    "format", cdn_export_format_name(o->format), "since", o->since, "policy",
+	    policy_of(req.partner), "groups", (json_int_t)stats.groups, "records",
+	    (json_int_t)stats.records, "links", (json_int_t)stats.links, "objects",
+	    (json_int_t)objects, "files", files, "key", keyid[0] ? keyid : NULL);
+	if (!w.rec) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (!o->since)
+		json_object_set_new(w.rec, "since", json_null());
+	if (!keyid[0])
+		json_object_set_new(w.rec, "key", json_null());
+	/* Recorded first: nothing is put where it can leave unrecorded. */
+	if ((rc = cdn_store_write(st, actor, record_fn, &w)) != 0)
+		goto out;
+	if (d.made && (rc = dest_place(&d)) != 0)
+		goto out;
+	if (result)
+		*result = json_incref(w.rec);
+out:
+	dest_drop(&d);
+	EVP_MD_CTX_free(ho.sha);
+	json_decref(w.rec);
+	json_decref(files);
+	json_decref(req.partner);
+	free(pem);
+	return rc;
+}
+
+/* --- checking --------------------------------------------------------------------- */
+
+static int
+read_sig(const char *path, unsigned char sig[CDN_SIG_LEN])
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &sb) != 0 || sb.st_size != CDN_SIG_LEN ||
+	    (n = read(fd, sig, CDN_SIG_LEN)) != CDN_SIG_LEN) {
+		close(fd);
+		return cdn_error_set(CDN_EINVAL, NULL, "%s is not a signature (%d raw bytes)", path,
+		    CDN_SIG_LEN);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Check file `path` against `sigpath`. */
+static int
+verify_file(json_t *keys, const char *path, const char *sigpath, char keyid[CDN_KEYID_LEN + 1])
+{
+	unsigned char sig[CDN_SIG_LEN];
+	void *p;
+	size_t len;
+	int rc;
+
+	if ((rc = read_sig(sigpath, sig)) != 0 || (rc = map_file(path, &p, &len)) != 0)
+		return rc;
+	rc = cdn_verify(keys, p ? p : "", len, sig, keyid);
+	if (p)
+		munmap(p, len);
+	return rc;
+}
+
+static void
+report_file(json_t *files, const char *name, const char *problem)
+{
+	json_array_append_new(files, json_pack("{s:s,s:b,s:s?}", "name", name, "ok", !problem,
+	    "problem", problem));
+}
+
+static int
+verify_dir(json_t *keys, const char *dir, json_t *files, char keyid[CDN_KEYID_LEN + 1])
+{
+	char sums[PATH_MAX], sig[PATH_MAX], line[PATH_MAX + 80], path[PATH_MAX];
+	json_t *listed = json_object();
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+	int rc, bad = 0;
+
+	snprintf(sums, sizeof sums, "%s/SHA256SUMS", dir);
+	snprintf(sig, sizeof sig, "%s/SHA256SUMS.sig", dir);
+	if ((rc = verify_file(keys, sums, sig, keyid)) != 0) {
+		report_file(files, "SHA256SUMS", cdn_error_last()->message);
+		json_decref(listed);
+		return rc;
+	}
+	report_file(files, "SHA256SUMS", NULL);
+	if ((f = fopen(sums, "r")) == NULL) {
+		json_decref(listed);
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", sums, strerror(errno));
+	}
+	while (fgets(line, sizeof line, f)) {
+		char hex[65], *name = line + 66;
+		uint64_t bytes;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ' || strchr(name, '/') ||
+		    name[0] == '.') {
+			bad = 1;
+			report_file(files, "SHA256SUMS", "holds a line that is not HASH  NAME");
+			continue;
+		}
+		json_object_set_new(listed, name, json_true());
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		if (hash_file(path, hex, &bytes) != 0) {
+			bad = 1;
+			report_file(files, name, "missing");
+			cdn_error_clear();
+		} else if (strncmp(hex, line, 64) != 0) {
+			bad = 1;
+			report_file(files, name, "differs from its SHA-256 in SHA256SUMS (changed)");
+		} else {
+			report_file(files, name, NULL);
+		}
+	}
+	fclose(f);
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.' && strcmp(e->d_name, "SHA256SUMS") != 0 &&
+			    strcmp(e->d_name, "SHA256SUMS.sig") != 0 &&
+			    !json_object_get(listed, e->d_name)) {
+				bad = 1;
+				report_file(files, e->d_name, "not in SHA256SUMS (added)");
+			}
+		closedir(d);
+	}
+	json_decref(listed);
+	return bad ? cdn_error_set(CDN_EINVAL, NULL, "%s: files differ from what was signed", dir) : 0;
+}
+
+int
+cdn_export_verify(json_t *keys, const char *path, json_t **report)
+{
+	char keyid[CDN_KEYID_LEN + 1] = "", sig[PATH_MAX];
+	json_t *files = json_array();
+	struct stat sb;
+	int rc;
+
+	*report = NULL;
+	if (!files)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (stat(path, &sb) != 0) {
+		json_decref(files);
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		rc = verify_dir(keys, path, files, keyid);
+	} else {
+		snprintf(sig, sizeof sig, "%s.sig", path);
+		rc = verify_file(keys, path, sig, keyid);
+		report_file(files, path, rc ? cdn_error_last()->message : NULL);
+	}
+	*report = json_pack("{s:b,s:s?,s:o}", "ok", rc == 0, "key", keyid[0] ? keyid : NULL, "files",
+	    files);
+	return rc;
+}
+
+/* --- the log ------------------------------------------------------------------------ */
+
+struct log {
+	const char *partner;
+	size_t limit;
+	json_t *out;
+};
+
+static int
+log_one(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct log *l = arg;
+	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	const char *p;
+
+	if (!rec)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
+		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
+	p = json_string_value(json_object_get(rec, "partner"));
+	if (!l->partner || (p && strcmp(p, l->partner) == 0))
+		json_array_append(l->out, rec);
+	json_decref(rec);
+	return l->limit && json_array_size(l->out) >= l->limit;
+}
+
+int
+cdn_export_log(struct cdn_store *st, const char *partner, size_t limit, json_t **out)
+{
+	struct log l = { partner, limit, json_array() };
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if (!l.out)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_meta_each(txn, "export/", 1, log_one, &l);
+		cdn_txn_abort(txn);
+	}
+	if (rc < 0) {
+		json_decref(l.out);
+		return rc;
+	}
+	*out = l.out;
+	return 0;
+}

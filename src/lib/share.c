@@ -1,0 +1,1212 @@
+/*
+ * share.c - applying a partner's policy (share.h).
+ *
+ * Everything the walk learns of a record is kept once per share, by id,
+ * in `struct rstate`: whether the partner may see it, its TLP, the time
+ * of its version, the links touching it, and its secret: the values the
+ * partner must not receive (its id and names if it is withheld, its names
+ * and personal identifiers if only those are), folded for matching. Free
+ * text kept for the partner is dropped when it contains a secret of the
+ * record itself or of a record next to it; a group's alert or case is
+ * checked against every record the group touched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cordon/check.h"
+#include "cordon/fold.h"
+#include "cordon/partner.h"
+#include "cordon/query.h"
+#include "cordon/share.h"
+#include "grow.h"
+#include "intern.h"
+#include "internal.h"
+#include "rules.h"
+#include "schema.h"
+
+/* Entity types whose names identify goods and conveyances, not people:
+ * open under every profile. */
+static const char *const open_names[] = { "vessel", "aircraft", "container", "parcel", NULL };
+/* Entity types that are personal data whole: never under non-nominal. */
+static const char *const personal_types[] = { "phone", "account", "address", "document", NULL };
+
+struct rstate {
+	int8_t loaded;		/* 1 read, -1 missing */
+	int8_t visible;		/* the partner may receive it */
+	int8_t tlp;
+	int8_t given;		/* CDN_SHARE_ONCE: an earlier group gave it */
+	int8_t name_open;	/* an entity whose name is shared */
+	int8_t links_done;
+	enum cdn_kind kind;
+	int64_t modified;
+	uint32_t mark;		/* the group that last took it as a member */
+	uint32_t touch;		/* … or touched it */
+	char *secret;		/* "\n"-joined " folded value " entries, or NULL */
+	uint32_t *links;	/* links touching it (ids' numbers) */
+	size_t nlinks;
+	int64_t from, to;	/* a link's ends (ids' numbers) */
+};
+
+struct cdn_share {
+	struct cdn_txn *txn;
+	const struct cdn_share_req *req;
+	int64_t since;		/* ms; 0: all */
+	uint64_t done, total;	/* progress: cases and alerts looked at */
+	json_t *partner, *org;
+	int ceiling, nominal;
+	unsigned flags;
+	json_t *rules, *severities, *tags, *statuses, *cases;	/* borrowed; NULL = all */
+	struct cdn_intern ids;
+	struct rstate *st;
+	size_t cap;
+	json_t *rule_titles;	/* rule name → title */
+	uint32_t group;		/* the number of the group being built */
+	struct cdn_share_stats stats;
+};
+
+/* --- text matching ----------------------------------------------------------------- */
+
+/*
+ * `s` as matching sees it: folded (case and diacritics), every run of
+ * bytes other than letters and digits one space, and a space at each end,
+ * so that " e 1 " is found in " e 1 seized " but not in " e 12 ".
+ */
+static char *
+norm(const char *s)
+{
+	char *f = cdn_fold(s), *out, *w;
+	int space = 1;
+
+	if (!f || (out = malloc(strlen(f) + 3)) == NULL) {
+		free(f);
+		return NULL;
+	}
+	w = out;
+	*w++ = ' ';
+	for (const unsigned char *p = (const unsigned char *)f; *p; p++) {
+		int word = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80;
+
+		if (word) {
+			*w++ = (char)*p;
+			space = 0;
+		} else if (!space) {
+			*w++ = ' ';
+			space = 1;
+		}
+	}
+	if (!space)
+		*w++ = ' ';
+	*w = '\0';
+	free(f);
+	return out;
+}
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static int
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (cdn_grow(&b->s, &b->cap, b->len + n + 1, 1, 256) != 0)
+		return -1;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+/* Add `value` to a secret, if it is worth matching (3 letters or digits). */
+static int
+secret_add(struct buf *b, const char *value)
+{
+	char *v;
+	size_t alnum = 0;
+	int rc = 0;
+
+	if (!value || !*value || (v = norm(value)) == NULL)
+		return value && *value ? -1 : 0;
+	for (const char *p = v; *p; p++)
+		alnum += *p != ' ';
+	if (alnum >= 3)
+		rc = buf_add(b, v, strlen(v)) || buf_add(b, "\n", 1);
+	free(v);
+	return rc;
+}
+
+/* 1 if normalised text `t` holds an entry of `secret`. */
+static int
+reveals(const char *t, const char *secret)
+{
+	for (const char *e = secret; e && *e;) {
+		const char *nl = strchr(e, '\n');
+		size_t n = nl ? (size_t)(nl - e) : strlen(e);
+		char entry[512];
+
+		if (n < sizeof entry) {
+			memcpy(entry, e, n);
+			entry[n] = '\0';
+			if (strstr(t, entry))
+				return 1;
+		}
+		e += n + (nl != NULL);
+	}
+	return 0;
+}
+
+/* --- what is known of each record ----------------------------------------------------- */
+
+static int
+one_of(const char *s, const char *const *list)
+{
+	for (int i = 0; s && list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+in_list(json_t *list, const char *s)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (s && json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+int64_t
+cdn_share_created_ms(json_t *rec)
+{
+	int64_t t = 0;
+	char why[CDN_WHY_MAX];
+	const char *s = json_string_value(json_object_get(rec, "created_at"));
+
+	return s && cdn_time_parse(s, &t, why) == 0 ? t * 1000 : 0;
+}
+
+int64_t
+cdn_share_version_ms(json_t *rec)
+{
+	int64_t t = 0;
+	char why[CDN_WHY_MAX];
+	const char *s = json_string_value(json_object_get(rec, "updated_at"));
+	json_int_t v = json_integer_value(json_object_get(rec, "version"));
+
+	if (!s || cdn_time_parse(s, &t, why) != 0)
+		return 0;
+	return t * 1000 + (v > 0 ? v % 1000 : 0);
+}
+
+void
+cdn_share_format_ms(int64_t ms, char buf[32])
+{
+	char s[32];
+
+	cdn_time_format(ms >= 0 ? ms / 1000 : (ms - 999) / 1000, s);
+	/* "YYYY-MM-DDTHH:MM:SSZ" → "YYYY-MM-DDTHH:MM:SS.mmmZ" */
+	snprintf(buf, 32, "%.19s.%03dZ", s, (int)(((ms % 1000) + 1000) % 1000));
+}
+
+/* The number of record `id` in the share, with room for its state. */
+static int64_t
+id_num(struct cdn_share *sh, const char *id)
+{
+	int added;
+	int64_t i = cdn_intern_add(&sh->ids, id, strlen(id), &added);
+
+	if (i < 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (added) {
+		if (cdn_grow(&sh->st, &sh->cap, (size_t)i + 1, sizeof *sh->st, 1024) != 0)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		memset(&sh->st[i], 0, sizeof *sh->st);
+		sh->st[i].from = sh->st[i].to = -1;
+	}
+	return i;
+}
+
+static const char *
+id_of(struct cdn_share *sh, int64_t i)
+{
+	size_t len;
+	static __thread char buf[CDN_ID_MAX + 1];
+	const unsigned char *b = cdn_intern_bytes(&sh->ids, (size_t)i, &len);
+
+	snprintf(buf, sizeof buf, "%.*s", (int)len, (const char *)b);
+	return buf;
+}
+
+/* What the partner must not receive of a record: see the top of the file. */
+static int
+make_secret(struct cdn_share *sh, struct rstate *s, const char *id, json_t *rec)
+{
+	struct buf b = { 0 };
+	json_t *v;
+	const char *k;
+	size_t i;
+	int rc = 0;
+
+	if (!s->visible)
+		rc |= secret_add(&b, id);
+	if (rec && s->kind == CDN_ENTITY && (!s->visible || (!sh->nominal && !s->name_open))) {
+		const struct cdn_field *idf = cdn_schema_lookup(CDN_ENTITY, "identifiers");
+
+		rc |= secret_add(&b, json_string_value(json_object_get(rec, "name")));
+		json_array_foreach(json_object_get(rec, "aliases"), i, v)
+			rc |= secret_add(&b, json_string_value(v));
+		rc |= secret_add(&b, json_string_value(json_object_get(rec, "born_on")));
+		json_object_foreach(json_object_get(rec, "identifiers"), k, v) {
+			const struct cdn_field *f = NULL;
+
+			for (const struct cdn_field *x = idf->sub; x->name; x++)
+				if (strcmp(x->name, k) == 0)
+					f = x;
+			/* Open identifiers (IMO, container, AWB …) are shared
+			 * anyway when the record is. */
+			if (!s->visible || !f || f->share != SH_OPEN)
+				rc |= secret_add(&b, json_string_value(v));
+		}
+	} else if (rec && !s->visible && s->kind == CDN_CASE) {
+		rc |= secret_add(&b, json_string_value(json_object_get(rec, "title")));
+	}
+	if (rc) {
+		free(b.s);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	s->secret = b.s;
+	return 0;
+}
+
+/*
+ * Learn record `id` (once): `*num` its number; with `rec` not NULL,
+ * `*rec` the stored record (a new reference), or NULL if it is missing.
+ */
+static int
+load(struct cdn_share *sh, const char *id, int64_t *num, json_t **rec)
+{
+	struct cdn_id rid;
+	struct rstate *s;
+	json_t *r = NULL;
+	int64_t i;
+	int rc;
+
+	if (rec)
+		*rec = NULL;
+	if ((i = id_num(sh, id)) < 0)
+		return (int)i;
+	*num = i;
+	s = &sh->st[i];
+	if (s->loaded && (!rec || s->loaded < 0))
+		return 0;
+	if (cdn_id_parse(id, &rid) != 0) {
+		cdn_error_clear();
+		s->loaded = -1;
+		return 0;
+	}
+	if ((rc = cdn_record_get(sh->txn, id, &r)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
+		cdn_error_clear();
+		s->loaded = -1;
+		s->kind = rid.kind;
+		return make_secret(sh, s, id, NULL);
+	}
+	if (!s->loaded) {
+		const char *etype = json_string_value(json_object_get(r, "type"));
+
+		s->loaded = 1;
+		s->kind = rid.kind;
+		s->tlp = (int8_t)cdn_tlp_rank(json_string_value(json_object_get(r, "tlp")));
+		s->modified = cdn_share_version_ms(r);
+		s->name_open = rid.kind == CDN_ENTITY && one_of(etype, open_names);
+		s->visible = s->tlp >= 0 && s->tlp <= sh->ceiling && rid.kind != CDN_EVIDENCE &&
+		    !(rid.kind == CDN_ENTITY && !sh->nominal && one_of(etype, personal_types));
+		if (rid.kind == CDN_LINK) {
+			const char *from = json_string_value(json_object_get(r, "from"));
+			const char *to = json_string_value(json_object_get(r, "to"));
+			int64_t f, t;
+
+			if (!from || !to || (f = id_num(sh, from)) < 0 || (t = id_num(sh, to)) < 0) {
+				json_decref(r);
+				return from && to ? -1 : cdn_error_set(CDN_ESTORE, NULL, "link %s is damaged",
+				    id);
+			}
+			s = &sh->st[i];
+			s->from = f;
+			s->to = t;
+		}
+		if ((rc = make_secret(sh, s, id, r)) != 0) {
+			json_decref(r);
+			return rc;
+		}
+		if (!s->visible)
+			sh->stats.withheld++;
+	}
+	if (rec)
+		*rec = r;
+	else
+		json_decref(r);
+	return 0;
+}
+
+/* A link's ends must both be shared, and the link itself. */
+static int
+visible(struct cdn_share *sh, int64_t i)
+{
+	struct rstate *s = &sh->st[i];
+
+	if (s->loaded <= 0 || !s->visible)
+		return 0;
+	if (s->kind == CDN_LINK)
+		return s->from >= 0 && s->to >= 0 && sh->st[s->from].loaded > 0 &&
+		    sh->st[s->from].visible && sh->st[s->to].loaded > 0 && sh->st[s->to].visible;
+	return 1;
+}
+
+static int
+append(void *arg, json_t *rec)
+{
+	return json_array_append(arg, rec) != 0;
+}
+
+/* The links touching record `i`, read once: their numbers in s->links,
+ * and both ends of each known. */
+static int
+scan_links(struct cdn_share *sh, int64_t i)
+{
+	struct cdn_query q = { .kind = CDN_LINK };
+	char id[CDN_ID_MAX + 1];
+	uint32_t *v = NULL;
+	size_t n = 0, cap = 0;
+	json_t *links = NULL, *l;
+	size_t k;
+	int rc;
+
+	if (sh->st[i].links_done)
+		return 0;
+	snprintf(id, sizeof id, "%s", id_of(sh, i));
+	q.linked = id;
+	if ((links = json_array()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_query_run(sh->txn, &q, append, links)) != 0)
+		goto out;
+	json_array_foreach(links, k, l) {
+		const char *lid = json_string_value(json_object_get(l, "id"));
+		int64_t li, other;
+		struct rstate *s;
+
+		if (!lid || (rc = load(sh, lid, &li, NULL)) != 0)
+			goto out;
+		s = &sh->st[li];
+		other = s->from == i ? s->to : s->from;
+		if (other >= 0 && (rc = load(sh, id_of(sh, other), &other, NULL)) != 0)
+			goto out;
+		if (cdn_grow(&v, &cap, n + 1, sizeof *v, 4) != 0) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		v[n++] = (uint32_t)li;
+	}
+	sh->st[i].links = v;
+	sh->st[i].nlinks = n;
+	sh->st[i].links_done = 1;
+	v = NULL;
+out:
+	free(v);
+	json_decref(links);
+	return rc;
+}
+
+/* --- redaction ------------------------------------------------------------------------ */
+
+struct rctx {
+	struct cdn_share *sh;
+	const char *guard;	/* secrets the text must not hold */
+	int name_open;		/* the entity's names are shared */
+};
+
+static int
+keep(const struct rctx *c, enum cdn_share_class cls)
+{
+	switch (cls) {
+	case SH_NEVER: return 0;
+	case SH_NOMINAL: return c->sh->nominal;
+	case SH_NAME: return c->sh->nominal || c->name_open;
+	default: return 1;
+	}
+}
+
+/* A copy of string `v` unless it reveals a secret. */
+static json_t *
+guarded(struct rctx *c, json_t *v)
+{
+	char *t;
+	int bad;
+
+	if (!c->guard || !*c->guard)
+		return json_incref(v);
+	if ((t = norm(json_string_value(v))) == NULL)
+		return NULL;
+	bad = reveals(t, c->guard);
+	free(t);
+	if (bad) {
+		c->sh->stats.texts_dropped++;
+		return NULL;
+	}
+	return json_incref(v);
+}
+
+static json_t *redact_value(struct rctx *c, const struct cdn_field *f, json_t *v);
+
+static const struct cdn_field *
+field_named(const struct cdn_field *fields, const char *name)
+{
+	for (const struct cdn_field *f = fields; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static json_t *
+redact_object(struct rctx *c, const struct cdn_field *fields, json_t *obj, int custom)
+{
+	/* A key the table does not name (a custom identifier): nominal. */
+	static const struct cdn_field unnamed = { "", FT_STRING, 0 };
+	json_t *out = json_object(), *v, *nv;
+	const char *key;
+
+	if (!out)
+		return NULL;
+	json_object_foreach(obj, key, v) {
+		const struct cdn_field *f = field_named(fields, key);
+
+		if (!f && !custom)
+			continue;
+		if ((nv = redact_value(c, f ? f : &unnamed, v)) != NULL)
+			json_object_set_new(out, key, nv);
+	}
+	if (json_object_size(out) == 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+static json_t *
+redact_value(struct rctx *c, const struct cdn_field *f, json_t *v)
+{
+	if (!keep(c, f->share))
+		return NULL;
+	if (json_is_object(v)) {
+		if (f->type == FT_OBJECT)
+			return redact_object(c, f->sub, v, (f->flags & F_CUSTOM) != 0);
+		/* Attributes: free text and numbers, none of them named. */
+		return redact_object(c, NULL, v, 1);
+	}
+	if (json_is_array(v)) {
+		json_t *out = json_array(), *item, *nv;
+		size_t i;
+
+		if (!out || !f->sub)
+			return out;
+		json_array_foreach(v, i, item)
+			if ((nv = redact_value(c, f->sub, item)) != NULL)
+				json_array_append_new(out, nv);
+		if (json_array_size(out) == 0) {
+			json_decref(out);
+			return NULL;
+		}
+		return out;
+	}
+	if (json_is_string(v)) {
+		if (f->share == SH_REF) {
+			int64_t i;
+
+			if (load(c->sh, json_string_value(v), &i, NULL) != 0) {
+				cdn_error_clear();
+				return NULL;
+			}
+			return visible(c->sh, i) ? json_incref(v) : NULL;
+		}
+		if (f->share == SH_TEXT || f->share == SH_NAME || f->share == SH_NOMINAL)
+			return guarded(c, v);
+	}
+	return json_incref(v);
+}
+
+/* The route's countries as "KE → MY → VN". */
+static void
+route_path(json_t *rec, char *buf, size_t cap)
+{
+	json_t *t;
+	size_t i, n = 0;
+
+	n += (size_t)snprintf(buf, cap, "%s", json_string_value(json_object_get(rec, "origin")) ?: "?");
+	json_array_foreach(json_object_get(rec, "transit"), i, t)
+		n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, " → %s", json_string_value(t) ?: "?");
+	snprintf(buf + n, n < cap ? cap - n : 0, " → %s",
+	    json_string_value(json_object_get(rec, "destination")) ?: "?");
+}
+
+static const char *
+rule_title(struct cdn_share *sh, const char *rule)
+{
+	json_t *t = json_object_get(sh->rule_titles, rule), *r = NULL;
+	char key[96];
+
+	if (t)
+		return json_string_value(t);
+	snprintf(key, sizeof key, "rule/%s", rule);
+	if (cdn_meta_get_json(sh->txn, key, &r) != 0)
+		cdn_error_clear();
+	t = json_object_get(r, "title");
+	json_object_set_new(sh->rule_titles, rule, json_string(json_is_string(t) ?
+	    json_string_value(t) : rule));
+	json_decref(r);
+	return json_string_value(json_object_get(sh->rule_titles, rule));
+}
+
+/* A display name the partner may see, from what it does see. */
+static void
+add_label(struct rctx *c, enum cdn_kind kind, json_t *rec, json_t *out, const char *rule)
+{
+	const char *id = json_string_value(json_object_get(out, "id"));
+	const char *s;
+	char buf[512], path[256];
+	json_t *v;
+
+	buf[0] = '\0';
+	switch (kind) {
+	case CDN_ENTITY:
+		if ((s = json_string_value(json_object_get(out, "name"))) != NULL)
+			snprintf(buf, sizeof buf, "%s", s);
+		else
+			snprintf(buf, sizeof buf, "%s %s (name withheld)",
+			    json_string_value(json_object_get(rec, "type")) ?: "entity", id);
+		break;
+	case CDN_CASE:
+		if ((s = json_string_value(json_object_get(out, "title"))) != NULL)
+			snprintf(buf, sizeof buf, "%s", s);
+		else
+			snprintf(buf, sizeof buf, "case %s", id);
+		break;
+	case CDN_SEIZURE:
+		v = json_object_get(out, "commodity");
+		s = json_string_value(json_object_get(v, "description"));
+		snprintf(buf, sizeof buf, "%s: %s%s%s", id,
+		    json_string_value(json_object_get(v, "category")) ?: "seizure", s ? ", " : "", s ?: "");
+		break;
+	case CDN_ROUTE:
+		route_path(out, path, sizeof path);
+		snprintf(buf, sizeof buf, "%s: %s", id, path);
+		break;
+	case CDN_LINK:
+		snprintf(buf, sizeof buf, "%s %s %s", json_string_value(json_object_get(rec, "from")) ?: "?",
+		    json_string_value(json_object_get(rec, "type")) ?: "?",
+		    json_string_value(json_object_get(rec, "to")) ?: "?");
+		break;
+	case CDN_ALERT:
+		if ((s = json_string_value(json_object_get(out, "title"))) != NULL) {
+			snprintf(buf, sizeof buf, "%s", s);
+		} else {
+			json_t *t = json_string(rule_title(c->sh, rule));
+			json_t *g = t ? guarded(c, t) : NULL;
+
+			snprintf(buf, sizeof buf, "%s: %s", id, g ? json_string_value(g) : rule);
+			json_decref(t);
+			json_decref(g);
+		}
+		break;
+	default:
+		snprintf(buf, sizeof buf, "%s", id);
+	}
+	json_object_set_new(out, "label", json_string(buf));
+}
+
+/* Record `rec` as the partner sees it, checked against `guard`. */
+static json_t *
+redact(struct cdn_share *sh, enum cdn_kind kind, json_t *rec, const char *guard)
+{
+	const char *etype = json_string_value(json_object_get(rec, "type"));
+	struct rctx c = { sh, guard, kind == CDN_ENTITY && one_of(etype, open_names) };
+	const struct cdn_field top = { "", FT_OBJECT, 0, .sub = cdn_schema_fields(kind),
+		.share = SH_OPEN };
+	json_t *out = redact_value(&c, &top, rec);
+
+	if (out)
+		add_label(&c, kind, rec, out, json_string_value(json_object_get(rec, "rule")) ?: "");
+	return out;
+}
+
+/* The secrets of record `i` and of the records next to it: links' other
+ * ends, and what it refers to. */
+static int
+guard_of(struct cdn_share *sh, int64_t i, json_t *rec, struct buf *g)
+{
+	static const char *const refs[] = { "case", "route", NULL };
+	int rc;
+
+	g->len = 0;
+	if (buf_add(g, "", 0) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (sh->st[i].secret && buf_add(g, sh->st[i].secret, strlen(sh->st[i].secret)) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = scan_links(sh, i)) != 0)
+		return rc;
+	for (size_t k = 0; k < sh->st[i].nlinks; k++) {
+		struct rstate *l = &sh->st[sh->st[i].links[k]];
+		int64_t other = l->from == i ? l->to : l->from;
+		const char *sec = other >= 0 ? sh->st[other].secret : NULL;
+
+		if (sec && buf_add(g, sec, strlen(sec)) != 0)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	for (int k = 0; refs[k]; k++) {
+		const char *ref = json_string_value(json_object_get(rec, refs[k]));
+		int64_t r;
+
+		if (ref && (rc = load(sh, ref, &r, NULL)) != 0)
+			return rc;
+		if (ref && sh->st[r].secret && buf_add(g, sh->st[r].secret,
+		    strlen(sh->st[r].secret)) != 0)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	return 0;
+}
+
+/* --- groups ---------------------------------------------------------------------------- */
+
+/* A group being built: its members' numbers and stored records. */
+struct build {
+	int64_t head;
+	json_t *head_rec;
+	int64_t *mem;
+	json_t **recs;
+	size_t n, cap;
+	int64_t *touched;	/* every record looked at: the head's guard */
+	size_t nt, tcap;
+};
+
+static void
+build_clear(struct build *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		json_decref(b->recs[i]);
+	json_decref(b->head_rec);
+	free(b->mem);
+	free(b->recs);
+	free(b->touched);
+	memset(b, 0, sizeof *b);
+}
+
+static int
+touch(struct cdn_share *sh, struct build *b, int64_t i)
+{
+	if (sh->st[i].touch == sh->group)
+		return 0;
+	sh->st[i].touch = sh->group;
+	if (cdn_grow(&b->touched, &b->tcap, b->nt + 1, sizeof *b->touched, 16) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	b->touched[b->nt++] = i;
+	return 0;
+}
+
+/* Take record `id` into the group if the partner may see it. */
+static int
+add_member(struct cdn_share *sh, struct build *b, const char *id)
+{
+	json_t *rec;
+	int64_t i;
+	int rc;
+
+	if ((rc = load(sh, id, &i, NULL)) != 0 || (rc = touch(sh, b, i)) != 0)
+		return rc;
+	if (i == b->head || sh->st[i].mark == sh->group || !visible(sh, i) ||
+	    sh->st[i].kind == CDN_ALERT || sh->st[i].kind == CDN_LINK)
+		return 0;
+	if ((rc = load(sh, id, &i, &rec)) != 0 || !rec)
+		return rc;
+	if (cdn_grow(&b->mem, &b->cap, b->n + 1, sizeof *b->mem, 16) != 0 ||
+	    (b->recs = realloc(b->recs, b->cap * sizeof *b->recs)) == NULL) {
+		json_decref(rec);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	sh->st[i].mark = sh->group;
+	b->mem[b->n] = i;
+	b->recs[b->n++] = rec;
+	return 0;
+}
+
+/* The routes of the seizures among the members. */
+static int
+add_routes(struct cdn_share *sh, struct build *b)
+{
+	size_t n = b->n;
+	int rc;
+
+	for (size_t k = 0; k < n; k++) {
+		const char *route = json_string_value(json_object_get(b->recs[k], "route"));
+
+		if (sh->st[b->mem[k]].kind == CDN_SEIZURE && route &&
+		    (rc = add_member(sh, b, route)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	struct cdn_id i, j;
+
+	if (cdn_id_parse(json_string_value(json_object_get(x, "id")), &i) != 0 ||
+	    cdn_id_parse(json_string_value(json_object_get(y, "id")), &j) != 0)
+		return 0;
+	if (i.kind != j.kind)
+		return (int)i.kind - (int)j.kind;
+	return i.seq < j.seq ? -1 : i.seq > j.seq;
+}
+
+/* Fill `g` from a built group and hand it to `fn`. */
+static int
+emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void *arg,
+    int64_t since)
+{
+	struct cdn_share_group g = { 0 };
+	struct buf guard = { 0 };
+	json_t **order = NULL;
+	int rc = 0;
+
+	g.kind = sh->st[b->head].kind;
+	g.members = json_array();
+	g.member_ids = json_array();
+	g.links = json_array();
+	g.link_ids = json_array();
+	g.tlp = sh->st[b->head].tlp;
+	g.modified = sh->st[b->head].modified;
+	if (!g.members || !g.member_ids || !g.links || !g.link_ids) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	/* Members in id order, so that the same state gives the same bytes. */
+	if ((order = calloc(b->n + 1, sizeof *order)) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < b->n; k++)
+		order[k] = b->recs[k];
+	qsort(order, b->n, sizeof *order, cmp_id);
+	for (size_t k = 0; k < b->n; k++) {
+		const char *id = json_string_value(json_object_get(order[k], "id"));
+		int64_t i = cdn_intern_find(&sh->ids, id, strlen(id));
+		struct rstate *s = &sh->st[i];
+
+		json_array_append_new(g.member_ids, json_string(id));
+		if (s->tlp > g.tlp)
+			g.tlp = s->tlp;
+		if (s->modified > g.modified)
+			g.modified = s->modified;
+		/* Links between members, and between members and the head. */
+		if ((rc = scan_links(sh, i)) != 0)
+			goto out;
+		for (size_t l = 0; l < sh->st[i].nlinks; l++) {
+			int64_t li = sh->st[i].links[l];
+			struct rstate *ls = &sh->st[li];
+			int64_t other = ls->from == i ? ls->to : ls->from;
+
+			if (ls->mark == sh->group || !visible(sh, li) || (other != b->head &&
+			    (other < 0 || sh->st[other].mark != sh->group)))
+				continue;
+			ls->mark = sh->group;
+			json_array_append_new(g.link_ids, json_string(id_of(sh, li)));
+			if (ls->tlp > g.tlp)
+				g.tlp = ls->tlp;
+			if (ls->modified > g.modified)
+				g.modified = ls->modified;
+		}
+	}
+	if (since && g.modified < since)
+		goto out;
+	/* Now the contents, each record checked against its own secrets and
+	 * its neighbours'. */
+	for (size_t k = 0; k < b->n; k++) {
+		const char *id = json_string_value(json_object_get(order[k], "id"));
+		int64_t i = cdn_intern_find(&sh->ids, id, strlen(id));
+		json_t *r;
+
+		if ((sh->flags & CDN_SHARE_ONCE) && sh->st[i].given)
+			continue;
+		if ((rc = guard_of(sh, i, order[k], &guard)) != 0)
+			goto out;
+		if ((r = redact(sh, sh->st[i].kind, order[k], guard.s)) != NULL) {
+			json_array_append_new(g.members, r);
+			sh->stats.records++;
+		}
+		sh->st[i].given = 1;
+	}
+	json_t *lid;
+	size_t k;
+
+	json_array_foreach(g.link_ids, k, lid) {
+		const char *id = json_string_value(lid);
+		int64_t i = cdn_intern_find(&sh->ids, id, strlen(id));
+		json_t *lrec = NULL, *r;
+
+		if ((sh->flags & CDN_SHARE_ONCE) && sh->st[i].given)
+			continue;
+		if ((rc = cdn_record_get(sh->txn, id, &lrec)) != 0)
+			goto out;
+		if ((rc = guard_of(sh, i, lrec, &guard)) == 0 &&
+		    (r = redact(sh, CDN_LINK, lrec, guard.s)) != NULL) {
+			json_array_append_new(g.links, r);
+			sh->stats.links++;
+		}
+		json_decref(lrec);
+		if (rc != 0)
+			goto out;
+		sh->st[i].given = 1;
+	}
+	/* The head, against everything the group touched. */
+	guard.len = 0;
+	buf_add(&guard, "", 0);
+	for (size_t t = 0; t < b->nt; t++) {
+		const char *sec = sh->st[b->touched[t]].secret;
+
+		if (sec && buf_add(&guard, sec, strlen(sec)) != 0) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+	}
+	if ((g.head = redact(sh, g.kind, head, guard.s)) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	g.id = json_string_value(json_object_get(head, "id"));
+	sh->stats.groups++;
+	rc = fn(arg, &g);
+out:
+	free(order);
+	free(guard.s);
+	json_decref(g.head);
+	json_decref(g.members);
+	json_decref(g.member_ids);
+	json_decref(g.links);
+	json_decref(g.link_ids);
+	return rc;
+}
+
+struct walk {
+	struct cdn_share *sh;
+	cdn_share_fn fn;
+	void *arg;
+	int rc;
+};
+
+static void
+progress(struct cdn_share *sh, int last)
+{
+	sh->done++;
+	if (sh->req->progress && (last || (sh->done & 255) == 0))
+		sh->req->progress(sh->req->progress_arg, sh->done, sh->total);
+}
+
+/* An alert the policy selects. */
+static int
+selected(struct cdn_share *sh, json_t *a)
+{
+	json_t *t;
+	size_t i;
+
+	if (sh->rules && !in_list(sh->rules, json_string_value(json_object_get(a, "rule"))))
+		return 0;
+	if (sh->severities && !in_list(sh->severities, json_string_value(json_object_get(a,
+	    "severity"))))
+		return 0;
+	if (!in_list(sh->statuses, json_string_value(json_object_get(a, "status"))))
+		return 0;
+	if (sh->tags) {
+		json_array_foreach(json_object_get(a, "tags"), i, t)
+			if (in_list(sh->tags, json_string_value(t)))
+				break;
+		if (i == json_array_size(json_object_get(a, "tags")))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+walk_alert(void *arg, json_t *a)
+{
+	struct walk *w = arg;
+	struct cdn_share *sh = w->sh;
+	struct build b = { 0 };
+	const char *id = json_string_value(json_object_get(a, "id"));
+	json_t *ref;
+	size_t i;
+
+	progress(sh, 0);
+	if (!id || !selected(sh, a))
+		return 0;
+	sh->group++;
+	if ((w->rc = load(sh, id, &b.head, NULL)) != 0)
+		return 1;
+	if (!visible(sh, b.head))
+		return 0;
+	json_array_foreach(json_object_get(a, "refs"), i, ref)
+		if (json_is_string(ref) && (w->rc = add_member(sh, &b, json_string_value(ref))) != 0)
+			goto out;
+	if ((w->rc = add_routes(sh, &b)) != 0)
+		goto out;
+	/* An alert none of whose records may be shared says nothing the
+	 * partner may know: it is not shared either. */
+	if (b.n > 0)
+		w->rc = emit(sh, &b, a, w->fn, w->arg, sh->since);
+out:
+	build_clear(&b);
+	return w->rc != 0;
+}
+
+static int
+add_seizure(void *arg, json_t *s)
+{
+	struct walk *w = arg;
+
+	w->rc = add_member(w->sh, (struct build *)w->arg, json_string_value(json_object_get(s, "id")));
+	return w->rc != 0;
+}
+
+/* A case shared whole: its seizures, their routes, what is linked to it
+ * and to them. */
+static int
+walk_case(struct walk *w, const char *id)
+{
+	struct cdn_share *sh = w->sh;
+	struct build b = { 0 };
+	struct cdn_cond cond = { "case", id };
+	struct cdn_query q = { .kind = CDN_SEIZURE, .where = &cond, .nwhere = 1 };
+	struct walk inner = { sh, NULL, &b, 0 };
+	size_t n;
+	int rc;
+
+	progress(sh, 0);
+	sh->group++;
+	if ((rc = load(sh, id, &b.head, &b.head_rec)) != 0 || !b.head_rec || !visible(sh, b.head))
+		goto out;
+	if ((rc = cdn_query_run(sh->txn, &q, add_seizure, &inner)) != 0 || (rc = inner.rc) != 0)
+		goto out;
+	n = b.n;
+	/* What is linked to the case and to each of its seizures. */
+	for (size_t k = 0; k <= n; k++) {
+		int64_t at = k < n ? b.mem[k] : b.head;
+
+		if ((rc = scan_links(sh, at)) != 0)
+			goto out;
+		for (size_t l = 0; l < sh->st[at].nlinks; l++) {
+			struct rstate *ls = &sh->st[sh->st[at].links[l]];
+			int64_t other = ls->from == at ? ls->to : ls->from;
+
+			if (other >= 0 && (rc = add_member(sh, &b, id_of(sh, other))) != 0)
+				goto out;
+		}
+	}
+	if ((rc = add_routes(sh, &b)) == 0)
+		rc = emit(sh, &b, b.head_rec, w->fn, w->arg, sh->since);
+out:
+	build_clear(&b);
+	return rc;
+}
+
+int
+cdn_share_walk(struct cdn_share *sh, cdn_share_fn fn, void *arg)
+{
+	struct walk w = { sh, fn, arg, 0 };
+	struct cdn_query q = { .kind = CDN_ALERT };
+	json_t *c, *cases = NULL;
+	size_t i, n;
+	int rc = 0;
+
+	if (cdn_kind_count(sh->txn, CDN_ALERT, &n) == 0)
+		sh->total = n + json_array_size(sh->cases);
+	cdn_error_clear();
+	/* Cases in id order, whatever order the policy names them in. */
+	if (sh->cases) {
+		json_t **v;
+
+		n = json_array_size(sh->cases);
+		if ((cases = json_array()) == NULL || (v = calloc(n + 1, sizeof *v)) == NULL) {
+			json_decref(cases);
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		}
+		for (i = 0; i < n; i++)
+			v[i] = json_pack("{s:O}", "id", json_array_get(sh->cases, i));
+		qsort(v, n, sizeof *v, cmp_id);
+		for (i = 0; i < n; i++)
+			json_array_append_new(cases, v[i]);
+		free(v);
+	}
+	json_array_foreach(cases, i, c)
+		if ((rc = walk_case(&w, json_string_value(json_object_get(c, "id")))) != 0)
+			break;
+	json_decref(cases);
+	if (rc == 0 && (rc = cdn_query_run(sh->txn, &q, walk_alert, &w)) != 0 && w.rc)
+		rc = w.rc;
+	if (rc == 0) {
+		sh->done--;
+		progress(sh, 1);
+	}
+	return rc;
+}
+
+/* --- opening ----------------------------------------------------------------------------- */
+
+int
+cdn_share_open(struct cdn_txn *txn, const struct cdn_share_req *req, unsigned flags,
+    struct cdn_share **out)
+{
+	json_t *partner = req->partner;
+	struct cdn_share *sh;
+	const char *profile = json_string_value(json_object_get(partner, "profile"));
+	int ceiling = cdn_tlp_rank(json_string_value(json_object_get(partner, "max_tlp")));
+	int64_t since = 0;
+	int rc;
+
+	*out = NULL;
+	if (ceiling < 0 || ceiling >= CDN_TLP_RED)
+		return cdn_error_set(CDN_EINVAL, "max_tlp", "the partner's ceiling must be clear, "
+		    "green, amber or amber+strict: red is never shared");
+	if (req->since) {
+		char why[CDN_WHY_MAX];
+
+		if (cdn_time_parse(req->since, &since, why) != 0)
+			return cdn_error_set(CDN_EUSAGE, "since", "%s", why);
+		since *= 1000;
+	}
+	if ((sh = calloc(1, sizeof *sh)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	sh->txn = txn;
+	sh->req = req;
+	sh->since = since;
+	sh->partner = json_incref(partner);
+	sh->ceiling = ceiling;
+	sh->nominal = profile && strcmp(profile, "nominal") == 0;
+	sh->flags = flags;
+	sh->rules = json_is_array(json_object_get(partner, "rules")) ?
+	    json_object_get(partner, "rules") : NULL;
+	sh->severities = json_is_array(json_object_get(partner, "severities")) ?
+	    json_object_get(partner, "severities") : NULL;
+	sh->tags = json_is_array(json_object_get(partner, "tags")) ?
+	    json_object_get(partner, "tags") : NULL;
+	sh->statuses = json_object_get(partner, "statuses");
+	sh->cases = json_is_array(json_object_get(partner, "cases")) ?
+	    json_object_get(partner, "cases") : NULL;
+	if ((sh->rule_titles = json_object()) == NULL)
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	else
+		rc = cdn_org_get(txn, &sh->org);
+	if (rc != 0) {
+		cdn_share_free(sh);
+		return rc;
+	}
+	*out = sh;
+	return 0;
+}
+
+void
+cdn_share_free(struct cdn_share *sh)
+{
+	if (!sh)
+		return;
+	for (size_t i = 0; i < sh->ids.n; i++) {
+		free(sh->st[i].secret);
+		free(sh->st[i].links);
+	}
+	free(sh->st);
+	cdn_intern_free(&sh->ids);
+	json_decref(sh->partner);
+	json_decref(sh->org);
+	json_decref(sh->rule_titles);
+	free(sh);
+}
+
+const struct cdn_share_stats *
+cdn_share_stats(const struct cdn_share *sh)
+{
+	return &sh->stats;
+}
+
+json_t *
+cdn_share_partner(const struct cdn_share *sh)
+{
+	return sh->partner;
+}
+
+json_t *
+cdn_share_org(const struct cdn_share *sh)
+{
+	return sh->org;
+}
+
+/* --- preview ------------------------------------------------------------------------------- */
+
+struct preview {
+	json_t *groups;
+	size_t limit;
+	int more;
+};
+
+static int
+preview_group(void *arg, const struct cdn_share_group *g)
+{
+	struct preview *p = arg;
+
+	if (json_array_size(p->groups) >= p->limit) {
+		p->more = 1;
+		return 0;
+	}
+	json_array_append_new(p->groups, json_pack("{s:s,s:s,s:s,s:O,s:O,s:O}", "id", g->id, "kind",
+	    cdn_kind_info(g->kind)->name, "tlp", cdn_tlp_name(g->tlp), "head", g->head, "members",
+	    g->members, "links", g->links));
+	return 0;
+}
+
+int
+cdn_share_preview(struct cdn_store *st, const char *name, const char *since, size_t limit,
+    json_t **out)
+{
+	struct cdn_share_req req = { NULL, since, NULL, NULL };
+	struct preview p = { json_array(), limit, 0 };
+	struct cdn_share *sh = NULL;
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if (!p.groups)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0) {
+		json_decref(p.groups);
+		return rc;
+	}
+	if ((rc = cdn_partner_get_txn(txn, name, &req.partner)) == 0 &&
+	    (rc = cdn_share_open(txn, &req, 0, &sh)) == 0 &&
+	    (rc = cdn_share_walk(sh, preview_group, &p)) == 0) {
+		const struct cdn_share_stats *s = cdn_share_stats(sh);
+
+		*out = json_pack("{s:s,s:O,s:b,s:{s:I,s:I,s:I,s:I,s:I}}", "partner", name, "groups",
+		    p.groups, "more", p.more, "stats", "groups", (json_int_t)s->groups, "records",
+		    (json_int_t)s->records, "links", (json_int_t)s->links, "withheld",
+		    (json_int_t)s->withheld, "texts_dropped", (json_int_t)s->texts_dropped);
+		if (!*out)
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	cdn_share_free(sh);
+	cdn_txn_abort(txn);
+	json_decref(req.partner);
+	json_decref(p.groups);
+	return rc;
+}
