@@ -36,7 +36,7 @@ struct cmd {
 extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
     cmd_delete, cmd_list, cmd_link, cmd_graph, cmd_search, cmd_import,
     cmd_export_json, cmd_audit, cmd_evidence, cmd_backup, cmd_rule, cmd_alert,
-    cmd_user, cmd_token, cmd_serve;
+    cmd_user, cmd_token, cmd_serve, cmd_partner, cmd_org, cmd_key, cmd_export;
 
 /* Run the enabled rules on whatever writes left for them (the command's
  * own, or an earlier one's cut short), reporting rule errors on stderr. */

@@ -11,7 +11,8 @@
 static const struct cmd *const commands[] = {
 	&cmd_init, &cmd_demo, &cmd_add, &cmd_get, &cmd_update, &cmd_delete,
 	&cmd_list, &cmd_link, &cmd_graph, &cmd_search, &cmd_import,
-	&cmd_export_json, &cmd_evidence, &cmd_rule, &cmd_alert, &cmd_user, &cmd_token, &cmd_serve, &cmd_audit, &cmd_backup,
+	&cmd_export_json, &cmd_evidence, &cmd_rule, &cmd_alert, &cmd_partner, &cmd_export, &cmd_key,
+	&cmd_org, &cmd_user, &cmd_token, &cmd_serve, &cmd_audit, &cmd_backup,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,235 @@
+/*
+ * cmd-export.c - `cordon export stix|misp|csv|verify|log`: signed exports
+ * for partners, checking them, and the record of what left.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cordon/export.h"
+#include "cordon/sign.h"
+
+enum { O_PARTNER, O_SINCE, O_OUT, O_KEY, O_LIMIT, NOPTS };
+
+static void
+progress(void *arg, uint64_t done, uint64_t total)
+{
+	cmd_bar_draw(arg, "exporting", done, total, "alerts and cases");
+}
+
+static int
+run_make(struct cmd_ctx *ctx, enum cdn_export_format f, struct cmd_opt *opts)
+{
+	struct cmd_bar bar;
+	struct cdn_export_opts o = { opts[O_PARTNER].value, f, opts[O_SINCE].value,
+		opts[O_OUT].value, stdout, progress, &bar };
+	json_t *r = NULL, *file;
+	size_t i;
+	int rc;
+
+	if (!o.partner)
+		return cmd_usage(&cmd_export, "give the partner: --partner NAME");
+	if (!o.out && f != CDN_EXPORT_CSV)
+		return cmd_usage(&cmd_export, "give where to write it: -o %s",
+		    f == CDN_EXPORT_MISP ? "DIR" : "FILE");
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	cmd_bar_init(&bar, 0);
+	rc = cdn_export(ctx->st, ctx->user, &o, &r);
+	cmd_bar_clear(&bar);
+	if (rc != 0)
+		return cmd_fail();
+	if (ctx->json) {
+		if (o.out)
+			cmd_print_jsonl(r);
+	} else if (o.out) {
+		printf("%s for %s: %lld alerts and cases, %lld records, %lld objects (%s)\n",
+		    cdn_export_format_name(f), o.partner,
+		    (long long)json_integer_value(json_object_get(r, "groups")),
+		    (long long)json_integer_value(json_object_get(r, "records")),
+		    (long long)json_integer_value(json_object_get(r, "objects")),
+		    json_string_value(json_object_get(r, "id")));
+		json_array_foreach(json_object_get(r, "files"), i, file)
+			printf("  %s  %10lld  %s\n", json_string_value(json_object_get(file, "sha256")),
+			    (long long)json_integer_value(json_object_get(file, "bytes")),
+			    json_string_value(json_object_get(file, "name")));
+		printf("signed with key %s (cordon key show gives partners its public half)\n",
+		    json_string_value(json_object_get(r, "key")));
+	} else {
+		fprintf(stderr, "written to standard output, unsigned: give -o FILE for a signed "
+		    "file (%s)\n", json_string_value(json_object_get(r, "id")));
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* The keys to check with: a PEM file, or the store's. */
+static int
+keys_for(struct cmd_ctx *ctx, const char *file, json_t **keys)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	*keys = NULL;
+	if (!file) {
+		if ((rc = cmd_open(ctx)) != 0)
+			return rc;
+		return cdn_key_list(ctx->st, keys) == 0 ? 0 : cmd_fail();
+	}
+	if ((f = fopen(file, "r")) == NULL)
+		return cmd_error(1, "%s: %s", file, strerror(errno));
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (!strstr(buf, "-----BEGIN PUBLIC KEY-----"))
+		return cmd_error(1, "%s is not a public key in PEM (cordon key show gives one)", file);
+	*keys = json_pack("[s]", buf);
+	return *keys ? 0 : cmd_error(1, "out of memory");
+}
+
+static int
+run_verify(struct cmd_ctx *ctx, const char *path, const char *keyfile)
+{
+	json_t *keys, *report = NULL, *f;
+	size_t i;
+	int rc, bad;
+
+	if ((rc = keys_for(ctx, keyfile, &keys)) != 0)
+		return rc;
+	rc = cdn_export_verify(keys, path, &report);
+	json_decref(keys);
+	if (!report)
+		return cmd_fail();
+	bad = rc != 0;
+	if (ctx->json) {
+		cmd_print_jsonl(report);
+	} else {
+		json_array_foreach(json_object_get(report, "files"), i, f) {
+			const char *problem = json_string_value(json_object_get(f, "problem"));
+
+			printf("%-8s %s%s%s\n", problem ? "BAD" : "ok",
+			    json_string_value(json_object_get(f, "name")), problem ? ": " : "",
+			    problem ? problem : "");
+		}
+		if (!bad)
+			printf("%s: signed by key %s, unchanged\n", path,
+			    json_string_value(json_object_get(report, "key")));
+	}
+	json_decref(report);
+	return bad ? cmd_fail() : 0;
+}
+
+static int
+run_log(struct cmd_ctx *ctx, struct cmd_opt *opts)
+{
+	json_t *log = NULL, *e;
+	size_t i, limit = 0;
+	int rc;
+
+	if (opts[O_LIMIT].value) {
+		char *end;
+		long n = strtol(opts[O_LIMIT].value, &end, 10);
+
+		if (*end || n < 1)
+			return cmd_error(2, "--limit needs a number >= 1");
+		limit = (size_t)n;
+	}
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_export_log(ctx->st, opts[O_PARTNER].value, limit, &log) != 0)
+		return cmd_fail();
+	json_array_foreach(log, i, e) {
+		json_t *files = json_object_get(e, "files");
+
+		if (ctx->json)
+			cmd_print_jsonl(e);
+		else
+			printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
+			    json_string_value(json_object_get(e, "id")) + 7,
+			    json_string_value(json_object_get(e, "at")),
+			    json_string_value(json_object_get(e, "by")),
+			    json_string_value(json_object_get(e, "partner")),
+			    json_string_value(json_object_get(e, "format")),
+			    json_string_value(json_object_get(json_object_get(e, "policy"), "profile")),
+			    json_string_value(json_object_get(json_object_get(e, "policy"), "max_tlp")),
+			    (long long)json_integer_value(json_object_get(e, "objects")),
+			    json_string_value(json_object_get(json_array_get(files, 0), "sha256")));
+	}
+	if (!ctx->json && json_array_size(log) == 0)
+		fprintf(stderr, "no exports%s%s\n", opts[O_PARTNER].value ? " for " : "",
+		    opts[O_PARTNER].value ? opts[O_PARTNER].value : "");
+	json_decref(log);
+	return 0;
+}
+
+static int
+run_export(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct cmd_opt opts[NOPTS] = {
+		{ "partner", 0, 1, NULL, NULL, 0 }, { "since", 0, 1, NULL, NULL, 0 },
+		{ "out", 'o', 1, NULL, NULL, 0 }, { "key", 0, 1, NULL, NULL, 0 },
+		{ "limit", 0, 1, NULL, NULL, 0 },
+	};
+	const char *sub;
+	char **pos;
+	int npos, done, rc, f;
+
+	rc = cmd_parse(ctx, &cmd_export, argc, argv, opts, NOPTS, &pos, &npos, &done);
+	if (done)
+		return rc;
+	sub = npos > 0 ? pos[0] : "";
+	if ((f = cdn_export_format_parse(sub)) >= 0) {
+		if (npos != 1 || opts[O_KEY].value || opts[O_LIMIT].value)
+			rc = cmd_usage(&cmd_export, "export %s --partner NAME [--since D] -o %s", sub,
+			    f == CDN_EXPORT_MISP ? "DIR" : "FILE");
+		else
+			rc = run_make(ctx, (enum cdn_export_format)f, opts);
+	} else if (strcmp(sub, "verify") == 0) {
+		if (npos != 2 || opts[O_PARTNER].value || opts[O_SINCE].value || opts[O_OUT].value ||
+		    opts[O_LIMIT].value)
+			rc = cmd_usage(&cmd_export, "export verify FILE|DIR [--key PEM]");
+		else
+			rc = run_verify(ctx, pos[1], opts[O_KEY].value);
+	} else if (strcmp(sub, "log") == 0) {
+		if (npos != 1 || opts[O_SINCE].value || opts[O_OUT].value || opts[O_KEY].value)
+			rc = cmd_usage(&cmd_export, "export log [--partner NAME] [--limit N]");
+		else
+			rc = run_log(ctx, opts);
+	} else {
+		rc = cmd_usage(&cmd_export, "give stix, misp, csv, verify or log");
+	}
+	free(pos);
+	return rc;
+}
+
+const struct cmd cmd_export = {
+	"export", "stix|misp|csv|verify|log …", "signed exports of alerts for partners",
+	"  stix --partner NAME [--since D] -o FILE\n"
+	"                      one STIX 2.1 bundle, and FILE.sig\n"
+	"  misp --partner NAME [--since D] -o DIR\n"
+	"                      a MISP feed (manifest.json, hashes.csv, an event\n"
+	"                      file per alert or case), SHA256SUMS and its .sig;\n"
+	"                      DIR must be new or empty\n"
+	"  csv --partner NAME [--since D] [-o FILE]\n"
+	"                      a row per shared seizure with its alert; without\n"
+	"                      -o, to standard output and unsigned\n"
+	"  verify FILE|DIR [--key PEM]\n"
+	"                      check an export's signature (and a feed's files)\n"
+	"                      against the store's keys or the public key given\n"
+	"  log [--partner NAME] [--limit N]\n"
+	"                      what was exported, newest first\n"
+	"\n"
+	"What a partner receives is its policy (cordon partner show NAME): the\n"
+	"alerts it selects and the cases it names, with the records behind them,\n"
+	"none above its TLP ceiling, redacted to its profile. --since D keeps\n"
+	"what changed from D on. Files are written whole under a temporary name\n"
+	"and renamed; each is signed with the store's key (raw Ed25519 in\n"
+	"FILE.sig), which stock OpenSSL checks:\n"
+	"  openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in FILE -sigfile FILE.sig\n"
+	"Every export is an audit entry naming the SHA-256 of every file.\n",
+	run_export,
+};
