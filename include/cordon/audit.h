@@ -30,6 +30,10 @@ typedef int (*cdn_audit_fn)(void *arg, json_t *entry);
 int cdn_audit_each(struct cdn_txn *txn, uint64_t from, size_t limit,
     int reverse, cdn_audit_fn fn, void *arg);
 
+/* The sequence number of the newest entry (0 for none): it grows with
+ * every write, so it tells whether anything changed since it was read. */
+int cdn_audit_head(struct cdn_txn *txn, uint64_t *seq);
+
 /*
  * Walk the whole chain and check it, then check every stored record
  * against it: a record's bytes must hash to the `sha256` of its last

@@ -95,7 +95,7 @@ static enum MHD_Result
 content(struct http_req *r, const char *id)
 {
 	const char *v = http_arg(r, "version");
-	char path[] = "/tmp/cordon-get-XXXXXX", disp[400];
+	char path[] = "/tmp/cordon-get-XXXXXX";
 	long long version = 0;
 	json_t *ver = NULL;
 	struct MHD_Response *resp;
@@ -123,36 +123,17 @@ content(struct http_req *r, const char *id)
 		json_decref(ver);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    json_string_value(json_object_get(ver, "media_type")) ?
-	    json_string_value(json_object_get(ver, "media_type")) : "application/octet-stream");
-	/* Downloaded, never shown inline: evidence is untrusted content. */
-	{
-		/* The name it was added under (checked then: a base name
-		 * without control characters); quotes and backslashes
-		 * would end the header's string, so they become '_'. */
-		const char *fn = json_string_value(json_object_get(ver, "filename"));
-		char safe[256];
-		size_t i;
-
-		for (i = 0; fn && fn[i] && i < sizeof safe - 1; i++)
-			safe[i] = fn[i] == '"' || fn[i] == '\\' ? '_' : fn[i];
-		safe[i] = '\0';
-		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", i ? safe : id);
-	}
-	MHD_add_response_header(resp, "Content-Disposition", disp);
-	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Checksum-SHA256",
 	    json_string_value(json_object_get(ver, "sha256")) ?
 	    json_string_value(json_object_get(ver, "sha256")) : "");
-	json_decref(ver);
-	r->status = 200;
 	{
-		enum MHD_Result res = MHD_queue_response(r->conn, 200, resp);
+		/* The name it was added under (checked then: a base name). */
+		const char *fn = json_string_value(json_object_get(ver, "filename"));
+		const char *type = json_string_value(json_object_get(ver, "media_type"));
+		enum MHD_Result res = http_attachment(r, resp, type ? type : "application/octet-stream",
+		    fn && *fn ? fn : id);
 
-		MHD_destroy_response(resp);
+		json_decref(ver);
 		return res;
 	}
 }

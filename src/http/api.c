@@ -191,8 +191,8 @@ write_fn(struct cdn_txn *txn, void *arg)
 	}
 }
 
-static enum MHD_Result
-body_json(struct http_req *r, json_t **out)
+enum MHD_Result
+http_body_json(struct http_req *r, json_t **out)
 {
 	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -305,7 +305,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 				return http_error(r, 400, "bad_request", "If-Match",
 				    "If-Match must be the record's version");
 		}
-		if ((res = body_json(r, &w.in)) != MHD_YES || !w.in)
+		if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
 			return res;
 		w.op = 'u';
 		return write_record(r, &w);
@@ -344,7 +344,7 @@ records(struct http_req *r, const char *rest)
 		if (http_is(r->method, "POST") && writable) {
 			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
 
-			if ((res = body_json(r, &w.in)) != MHD_YES || !w.in)
+			if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
 				return res;
 			return write_record(r, &w);
 		}
@@ -434,5 +434,9 @@ http_route(struct http_req *r)
 		return http_audit(r);
 	if (http_is(rest, "users"))
 		return http_users(r);
+	if (http_is(rest, "partners") || strncmp(rest, "partners/", 9) == 0)
+		return http_partners(r, rest + 8);
+	if (http_is(rest, "exports") || strncmp(rest, "exports/", 8) == 0)
+		return http_exports(r, rest + 7);
 	return records(r, rest);
 }

@@ -82,6 +82,11 @@ enum MHD_Result http_fail(struct http_req *r);
 enum MHD_Result http_json_header(struct http_req *r, unsigned status, json_t *json,
     const char *header, const char *value);
 
+/* Answer 200 with `resp` (taken) as a download: Content-Type `type`,
+ * Content-Disposition attachment as `filename`, a sandboxing CSP. */
+enum MHD_Result http_attachment(struct http_req *r, struct MHD_Response *resp, const char *type,
+    const char *filename);
+
 /* Prometheus text: requests by route, method and status, their latency,
  * the store's size, records by kind, rule errors. */
 enum MHD_Result http_metrics(struct http_req *r);
@@ -103,6 +108,9 @@ enum MHD_Result http_me(struct http_req *r);
 /* --- routes (api.c) ------------------------------------------------------------ */
 
 enum MHD_Result http_route(struct http_req *r);
+/* The request body as a JSON object sent as application/json: MHD_YES
+ * with `*out` set, or an answer queued (400, 415) with `*out` NULL. */
+enum MHD_Result http_body_json(struct http_req *r, json_t **out);
 
 /* Evidence (api-evidence.c): is this request an upload (and of which
  * case or evidence id), the size limit, the upload's answer, and the
@@ -111,6 +119,14 @@ int http_is_upload(const char *method, const char *path, char *id, size_t cap);
 uint64_t http_evidence_max(void);
 enum MHD_Result http_evidence_upload(struct http_req *r, const char *id, const char *file);
 enum MHD_Result http_evidence_sub(struct http_req *r, const char *id, const char *sub);
+
+/* TAXII 2.1, read-only, under /taxii2/ (taxii.c): each partner's
+ * collection of what its policy lets it receive, as STIX objects. */
+enum MHD_Result http_taxii(struct http_req *r);
+
+/* Partners, their previews, and exports (api-partner.c). */
+enum MHD_Result http_partners(struct http_req *r, const char *rest);
+enum MHD_Result http_exports(struct http_req *r, const char *rest);
 
 /* The routes beyond records (api-admin.c). */
 enum MHD_Result http_alert_action(struct http_req *r, const char *id, const char *action);

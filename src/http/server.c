@@ -298,6 +298,29 @@ http_json_header(struct http_req *r, unsigned status, json_t *json, const char *
 }
 
 enum MHD_Result
+http_attachment(struct http_req *r, struct MHD_Response *resp, const char *type,
+    const char *filename)
+{
+	char disp[300];
+	size_t i, n = 0;
+
+	/* Quotes, backslashes and control characters would end or bend the
+	 * header's string: they become '_'. */
+	n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"");
+	for (i = 0; filename && filename[i] && n < sizeof disp - 2; i++)
+		disp[n++] = filename[i] == '"' || filename[i] == '\\' ||
+		    (unsigned char)filename[i] < 0x20 ? '_' : filename[i];
+	disp[n++] = '"';
+	disp[n] = '\0';
+	add_headers(resp, type);
+	/* Downloaded, never shown inline: what is in it is not ours to trust. */
+	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");
+	MHD_add_response_header(resp, "Content-Disposition", disp);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	return queue(r, 200, resp);
+}
+
+enum MHD_Result
 http_json(struct http_req *r, unsigned status, json_t *json)
 {
 	return http_json_header(r, status, json, NULL, NULL);

@@ -38,6 +38,15 @@ load_head(struct cdn_txn *txn)
 }
 
 int
+cdn_audit_head(struct cdn_txn *txn, uint64_t *seq)
+{
+	int rc = load_head(txn);
+
+	*seq = rc == 0 ? txn->audit_seq : 0;
+	return rc;
+}
+
+int
 cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
     int64_t version, const unsigned char *sha256, const char *note)
 {

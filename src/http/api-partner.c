@@ -1,0 +1,511 @@
+/*
+ * api-partner.c - sharing with partners over the API (http.h):
+ *
+ *   GET    /api/v1/partners               every partner             supervisor
+ *   POST   /api/v1/partners               {name, country, max_tlp, …}   admin
+ *   GET    /api/v1/partners/NAME          one                       supervisor
+ *   PATCH  /api/v1/partners/NAME          policy members to change  supervisor
+ *   DELETE /api/v1/partners/NAME          with its user and tokens       admin
+ *   GET    /api/v1/partners/NAME/preview  what it would receive now, redacted:
+ *                                         since, limit, format=records|stix
+ *   POST   /api/v1/exports                {partner, format, since}: 202, made
+ *                                         in the background         supervisor
+ *   GET    /api/v1/exports                what was exported: partner, limit
+ *   GET    /api/v1/exports/ID             one export (a number) or job (job-…)
+ *   GET    /api/v1/exports/ID/NAME        a file of an export made here
+ *
+ * Exports made through the API are written under STORE/exports/SEQ/ (SEQ
+ * the export's number in the audit trail), built first in a job's
+ * directory (STORE/exports/job-ID/) and renamed when whole.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "cordon/error.h"
+#include "cordon/export.h"
+#include "cordon/partner.h"
+#include "cordon/share.h"
+#include "cordon/stix.h"
+#include "http.h"
+
+#define PREVIEW_DEFAULT	20
+#define PREVIEW_MAX	200
+#define LOG_DEFAULT	50
+#define LOG_MAX		1000
+#define JOBS_MAX	32	/* remembered, running or done */
+#define JOBS_RUNNING	2
+
+/* A whole number in [1, max] from a query argument, or 0. */
+static size_t
+count_arg(const char *s, size_t max)
+{
+	char *end;
+	unsigned long n;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return 0;
+	n = strtoul(s, &end, 10);
+	return *end || n < 1 || n > max ? 0 : (size_t)n;
+}
+
+/* --- partners ----------------------------------------------------------------------- */
+
+struct preview_stix {
+	json_t *objects;
+	size_t limit, count;
+};
+
+static int
+preview_stix_fn(void *arg, json_t *objects, json_t *ids, int64_t modified)
+{
+	struct preview_stix *p = arg;
+	json_t *o;
+	size_t i;
+
+	(void)ids;
+	(void)modified;
+	json_array_foreach(objects, i, o) {
+		if (json_array_size(p->objects) < p->limit)
+			json_array_append(p->objects, o);
+		p->count++;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+preview(struct http_req *r, const char *name)
+{
+	const char *since = http_arg(r, "since"), *limit = http_arg(r, "limit");
+	const char *format = http_arg(r, "format");
+	size_t n = limit ? count_arg(limit, PREVIEW_MAX) : PREVIEW_DEFAULT;
+	json_t *out = NULL;
+
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (n == 0)
+		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", PREVIEW_MAX);
+	if (format && !http_is(format, "records") && !http_is(format, "stix"))
+		return http_error(r, 400, "bad_request", "format", "format is records or stix");
+	if (!format || http_is(format, "records")) {
+		if (cdn_share_preview(r->st, name, since, n, &out) != 0)
+			return http_fail(r);
+		return http_json(r, 200, out);
+	}
+	{
+		struct cdn_share_req req = { NULL, since, NULL, NULL };
+		struct preview_stix p = { json_array(), n, 0 };
+		struct cdn_share_stats stats = { 0 };
+		struct cdn_txn *txn;
+		int rc;
+
+		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+			if ((rc = cdn_partner_get_txn(txn, name, &req.partner)) == 0)
+				rc = cdn_stix_walk(txn, &req, preview_stix_fn, &p, &stats);
+			cdn_txn_abort(txn);
+		}
+		json_decref(req.partner);
+		if (rc != 0) {
+			json_decref(p.objects);
+			return http_fail(r);
+		}
+		return http_json(r, 200, json_pack("{s:s,s:o,s:I,s:b,s:{s:I,s:I,s:I,s:I}}", "partner",
+		    name, "objects", p.objects, "count", (json_int_t)p.count, "more", p.count > n,
+		    "stats", "groups", (json_int_t)stats.groups, "records", (json_int_t)stats.records,
+		    "withheld", (json_int_t)stats.withheld, "texts_dropped",
+		    (json_int_t)stats.texts_dropped));
+	}
+}
+
+enum MHD_Result
+http_partners(struct http_req *r, const char *rest)
+{
+	char name[80];
+	const char *slash;
+	enum MHD_Result res;
+	json_t *in = NULL, *out = NULL;
+	int rc;
+
+	if (!http_require(r, CDN_ROLE_SUPERVISOR, &res))
+		return res;
+	if (!*rest || http_is(rest, "/")) {
+		if (http_is(r->method, "GET")) {
+			if (cdn_partner_list(r->st, &out) != 0)
+				return http_fail(r);
+			return http_json(r, 200, json_pack("{s:o}", "items", out));
+		}
+		if (!http_is(r->method, "POST"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
+		if (!http_require(r, CDN_ROLE_ADMIN, &res))
+			return res;
+		if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+			return res;
+		{
+			json_t *nm = json_incref(json_object_get(in, "name"));
+			char loc[128];
+
+			json_object_del(in, "name");
+			if (!json_is_string(nm)) {
+				json_decref(nm);
+				json_decref(in);
+				return http_error(r, 422, "invalid", "name", "required: the partner's name");
+			}
+			rc = cdn_partner_add(r->st, r->user, json_string_value(nm), in, &out);
+			snprintf(loc, sizeof loc, "/api/v1/partners/%.64s", json_string_value(nm));
+			json_decref(nm);
+			json_decref(in);
+			if (rc != 0)
+				return http_fail(r);
+			return http_json_header(r, 201, out, MHD_HTTP_HEADER_LOCATION, loc);
+		}
+	}
+	rest++;
+	slash = strchr(rest, '/');
+	if ((slash ? (size_t)(slash - rest) : strlen(rest)) >= sizeof name)
+		return http_error(r, 404, "not_found", NULL, "no such partner");
+	snprintf(name, sizeof name, "%.*s", slash ? (int)(slash - rest) : (int)strlen(rest), rest);
+	if (slash) {
+		if (!http_is(slash, "/preview"))
+			return http_error(r, 404, "not_found", NULL, "no such route");
+		return preview(r, name);
+	}
+	if (http_is(r->method, "GET")) {
+		rc = cdn_partner_get(r->st, name, &out);
+	} else if (http_is(r->method, "PATCH")) {
+		if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+			return res;
+		rc = cdn_partner_update(r->st, r->user, name, in, &out);
+		json_decref(in);
+	} else if (http_is(r->method, "DELETE")) {
+		if (!http_require(r, CDN_ROLE_ADMIN, &res))
+			return res;
+		if (cdn_partner_remove(r->st, r->user, name) != 0)
+			return http_fail(r);
+		return http_json(r, 200, json_pack("{s:s,s:b}", "name", name, "removed", 1));
+	} else {
+		return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+	}
+	return rc ? http_fail(r) : http_json(r, 200, out);
+}
+
+/* --- exports, made in the background --------------------------------------------------- */
+
+struct job {
+	char id[24];		/* "job-" and 16 hex digits */
+	int state;		/* 0 running, 1 done, -1 failed */
+	struct cdn_store *st;
+	char user[65], partner[65], since[40];
+	enum cdn_export_format format;
+	char dir[PATH_MAX];	/* where it is built */
+	json_t *result;		/* the export's record, once done */
+	char error[CDN_MESSAGE_MAX + CDN_FIELD_MAX];
+	unsigned status;	/* the HTTP status of a failure */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct job *jobs[JOBS_MAX];
+	size_t n, next;		/* ring: the oldest finished one makes way */
+} jobs = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+exports_dir(struct cdn_store *st, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/exports", cdn_store_dir(st));
+}
+
+static unsigned
+status_of(int code)
+{
+	switch (code) {
+	case CDN_EINVAL: return 422;
+	case CDN_EUSAGE: return 400;
+	case CDN_ENOTFOUND: return 404;
+	default: return 500;
+	}
+}
+
+static void *
+run_job(void *arg)
+{
+	struct job *j = arg;
+	struct cdn_export_opts o = { j->partner, j->format, j->since[0] ? j->since : NULL, NULL,
+		NULL, NULL, NULL };
+	char out[PATH_MAX], final[PATH_MAX], exp[PATH_MAX];
+	json_t *result = NULL;
+	int rc;
+
+	/* A feed is a directory of its own: the job's; a file goes in it. */
+	if (j->format == CDN_EXPORT_MISP)
+		snprintf(out, sizeof out, "%s", j->dir);
+	else
+		snprintf(out, sizeof out, "%s/%s-%s.%s", j->dir, j->partner,
+		    cdn_export_format_name(j->format), j->format == CDN_EXPORT_CSV ? "csv" : "json");
+	o.out = out;
+	rc = cdn_export(j->st, j->user, &o, &result);
+	if (rc == 0) {
+		const char *id = json_string_value(json_object_get(result, "id"));
+
+		exports_dir(j->st, exp, sizeof exp);
+		snprintf(final, sizeof final, "%s/%llu", exp, id ? strtoull(id + 7, NULL, 10) : 0ULL);
+		if (rename(j->dir, final) != 0) {
+			rc = -1;
+			snprintf(j->error, sizeof j->error, "exported (%s) but not kept for download: %s",
+			    id ? id : "?", strerror(errno));
+		}
+	} else {
+		cdn_error_format(cdn_error_last(), j->error, sizeof j->error);
+		j->status = status_of(rc);
+		rmdir(j->dir);
+	}
+	cdn_error_clear();
+	pthread_mutex_lock(&jobs.lock);
+	j->result = result;
+	j->state = rc == 0 ? 1 : -1;
+	pthread_mutex_unlock(&jobs.lock);
+	return NULL;
+}
+
+/* Remove what jobs cut short by a restart left (job-… directories no
+ * running job owns). Called with the lock held. */
+static void
+sweep(struct cdn_store *st)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+	struct dirent *e;
+	DIR *d;
+
+	exports_dir(st, dir, sizeof dir);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		int mine = 0;
+
+		if (strncmp(e->d_name, "job-", 4) != 0)
+			continue;
+		for (size_t i = 0; i < jobs.n; i++)
+			mine |= jobs.jobs[i]->state == 0 && strcmp(jobs.jobs[i]->id, e->d_name) == 0;
+		if (!mine) {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			/* Only what an export writes: files, and no deeper. */
+			DIR *sub = opendir(path);
+			struct dirent *f;
+
+			while (sub && (f = readdir(sub)) != NULL) {
+				char fp[PATH_MAX * 2];
+
+				if (f->d_name[0] == '.' && (!f->d_name[1] || (f->d_name[1] == '.' &&
+				    !f->d_name[2])))
+					continue;
+				snprintf(fp, sizeof fp, "%s/%s", path, f->d_name);
+				unlink(fp);
+			}
+			if (sub)
+				closedir(sub);
+			rmdir(path);
+		}
+	}
+	closedir(d);
+}
+
+static json_t *
+job_json(struct job *j)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "job", j->id, "status", j->state == 0 ?
+	    "running" : j->state > 0 ? "done" : "failed", "partner", j->partner, "format",
+	    cdn_export_format_name(j->format), "error", j->state < 0 ? j->error : NULL);
+
+	if (j->result) {
+		const char *id = json_string_value(json_object_get(j->result, "id"));
+
+		json_object_set(o, "export", j->result);
+		json_object_set_new(o, "href", json_sprintf("/api/v1/exports/%llu",
+		    id ? strtoull(id + 7, NULL, 10) : 0ULL));
+	}
+	return o;
+}
+
+static enum MHD_Result
+start(struct http_req *r)
+{
+	json_t *in = NULL;
+	const char *partner, *format, *since;
+	char dir[PATH_MAX];
+	unsigned char rnd[8];
+	struct job *j = NULL;
+	enum MHD_Result res;
+	pthread_t t;
+	size_t running = 0, slot;
+	int f;
+
+	if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+		return res;
+	partner = json_string_value(json_object_get(in, "partner"));
+	format = json_string_value(json_object_get(in, "format"));
+	since = json_string_value(json_object_get(in, "since"));
+	if (!partner || strlen(partner) > 64) {
+		json_decref(in);
+		return http_error(r, 422, "invalid", "partner", "required: a partner's name");
+	}
+	if ((f = cdn_export_format_parse(format)) < 0) {
+		json_decref(in);
+		return http_error(r, 422, "invalid", "format", "required: stix, misp or csv");
+	}
+	if (since && strlen(since) > 35) {
+		json_decref(in);
+		return http_error(r, 422, "invalid", "since", "a date or date-time");
+	}
+	if ((j = calloc(1, sizeof *j)) == NULL || RAND_bytes(rnd, sizeof rnd) != 1) {
+		free(j);
+		json_decref(in);
+		return http_error(r, 500, "internal", NULL, "out of memory");
+	}
+	snprintf(j->id, sizeof j->id, "job-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+	    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	j->st = r->st;
+	j->format = (enum cdn_export_format)f;
+	snprintf(j->user, sizeof j->user, "%s", r->user);
+	snprintf(j->partner, sizeof j->partner, "%s", partner);
+	snprintf(j->since, sizeof j->since, "%s", since ? since : "");
+	json_decref(in);
+	exports_dir(r->st, dir, sizeof dir);
+	snprintf(j->dir, sizeof j->dir, "%s/%s", dir, j->id);
+
+	pthread_mutex_lock(&jobs.lock);
+	for (size_t i = 0; i < jobs.n; i++)
+		running += jobs.jobs[i]->state == 0;
+	if (running >= JOBS_RUNNING) {
+		pthread_mutex_unlock(&jobs.lock);
+		free(j);
+		return http_error(r, 429, "busy", NULL, "%d exports are under way: try again when one "
+		    "is done", JOBS_RUNNING);
+	}
+	sweep(r->st);
+	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) || mkdir(j->dir, 0700) != 0) {
+		pthread_mutex_unlock(&jobs.lock);
+		free(j);
+		return http_error(r, 500, "internal", NULL, "cannot make a place for the export");
+	}
+	/* A slot: a free one, or the oldest finished job's. */
+	if (jobs.n < JOBS_MAX) {
+		slot = jobs.n++;
+	} else {
+		for (slot = jobs.next; jobs.jobs[slot]->state == 0; slot = (slot + 1) % JOBS_MAX)
+			;
+		json_decref(jobs.jobs[slot]->result);
+		free(jobs.jobs[slot]);
+		jobs.next = (slot + 1) % JOBS_MAX;
+	}
+	jobs.jobs[slot] = j;
+	if (pthread_create(&t, NULL, run_job, j) != 0) {
+		j->state = -1;
+		snprintf(j->error, sizeof j->error, "cannot start the export");
+		rmdir(j->dir);
+	} else {
+		pthread_detach(t);
+	}
+	{
+		char loc[64];
+
+		snprintf(loc, sizeof loc, "/api/v1/exports/%s", j->id);
+		res = http_json_header(r, 202, job_json(j), MHD_HTTP_HEADER_LOCATION, loc);
+	}
+	pthread_mutex_unlock(&jobs.lock);
+	return res;
+}
+
+/* A file of export SEQ, made here: STORE/exports/SEQ/NAME. */
+static enum MHD_Result
+download(struct http_req *r, unsigned long long seq, const char *name)
+{
+	static const char *const types[][2] = { { ".json", "application/json" },
+		{ ".csv", "text/csv; charset=utf-8" }, { ".sig", "application/octet-stream" },
+		{ "SHA256SUMS", "text/plain; charset=utf-8" } };
+	const char *type = "application/octet-stream";
+	char path[PATH_MAX];
+	struct MHD_Response *resp;
+	struct stat sb;
+	size_t nl = strlen(name);
+	int fd;
+
+	if (nl == 0 || nl > 120 || name[0] == '.' || strspn(name,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != nl)
+		return http_error(r, 404, "not_found", NULL, "no such file");
+	exports_dir(r->st, path, sizeof path);
+	snprintf(path + strlen(path), sizeof path - strlen(path), "/%llu/%s", seq, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return http_error(r, 404, "not_found", NULL, "no such file (only exports made "
+		    "through the API are kept for download)");
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd)) == NULL) {
+		close(fd);
+		return http_error(r, 404, "not_found", NULL, "no such file");
+	}
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (nl >= strlen(types[i][0]) && strcmp(name + nl - strlen(types[i][0]), types[i][0]) == 0)
+			type = types[i][1];
+	return http_attachment(r, resp, type, name);
+}
+
+enum MHD_Result
+http_exports(struct http_req *r, const char *rest)
+{
+	enum MHD_Result res;
+	json_t *out = NULL;
+
+	if (!http_require(r, CDN_ROLE_SUPERVISOR, &res))
+		return res;
+	if (!*rest || http_is(rest, "/")) {
+		if (http_is(r->method, "POST"))
+			return start(r);
+		if (!http_is(r->method, "GET"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
+		const char *limit = http_arg(r, "limit");
+		size_t n = limit ? count_arg(limit, LOG_MAX) : LOG_DEFAULT;
+
+		if (n == 0)
+			return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LOG_MAX);
+		if (cdn_export_log(r->st, http_arg(r, "partner"), n, &out) != 0)
+			return http_fail(r);
+		return http_json(r, 200, json_pack("{s:o}", "items", out));
+	}
+	rest++;
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (strncmp(rest, "job-", 4) == 0) {
+		pthread_mutex_lock(&jobs.lock);
+		for (size_t i = 0; i < jobs.n && !out; i++)
+			if (http_is(jobs.jobs[i]->id, rest))
+				out = job_json(jobs.jobs[i]);
+		pthread_mutex_unlock(&jobs.lock);
+		return out ? http_json(r, 200, out) : http_error(r, 404, "not_found", NULL, "no such job");
+	}
+	{
+		char *end;
+		unsigned long long seq = strtoull(rest, &end, 10);
+		json_t *log = NULL, *e;
+		size_t i;
+
+		if (end == rest || seq == 0 || (*end && *end != '/'))
+			return http_error(r, 404, "not_found", NULL, "no such export");
+		if (*end == '/')
+			return download(r, seq, end + 1);
+		if (cdn_export_log(r->st, NULL, 0, &log) != 0)
+			return http_fail(r);
+		json_array_foreach(log, i, e)
+			if ((unsigned long long)json_integer_value(json_object_get(e, "seq")) == seq)
+				out = json_incref(e);
+		json_decref(log);
+		return out ? http_json(r, 200, out) : http_error(r, 404, "not_found", NULL,
+		    "no such export");
+	}
+}
