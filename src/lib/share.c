@@ -3,12 +3,19 @@
  *
  * Everything the walk learns of a record is kept once per share, by id,
  * in `struct rstate`: whether the partner may see it, its TLP, the time
- * of its version, the links touching it, and its secret: the values the
- * partner must not receive (its id and names if it is withheld, its names
- * and personal identifiers if only those are), folded for matching. Free
- * text kept for the partner is dropped when it contains a secret of the
- * record itself or of a record next to it; a group's alert or case is
- * checked against every record the group touched.
+ * of its version and the links touching it.
+ *
+ * Free text kept for the partner is dropped when it holds what the
+ * partner may not receive, wherever in the store that comes from:
+ *   - a name, alias, identifier or birth date of an entity withheld from
+ *     the partner, or withheld in part (under non-nominal: people,
+ *     companies, vehicles), or the title of a withheld case: all of them,
+ *     folded, are a set of phrases, and every run of up to PHRASE_MAX
+ *     words of the text is looked up in it;
+ *   - the id of a withheld record: every id-shaped pair of words ("S 3")
+ *     is looked up.
+ * The set is made on the first text checked, from one pass over the
+ * store's entities and cases.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +31,10 @@
 #include "internal.h"
 #include "rules.h"
 #include "schema.h"
+
+/* The longest run of words looked up as one phrase; a longer secret is
+ * matched by its first PHRASE_MAX words. */
+#define PHRASE_MAX 12
 
 /* Entity types whose names identify goods and conveyances, not people:
  * open under every profile. */
@@ -41,8 +52,6 @@ struct rstate {
 	enum cdn_kind kind;
 	int64_t modified;
 	uint32_t mark;		/* the group that last took it as a member */
-	uint32_t touch;		/* … or touched it */
-	char *secret;		/* "\n"-joined " folded value " entries, or NULL */
 	uint32_t *links;	/* links touching it (ids' numbers) */
 	size_t nlinks;
 	int64_t from, to;	/* a link's ends (ids' numbers) */
@@ -61,6 +70,8 @@ struct cdn_share {
 	struct rstate *st;
 	size_t cap;
 	json_t *rule_titles;	/* rule name → title */
+	struct cdn_intern secrets;	/* folded phrases the partner may not see */
+	int secrets_made;
 	uint32_t group;		/* the number of the group being built */
 	struct cdn_share_stats stats;
 };
@@ -102,58 +113,32 @@ norm(const char *s)
 	return out;
 }
 
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
+/* Add `value` to the phrases the partner may not see: folded, without
+ * the spaces at its ends; a single word only if it has 3 characters. */
 static int
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (cdn_grow(&b->s, &b->cap, b->len + n + 1, 1, 256) != 0)
-		return -1;
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
-/* Add `value` to a secret, if it is worth matching (3 letters or digits). */
-static int
-secret_add(struct buf *b, const char *value)
+secret_add(struct cdn_share *sh, const char *value)
 {
 	char *v;
-	size_t alnum = 0;
-	int rc = 0;
+	size_t n;
+	int added, rc = 0;
 
-	if (!value || !*value || (v = norm(value)) == NULL)
-		return value && *value ? -1 : 0;
-	for (const char *p = v; *p; p++)
-		alnum += *p != ' ';
-	if (alnum >= 3)
-		rc = buf_add(b, v, strlen(v)) || buf_add(b, "\n", 1);
+	if (!value || !*value)
+		return 0;
+	if ((v = norm(value)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	n = strlen(v);
+	/* Cut after PHRASE_MAX words: the rest cannot be looked up. */
+	for (size_t i = 1, words = 0; i < n; i++)
+		if (v[i] == ' ' && ++words == PHRASE_MAX) {
+			v[i + 1] = '\0';
+			n = i + 1;
+			break;
+		}
+	if (n > 2 && (n >= 5 || strchr(v + 1, ' ') != v + n - 1) &&
+	    cdn_intern_add(&sh->secrets, v + 1, n - 2, &added) < 0)
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	free(v);
 	return rc;
-}
-
-/* 1 if normalised text `t` holds an entry of `secret`. */
-static int
-reveals(const char *t, const char *secret)
-{
-	for (const char *e = secret; e && *e;) {
-		const char *nl = strchr(e, '\n');
-		size_t n = nl ? (size_t)(nl - e) : strlen(e);
-		char entry[512];
-
-		if (n < sizeof entry) {
-			memcpy(entry, e, n);
-			entry[n] = '\0';
-			if (strstr(t, entry))
-				return 1;
-		}
-		e += n + (nl != NULL);
-	}
-	return 0;
 }
 
 /* --- what is known of each record ----------------------------------------------------- */
@@ -177,6 +162,15 @@ in_list(json_t *list, const char *s)
 		if (s && json_is_string(v) && strcmp(json_string_value(v), s) == 0)
 			return 1;
 	return 0;
+}
+
+static const struct cdn_field *
+field_named(const struct cdn_field *fields, const char *name)
+{
+	for (const struct cdn_field *f = fields; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
 }
 
 int64_t
@@ -241,47 +235,6 @@ id_of(struct cdn_share *sh, int64_t i)
 	return buf;
 }
 
-/* What the partner must not receive of a record: see the top of the file. */
-static int
-make_secret(struct cdn_share *sh, struct rstate *s, const char *id, json_t *rec)
-{
-	struct buf b = { 0 };
-	json_t *v;
-	const char *k;
-	size_t i;
-	int rc = 0;
-
-	if (!s->visible)
-		rc |= secret_add(&b, id);
-	if (rec && s->kind == CDN_ENTITY && (!s->visible || (!sh->nominal && !s->name_open))) {
-		const struct cdn_field *idf = cdn_schema_lookup(CDN_ENTITY, "identifiers");
-
-		rc |= secret_add(&b, json_string_value(json_object_get(rec, "name")));
-		json_array_foreach(json_object_get(rec, "aliases"), i, v)
-			rc |= secret_add(&b, json_string_value(v));
-		rc |= secret_add(&b, json_string_value(json_object_get(rec, "born_on")));
-		json_object_foreach(json_object_get(rec, "identifiers"), k, v) {
-			const struct cdn_field *f = NULL;
-
-			for (const struct cdn_field *x = idf->sub; x->name; x++)
-				if (strcmp(x->name, k) == 0)
-					f = x;
-			/* Open identifiers (IMO, container, AWB …) are shared
-			 * anyway when the record is. */
-			if (!s->visible || !f || f->share != SH_OPEN)
-				rc |= secret_add(&b, json_string_value(v));
-		}
-	} else if (rec && !s->visible && s->kind == CDN_CASE) {
-		rc |= secret_add(&b, json_string_value(json_object_get(rec, "title")));
-	}
-	if (rc) {
-		free(b.s);
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	}
-	s->secret = b.s;
-	return 0;
-}
-
 /*
  * Learn record `id` (once): `*num` its number; with `rec` not NULL,
  * `*rec` the stored record (a new reference), or NULL if it is missing.
@@ -314,7 +267,7 @@ load(struct cdn_share *sh, const char *id, int64_t *num, json_t **rec)
 		cdn_error_clear();
 		s->loaded = -1;
 		s->kind = rid.kind;
-		return make_secret(sh, s, id, NULL);
+		return 0;
 	}
 	if (!s->loaded) {
 		const char *etype = json_string_value(json_object_get(r, "type"));
@@ -339,10 +292,6 @@ load(struct cdn_share *sh, const char *id, int64_t *num, json_t **rec)
 			s = &sh->st[i];
 			s->from = f;
 			s->to = t;
-		}
-		if ((rc = make_secret(sh, s, id, r)) != 0) {
-			json_decref(r);
-			return rc;
 		}
 		if (!s->visible)
 			sh->stats.withheld++;
@@ -426,8 +375,8 @@ out:
 
 struct rctx {
 	struct cdn_share *sh;
-	const char *guard;	/* secrets the text must not hold */
 	int name_open;		/* the entity's names are shared */
+	int rc;			/* an error met on the way */
 };
 
 static int
@@ -441,19 +390,133 @@ keep(const struct rctx *c, enum cdn_share_class cls)
 	}
 }
 
-/* A copy of string `v` unless it reveals a secret. */
+/* Collect what the partner may not see of entity `rec` and case `rec`. */
+static int
+secrets_of(void *arg, json_t *rec)
+{
+	struct cdn_share *sh = arg;
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	const char *type = json_string_value(json_object_get(rec, "type"));
+	int tlp = cdn_tlp_rank(json_string_value(json_object_get(rec, "tlp")));
+	int withheld = tlp < 0 || tlp > sh->ceiling || (!sh->nominal && one_of(type, personal_types));
+	const struct cdn_field *idf = cdn_schema_lookup(CDN_ENTITY, "identifiers");
+	const char *k;
+	json_t *v;
+	size_t i;
+	int rc = 0;
+
+	if (id && id[0] == 'C') {
+		if (withheld)
+			rc = secret_add(sh, json_string_value(json_object_get(rec, "title")));
+		return rc;
+	}
+	/* Shared whole: nothing of it is secret. */
+	if (!withheld && (sh->nominal || one_of(type, open_names))) {
+		json_object_foreach(json_object_get(rec, "identifiers"), k, v) {
+			const struct cdn_field *f = field_named(idf->sub, k);
+
+			if (!sh->nominal && (!f || f->share != SH_OPEN))
+				rc |= secret_add(sh, json_string_value(v));
+		}
+		return rc;
+	}
+	rc |= secret_add(sh, json_string_value(json_object_get(rec, "name")));
+	json_array_foreach(json_object_get(rec, "aliases"), i, v)
+		rc |= secret_add(sh, json_string_value(v));
+	rc |= secret_add(sh, json_string_value(json_object_get(rec, "born_on")));
+	json_object_foreach(json_object_get(rec, "identifiers"), k, v) {
+		const struct cdn_field *f = field_named(idf->sub, k);
+
+		/* Open identifiers of a record shared are shared anyway. */
+		if (withheld || !f || f->share != SH_OPEN)
+			rc |= secret_add(sh, json_string_value(v));
+	}
+	return rc;
+}
+
+static int
+make_secrets(struct cdn_share *sh)
+{
+	struct cdn_query q = { .kind = CDN_ENTITY };
+	int rc;
+
+	if (sh->secrets_made)
+		return 0;
+	sh->secrets_made = 1;
+	if ((rc = cdn_query_run(sh->txn, &q, secrets_of, sh)) != 0)
+		return rc;
+	q.kind = CDN_CASE;
+	return cdn_query_run(sh->txn, &q, secrets_of, sh);
+}
+
+/* 1 if folded text `t` holds a secret phrase or the id of a withheld
+ * record; -1 on an error. */
+static int
+reveals(struct cdn_share *sh, const char *t)
+{
+	const char *w[PHRASE_MAX + 1];
+	size_t len[PHRASE_MAX + 1];
+	const char *p = t;
+	int n = 0;
+
+	/* A window of the last PHRASE_MAX words, each phrase ending at the
+	 * newest word looked up. */
+	while (*p) {
+		const char *start;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && *p != ' ')
+			p++;
+		if (n == PHRASE_MAX) {
+			memmove(w, w + 1, (PHRASE_MAX - 1) * sizeof *w);
+			memmove(len, len + 1, (PHRASE_MAX - 1) * sizeof *len);
+			n--;
+		}
+		w[n] = start;
+		len[n++] = (size_t)(p - start);
+		for (int k = n - 1; k >= 0; k--)
+			if (cdn_intern_find(&sh->secrets, w[k], (size_t)(w[n - 1] + len[n - 1] - w[k])) >= 0)
+				return 1;
+		/* An id: a kind letter, then a number ("s 3" from "S-3"). */
+		if (n >= 2 && len[n - 2] == 1 && strchr("cserlva", w[n - 2][0]) &&
+		    strspn(w[n - 1], "0123456789") == len[n - 1] && len[n - 1] < 20) {
+			char id[24];
+			int64_t i;
+
+			snprintf(id, sizeof id, "%c-%.*s", w[n - 2][0] - 'a' + 'A', (int)len[n - 1],
+			    w[n - 1]);
+			if (load(sh, id, &i, NULL) != 0)
+				return -1;
+			if (sh->st[i].loaded > 0 && !visible(sh, i))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A copy of string `v` unless it reveals what the partner may not see. */
 static json_t *
 guarded(struct rctx *c, json_t *v)
 {
 	char *t;
 	int bad;
 
-	if (!c->guard || !*c->guard)
-		return json_incref(v);
-	if ((t = norm(json_string_value(v))) == NULL)
+	if ((c->rc = c->rc ? c->rc : make_secrets(c->sh)) != 0)
 		return NULL;
-	bad = reveals(t, c->guard);
+	if ((t = norm(json_string_value(v))) == NULL) {
+		c->rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	bad = reveals(c->sh, t);
 	free(t);
+	if (bad < 0) {
+		c->rc = cdn_error_last()->code ? cdn_error_last()->code : CDN_ESTORE;
+		return NULL;
+	}
 	if (bad) {
 		c->sh->stats.texts_dropped++;
 		return NULL;
@@ -462,15 +525,6 @@ guarded(struct rctx *c, json_t *v)
 }
 
 static json_t *redact_value(struct rctx *c, const struct cdn_field *f, json_t *v);
-
-static const struct cdn_field *
-field_named(const struct cdn_field *fields, const char *name)
-{
-	for (const struct cdn_field *f = fields; f && f->name; f++)
-		if (strcmp(f->name, name) == 0)
-			return f;
-	return NULL;
-}
 
 static json_t *
 redact_object(struct rctx *c, const struct cdn_field *fields, json_t *obj, int custom)
@@ -527,10 +581,8 @@ redact_value(struct rctx *c, const struct cdn_field *f, json_t *v)
 		if (f->share == SH_REF) {
 			int64_t i;
 
-			if (load(c->sh, json_string_value(v), &i, NULL) != 0) {
-				cdn_error_clear();
+			if ((c->rc = load(c->sh, json_string_value(v), &i, NULL)) != 0)
 				return NULL;
-			}
 			return visible(c->sh, i) ? json_incref(v) : NULL;
 		}
 		if (f->share == SH_TEXT || f->share == SH_NAME || f->share == SH_NOMINAL)
@@ -628,55 +680,24 @@ add_label(struct rctx *c, enum cdn_kind kind, json_t *rec, json_t *out, const ch
 	json_object_set_new(out, "label", json_string(buf));
 }
 
-/* Record `rec` as the partner sees it, checked against `guard`. */
-static json_t *
-redact(struct cdn_share *sh, enum cdn_kind kind, json_t *rec, const char *guard)
+/* Record `rec` as the partner sees it: `*out`, or NULL if nothing of it
+ * may be seen. */
+static int
+redact(struct cdn_share *sh, enum cdn_kind kind, json_t *rec, json_t **out)
 {
 	const char *etype = json_string_value(json_object_get(rec, "type"));
-	struct rctx c = { sh, guard, kind == CDN_ENTITY && one_of(etype, open_names) };
+	struct rctx c = { sh, kind == CDN_ENTITY && one_of(etype, open_names), 0 };
 	const struct cdn_field top = { "", FT_OBJECT, 0, .sub = cdn_schema_fields(kind),
 		.share = SH_OPEN };
-	json_t *out = redact_value(&c, &top, rec);
 
-	if (out)
-		add_label(&c, kind, rec, out, json_string_value(json_object_get(rec, "rule")) ?: "");
-	return out;
-}
-
-/* The secrets of record `i` and of the records next to it: links' other
- * ends, and what it refers to. */
-static int
-guard_of(struct cdn_share *sh, int64_t i, json_t *rec, struct buf *g)
-{
-	static const char *const refs[] = { "case", "route", NULL };
-	int rc;
-
-	g->len = 0;
-	if (buf_add(g, "", 0) != 0)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	if (sh->st[i].secret && buf_add(g, sh->st[i].secret, strlen(sh->st[i].secret)) != 0)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	if ((rc = scan_links(sh, i)) != 0)
-		return rc;
-	for (size_t k = 0; k < sh->st[i].nlinks; k++) {
-		struct rstate *l = &sh->st[sh->st[i].links[k]];
-		int64_t other = l->from == i ? l->to : l->from;
-		const char *sec = other >= 0 ? sh->st[other].secret : NULL;
-
-		if (sec && buf_add(g, sec, strlen(sec)) != 0)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	*out = redact_value(&c, &top, rec);
+	if (*out && c.rc == 0)
+		add_label(&c, kind, rec, *out, json_string_value(json_object_get(rec, "rule")) ?: "");
+	if (c.rc != 0) {
+		json_decref(*out);
+		*out = NULL;
 	}
-	for (int k = 0; refs[k]; k++) {
-		const char *ref = json_string_value(json_object_get(rec, refs[k]));
-		int64_t r;
-
-		if (ref && (rc = load(sh, ref, &r, NULL)) != 0)
-			return rc;
-		if (ref && sh->st[r].secret && buf_add(g, sh->st[r].secret,
-		    strlen(sh->st[r].secret)) != 0)
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	}
-	return 0;
+	return c.rc;
 }
 
 /* --- groups ---------------------------------------------------------------------------- */
@@ -688,8 +709,6 @@ struct build {
 	int64_t *mem;
 	json_t **recs;
 	size_t n, cap;
-	int64_t *touched;	/* every record looked at: the head's guard */
-	size_t nt, tcap;
 };
 
 static void
@@ -700,20 +719,7 @@ build_clear(struct build *b)
 	json_decref(b->head_rec);
 	free(b->mem);
 	free(b->recs);
-	free(b->touched);
 	memset(b, 0, sizeof *b);
-}
-
-static int
-touch(struct cdn_share *sh, struct build *b, int64_t i)
-{
-	if (sh->st[i].touch == sh->group)
-		return 0;
-	sh->st[i].touch = sh->group;
-	if (cdn_grow(&b->touched, &b->tcap, b->nt + 1, sizeof *b->touched, 16) != 0)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	b->touched[b->nt++] = i;
-	return 0;
 }
 
 /* Take record `id` into the group if the partner may see it. */
@@ -724,7 +730,7 @@ add_member(struct cdn_share *sh, struct build *b, const char *id)
 	int64_t i;
 	int rc;
 
-	if ((rc = load(sh, id, &i, NULL)) != 0 || (rc = touch(sh, b, i)) != 0)
+	if ((rc = load(sh, id, &i, NULL)) != 0)
 		return rc;
 	if (i == b->head || sh->st[i].mark == sh->group || !visible(sh, i) ||
 	    sh->st[i].kind == CDN_ALERT || sh->st[i].kind == CDN_LINK)
@@ -779,7 +785,6 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
     int64_t since)
 {
 	struct cdn_share_group g = { 0 };
-	struct buf guard = { 0 };
 	json_t **order = NULL;
 	int rc = 0;
 
@@ -833,8 +838,7 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 	}
 	if (since && g.modified < since)
 		goto out;
-	/* Now the contents, each record checked against its own secrets and
-	 * its neighbours'. */
+	/* Now the contents, as the partner may see them. */
 	for (size_t k = 0; k < b->n; k++) {
 		const char *id = json_string_value(json_object_get(order[k], "id"));
 		int64_t i = cdn_intern_find(&sh->ids, id, strlen(id));
@@ -842,9 +846,9 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 
 		if ((sh->flags & CDN_SHARE_ONCE) && sh->st[i].given)
 			continue;
-		if ((rc = guard_of(sh, i, order[k], &guard)) != 0)
+		if ((rc = redact(sh, sh->st[i].kind, order[k], &r)) != 0)
 			goto out;
-		if ((r = redact(sh, sh->st[i].kind, order[k], guard.s)) != NULL) {
+		if (r) {
 			json_array_append_new(g.members, r);
 			sh->stats.records++;
 		}
@@ -862,8 +866,7 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 			continue;
 		if ((rc = cdn_record_get(sh->txn, id, &lrec)) != 0)
 			goto out;
-		if ((rc = guard_of(sh, i, lrec, &guard)) == 0 &&
-		    (r = redact(sh, CDN_LINK, lrec, guard.s)) != NULL) {
+		if ((rc = redact(sh, CDN_LINK, lrec, &r)) == 0 && r) {
 			json_array_append_new(g.links, r);
 			sh->stats.links++;
 		}
@@ -872,18 +875,10 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 			goto out;
 		sh->st[i].given = 1;
 	}
-	/* The head, against everything the group touched. */
-	guard.len = 0;
-	buf_add(&guard, "", 0);
-	for (size_t t = 0; t < b->nt; t++) {
-		const char *sec = sh->st[b->touched[t]].secret;
-
-		if (sec && buf_add(&guard, sec, strlen(sec)) != 0) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-			goto out;
-		}
-	}
-	if ((g.head = redact(sh, g.kind, head, guard.s)) == NULL) {
+	/* The alert or case itself. */
+	if ((rc = redact(sh, g.kind, head, &g.head)) != 0)
+		goto out;
+	if (!g.head) {
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
@@ -892,7 +887,6 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 	rc = fn(arg, &g);
 out:
 	free(order);
-	free(guard.s);
 	json_decref(g.head);
 	json_decref(g.members);
 	json_decref(g.member_ids);
@@ -1122,10 +1116,9 @@ cdn_share_free(struct cdn_share *sh)
 {
 	if (!sh)
 		return;
-	for (size_t i = 0; i < sh->ids.n; i++) {
-		free(sh->st[i].secret);
+	for (size_t i = 0; i < sh->ids.n; i++)
 		free(sh->st[i].links);
-	}
+	cdn_intern_free(&sh->secrets);
 	free(sh->st);
 	cdn_intern_free(&sh->ids);
 	json_decref(sh->partner);
