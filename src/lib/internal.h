@@ -172,6 +172,11 @@ int cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p,
 int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t *old,
     const char *op, const char *note, json_t **out);
 
+/* The links touching record `id`, from the index alone (no record is
+ * read): `*out` (malloc'd, may be NULL when `*n` is 0) their sequence
+ * numbers, a link to itself twice (query.c). */
+int cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n);
+
 /* The value at dotted `path` ("commodity.category") in `rec`, borrowed;
  * NULL if there is none (query.c). */
 json_t *cdn_json_path(json_t *rec, const char *path);

@@ -112,6 +112,25 @@ collect(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo,
 	return 0;
 }
 
+int
+cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n)
+{
+	unsigned char key[CDN_IKEY_MAX];
+	struct seqs s = { 0 };
+	int rc = 0;
+
+	for (int dir = 0; dir < 2 && rc == 0; dir++)
+		rc = collect(txn, CDN_LINK, key, cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key),
+		    NULL, 0, &s);
+	if (rc != 0) {
+		free(s.v);
+		return rc;
+	}
+	*out = s.v;
+	*n = s.n;
+	return 0;
+}
+
 /* --- conditions ---------------------------------------------------------- */
 
 json_t *

@@ -48,11 +48,14 @@ struct rstate {
 	int8_t tlp;
 	int8_t given;		/* CDN_SHARE_ONCE: an earlier group gave it */
 	int8_t name_open;	/* an entity whose name is shared */
-	int8_t links_done;
+	int8_t links_done;	/* `links` is known */
 	enum cdn_kind kind;
+	uint64_t seq;		/* of its id */
 	int64_t modified;
+	int64_t route;		/* a seizure's route (its number), or -1 */
 	uint32_t mark;		/* the group that last took it as a member */
-	uint32_t *links;	/* links touching it (ids' numbers) */
+	uint64_t *links;	/* the links touching it: their sequence numbers,
+				 * sorted, from the index */
 	size_t nlinks;
 	int64_t from, to;	/* a link's ends (ids' numbers) */
 };
@@ -219,7 +222,7 @@ id_num(struct cdn_share *sh, const char *id)
 		if (cdn_grow(&sh->st, &sh->cap, (size_t)i + 1, sizeof *sh->st, 1024) != 0)
 			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		memset(&sh->st[i], 0, sizeof *sh->st);
-		sh->st[i].from = sh->st[i].to = -1;
+		sh->st[i].from = sh->st[i].to = sh->st[i].route = -1;
 	}
 	return i;
 }
@@ -274,11 +277,22 @@ load(struct cdn_share *sh, const char *id, int64_t *num, json_t **rec)
 
 		s->loaded = 1;
 		s->kind = rid.kind;
+		s->seq = rid.seq;
 		s->tlp = (int8_t)cdn_tlp_rank(json_string_value(json_object_get(r, "tlp")));
 		s->modified = cdn_share_version_ms(r);
 		s->name_open = rid.kind == CDN_ENTITY && one_of(etype, open_names);
 		s->visible = s->tlp >= 0 && s->tlp <= sh->ceiling && rid.kind != CDN_EVIDENCE &&
 		    !(rid.kind == CDN_ENTITY && !sh->nominal && one_of(etype, personal_types));
+		if (rid.kind == CDN_SEIZURE && json_is_string(json_object_get(r, "route"))) {
+			int64_t ri = id_num(sh, json_string_value(json_object_get(r, "route")));
+
+			if (ri < 0) {
+				json_decref(r);
+				return (int)ri;
+			}
+			s = &sh->st[i];
+			s->route = ri;
+		}
 		if (rid.kind == CDN_LINK) {
 			const char *from = json_string_value(json_object_get(r, "from"));
 			const char *to = json_string_value(json_object_get(r, "to"));
@@ -318,57 +332,45 @@ visible(struct cdn_share *sh, int64_t i)
 }
 
 static int
-append(void *arg, json_t *rec)
+cmp_u64(const void *a, const void *b)
 {
-	return json_array_append(arg, rec) != 0;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
-/* The links touching record `i`, read once: their numbers in s->links,
- * and both ends of each known. */
+/* The links touching record `i`, from the index alone and once: no link
+ * is read until it matters (a company in ten thousand seizures is in many
+ * groups, and few of its links are between the members of any). */
 static int
-scan_links(struct cdn_share *sh, int64_t i)
+links_of(struct cdn_share *sh, int64_t i)
 {
-	struct cdn_query q = { .kind = CDN_LINK };
 	char id[CDN_ID_MAX + 1];
-	uint32_t *v = NULL;
-	size_t n = 0, cap = 0;
-	json_t *links = NULL, *l;
-	size_t k;
+	uint64_t *v = NULL;
+	size_t n = 0;
 	int rc;
 
 	if (sh->st[i].links_done)
 		return 0;
 	snprintf(id, sizeof id, "%s", id_of(sh, i));
-	q.linked = id;
-	if ((links = json_array()) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	if ((rc = cdn_query_run(sh->txn, &q, append, links)) != 0)
-		goto out;
-	json_array_foreach(links, k, l) {
-		const char *lid = json_string_value(json_object_get(l, "id"));
-		int64_t li, other;
-		struct rstate *s;
-
-		if (!lid || (rc = load(sh, lid, &li, NULL)) != 0)
-			goto out;
-		s = &sh->st[li];
-		other = s->from == i ? s->to : s->from;
-		if (other >= 0 && (rc = load(sh, id_of(sh, other), &other, NULL)) != 0)
-			goto out;
-		if (cdn_grow(&v, &cap, n + 1, sizeof *v, 4) != 0) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-			goto out;
-		}
-		v[n++] = (uint32_t)li;
-	}
+	if ((rc = cdn_link_seqs(sh->txn, id, &v, &n)) != 0)
+		return rc;
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_u64);
 	sh->st[i].links = v;
 	sh->st[i].nlinks = n;
 	sh->st[i].links_done = 1;
-	v = NULL;
-out:
-	free(v);
-	json_decref(links);
-	return rc;
+	return 0;
+}
+
+/* Link `seq` as a record of the share: its number, once read. */
+static int
+load_link(struct cdn_share *sh, uint64_t seq, int64_t *li)
+{
+	char id[CDN_ID_MAX];
+
+	cdn_id_format((struct cdn_id){ CDN_LINK, seq }, id);
+	return load(sh, id, li, NULL);
 }
 
 /* --- redaction ------------------------------------------------------------------------ */
@@ -702,7 +704,8 @@ redact(struct cdn_share *sh, enum cdn_kind kind, json_t *rec, json_t **out)
 
 /* --- groups ---------------------------------------------------------------------------- */
 
-/* A group being built: its members' numbers and stored records. */
+/* A group being built: its members' numbers and, for those it will
+ * give, their stored records (NULL for one an earlier group gave). */
 struct build {
 	int64_t head;
 	json_t *head_rec;
@@ -722,21 +725,32 @@ build_clear(struct build *b)
 	memset(b, 0, sizeof *b);
 }
 
-/* Take record `id` into the group if the partner may see it. */
+/* Take record `id` into the group if the partner may see it. A record
+ * is read once when first met, and again only for a group that gives it. */
 static int
 add_member(struct cdn_share *sh, struct build *b, const char *id)
 {
-	json_t *rec;
+	json_t *rec = NULL;
 	int64_t i;
-	int rc;
+	int rc, first;
 
-	if ((rc = load(sh, id, &i, NULL)) != 0)
+	if ((i = id_num(sh, id)) < 0)
+		return (int)i;
+	first = !sh->st[i].loaded;
+	if ((rc = load(sh, id, &i, first ? &rec : NULL)) != 0)
 		return rc;
 	if (i == b->head || sh->st[i].mark == sh->group || !visible(sh, i) ||
-	    sh->st[i].kind == CDN_ALERT || sh->st[i].kind == CDN_LINK)
+	    sh->st[i].kind == CDN_ALERT || sh->st[i].kind == CDN_LINK ||
+	    sh->st[i].kind == CDN_CASE) {
+		json_decref(rec);
 		return 0;
-	if ((rc = load(sh, id, &i, &rec)) != 0 || !rec)
+	}
+	if ((sh->flags & CDN_SHARE_ONCE) && sh->st[i].given) {
+		json_decref(rec);
+		rec = NULL;
+	} else if (!rec && ((rc = load(sh, id, &i, &rec)) != 0 || !rec)) {
 		return rc;
+	}
 	if (cdn_grow(&b->mem, &b->cap, b->n + 1, sizeof *b->mem, 16) != 0 ||
 	    (b->recs = realloc(b->recs, b->cap * sizeof *b->recs)) == NULL) {
 		json_decref(rec);
@@ -756,10 +770,9 @@ add_routes(struct cdn_share *sh, struct build *b)
 	int rc;
 
 	for (size_t k = 0; k < n; k++) {
-		const char *route = json_string_value(json_object_get(b->recs[k], "route"));
+		int64_t r = sh->st[b->mem[k]].route;
 
-		if (sh->st[b->mem[k]].kind == CDN_SEIZURE && route &&
-		    (rc = add_member(sh, b, route)) != 0)
+		if (r >= 0 && (rc = add_member(sh, b, id_of(sh, r))) != 0)
 			return rc;
 	}
 	return 0;
@@ -779,13 +792,90 @@ cmp_id(const void *a, const void *b)
 	return i.seq < j.seq ? -1 : i.seq > j.seq;
 }
 
+/* A member, for putting them in id order (kind, then number). */
+struct member {
+	int64_t i;
+	json_t *rec;
+};
+
+static int
+cmp_member(const void *a, const void *b, void *arg)
+{
+	const struct rstate *st = arg;
+	const struct rstate *x = &st[((const struct member *)a)->i];
+	const struct rstate *y = &st[((const struct member *)b)->i];
+
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The links between the members of a group (and its head) into g's
+ * link_ids, in id order: for each pair, the shorter list's links looked
+ * up in the longer's, so a hub's thousands of links cost a search each
+ * the short side has, never a read. */
+static int
+group_links(struct cdn_share *sh, struct build *b, struct member *order, struct cdn_share_group *g)
+{
+	uint64_t *found = NULL;
+	size_t nfound = 0, cap = 0, n = b->n + 1;
+	int rc = 0;
+
+	for (size_t x = 0; x < n && rc == 0; x++)
+		rc = links_of(sh, x < b->n ? order[x].i : b->head);
+	for (size_t x = 0; x < n && rc == 0; x++) {
+		int64_t a = x < b->n ? order[x].i : b->head;
+
+		for (size_t y = x + 1; y < n && rc == 0; y++) {
+			int64_t c = y < b->n ? order[y].i : b->head;
+			struct rstate *s = &sh->st[a], *l = &sh->st[c];
+
+			if (s->nlinks > l->nlinks) {
+				struct rstate *t = s;
+
+				s = l;
+				l = t;
+			}
+			for (size_t k = 0; k < s->nlinks; k++) {
+				if (!bsearch(&s->links[k], l->links, l->nlinks, sizeof *l->links, cmp_u64))
+					continue;
+				if (cdn_grow(&found, &cap, nfound + 1, sizeof *found, 16) != 0) {
+					rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+					break;
+				}
+				found[nfound++] = s->links[k];
+			}
+		}
+	}
+	if (nfound > 1)
+		qsort(found, nfound, sizeof *found, cmp_u64);
+	for (size_t k = 0; k < nfound && rc == 0; k++) {
+		struct rstate *ls;
+		int64_t li;
+
+		if ((k > 0 && found[k] == found[k - 1]) || (rc = load_link(sh, found[k], &li)) != 0)
+			continue;
+		ls = &sh->st[li];
+		if (ls->mark == sh->group || !visible(sh, li))
+			continue;
+		ls->mark = sh->group;
+		json_array_append_new(g->link_ids, json_string(id_of(sh, li)));
+		if (ls->tlp > g->tlp)
+			g->tlp = ls->tlp;
+		if (ls->modified > g->modified)
+			g->modified = ls->modified;
+	}
+	free(found);
+	return rc;
+}
+
 /* Fill `g` from a built group and hand it to `fn`. */
 static int
 emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void *arg,
     int64_t since)
 {
 	struct cdn_share_group g = { 0 };
-	json_t **order = NULL;
+	struct member *order = NULL;
 	int rc = 0;
 
 	g.kind = sh->st[b->head].kind;
@@ -805,48 +895,32 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 		goto out;
 	}
 	for (size_t k = 0; k < b->n; k++)
-		order[k] = b->recs[k];
-	qsort(order, b->n, sizeof *order, cmp_id);
+		order[k] = (struct member){ b->mem[k], b->recs[k] };
+	qsort_r(order, b->n, sizeof *order, cmp_member, sh->st);
 	for (size_t k = 0; k < b->n; k++) {
-		const char *id = json_string_value(json_object_get(order[k], "id"));
-		int64_t i = cdn_intern_find(&sh->ids, id, strlen(id));
+		int64_t i = order[k].i;
 		struct rstate *s = &sh->st[i];
 
-		json_array_append_new(g.member_ids, json_string(id));
+		json_array_append_new(g.member_ids, json_string(id_of(sh, i)));
 		if (s->tlp > g.tlp)
 			g.tlp = s->tlp;
 		if (s->modified > g.modified)
 			g.modified = s->modified;
-		/* Links between members, and between members and the head. */
-		if ((rc = scan_links(sh, i)) != 0)
-			goto out;
-		for (size_t l = 0; l < sh->st[i].nlinks; l++) {
-			int64_t li = sh->st[i].links[l];
-			struct rstate *ls = &sh->st[li];
-			int64_t other = ls->from == i ? ls->to : ls->from;
-
-			if (ls->mark == sh->group || !visible(sh, li) || (other != b->head &&
-			    (other < 0 || sh->st[other].mark != sh->group)))
-				continue;
-			ls->mark = sh->group;
-			json_array_append_new(g.link_ids, json_string(id_of(sh, li)));
-			if (ls->tlp > g.tlp)
-				g.tlp = ls->tlp;
-			if (ls->modified > g.modified)
-				g.modified = ls->modified;
-		}
 	}
+	/* Links between members, and between members and the head: a link
+	 * in the index lists of two of them. */
+	if ((rc = group_links(sh, b, order, &g)) != 0)
+		goto out;
 	if (since && g.modified < since)
 		goto out;
 	/* Now the contents, as the partner may see them. */
 	for (size_t k = 0; k < b->n; k++) {
-		const char *id = json_string_value(json_object_get(order[k], "id"));
-		int64_t i = cdn_intern_find(&sh->ids, id, strlen(id));
+		int64_t i = order[k].i;
 		json_t *r;
 
-		if ((sh->flags & CDN_SHARE_ONCE) && sh->st[i].given)
+		if (!order[k].rec)	/* given by an earlier group */
 			continue;
-		if ((rc = redact(sh, sh->st[i].kind, order[k], &r)) != 0)
+		if ((rc = redact(sh, sh->st[i].kind, order[k].rec, &r)) != 0)
 			goto out;
 		if (r) {
 			json_array_append_new(g.members, r);
@@ -999,12 +1073,14 @@ walk_case(struct walk *w, const char *id)
 	for (size_t k = 0; k <= n; k++) {
 		int64_t at = k < n ? b.mem[k] : b.head;
 
-		if ((rc = scan_links(sh, at)) != 0)
+		if ((rc = links_of(sh, at)) != 0)
 			goto out;
 		for (size_t l = 0; l < sh->st[at].nlinks; l++) {
-			struct rstate *ls = &sh->st[sh->st[at].links[l]];
-			int64_t other = ls->from == at ? ls->to : ls->from;
+			int64_t li, other;
 
+			if ((rc = load_link(sh, sh->st[at].links[l], &li)) != 0)
+				goto out;
+			other = sh->st[li].from == at ? sh->st[li].to : sh->st[li].from;
 			if (other >= 0 && (rc = add_member(sh, &b, id_of(sh, other))) != 0)
 				goto out;
 		}

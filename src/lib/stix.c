@@ -79,23 +79,41 @@ struct stix {
 	void *arg;
 };
 
+/* The id of `type` `name` under namespace `ns` (the store's). */
+static void
+make_id(const char *ns, const char *type, const char *name, char out[128])
+{
+	char u[CDN_UUID_LEN + 1], buf[160];
+	int n = snprintf(buf, sizeof buf, "%s/%s", type, name);
+
+	if (cdn_uuid5(ns, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1), u) != 0)
+		snprintf(u, sizeof u, "00000000-0000-5000-8000-000000000000");
+	snprintf(out, 128, "%s--%s", type, u);
+}
+
+/* The store's namespace: the UUIDv5 of its UUID in cordon's. */
+static void
+store_ns(struct cdn_txn *txn, char ns[CDN_UUID_LEN + 1])
+{
+	const char *store = cdn_store_uuid(txn->st);
+
+	if (cdn_uuid5(CORDON_NS, store, strlen(store), ns) != 0)
+		snprintf(ns, CDN_UUID_LEN + 1, "%s", CORDON_NS);
+}
+
 void
 cdn_stix_id(struct cdn_txn *txn, const char *type, const char *name, char out[128])
 {
-	char ns[CDN_UUID_LEN + 1], u[CDN_UUID_LEN + 1], buf[160];
-	const char *store = cdn_store_uuid(txn->st);
-	int n = snprintf(buf, sizeof buf, "%s/%s", type, name);
+	char ns[CDN_UUID_LEN + 1];
 
-	if (cdn_uuid5(CORDON_NS, store, strlen(store), ns) != 0 ||
-	    cdn_uuid5(ns, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1), u) != 0)
-		snprintf(u, sizeof u, "00000000-0000-5000-8000-000000000000");
-	snprintf(out, 128, "%s--%s", type, u);
+	store_ns(txn, ns);
+	make_id(ns, type, name, out);
 }
 
 static void
 sid(struct stix *x, const char *type, const char *name, char out[128])
 {
-	cdn_stix_id(x->txn, type, name, out);
+	make_id(x->ns, type, name, out);
 }
 
 /* An instant as STIX wants it ("…:00.000Z"), from a date or date-time. */
@@ -630,6 +648,7 @@ cdn_stix_walk(struct cdn_txn *txn, const struct cdn_share_req *req, cdn_stix_fn 
 	}
 	if ((rc = cdn_share_open(txn, req, CDN_SHARE_ONCE, &sh)) != 0)
 		goto done;
+	store_ns(txn, x.ns);
 	sid(&x, "identity", "org", x.org);
 	for (int e = 0; e < NEXT; e++)
 		sid(&x, "extension-definition", exts[e].name, x.ext[e]);
