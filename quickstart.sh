@@ -18,7 +18,7 @@ top=$(pwd)
 packages="build-essential autoconf automake libtool pkg-config python3
 	liblmdb-dev libgit2-dev liblua5.4-dev libmicrohttpd-dev libssl-dev
 	libjansson-dev libutf8proc-dev libjemalloc-dev zlib1g-dev libmagic-dev
-	libsqlite3-dev git curl openssl"
+	libsqlite3-dev git curl openssl python3-jsonschema"
 
 install_packages() {
 	[ -n "${CORDON_NO_APT:-}" ] && return 0

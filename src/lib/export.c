@@ -8,7 +8,8 @@
  * store); it is hashed and signed; the audit record naming every file's
  * SHA-256 is committed; only then are the files renamed into place. A
  * crash leaves temporary files (".NAME.XXXXXX", "DIR.export-XXXXXX") and
- * never a half-written file under the final name.
+ * never a half-written file under the final name. A MISP feed's event
+ * timestamps (misp.h) are saved in the transaction of the audit record.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <openssl/evp.h>
 
 #include "cordon/export.h"
+#include "cordon/misp.h"
 #include "cordon/partner.h"
 #include "cordon/sign.h"
 #include "cordon/stix.h"
@@ -210,8 +212,41 @@ last_seq(void *arg, MDB_val *k, MDB_val *v)
 	return 1;
 }
 
+/* A MISP feed's event timestamps (misp.h), derived state kept in meta
+ * "misp/PARTNER": as the export read them, and as it leaves them. */
+struct stamps {
+	char key[96];
+	json_t *before;		/* NULL if there were none */
+	json_t *after;		/* NULL unless the export is a MISP feed */
+};
+
+/* Save the timestamps a feed leaves, unless another feed for the same
+ * partner was recorded since they were read: its events may carry the
+ * same timestamps over other content, which MISP would never fetch. */
+static int
+stamps_put(struct cdn_txn *txn, const struct stamps *sp)
+{
+	json_t *now = NULL;
+	char *text;
+	int rc, same;
+
+	if ((rc = cdn_meta_get_json(txn, sp->key, &now)) != 0)
+		return rc;
+	same = now ? sp->before && json_equal(now, sp->before) : !sp->before;
+	json_decref(now);
+	if (!same)
+		return cdn_error_set(CDN_ECONFLICT, NULL, "another MISP feed for this partner was "
+		    "exported meanwhile: export again");
+	if ((text = json_dumps(sp->after, JSON_COMPACT)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	rc = cdn_meta_put(txn, sp->key, text, strlen(text));
+	free(text);
+	return rc;
+}
+
 struct record_write {
 	json_t *rec;		/* without id and seq, which are given here */
+	const struct stamps *stamps;
 };
 
 static int
@@ -230,6 +265,9 @@ record_fn(struct cdn_txn *txn, void *arg)
 	json_object_set_new(w->rec, "seq", json_integer((json_int_t)(seq + 1)));
 	json_object_set_new(w->rec, "at", json_string(cdn_txn_now(txn)));
 	json_object_set_new(w->rec, "by", json_string(cdn_txn_user(txn)));
+	/* Derived state, not audited; with the record or not at all. */
+	if (w->stamps->after && (rc = stamps_put(txn, w->stamps)) != 0)
+		return rc;
 	return cdn_meta_put_audited(txn, key, w->rec, 1, "export", NULL);
 }
 
@@ -407,7 +445,19 @@ sign_dir(struct cdn_store *st, const char *dir, json_t *files, char keyid[CDN_KE
 	    (rc = list_file(files, sums, "SHA256SUMS")) != 0 ||
 	    (rc = list_file(files, path, "SHA256SUMS.sig")) != 0)
 		goto out;
-	fsync_dir(dir);
+	/* A feed is thousands of files: one sync of their file system, not
+	 * an fsync each, before the directory is renamed into place. */
+	{
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd < 0 || syncfs(dfd) != 0 || fsync(dfd) != 0) {
+			rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", dir, strerror(errno));
+			if (dfd >= 0)
+				close(dfd);
+			goto out;
+		}
+		close(dfd);
+	}
 out:
 	if (f)
 		fclose(f);
@@ -421,7 +471,8 @@ out:
 /* Write the export itself, in one read transaction. */
 static int
 generate(struct cdn_store *st, const struct cdn_export_opts *o, struct cdn_share_req *req,
-    struct dest *d, struct hashout *ho, struct cdn_share_stats *stats, uint64_t *objects)
+    struct dest *d, struct hashout *ho, struct stamps *sp, struct cdn_share_stats *stats,
+    uint64_t *objects)
 {
 	cookie_io_functions_t io = { .write = hashout_write };
 	struct cdn_txn *txn;
@@ -431,7 +482,16 @@ generate(struct cdn_store *st, const struct cdn_export_opts *o, struct cdn_share
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
 	if (o->format == CDN_EXPORT_MISP) {
-		rc = cdn_error_set(CDN_EUSAGE, "format", "the MISP feed is not built yet");
+		/* The feed's files go into the fresh directory; the event
+		 * timestamps come from the last feed and go to the record. */
+		snprintf(sp->key, sizeof sp->key, "misp/%s", o->partner);
+		if ((rc = cdn_meta_get_json(txn, sp->key, &sp->before)) != 0)
+			goto out;
+		if ((sp->after = sp->before ? json_deep_copy(sp->before) : json_object()) == NULL) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		rc = cdn_misp_feed(txn, req, d->tmp, sp->after, NULL, objects, stats);
 		goto out;
 	}
 	if (d->made)
@@ -464,7 +524,8 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 	struct cdn_share_stats stats = { 0 };
 	struct hashout ho = { o->stdout_ ? o->stdout_ : stdout, NULL, 0 };
 	struct dest d = { 0 };
-	struct record_write w = { NULL };
+	struct stamps sp = { "", NULL, NULL };
+	struct record_write w = { NULL, &sp };
 	char keyid[CDN_KEYID_LEN + 1] = "", *pem = NULL;
 	json_t *files = json_array();
 	uint64_t objects = 0;
@@ -493,7 +554,7 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = generate(st, o, &req, &d, &ho, &stats, &objects)) != 0)
+	if ((rc = generate(st, o, &req, &d, &ho, &sp, &stats, &objects)) != 0)
 		goto out;
 	if (stats.groups == 0) {
 		rc = cdn_error_set(CDN_EINVAL, NULL, "nothing to share with %s%s: its policy selects no "
@@ -550,6 +611,8 @@ out:
 	json_decref(w.rec);
 	json_decref(files);
 	json_decref(req.partner);
+	json_decref(sp.before);
+	json_decref(sp.after);
 	free(pem);
 	return rc;
 }

@@ -24,6 +24,7 @@ struct cdn_store {
 	MDB_dbi idx;		/* DUPSORT|DUPFIXED: index key → record key */
 	MDB_dbi audit;		/* 8-byte big-endian seq → entry JSON */
 	char uuid[40];
+	char ns[40];		/* the namespace of the store's UUIDv5 ids (uuid.h) */
 	size_t mapsize;
 	struct cdn_repo *repo;	/* evidence.git, opened on first use */
 };

@@ -342,6 +342,15 @@ partner_write_fn(struct cdn_txn *txn, void *arg)
 		json_decref(old);
 		if ((rc = cdn_meta_del_audited(txn, key, version, "partner-remove", NULL)) != 0)
 			return rc;
+		/* The MISP feed's timestamps for it, if it had any (export.c). */
+		snprintf(key, sizeof key, "misp/%s", w->name);
+		{
+			MDB_val k = { strlen(key), key };
+			int mrc = mdb_del(txn->txn, txn->st->meta, &k, NULL);
+
+			if (mrc != 0 && mrc != MDB_NOTFOUND)
+				return cdn_lmdb_error(txn, mrc, key);
+		}
 		return cdn_user_remove_txn(txn, w->name);
 	}
 	if ((rc = cdn_policy_check(txn, w->in, w->op == 'u', &policy)) != 0)

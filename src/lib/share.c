@@ -75,6 +75,11 @@ struct cdn_share {
 	json_t *rule_titles;	/* rule name → title */
 	struct cdn_intern secrets;	/* folded phrases the partner may not see */
 	int secrets_made;
+	/* Texts checked, and whether each revealed anything: places, offices
+	 * and a rule's title come back thousands of times. */
+	struct cdn_intern texts;
+	uint8_t *bad;
+	size_t badcap;
 	uint32_t group;		/* the number of the group being built */
 	struct cdn_share_stats stats;
 };
@@ -436,6 +441,36 @@ secrets_of(void *arg, json_t *rec)
 	return rc;
 }
 
+/*
+ * A case's title is secret only if the case is withheld, which is rare,
+ * and a store may hold tens of thousands of cases: only those whose bytes
+ * hold "tlp":"LEVEL" for a level above the ceiling are parsed. The test
+ * is safe because jansson writes a key as exactly that, and inside a
+ * string the quotes would be escaped; a false match (an attribute named
+ * tlp) only costs a parse.
+ */
+static int
+case_secrets(void *arg, const char *json, size_t len)
+{
+	struct cdn_share *sh = arg;
+	char pat[32];
+	json_t *rec;
+	int rc, hit = 0;
+
+	for (int t = sh->ceiling + 1; t <= CDN_TLP_RED && !hit; t++) {
+		int n = snprintf(pat, sizeof pat, "\"tlp\":\"%s\"", cdn_tlp_name(t));
+
+		hit = memmem(json, len, pat, (size_t)n) != NULL;
+	}
+	if (!hit)
+		return 0;
+	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
+		return cdn_error_set(CDN_ESTORE, NULL, "a stored case is not valid JSON");
+	rc = secrets_of(sh, rec);
+	json_decref(rec);
+	return rc;
+}
+
 static int
 make_secrets(struct cdn_share *sh)
 {
@@ -447,8 +482,7 @@ make_secrets(struct cdn_share *sh)
 	sh->secrets_made = 1;
 	if ((rc = cdn_query_run(sh->txn, &q, secrets_of, sh)) != 0)
 		return rc;
-	q.kind = CDN_CASE;
-	return cdn_query_run(sh->txn, &q, secrets_of, sh);
+	return cdn_scan_raw(sh->txn, CDN_CASE, case_secrets, sh);
 }
 
 /* 1 if folded text `t` holds a secret phrase or the id of a withheld
@@ -500,24 +534,40 @@ reveals(struct cdn_share *sh, const char *t)
 	return 0;
 }
 
+#define TEXTS_MAX	(1u << 16)	/* verdicts kept */
+#define TEXT_KEPT_MAX	256		/* bytes of a text whose verdict is kept */
+
 /* A copy of string `v` unless it reveals what the partner may not see. */
 static json_t *
 guarded(struct rctx *c, json_t *v)
 {
+	struct cdn_share *sh = c->sh;
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	int64_t i = -1;
 	char *t;
-	int bad;
+	int bad, added;
 
-	if ((c->rc = c->rc ? c->rc : make_secrets(c->sh)) != 0)
+	if ((c->rc = c->rc ? c->rc : make_secrets(sh)) != 0)
 		return NULL;
-	if ((t = norm(json_string_value(v))) == NULL) {
-		c->rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		return NULL;
-	}
-	bad = reveals(c->sh, t);
-	free(t);
-	if (bad < 0) {
-		c->rc = cdn_error_last()->code ? cdn_error_last()->code : CDN_ESTORE;
-		return NULL;
+	if (len <= TEXT_KEPT_MAX && (i = cdn_intern_find(&sh->texts, s, len)) >= 0) {
+		bad = sh->bad[i];
+	} else {
+		if ((t = norm(s)) == NULL) {
+			c->rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			return NULL;
+		}
+		bad = reveals(sh, t);
+		free(t);
+		if (bad < 0) {
+			c->rc = cdn_error_last()->code ? cdn_error_last()->code : CDN_ESTORE;
+			return NULL;
+		}
+		/* Kept if it is short and there is room; else checked again. */
+		if (len <= TEXT_KEPT_MAX && sh->texts.n < TEXTS_MAX &&
+		    cdn_grow(&sh->bad, &sh->badcap, sh->texts.n + 1, 1, 1024) == 0 &&
+		    (i = cdn_intern_add(&sh->texts, s, len, &added)) >= 0)
+			sh->bad[i] = (uint8_t)bad;
 	}
 	if (bad) {
 		c->sh->stats.texts_dropped++;
@@ -1195,6 +1245,8 @@ cdn_share_free(struct cdn_share *sh)
 	for (size_t i = 0; i < sh->ids.n; i++)
 		free(sh->st[i].links);
 	cdn_intern_free(&sh->secrets);
+	cdn_intern_free(&sh->texts);
+	free(sh->bad);
 	free(sh->st);
 	cdn_intern_free(&sh->ids);
 	json_decref(sh->partner);

@@ -20,8 +20,6 @@
 #include "stix-schemas.h"
 #include "uuid.h"
 
-/* The namespace of every cordon store's namespace (a random UUID). */
-#define CORDON_NS "044baeab-438c-4549-bed4-1ebd89d52832"
 /* When the custom objects' schemas were last changed. */
 #define EXT_DATE "2026-12-01T00:00:00.000Z"
 #define EXT_VERSION "1.0"
@@ -91,23 +89,10 @@ make_id(const char *ns, const char *type, const char *name, char out[128])
 	snprintf(out, 128, "%s--%s", type, u);
 }
 
-/* The store's namespace: the UUIDv5 of its UUID in cordon's. */
-static void
-store_ns(struct cdn_txn *txn, char ns[CDN_UUID_LEN + 1])
-{
-	const char *store = cdn_store_uuid(txn->st);
-
-	if (cdn_uuid5(CORDON_NS, store, strlen(store), ns) != 0)
-		snprintf(ns, CDN_UUID_LEN + 1, "%s", CORDON_NS);
-}
-
 void
 cdn_stix_id(struct cdn_txn *txn, const char *type, const char *name, char out[128])
 {
-	char ns[CDN_UUID_LEN + 1];
-
-	store_ns(txn, ns);
-	make_id(ns, type, name, out);
+	make_id(txn->st->ns, type, name, out);
 }
 
 static void
@@ -480,7 +465,8 @@ link_object(struct stix *x, const struct cdn_share_group *g, json_t *l, json_t *
 	json_array_append_new(out, o);
 }
 
-/* The alert (grouping) or case (report) at the head of a group. */
+/* The alert (grouping) or case (report) at the head of a group; `refs`
+ * (taken) its object_refs. */
 static json_t *
 group_object(struct stix *x, const struct cdn_share_group *g, json_t *refs)
 {
@@ -514,7 +500,7 @@ group_object(struct stix *x, const struct cdn_share_group *g, json_t *refs)
 	/* A report must point at something: the producer, if at nothing else. */
 	if (json_array_size(refs) == 0)
 		json_array_append_new(refs, json_string(x->org));
-	json_object_set(o, "object_refs", refs);
+	json_object_set_new(o, "object_refs", refs);
 	tail(x, o, h, rid, tlp_of(h), EXT_DETAILS, d);
 	return o;
 }
@@ -648,7 +634,7 @@ cdn_stix_walk(struct cdn_txn *txn, const struct cdn_share_req *req, cdn_stix_fn 
 	}
 	if ((rc = cdn_share_open(txn, req, CDN_SHARE_ONCE, &sh)) != 0)
 		goto done;
-	store_ns(txn, x.ns);
+	snprintf(x.ns, sizeof x.ns, "%s", txn->st->ns);
 	sid(&x, "identity", "org", x.org);
 	for (int e = 0; e < NEXT; e++)
 		sid(&x, "extension-definition", exts[e].name, x.ext[e]);

@@ -211,6 +211,10 @@ env_open(const char *dir, struct cdn_store *st, int create)
 	}
 	memcpy(st->uuid, v.mv_data, v.mv_size);
 	st->uuid[v.mv_size] = '\0';
+	if (cdn_uuid5(CDN_UUID_NS, st->uuid, v.mv_size, st->ns) != 0) {
+		mdb_txn_abort(txn);
+		return cdn_error_set(CDN_ENOTSTORE, NULL, "%s is not a cordon store (bad store id)", dir);
+	}
 	MDB_val fk = { 6, "format" };
 	if (mdb_get(txn, st->meta, &fk, &v) == 0 && v.mv_size == 8 &&
 	    cdn_get_be64(v.mv_data) > CDN_FORMAT) {

@@ -11,6 +11,11 @@
 
 #define CDN_UUID_LEN 36
 
+/* The namespace of every store's namespace (a random UUID, fixed): a
+ * store's ids are UUIDv5 under the UUIDv5 of its own UUID in this one,
+ * so two stores never give the same id. */
+#define CDN_UUID_NS "044baeab-438c-4549-bed4-1ebd89d52832"
+
 /* A random UUID; CDN_ESTORE if no random bytes could be had. */
 int cdn_uuid4(char out[CDN_UUID_LEN + 1]);
 /* The UUID of `name` in namespace `ns` (itself a UUID as text); -1 if

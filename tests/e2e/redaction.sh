@@ -9,7 +9,8 @@
 # record's id, STIX id, name, identifier or text, no relationship to it,
 # and under non-nominal no person's or company's name, birth date or
 # personal identifier and no nominal-only text. Each export must also be
-# valid: STIX against the OASIS schemas.
+# valid: STIX against the OASIS schemas, the MISP feed against the MISP
+# object templates.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 FIX="$TESTS_DIR/partners"
@@ -42,6 +43,10 @@ for profile in non-nominal nominal; do
 		ok $? "$p: STIX valid ($(tail -1 "$T/check"))"
 		"$CORDON" export csv --partner "$p" -o "$d/rows.csv" >/dev/null
 		ok $? "$p: CSV exported"
+		"$CORDON" export misp --partner "$p" -o "$d/feed" >/dev/null
+		ok $? "$p: MISP feed exported"
+		python3 "$TESTS_DIR/tools/check-misp.py" "$d/feed" > "$T/check" 2>&1
+		ok $? "$p: MISP feed valid ($(tail -1 "$T/check"))"
 		"$CORDON" --json partner preview "$p" --limit 100 > "$d/preview.json"
 		ok $? "$p: the preview the UI shows"
 		# What must be there, so that a search that sees nothing fails.

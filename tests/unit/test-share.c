@@ -229,6 +229,9 @@ test_redaction(void)
 	    "j k l and more\"},\"tlp\":\"green\"}");
 	add(CDN_SEIZURE, "{\"case\":\"C-2\",\"occurred_at\":\"2025-01-05\",\"commodity\":{\"category\":"
 	    "\"timber\"},\"tlp\":\"green\"}");
+	/* S-6: names the red case by its title. */
+	add(CDN_SEIZURE, "{\"case\":\"C-1\",\"occurred_at\":\"2025-01-06\",\"commodity\":{\"category\":"
+	    "\"timber\",\"description\":\"logs, see the closed FILE\"},\"tlp\":\"green\"}");
 	add(CDN_LINK, "{\"from\":\"E-1\",\"to\":\"S-1\",\"type\":\"involved_in\",\"tlp\":\"green\"}");
 	add(CDN_LINK, "{\"from\":\"S-1\",\"to\":\"E-2\",\"type\":\"seized_from\",\"tlp\":\"green\"}");
 	add(CDN_LINK, "{\"from\":\"E-3\",\"to\":\"S-1\",\"type\":\"used\",\"tlp\":\"green\"}");
@@ -263,6 +266,8 @@ test_redaction(void)
 	ok(!cdn_json_path(member(pre, "S-4"), "location.place"),
 	    "a withheld name longer than twelve words is caught by its first twelve");
 	ok(!member(pre, "S-5"), "a seizure of a case not shared is not there");
+	ok(member(pre, "S-6") && !cdn_json_path(member(pre, "S-6"), "commodity.description"),
+	    "text naming a red case by its title is dropped");
 	{
 		json_t *g = json_array_get(json_object_get(pre, "groups"), 0);
 
