@@ -8,8 +8,8 @@
  *
  * Setup, once per store: a rule (bench-share) raising one alert per
  * seizure for the first N seizures, naming the seizure and everything
- * linked to it; partners `bench` (non-nominal, amber) and `bench-nominal`
- * selecting only those alerts.
+ * linked to it; partners `bench-partner` (non-nominal, amber) and
+ * `bench-partner-nominal` selecting only those alerts.
  *
  * Baseline: read the same records (each alert, each record it names and
  * the routes of its seizures, each once), serialise each to JSON and hash
@@ -197,7 +197,7 @@ setup(unsigned alerts)
 		free(src);
 	}
 	for (int nominal = 0; rc == 0 && nominal < 2; nominal++) {
-		const char *name = nominal ? "bench-nominal" : "bench";
+		const char *name = nominal ? "bench-partner-nominal" : "bench-partner";
 		json_t *p = NULL;
 
 		if (cdn_partner_get(st, name, &p) == 0) {
@@ -380,11 +380,11 @@ main(int argc, char **argv)
 		const char *label;
 		struct exp e;
 	} runs[] = {
-		{ "STIX bundle, non-nominal", { "bench", CDN_EXPORT_STIX } },
-		{ "STIX bundle, nominal", { "bench-nominal", CDN_EXPORT_STIX } },
-		{ "MISP feed, non-nominal", { "bench", CDN_EXPORT_MISP } },
-		{ "MISP feed, nominal", { "bench-nominal", CDN_EXPORT_MISP } },
-		{ "CSV, non-nominal", { "bench", CDN_EXPORT_CSV } },
+		{ "STIX bundle, non-nominal", { "bench-partner", CDN_EXPORT_STIX } },
+		{ "STIX bundle, nominal", { "bench-partner-nominal", CDN_EXPORT_STIX } },
+		{ "MISP feed, non-nominal", { "bench-partner", CDN_EXPORT_MISP } },
+		{ "MISP feed, nominal", { "bench-partner-nominal", CDN_EXPORT_MISP } },
+		{ "CSV, non-nominal", { "bench-partner", CDN_EXPORT_CSV } },
 	};
 	size_t nruns = sizeof runs / sizeof *runs;
 	int bad = 0;

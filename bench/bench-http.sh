@@ -8,7 +8,10 @@
 # 1. GET /api/v1/cases/{id} on a small store (made here).
 # 2. GET /api/v1/seizures/{id}/graph?depth=2 on the store given with
 #    --store (the 1,000,000-seizure store bench-rules builds), if any.
-# Goals (informational): requests/s >= 0.6 x the fixed response.
+# 3. On that store, TAXII 2.1: the partner bench-export made paging its
+#    collection, 10 pages of 1,000 objects, round robin.
+# Goals (informational): requests/s >= 0.6 x the fixed response (0.3
+# for TAXII pages).
 set -u
 CORDON=$1 FIXED=$2
 shift 2
@@ -63,6 +66,53 @@ compare() {	# LABEL PATH TOKEN
 	    "${errs:+  [$errs]}"
 }
 
+# taxii STORE: a partner paging its TAXII collection, 10 pages of 1,000
+# objects (the partner bench-export made, if there is one), against the
+# fixed body of a page's size.
+taxii() {
+	local store=$1 coll pages=10 url i size next
+	"$CORDON" --store "$store" partner show bench-partner >/dev/null 2>&1 || return 0
+	tok=$("$CORDON" --store "$store" token create bench-partner) || return 1
+	serve "$store" || { echo "bench-http: cordon serve did not start on $store" >&2; exit 1; }
+	ACC='Accept: application/taxii+json;version=2.1'
+	coll=$(curl -s -H "Authorization: Bearer $tok" -H "$ACC" "http://127.0.0.1:$PORT/taxii2/api/collections/" |
+	    sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p')
+	[ -n "$coll" ] || { echo "bench-http: no TAXII collection for bench-partner" >&2; kill $SPID; return 1; }
+	url="/taxii2/api/collections/$coll/objects/?limit=1000"
+	: > "$T/urls"
+	for i in $(seq 1 $pages); do
+		echo "$url" >> "$T/urls"
+		curl -s -D "$T/h" -H "Authorization: Bearer $tok" -H "$ACC" "http://127.0.0.1:$PORT$url" > "$T/page$i"
+		grep -q '^HTTP/1.1 200' "$T/h" || { echo "bench-http: TAXII page $i failed" >&2; kill $SPID; return 1; }
+		next=$(sed -n 's/.*"next":"\([^"]*\)".*/\1/p' "$T/page$i")
+		[ -n "$next" ] || break
+		url="/taxii2/api/collections/$coll/objects/?limit=1000&next=$next"
+	done
+	size=$(cat "$T"/page* | wc -c)
+	size=$((size / $(wc -l < "$T/urls")))
+	{
+		echo 'local urls = {}'
+		echo "for line in io.lines(\"$T/urls\") do urls[#urls + 1] = line end"
+		echo 'local i = 0'
+		echo 'request = function()'
+		echo '	i = i % #urls + 1'
+		echo "	return wrk.format(\"GET\", urls[i], { [\"Authorization\"] = \"Bearer $tok\", [\"Accept\"] = \"application/taxii+json;version=2.1\" })"
+		echo 'end'
+	} > "$T/pages.lua"
+	head -c "$size" "$T/page1" > "$T/body"
+	fixed "$T/body" || { echo "bench-http: the baseline did not start" >&2; exit 1; }
+	wrk_run "http://127.0.0.1:$((PORT + 1))/"
+	base_rps=$rps base_p99=$p99
+	kill $FPID; wait $FPID 2>/dev/null
+	wrk_run "http://127.0.0.1:$PORT/" -s "$T/pages.lua"
+	printf '%-34s %8s B %10.0f/s %10.0f/s %7.2f  p99 %7.2f ms (fixed %.2f ms)%s\n' \
+	    "TAXII: $(wc -l < "$T/urls") pages of 1000 objects" "$size" "$rps" "$base_rps" \
+	    "$(echo "$rps / $base_rps" | bc -l)" "$p99" "$base_p99" "${errs:+  [$errs]}"
+	if [ "$(echo "$rps >= 0.3 * $base_rps" | bc -l)" = 1 ]; then v=met; else v="not met"; fi
+	echo "goal: TAXII paging at >= 0.3 x the fixed body: $v"
+	kill $SPID; wait $SPID 2>/dev/null
+}
+
 echo
 echo "HTTP: wrk -t2 -c8 -d${DUR}s on loopback; x fixed = cordon's requests/s over a fixed body's"
 printf '%-34s %10s %12s %12s %7s\n' "" "body" "cordon" "fixed" "x fixed"
@@ -83,4 +133,5 @@ if [ -n "$STORE" ] && [ -d "$STORE" ]; then
 	serve "$STORE" || { echo "bench-http: cordon serve did not start on $STORE" >&2; exit 1; }
 	compare "GET /api/v1/seizures/S-500000/graph?depth=2" "/api/v1/seizures/S-500000/graph?depth=2" "$tok"
 	kill $SPID; wait $SPID 2>/dev/null
+	taxii "$STORE"
 fi

@@ -1,7 +1,7 @@
 /*
  * misp.h - what a partner receives (share.h) as a MISP feed: the files a
  * MISP instance reads when it adds the directory as a feed of format
- * "MISP Feed" (doc/partners-misp.md).
+ * "MISP Feed" (doc/partners.md).
  *
  *   manifest.json     an entry per event: info, Orgc, date, timestamp,
  *                     threat_level_id, analysis, Tag, and integrity:sha256

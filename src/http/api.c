@@ -412,6 +412,8 @@ http_route(struct http_req *r)
 			return res;
 		return http_metrics(r);
 	}
+	if (http_is(r->path, "/taxii2") || strncmp(r->path, "/taxii2/", 8) == 0)
+		return http_taxii(r);
 	if (strncmp(r->path, "/api/v1/", 8) != 0)
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (http_identify(r, &res) != 0)

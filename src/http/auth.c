@@ -2,11 +2,14 @@
  * auth.c - who is calling (http.h).
  *
  * Scripts send an API token (`Authorization: Bearer cordon_…`, made by
- * `cordon token create`). People sign in with a password: POST
- * /api/v1/login sets a session cookie (HttpOnly, SameSite=Strict, Secure
- * over HTTPS) and returns a CSRF token, which every state-changing request
- * from that session must carry in X-CSRF-Token. Sessions live in this
- * process's memory: restarting the server signs everyone out.
+ * `cordon token create`). Under /taxii2/ a token may also come as the
+ * password of HTTP Basic with its user's name, as many TAXII clients know
+ * no other scheme; a password is never taken that way. People sign in
+ * with a password: POST /api/v1/login sets a session cookie (HttpOnly,
+ * SameSite=Strict, Secure over HTTPS) and returns a CSRF token, which
+ * every state-changing request from that session must carry in
+ * X-CSRF-Token. Sessions live in this process's memory: restarting the
+ * server signs everyone out.
  *
  * A token once checked is believed for TOKEN_TTL seconds without reading
  * the store again.
@@ -19,9 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -38,6 +43,7 @@
 #define LIMIT_SLOTS	1024
 #define TOKEN_SLOTS	64
 #define TOKEN_TTL	30		/* seconds a checked token is believed */
+#define BASIC_MAX	344		/* base64 characters of Basic credentials */
 
 struct session {
 	char id[65], csrf[65];
@@ -151,6 +157,59 @@ session_find(const char *id, time_t now)
 	return NULL;
 }
 
+/*
+ * HTTP Basic credentials `b64` (base64 of "USER:TOKEN"): 0 and the user if
+ * TOKEN is a valid token of USER. The decoded secret is wiped after use.
+ */
+static int
+basic_user(struct cdn_store *st, const char *b64, char user[65], enum cdn_role *role)
+{
+	unsigned char raw[BASIC_MAX / 4 * 3 + 1];
+	size_t len;
+	char *colon;
+	int n, rc = -1;
+
+	while (*b64 == ' ')
+		b64++;
+	len = strlen(b64);
+	while (len && b64[len - 1] == ' ')
+		len--;
+	if (len == 0 || len > BASIC_MAX || len % 4 != 0 ||
+	    (n = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)len)) < 0)
+		return -1;
+	/* EVP_DecodeBlock counts the padding as bytes. */
+	n -= (b64[len - 1] == '=') + (b64[len - 2] == '=');
+	raw[n] = '\0';
+	if (memchr(raw, '\0', (size_t)n) == NULL && (colon = strchr((char *)raw, ':')) != NULL) {
+		*colon = '\0';
+		if (token_user(st, colon + 1, user, role) == 0 && strcmp(user, (char *)raw) == 0)
+			rc = 0;
+	}
+	OPENSSL_cleanse(raw, sizeof raw);
+	return rc;
+}
+
+int
+http_identify_header(struct http_req *r, int basic)
+{
+	const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	int rc = -1;
+
+	r->authed = 0;
+	if (!authz)
+		return 0;
+	if (strncasecmp(authz, "Bearer ", 7) == 0)
+		rc = token_user(r->st, authz + 7, r->user, &r->role);
+	else if (basic && strncasecmp(authz, "Basic ", 6) == 0)
+		rc = basic_user(r->st, authz + 6, r->user, &r->role);
+	cdn_error_clear();
+	if (rc != 0)
+		memset(r->user, 0, sizeof r->user);
+	r->authed = rc == 0;
+	return rc == 0 ? 0 : -1;
+}
+
 int
 http_identify(struct http_req *r, enum MHD_Result *res)
 {
@@ -161,13 +220,10 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 
 	r->authed = 0;
 	if (authz) {
-		if (strncmp(authz, "Bearer ", 7) != 0 ||
-		    token_user(r->st, authz + 7, r->user, &r->role) != 0) {
-			cdn_error_clear();
+		if (http_identify_header(r, 0) != 0) {
 			*res = http_error(r, 401, "unauthenticated", NULL, "the token is not valid");
 			return -1;
 		}
-		r->authed = 1;
 		return 0;
 	}
 	if (cookie) {

@@ -9,6 +9,7 @@
  *   api.c     the routes under /api/v1/ and /healthz: records
  *   api-admin.c  alerts' triage, rules, the audit trail, users
  *   api-evidence.c  evidence: streamed uploads, downloads, custody
+ *   taxii.c   TAXII 2.1 under /taxii2/: each partner's collection, read-only
  *
  * Handlers run on the daemon's pool threads; each request reads or writes
  * the store in transactions of its own.
@@ -81,6 +82,11 @@ enum MHD_Result http_fail(struct http_req *r);
 /* Answer `status` with `json` (stolen) and one extra header. */
 enum MHD_Result http_json_header(struct http_req *r, unsigned status, json_t *json,
     const char *header, const char *value);
+/* Answer `status` with `len` bytes of `body` (taken: released with free())
+ * of media type `type`, with the security headers, Cache-Control: no-store
+ * and the `n` headers of `extra` ({name, value} pairs). */
+enum MHD_Result http_send(struct http_req *r, unsigned status, const char *type, char *body,
+    size_t len, const char *const (*extra)[2], size_t n);
 
 /* Answer 200 with `resp` (taken) as a download: Content-Type `type`,
  * Content-Disposition attachment as `filename`, a sandboxing CSP. */
@@ -98,6 +104,11 @@ void http_auth_free(void);
 /* Identify the caller from its bearer token or session cookie (or no
  * one). 0, or an answer was queued (401, 403) and its result is in *res. */
 int http_identify(struct http_req *r, enum MHD_Result *res);
+/* Identify the caller from the Authorization header alone, answering
+ * nothing: a bearer token, or with `basic`, HTTP Basic with a user name
+ * and one of that user's tokens (TAXII clients). 0 (r->authed tells if
+ * there was a header), or -1 if the header names no one. */
+int http_identify_header(struct http_req *r, int basic);
 /* 1 if the caller may do it: a role at least `need`. Otherwise answers
  * 401 (no one) or 403 and returns 0 with *res set. */
 int http_require(struct http_req *r, enum cdn_role need, enum MHD_Result *res);
@@ -121,8 +132,12 @@ enum MHD_Result http_evidence_upload(struct http_req *r, const char *id, const c
 enum MHD_Result http_evidence_sub(struct http_req *r, const char *id, const char *sub);
 
 /* TAXII 2.1, read-only, under /taxii2/ (taxii.c): each partner's
- * collection of what its policy lets it receive, as STIX objects. */
+ * collection of what its policy lets it receive, as STIX objects. The
+ * route label a TAXII path is counted under in the metrics (a constant);
+ * and the collections kept in memory, freed once the daemon has stopped. */
 enum MHD_Result http_taxii(struct http_req *r);
+const char *http_taxii_route(const char *path);
+void http_taxii_free(void);
 
 /* Partners, their previews, and exports (api-partner.c). */
 enum MHD_Result http_partners(struct http_req *r, const char *rest);

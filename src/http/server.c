@@ -84,6 +84,10 @@ route_of(const char *path, char *out, size_t cap)
 	size_t len[6], n = 0;
 	const char *p = path;
 
+	if (strcmp(path, "/taxii2") == 0 || strncmp(path, "/taxii2/", 8) == 0) {
+		snprintf(out, cap, "%s", http_taxii_route(path));
+		return;
+	}
 	if (strncmp(path, "/api/v1/", 8) != 0) {
 		snprintf(out, cap, "%s", strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ?
 		    path : "static");
@@ -280,21 +284,12 @@ http_json_header(struct http_req *r, unsigned status, json_t *json, const char *
     const char *value)
 {
 	char *text = json ? json_dumps(json, JSON_COMPACT | CDN_JSON_REAL) : NULL;
-	struct MHD_Response *resp;
+	const char *const extra[1][2] = { { header, value } };
 
 	json_decref(json);
 	if (!text)
 		return MHD_NO;
-	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(text);
-		return MHD_NO;
-	}
-	add_headers(resp, "application/json");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	if (header)
-		MHD_add_response_header(resp, header, value);
-	return queue(r, status, resp);
+	return http_send(r, status, "application/json", text, strlen(text), extra, header ? 1 : 0);
 }
 
 enum MHD_Result
@@ -318,6 +313,24 @@ http_attachment(struct http_req *r, struct MHD_Response *resp, const char *type,
 	MHD_add_response_header(resp, "Content-Disposition", disp);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	return queue(r, 200, resp);
+}
+
+enum MHD_Result
+http_send(struct http_req *r, unsigned status, const char *type, char *body, size_t len,
+    const char *const (*extra)[2], size_t n)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body,
+	    MHD_RESPMEM_MUST_FREE);
+
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	add_headers(resp, type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	for (size_t i = 0; i < n; i++)
+		MHD_add_response_header(resp, extra[i][0], extra[i][1]);
+	return queue(r, status, resp);
 }
 
 enum MHD_Result
@@ -550,7 +563,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		return http_error(&p->r, 413, "too_large", NULL,
 		    "the request body is over %u bytes", HTTP_BODY_MAX);
 	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
-	    strcmp(url, "/metrics") == 0)
+	    strcmp(url, "/metrics") == 0 || strcmp(url, "/taxii2") == 0 ||
+	    strncmp(url, "/taxii2/", 8) == 0)
 		res = http_route(&p->r);
 	else
 		res = static_file(s, &p->r);
@@ -732,6 +746,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 		free(cert);
 		free(key);
 		http_auth_free();
+		http_taxii_free();
 		return cdn_error_set(CDN_EIO, "listen", "cannot listen on %s (%s)", o->listen,
 		    errno ? strerror(errno) : "in use, or not an address of this machine");
 	}
@@ -749,6 +764,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	}
 	MHD_stop_daemon(d);
 	http_auth_free();
+	http_taxii_free();
 	free(cert);
 	free(key);
 	fprintf(stderr, "cordon: stopped\n");

@@ -12,7 +12,7 @@
  * The objects follow the official MISP templates (copies in
  * tests/misp-objects, against which tests/tools/check-misp.py checks every
  * feed): `templates` and `relations` below hold what this file uses of
- * them. doc/partners-misp.md has the mapping, field by field.
+ * them. doc/partners.md (MISP feed) has the mapping, field by field.
  */
 #include <errno.h>
 #include <inttypes.h>
