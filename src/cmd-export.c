@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "cordon/export.h"
+#include "cordon/partner.h"
 #include "cordon/sign.h"
 
 enum { O_PARTNER, O_SINCE, O_OUT, O_KEY, O_LIMIT, NOPTS };
@@ -17,6 +18,27 @@ static void
 progress(void *arg, uint64_t done, uint64_t total)
 {
 	cmd_bar_draw(arg, "exporting", done, total, "alerts and cases");
+}
+
+/* Partners see the organisation as the producer: say so while it is
+ * still the placeholder. */
+static void
+org_hint(struct cmd_ctx *ctx)
+{
+	struct cdn_txn *txn;
+	json_t *org = NULL;
+
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
+		cdn_error_clear();
+		return;
+	}
+	if (cdn_org_get(txn, &org) == 0 && !json_object_get(org, "version"))
+		fprintf(stderr, "cordon: partners will see this store as \"%s\": set the name they "
+		    "know you by with cordon org --name NAME\n",
+		    json_string_value(json_object_get(org, "name")));
+	cdn_error_clear();
+	cdn_txn_abort(txn);
+	json_decref(org);
 }
 
 static int
@@ -36,6 +58,8 @@ run_make(struct cmd_ctx *ctx, enum cdn_export_format f, struct cmd_opt *opts)
 		    f == CDN_EXPORT_MISP ? "DIR" : "FILE");
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
+	if (!ctx->json)
+		org_hint(ctx);
 	cmd_bar_init(&bar, 0);
 	rc = cdn_export(ctx->st, ctx->user, &o, &r);
 	cmd_bar_clear(&bar);
@@ -45,16 +69,25 @@ run_make(struct cmd_ctx *ctx, enum cdn_export_format f, struct cmd_opt *opts)
 		if (o.out)
 			cmd_print_jsonl(r);
 	} else if (o.out) {
+		json_t *files = json_object_get(r, "files");
+
 		printf("%s for %s: %lld alerts and cases, %lld records, %lld objects (%s)\n",
 		    cdn_export_format_name(f), o.partner,
 		    (long long)json_integer_value(json_object_get(r, "groups")),
 		    (long long)json_integer_value(json_object_get(r, "records")),
 		    (long long)json_integer_value(json_object_get(r, "objects")),
 		    json_string_value(json_object_get(r, "id")));
-		json_array_foreach(json_object_get(r, "files"), i, file)
-			printf("  %s  %10lld  %s\n", json_string_value(json_object_get(file, "sha256")),
-			    (long long)json_integer_value(json_object_get(file, "bytes")),
-			    json_string_value(json_object_get(file, "name")));
+		/* A feed's hundreds of files are in its SHA256SUMS: name that. */
+		json_array_foreach(files, i, file) {
+			const char *name = json_string_value(json_object_get(file, "name"));
+
+			if (f != CDN_EXPORT_MISP || strncmp(name, "SHA256SUMS", 10) == 0)
+				printf("  %s  %10lld  %s\n", json_string_value(json_object_get(file,
+				    "sha256")), (long long)json_integer_value(json_object_get(file, "bytes")),
+				    name);
+		}
+		if (f == CDN_EXPORT_MISP)
+			printf("  and %zu files listed in SHA256SUMS\n", json_array_size(files) - 2);
 		printf("signed with key %s (cordon key show gives partners its public half)\n",
 		    json_string_value(json_object_get(r, "key")));
 	} else {
@@ -72,12 +105,16 @@ keys_for(struct cmd_ctx *ctx, const char *file, json_t **keys)
 	char buf[8192];
 	size_t n;
 	FILE *f;
-	int rc;
 
 	*keys = NULL;
 	if (!file) {
-		if ((rc = cmd_open(ctx)) != 0)
-			return rc;
+		/* Without a key, the store's; a partner has none. */
+		if (cdn_store_open(ctx->store_dir, &ctx->st) != 0) {
+			if (cdn_error_last()->code != CDN_ENOTSTORE)
+				return cmd_fail();
+			return cmd_error(1, "%s is not a cordon store: give the public key to check with "
+			    "(--key PEM, from cordon key show)", ctx->store_dir);
+		}
 		return cdn_key_list(ctx->st, keys) == 0 ? 0 : cmd_fail();
 	}
 	if ((f = fopen(file, "r")) == NULL)

@@ -25,7 +25,7 @@ print_key(struct cmd_ctx *ctx, json_t *k, int pem)
 	}
 	printf("%s  %s%s%s%s%s\n", json_string_value(json_object_get(k, "id")),
 	    json_is_true(json_object_get(k, "current")) ? "current" : "retired",
-	    created ? ", made " : "", created ? created : "", retired ? ", retired " : "",
+	    created ? ", made " : "", created ? created : "", retired ? " " : "",
 	    retired ? retired : "");
 }
 
@@ -87,7 +87,9 @@ const struct cmd cmd_key = {
 	"  rotate        make a new signing key; the public keys it replaces\n"
 	"                stay listed, so exports signed before still check\n"
 	"\n"
-	"A partner checks an exported FILE with stock OpenSSL:\n"
+	"A key's id is the first 16 hex digits of the SHA-256 of its raw 32 bytes:\n"
+	"  openssl pkey -pubin -in key.pem -outform DER | tail -c 32 | sha256sum\n"
+	"A partner checks an exported FILE with stock OpenSSL (3.0 or later):\n"
 	"  cordon key show > cordon-key.pem\n"
 	"  openssl pkeyutl -verify -pubin -inkey cordon-key.pem -rawin \\\n"
 	"      -in FILE -sigfile FILE.sig\n",

@@ -140,6 +140,8 @@ run_preview(struct cmd_ctx *ctx, const char *name, struct cmd_opt *opts)
 			printf("    %-8s %s\n", json_string_value(json_object_get(m, "id")),
 			    json_string_value(json_object_get(m, "label")));
 	}
+	if (json_is_true(json_object_get(out, "more")))
+		printf("… the first %zu shown (--limit N for more)\n", limit);
 	printf("%lld alerts and cases, %lld records and %lld links would be shared with %s; "
 	    "%lld records withheld, %lld texts removed for naming what is withheld\n",
 	    (long long)json_integer_value(json_object_get(stats, "groups")),
@@ -173,9 +175,12 @@ run_partner(struct cmd_ctx *ctx, int argc, char **argv)
 		any |= opts[i].value != NULL;
 	sub = npos > 0 ? pos[0] : "";
 	n = strcmp(sub, "list") == 0 ? 1 : 2;
-	if (!*sub || npos != n) {
-		rc = cmd_usage(&cmd_partner, *sub ? "partner %s%s" : "give add, list, show, update, "
-		    "remove or preview", sub, n == 1 ? "" : " NAME");
+	if (strcmp(sub, "add") != 0 && strcmp(sub, "update") != 0 && strcmp(sub, "show") != 0 &&
+	    strcmp(sub, "list") != 0 && strcmp(sub, "remove") != 0 && strcmp(sub, "preview") != 0) {
+		rc = cmd_usage(&cmd_partner, *sub ? "no such command: partner %.40s (add, list, show, "
+		    "update, remove or preview)" : "give add, list, show, update, remove or preview", sub);
+	} else if (npos != n) {
+		rc = cmd_usage(&cmd_partner, "partner %s%s", sub, n == 1 ? "" : " NAME");
 	} else if ((opts[O_SINCE].value || opts[O_LIMIT].value) && strcmp(sub, "preview") != 0) {
 		rc = cmd_usage(&cmd_partner, "--since and --limit are for partner preview");
 	} else if (any && strcmp(sub, "add") != 0 && strcmp(sub, "update") != 0) {
@@ -223,10 +228,8 @@ run_partner(struct cmd_ctx *ctx, int argc, char **argv)
 			rc = cmd_fail();
 		else if (rc == 0 && !ctx->json)
 			printf("partner %s removed, with its user and tokens\n", pos[1]);
-	} else if (strcmp(sub, "preview") == 0) {
-		rc = run_preview(ctx, pos[1], opts);
 	} else {
-		rc = cmd_usage(&cmd_partner, "give add, list, show, update, remove or preview");
+		rc = run_preview(ctx, pos[1], opts);
 	}
 	json_decref(p);
 	json_decref(out);
@@ -241,12 +244,14 @@ const struct cmd cmd_partner = {
 	"                      add a partner, and its user (role partner) for the\n"
 	"                      TAXII collection; TLP is clear, green, amber or\n"
 	"                      amber+strict (red is never shared)\n"
-	"  update NAME POLICY  change what it may receive; each option given\n"
+	"  update NAME [--country CC] [--max-tlp TLP] [POLICY]\n"
+	"                      change what it may receive; each option given\n"
 	"                      replaces what was set\n"
 	"  show NAME           its policy     list   every partner\n"
 	"  remove NAME         remove it, its user and that user's tokens\n"
 	"  preview NAME [--since D] [--limit N]\n"
-	"                      what it would receive now, after redaction\n"
+	"                      what it would receive now, after redaction: the\n"
+	"                      first N alerts and cases (default 20), and counts\n"
 	"\n"
 	"POLICY:\n"
 	"  --profile P         non-nominal (the default: no names of people or\n"
@@ -279,15 +284,20 @@ run_org(struct cmd_ctx *ctx, int argc, char **argv)
 	free(pos);
 	if (npos != 0)
 		return cmd_usage(&cmd_org, "takes no arguments, only --name and --country");
-	if (opts[1].value && !opts[0].value)
-		return cmd_usage(&cmd_org, "give --name with --country");
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (opts[0].value) {
-		rc = cdn_org_set(ctx->st, ctx->user, opts[0].value, opts[1].value, &org);
-	} else if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
+	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_org_get(txn, &org);
 		cdn_txn_abort(txn);
+	}
+	/* A change of one keeps the other. */
+	if (rc == 0 && (opts[0].value || opts[1].value)) {
+		json_t *now = org;
+
+		rc = cdn_org_set(ctx->st, ctx->user, opts[0].value ? opts[0].value :
+		    json_string_value(json_object_get(now, "name")), opts[1].value ? opts[1].value :
+		    json_string_value(json_object_get(now, "country")), &org);
+		json_decref(now);
 	}
 	if (rc != 0)
 		return cmd_fail();
@@ -302,10 +312,10 @@ run_org(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_org = {
-	"org", "[--name NAME [--country CC]]", "the name partners know this service by",
-	"Without options, print it; with --name, set it (audited). It is the\n"
-	"producer every exported object names: the STIX identity, the MISP\n"
-	"feed's organisation. Until it is set it is \"cordon store\" and the first\n"
-	"digits of the store's UUID.\n",
+	"org", "[--name NAME] [--country CC]", "the name partners know this service by",
+	"Without options, print it; with --name or --country, set them (audited).\n"
+	"It is the producer every exported object names: the STIX identity, the\n"
+	"MISP feed's organisation, the TAXII API root's title. Until it is set it\n"
+	"is \"cordon store\" and the first digits of the store's UUID.\n",
 	run_org,
 };

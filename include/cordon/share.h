@@ -59,8 +59,8 @@ enum {
 
 struct cdn_share_stats {
 	uint64_t groups;	/* alerts and cases shared */
-	uint64_t records;	/* records given (with ONCE, distinct) */
-	uint64_t links;
+	uint64_t records;	/* distinct records given */
+	uint64_t links;		/* distinct links given */
 	uint64_t withheld;	/* records left out: above the ceiling, … */
 	uint64_t texts_dropped;	/* free text removed for naming what is withheld */
 };

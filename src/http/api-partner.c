@@ -213,9 +213,10 @@ struct job {
 
 static struct {
 	pthread_mutex_t lock;
+	pthread_cond_t done;	/* a job has ended */
 	struct job *jobs[JOBS_MAX];
 	size_t n, next;		/* ring: the oldest finished one makes way */
-} jobs = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
 
 static void
 exports_dir(struct cdn_store *st, char *buf, size_t cap)
@@ -271,8 +272,30 @@ run_job(void *arg)
 	pthread_mutex_lock(&jobs.lock);
 	j->result = result;
 	j->state = rc == 0 ? 1 : -1;
+	pthread_cond_broadcast(&jobs.done);
 	pthread_mutex_unlock(&jobs.lock);
 	return NULL;
+}
+
+void
+http_exports_stop(void)
+{
+	pthread_mutex_lock(&jobs.lock);
+	for (;;) {
+		size_t running = 0;
+
+		for (size_t i = 0; i < jobs.n; i++)
+			running += jobs.jobs[i]->state == 0;
+		if (running == 0)
+			break;
+		pthread_cond_wait(&jobs.done, &jobs.lock);
+	}
+	for (size_t i = 0; i < jobs.n; i++) {
+		json_decref(jobs.jobs[i]->result);
+		free(jobs.jobs[i]);
+	}
+	jobs.n = jobs.next = 0;
+	pthread_mutex_unlock(&jobs.lock);
 }
 
 /* Remove what jobs cut short by a restart left (job-… directories no

@@ -142,6 +142,9 @@ void http_taxii_free(void);
 /* Partners, their previews, and exports (api-partner.c). */
 enum MHD_Result http_partners(struct http_req *r, const char *rest);
 enum MHD_Result http_exports(struct http_req *r, const char *rest);
+/* Wait for the exports under way to end (they hold the store), and
+ * forget the finished ones: once the daemon has stopped. */
+void http_exports_stop(void);
 
 /* The routes beyond records (api-admin.c). */
 enum MHD_Result http_alert_action(struct http_req *r, const char *id, const char *action);

@@ -763,6 +763,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(d);
+	http_exports_stop();
 	http_auth_free();
 	http_taxii_free();
 	free(cert);

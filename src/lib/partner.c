@@ -74,8 +74,8 @@ check_list(struct cdn_txn *txn, const char *field, json_t *v, int may_be_empty, 
 	if (!json_is_array(v))
 		return cdn_error_set(CDN_EINVAL, field, "must be an array of strings, or null for all");
 	if (json_array_size(v) == 0 && !may_be_empty)
-		return cdn_error_set(CDN_EINVAL, field, "is empty, which would select nothing: give at "
-		    "least one, or null for all");
+		return cdn_error_set(CDN_EINVAL, field, "is empty, which would select nothing: name at "
+		    "least one, or all of them (all on the command line, null in JSON)");
 	if (json_array_size(v) > 1000)
 		return cdn_error_set(CDN_EINVAL, field, "at most 1000 items");
 	if ((*out = json_array()) == NULL)

@@ -46,7 +46,8 @@ struct rstate {
 	int8_t loaded;		/* 1 read, -1 missing */
 	int8_t visible;		/* the partner may receive it */
 	int8_t tlp;
-	int8_t given;		/* CDN_SHARE_ONCE: an earlier group gave it */
+	int8_t given;		/* an earlier group gave it (with CDN_SHARE_ONCE,
+				 * it is not given again); counted once */
 	int8_t name_open;	/* an entity whose name is shared */
 	int8_t links_done;	/* `links` is known */
 	enum cdn_kind kind;
@@ -974,7 +975,7 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 			goto out;
 		if (r) {
 			json_array_append_new(g.members, r);
-			sh->stats.records++;
+			sh->stats.records += !sh->st[i].given;
 		}
 		sh->st[i].given = 1;
 	}
@@ -992,7 +993,7 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 			goto out;
 		if ((rc = redact(sh, CDN_LINK, lrec, &r)) == 0 && r) {
 			json_array_append_new(g.links, r);
-			sh->stats.links++;
+			sh->stats.links += !sh->st[i].given;
 		}
 		json_decref(lrec);
 		if (rc != 0)
