@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cordon/alert.h"
+#include "cordon/partner.h"
+#include "grow.h"
 #include "internal.h"
 #include "rules.h"
 #include "schema.h"
@@ -34,6 +36,96 @@ find(struct cdn_txn *txn, const char *rule, const char *key, uint64_t *seq)
 	return 0;
 }
 
+static int
+cmp_pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+static int
+tlp_of(json_t *rec)
+{
+	int t = cdn_tlp_rank(json_string_value(json_object_get(rec, "tlp")));
+
+	return t < 0 ? CDN_TLP_RED : t;
+}
+
+/*
+ * The least TLP an alert naming `refs` may carry: an alert asserts that
+ * what it names belongs together, so it is marked at least as high as
+ * each record it names (from `from` on: those it did not name before) and
+ * each link between two of them, whatever the rule read to find them.
+ * Links come from the index; only those between two refs are read.
+ */
+static int
+tlp_floor(struct cdn_txn *txn, json_t *refs, size_t from, int *floor)
+{
+	uint64_t *pairs = NULL;		/* (link seq, ref index) */
+	size_t n = 0, cap = 0, i;
+	json_t *ref;
+	int rc = 0;
+
+	json_array_foreach(refs, i, ref) {
+		const char *id = json_string_value(ref);
+		uint64_t *seqs = NULL;
+		size_t ns = 0;
+		json_t *rec;
+
+		if (!id)
+			continue;
+		if (i >= from) {
+			if ((rc = cdn_record_get(txn, id, &rec)) == 0) {
+				if (tlp_of(rec) > *floor)
+					*floor = tlp_of(rec);
+				json_decref(rec);
+			} else if (rc == CDN_ENOTFOUND) {
+				cdn_error_clear();	/* a deleted record: the refs keep it */
+				rc = 0;
+			} else {
+				break;
+			}
+		}
+		if ((rc = cdn_link_seqs(txn, id, &seqs, &ns)) != 0)
+			break;
+		if (cdn_grow(&pairs, &cap, 2 * (n + ns), sizeof *pairs, 64) != 0) {
+			free(seqs);
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		for (size_t k = 0; k < ns; k++) {
+			pairs[2 * n] = seqs[k];
+			pairs[2 * n++ + 1] = i;
+		}
+		free(seqs);
+	}
+	if (rc == 0 && n > 1)
+		qsort(pairs, n, 2 * sizeof *pairs, cmp_pair);
+	/* A link seen from two different refs joins them; it counts if one
+	 * of them is new. */
+	for (size_t k = 0, e; rc == 0 && k < n; k = e) {
+		char lid[CDN_ID_MAX];
+		int joins = 0, fresh = 0;
+		json_t *l;
+
+		for (e = k; e < n && pairs[2 * e] == pairs[2 * k]; e++) {
+			joins |= pairs[2 * e + 1] != pairs[2 * k + 1];
+			fresh |= pairs[2 * e + 1] >= from;
+		}
+		if (!joins || !fresh)
+			continue;
+		cdn_id_format((struct cdn_id){ CDN_LINK, pairs[2 * k] }, lid);
+		if ((rc = cdn_record_get(txn, lid, &l)) != 0)
+			break;
+		if (tlp_of(l) > *floor)
+			*floor = tlp_of(l);
+		json_decref(l);
+	}
+	free(pairs);
+	return rc;
+}
+
 int
 cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
     const char *key, const char *title, const char *explain, const char *severity,
@@ -42,8 +134,8 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
 	char note[128];
 	json_t *old = NULL, *rec = NULL, *all, *ref, *have;
 	struct cdn_id id = { CDN_ALERT, 0 };
-	size_t i, j;
-	int rc;
+	size_t i, j, added = 0, from = 0;
+	int rc, tlp = CDN_TLP_AMBER;
 
 	*created = 0;
 	if (out)
@@ -60,12 +152,15 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
 			goto nomem;
 		/* The refs it had, then the new ones; the newest kept. */
 		all = json_object_get(rec, "refs");
+		tlp = tlp_of(rec);
 		json_array_foreach(refs, i, ref) {
 			json_array_foreach(all, j, have)
 				if (json_equal(have, ref))
 					break;
-			if (j == json_array_size(all))
+			if (j == json_array_size(all)) {
 				json_array_append(all, ref);
+				added++;
+			}
 		}
 		while (json_array_size(all) > CDN_ALERT_REFS_KEEP)
 			json_array_remove(all, 0);
@@ -89,6 +184,21 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
 		json_object_set_new(rec, "explain", json_string(explain));
 	else
 		json_object_del(rec, "explain");
+	/* Never lower: an analyst may have raised it, or lowered it knowing
+	 * what it named, and only what it names anew can ask for more. The
+	 * new refs are the last `added` (the oldest may have made way). */
+	if (old) {
+		size_t n = json_array_size(json_object_get(rec, "refs"));
+
+		from = added < n ? n - added : 0;
+	}
+	if ((rc = tlp_floor(txn, json_object_get(rec, "refs"), from, &tlp)) != 0) {
+		json_decref(old);
+		json_decref(rec);
+		return rc;
+	}
+	if (!old || tlp > tlp_of(old))
+		json_object_set_new(rec, "tlp", json_string(cdn_tlp_name(tlp)));
 	rc = cdn_record_put_owned(txn, id, rec, old, old ? "update" : "create", note, out);
 	json_decref(old);
 	json_decref(rec);

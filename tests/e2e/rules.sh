@@ -191,6 +191,39 @@ rc=$?; out=$(cat "$T/out"); err=$(cat "$T/err")
 [ "$rc" -ne 0 ]; ok $? "a bad limit is refused"
 has "CORDON_RULE_MEMORY" "naming the variable"
 
+# --- an alert's TLP ----------------------------------------------------------------------
+# An alert says that what it names belongs together: it is marked at least
+# amber, and as high as any record it names or link between two of them.
+cat > "$T/pair.lua" <<'LUA'
+return { name = "pair", title = "t", severity = "low", on = { "link" },
+  check = function(rec)
+    alert { key = rec.id, title = "pair " .. rec.id, refs = { rec.from, rec.to } }
+  end }
+LUA
+expect 0 "a rule naming both ends of a link" rule add "$T/pair.lua"
+cat > "$T/pairs.jsonl" <<'JSONL'
+{"kind":"entity","ref":"a","type":"person","name":"Pair One","tlp":"clear"}
+{"kind":"entity","ref":"b","type":"person","name":"Pair Two","tlp":"clear"}
+{"kind":"entity","ref":"c","type":"company","name":"Pair Three","tlp":"amber+strict"}
+{"kind":"link","from":"@a","to":"@b","type":"associate_of","tlp":"red"}
+{"kind":"link","from":"@a","to":"@b","type":"family_of","tlp":"clear"}
+{"kind":"link","from":"@b","to":"@c","type":"employee_of","tlp":"clear"}
+JSONL
+expect 0 "clear people, linked in secret and in the open" import "$T/pairs.jsonl"
+alert_tlp() {
+	"$CORDON" alert list --json | grep "\"title\":\"pair $1\"" | sed 's/.*"tlp":"\([^"]*\)".*/\1/'
+}
+links=$("$CORDON" list link --json | sed -n 's/.*"id":"\(L-[0-9]*\)".*/\1/p' | tail -3)
+set -- $links
+[ "$(alert_tlp "$1")" = red ]; ok $? "naming two records a red link joins: red"
+[ "$(alert_tlp "$2")" = red ]; ok $? "so is another alert naming the same two"
+[ "$(alert_tlp "$3")" = amber+strict ]; ok $? "naming an amber+strict record: amber+strict"
+a=$("$CORDON" alert list --json | grep "\"title\":\"pair $2\"" | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
+echo '{"tlp":"green"}' | "$CORDON" update "$a" >/dev/null
+expect 0 "the rule run again over every link" rule run pair
+[ "$(alert_tlp "$2")" = green ]; ok $? "an analyst's lower marking stays when nothing new is named"
+"$CORDON" rule disable pair >/dev/null
+
 # --- alerts: triage and promotion ------------------------------------------------------
 a=$("$CORDON" alert list --json | head -1 | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
 expect 0 "alert ack" alert ack "$a" --note "looking into it"
