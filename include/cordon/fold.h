@@ -1,6 +1,7 @@
 /*
  * fold.h - the folded form of text used for matching: Unicode
- * compatibility-decomposed, case-folded, marks stripped, đ/Đ → d, runs of
+ * compatibility-decomposed, case-folded, marks stripped, characters that
+ * show nothing dropped (soft hyphen, zero-width space), đ/Đ → d, runs of
  * white space collapsed to one space, trimmed ("Nguyễn  Văn Hùng" →
  * "nguyen van hung"). Built on utf8proc.
  */

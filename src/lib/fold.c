@@ -51,7 +51,7 @@ cdn_fold_full(const char *s)
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &mapped,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
 	    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-	    UTF8PROC_LUMP | UTF8PROC_STRIPCC, fold_custom, NULL);
+	    UTF8PROC_LUMP | UTF8PROC_STRIPCC | UTF8PROC_IGNORE, fold_custom, NULL);
 	if (n < 0)
 		return NULL;
 	collapse((char *)mapped);

@@ -321,7 +321,8 @@ static const struct cdn_field alert_ref_item = { "", FT_STRING, 0, .check = chec
  * (through alert.c) and the common fields. */
 static const struct cdn_field alert_fields[] = {
 	HEAD_FIELDS,
-	{ "rule", FT_STRING, OWNED | F_REQUIRED, .check = check_rule_name, .share = SH_OPEN },
+	/* A rule's name is an analyst's choice of words: checked as text. */
+	{ "rule", FT_STRING, OWNED | F_REQUIRED, .check = check_rule_name, .share = SH_TEXT },
 	{ "rule_version", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_git_oid,
 	    .share = SH_NEVER },
 	{ "key", FT_STRING, OWNED | F_REQUIRED, .minlen = 1, .maxlen = 200 },

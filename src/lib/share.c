@@ -17,6 +17,7 @@
  * The set is made on the first text checked, from one pass over the
  * store's entities and cases.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,11 @@ struct cdn_share {
 	size_t cap;
 	json_t *rule_titles;	/* rule name → title */
 	struct cdn_intern secrets;	/* folded phrases the partner may not see */
+	struct cdn_intern unspaced;	/* those in scripts without spaces */
+	struct cdn_intern allowed;	/* phrases it receives anyway: never secret */
 	int secrets_made;
+	int secrets_rc;		/* a failure to make them, kept: no text is
+				 * let through against a set half made */
 	/* Texts checked, and whether each revealed anything: places, offices
 	 * and a rule's title come back thousands of times. */
 	struct cdn_intern texts;
@@ -122,10 +127,11 @@ norm(const char *s)
 	return out;
 }
 
-/* Add `value` to the phrases the partner may not see: folded, without
- * the spaces at its ends; a single word only if it has 3 characters. */
+/* Add `value` to a set of phrases (the partner may not see them, or it
+ * may): folded, without the spaces at its ends; a single word only if it
+ * has 3 characters. */
 static int
-secret_add(struct cdn_share *sh, const char *value)
+phrase_add(struct cdn_share *sh, struct cdn_intern *set, const char *value)
 {
 	char *v;
 	size_t n;
@@ -136,6 +142,15 @@ secret_add(struct cdn_share *sh, const char *value)
 	if ((v = norm(value)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	n = strlen(v);
+	/* Scripts written without spaces between words (Chinese, Thai, Lao,
+	 * Khmer …) cannot be looked up by words: such a value is also looked
+	 * for anywhere in the text. */
+	for (size_t i = 1; set == &sh->secrets && i + 1 < n; i++)
+		if ((unsigned char)v[i] >= 0x80) {
+			if (n - 2 >= 3 && cdn_intern_add(&sh->unspaced, v + 1, n - 2, &added) < 0)
+				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			break;
+		}
 	/* Cut after PHRASE_MAX words: the rest cannot be looked up. */
 	for (size_t i = 1, words = 0; i < n; i++)
 		if (v[i] == ' ' && ++words == PHRASE_MAX) {
@@ -144,7 +159,7 @@ secret_add(struct cdn_share *sh, const char *value)
 			break;
 		}
 	if (n > 2 && (n >= 5 || strchr(v + 1, ' ') != v + n - 1) &&
-	    cdn_intern_add(&sh->secrets, v + 1, n - 2, &added) < 0)
+	    cdn_intern_add(set, v + 1, n - 2, &added) < 0)
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	free(v);
 	return rc;
@@ -234,13 +249,12 @@ id_num(struct cdn_share *sh, const char *id)
 }
 
 static const char *
-id_of(struct cdn_share *sh, int64_t i)
+id_of(struct cdn_share *sh, int64_t i, char buf[CDN_ID_MAX + 1])
 {
 	size_t len;
-	static __thread char buf[CDN_ID_MAX + 1];
 	const unsigned char *b = cdn_intern_bytes(&sh->ids, (size_t)i, &len);
 
-	snprintf(buf, sizeof buf, "%.*s", (int)len, (const char *)b);
+	snprintf(buf, CDN_ID_MAX + 1, "%.*s", (int)len, (const char *)b);
 	return buf;
 }
 
@@ -358,7 +372,7 @@ links_of(struct cdn_share *sh, int64_t i)
 
 	if (sh->st[i].links_done)
 		return 0;
-	snprintf(id, sizeof id, "%s", id_of(sh, i));
+	id_of(sh, i, id);
 	if ((rc = cdn_link_seqs(sh->txn, id, &v, &n)) != 0)
 		return rc;
 	if (n > 1)
@@ -413,50 +427,57 @@ secrets_of(void *arg, json_t *rec)
 	size_t i;
 	int rc = 0;
 
+	/* A case's title under non-nominal, or of a withheld case. */
 	if (id && id[0] == 'C') {
-		if (withheld)
-			rc = secret_add(sh, json_string_value(json_object_get(rec, "title")));
+		if (withheld || !sh->nominal)
+			rc = phrase_add(sh, &sh->secrets, json_string_value(json_object_get(rec, "title")));
 		return rc;
 	}
-	/* Shared whole: nothing of it is secret. */
-	if (!withheld && (sh->nominal || one_of(type, open_names))) {
+	/* A route's carriers (companies) likewise. */
+	if (id && id[0] == 'R') {
+		json_array_foreach(json_object_get(rec, "legs"), i, v)
+			if (withheld || !sh->nominal)
+				rc |= phrase_add(sh, &sh->secrets, json_string_value(json_object_get(v,
+				    "carrier")));
+		return rc ? cdn_error_set(CDN_ENOMEM, NULL, "out of memory") : 0;
+	}
+	/* What of an entity the partner receives, and what it may not. */
+	{
+		int names = !withheld && (sh->nominal || one_of(type, open_names));
+		struct cdn_intern *nset = names ? &sh->allowed : &sh->secrets;
+
+		rc |= phrase_add(sh, nset, json_string_value(json_object_get(rec, "name")));
+		json_array_foreach(json_object_get(rec, "aliases"), i, v)
+			rc |= phrase_add(sh, nset, json_string_value(v));
+		if (!names)
+			rc |= phrase_add(sh, &sh->secrets, json_string_value(json_object_get(rec,
+			    "born_on")));
 		json_object_foreach(json_object_get(rec, "identifiers"), k, v) {
 			const struct cdn_field *f = field_named(idf->sub, k);
+			int shared = !withheld && (sh->nominal || (f && f->share == SH_OPEN));
 
-			if (!sh->nominal && (!f || f->share != SH_OPEN))
-				rc |= secret_add(sh, json_string_value(v));
+			rc |= phrase_add(sh, shared ? &sh->allowed : &sh->secrets, json_string_value(v));
 		}
-		return rc;
-	}
-	rc |= secret_add(sh, json_string_value(json_object_get(rec, "name")));
-	json_array_foreach(json_object_get(rec, "aliases"), i, v)
-		rc |= secret_add(sh, json_string_value(v));
-	rc |= secret_add(sh, json_string_value(json_object_get(rec, "born_on")));
-	json_object_foreach(json_object_get(rec, "identifiers"), k, v) {
-		const struct cdn_field *f = field_named(idf->sub, k);
-
-		/* Open identifiers of a record shared are shared anyway. */
-		if (withheld || !f || f->share != SH_OPEN)
-			rc |= secret_add(sh, json_string_value(v));
 	}
 	return rc;
 }
 
 /*
- * A case's title is secret only if the case is withheld, which is rare,
- * and a store may hold tens of thousands of cases: only those whose bytes
- * hold "tlp":"LEVEL" for a level above the ceiling are parsed. The test
+ * Under nominal, a case's title and a route's carriers are secret only if
+ * it is withheld, which is rare, and a store may hold tens of thousands of
+ * cases: only those whose bytes hold "tlp":"LEVEL" for a level above the
+ * ceiling are parsed (under non-nominal, all are). The test
  * is safe because jansson writes a key as exactly that, and inside a
  * string the quotes would be escaped; a false match (an attribute named
  * tlp) only costs a parse.
  */
 static int
-case_secrets(void *arg, const char *json, size_t len)
+raw_secrets(void *arg, const char *json, size_t len)
 {
 	struct cdn_share *sh = arg;
 	char pat[32];
 	json_t *rec;
-	int rc, hit = 0;
+	int rc, hit = !sh->nominal;
 
 	for (int t = sh->ceiling + 1; t <= CDN_TLP_RED && !hit; t++) {
 		int n = snprintf(pat, sizeof pat, "\"tlp\":\"%s\"", cdn_tlp_name(t));
@@ -466,7 +487,7 @@ case_secrets(void *arg, const char *json, size_t len)
 	if (!hit)
 		return 0;
 	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "a stored case is not valid JSON");
+		return cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
 	rc = secrets_of(sh, rec);
 	json_decref(rec);
 	return rc;
@@ -479,11 +500,12 @@ make_secrets(struct cdn_share *sh)
 	int rc;
 
 	if (sh->secrets_made)
-		return 0;
+		return sh->secrets_rc;
 	sh->secrets_made = 1;
-	if ((rc = cdn_query_run(sh->txn, &q, secrets_of, sh)) != 0)
-		return rc;
-	return cdn_scan_raw(sh->txn, CDN_CASE, case_secrets, sh);
+	if ((rc = cdn_query_run(sh->txn, &q, secrets_of, sh)) == 0 &&
+	    (rc = cdn_scan_raw(sh->txn, CDN_CASE, raw_secrets, sh)) == 0)
+		rc = cdn_scan_raw(sh->txn, CDN_ROUTE, raw_secrets, sh);
+	return sh->secrets_rc = rc;
 }
 
 /* 1 if folded text `t` holds a secret phrase or the id of a withheld
@@ -495,6 +517,14 @@ reveals(struct cdn_share *sh, const char *t)
 	size_t len[PHRASE_MAX + 1];
 	const char *p = t;
 	int n = 0;
+
+	for (size_t i = 0; i < sh->unspaced.n; i++) {
+		size_t l;
+		const unsigned char *u = cdn_intern_bytes(&sh->unspaced, i, &l);
+
+		if (memmem(t, strlen(t), u, l) && cdn_intern_find(&sh->allowed, u, l) < 0)
+			return 1;
+	}
 
 	/* A window of the last PHRASE_MAX words, each phrase ending at the
 	 * newest word looked up. */
@@ -515,11 +545,16 @@ reveals(struct cdn_share *sh, const char *t)
 		}
 		w[n] = start;
 		len[n++] = (size_t)(p - start);
-		for (int k = n - 1; k >= 0; k--)
-			if (cdn_intern_find(&sh->secrets, w[k], (size_t)(w[n - 1] + len[n - 1] - w[k])) >= 0)
+		for (int k = n - 1; k >= 0; k--) {
+			size_t l = (size_t)(w[n - 1] + len[n - 1] - w[k]);
+
+			if (cdn_intern_find(&sh->secrets, w[k], l) >= 0 &&
+			    cdn_intern_find(&sh->allowed, w[k], l) < 0)
 				return 1;
+		}
 		/* An id: a kind letter, then a number ("s 3" from "S-3"). */
-		if (n >= 2 && len[n - 2] == 1 && strchr("cserlva", w[n - 2][0]) &&
+		if (n >= 2 && len[n - 2] == 1 && w[n - 2][0] >= 'a' && w[n - 2][0] <= 'z' &&
+		    cdn_kind_parse((char[]){ (char)(w[n - 2][0] - 'a' + 'A'), '\0' }) >= 0 &&
 		    strspn(w[n - 1], "0123456789") == len[n - 1] && len[n - 1] < 20) {
 			char id[24];
 			int64_t i;
@@ -594,6 +629,16 @@ redact_object(struct rctx *c, const struct cdn_field *fields, json_t *obj, int c
 
 		if (!f && !custom)
 			continue;
+		/* A key no table names (an attribute, a custom identifier) is
+		 * someone's free text too. */
+		if (!f && keep(c, SH_NOMINAL)) {
+			json_t *k = json_string(key), *gk = k ? guarded(c, k) : NULL;
+
+			json_decref(k);
+			json_decref(gk);
+			if (!gk)
+				continue;
+		}
 		if ((nv = redact_value(c, f ? f : &unnamed, v)) != NULL)
 			json_object_set_new(out, key, nv);
 	}
@@ -634,14 +679,56 @@ redact_value(struct rctx *c, const struct cdn_field *f, json_t *v)
 		if (f->share == SH_REF) {
 			int64_t i;
 
-			if ((c->rc = load(c->sh, json_string_value(v), &i, NULL)) != 0)
+			int rc = load(c->sh, json_string_value(v), &i, NULL);
+
+			if (rc != 0) {
+				c->rc = rc;
 				return NULL;
+			}
 			return visible(c->sh, i) ? json_incref(v) : NULL;
 		}
 		if (f->share == SH_TEXT || f->share == SH_NAME || f->share == SH_NOMINAL)
 			return guarded(c, v);
+		/* A custom value of a list ("x-…" link types) is free text. */
+		if (f->type == FT_ENUM && (f->flags & F_CUSTOM)) {
+			const char *t = json_string_value(v);
+			int known = 0;
+
+			for (int k = 0; f->values && f->values[k]; k++)
+				known |= strcmp(f->values[k], t) == 0;
+			if (!known)
+				return guarded(c, v);
+		}
 	}
 	return json_incref(v);
+}
+
+/* Append to `buf` (holding `*n` bytes of `cap`), cutting what does not
+ * fit at a character's start, so the text stays valid UTF-8. */
+static void __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	if (w < 0)
+		return;
+	if ((size_t)w < cap - *n) {
+		*n += (size_t)w;
+		return;
+	}
+	*n = cap - 1;
+	/* Back off the bytes of a character cut short. */
+	while (*n > 0 && ((unsigned char)buf[*n - 1] & 0xc0) == 0x80)
+		(*n)--;
+	if (*n > 0 && (unsigned char)buf[*n - 1] >= 0xc0)
+		(*n)--;
+	buf[*n] = '\0';
 }
 
 /* The route's countries as "KE → MY → VN". */
@@ -651,11 +738,11 @@ route_path(json_t *rec, char *buf, size_t cap)
 	json_t *t;
 	size_t i, n = 0;
 
-	n += (size_t)snprintf(buf, cap, "%s", json_string_value(json_object_get(rec, "origin")) ?: "?");
+	buf[0] = '\0';
+	append(buf, cap, &n, "%s", json_string_value(json_object_get(rec, "origin")) ?: "?");
 	json_array_foreach(json_object_get(rec, "transit"), i, t)
-		n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, " → %s", json_string_value(t) ?: "?");
-	snprintf(buf + n, n < cap ? cap - n : 0, " → %s",
-	    json_string_value(json_object_get(rec, "destination")) ?: "?");
+		append(buf, cap, &n, " → %s", json_string_value(t) ?: "?");
+	append(buf, cap, &n, " → %s", json_string_value(json_object_get(rec, "destination")) ?: "?");
 }
 
 static const char *
@@ -683,54 +770,58 @@ add_label(struct rctx *c, enum cdn_kind kind, json_t *rec, json_t *out, const ch
 	const char *id = json_string_value(json_object_get(out, "id"));
 	const char *s;
 	char buf[512], path[256];
+	size_t n = 0;
 	json_t *v;
 
 	buf[0] = '\0';
 	switch (kind) {
 	case CDN_ENTITY:
 		if ((s = json_string_value(json_object_get(out, "name"))) != NULL)
-			snprintf(buf, sizeof buf, "%s", s);
+			append(buf, sizeof buf, &n, "%s", s);
 		else
-			snprintf(buf, sizeof buf, "%s %s (name withheld)",
+			append(buf, sizeof buf, &n, "%s %s (name withheld)",
 			    json_string_value(json_object_get(rec, "type")) ?: "entity", id);
 		break;
 	case CDN_CASE:
 		if ((s = json_string_value(json_object_get(out, "title"))) != NULL)
-			snprintf(buf, sizeof buf, "%s", s);
+			append(buf, sizeof buf, &n, "%s", s);
 		else
-			snprintf(buf, sizeof buf, "case %s", id);
+			append(buf, sizeof buf, &n, "case %s", id);
 		break;
 	case CDN_SEIZURE:
 		v = json_object_get(out, "commodity");
 		s = json_string_value(json_object_get(v, "description"));
-		snprintf(buf, sizeof buf, "%s: %s%s%s", id,
+		append(buf, sizeof buf, &n, "%s: %s%s%s", id,
 		    json_string_value(json_object_get(v, "category")) ?: "seizure", s ? ", " : "", s ?: "");
 		break;
 	case CDN_ROUTE:
 		route_path(out, path, sizeof path);
-		snprintf(buf, sizeof buf, "%s: %s", id, path);
+		append(buf, sizeof buf, &n, "%s: %s", id, path);
 		break;
 	case CDN_LINK:
-		snprintf(buf, sizeof buf, "%s %s %s", json_string_value(json_object_get(rec, "from")) ?: "?",
-		    json_string_value(json_object_get(rec, "type")) ?: "?",
-		    json_string_value(json_object_get(rec, "to")) ?: "?");
+		append(buf, sizeof buf, &n, "%s %s %s", json_string_value(json_object_get(out, "from")) ?: "?",
+		    json_string_value(json_object_get(out, "type")) ?: "link",
+		    json_string_value(json_object_get(out, "to")) ?: "?");
 		break;
 	case CDN_ALERT:
 		if ((s = json_string_value(json_object_get(out, "title"))) != NULL) {
-			snprintf(buf, sizeof buf, "%s", s);
+			append(buf, sizeof buf, &n, "%s", s);
 		} else {
 			json_t *t = json_string(rule_title(c->sh, rule));
 			json_t *g = t ? guarded(c, t) : NULL;
 
-			snprintf(buf, sizeof buf, "%s: %s", id, g ? json_string_value(g) : rule);
+			append(buf, sizeof buf, &n, "%s: %s", id, g ? json_string_value(g) :
+			    json_string_value(json_object_get(out, "rule")) ?: "alert");
 			json_decref(t);
 			json_decref(g);
 		}
 		break;
 	default:
-		snprintf(buf, sizeof buf, "%s", id);
+		append(buf, sizeof buf, &n, "%s", id);
 	}
-	json_object_set_new(out, "label", json_string(buf));
+	/* Valid UTF-8 by construction; the id if, even so, it is not. */
+	if (json_object_set_new(out, "label", json_string(buf)) != 0)
+		json_object_set_new(out, "label", json_string(id ? id : "?"));
 }
 
 /* Record `rec` as the partner sees it: `*out`, or NULL if nothing of it
@@ -802,10 +893,17 @@ add_member(struct cdn_share *sh, struct build *b, const char *id)
 	} else if (!rec && ((rc = load(sh, id, &i, &rec)) != 0 || !rec)) {
 		return rc;
 	}
-	if (cdn_grow(&b->mem, &b->cap, b->n + 1, sizeof *b->mem, 16) != 0 ||
-	    (b->recs = realloc(b->recs, b->cap * sizeof *b->recs)) == NULL) {
-		json_decref(rec);
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (b->n == b->cap) {
+		size_t cap = b->cap;
+		json_t **recs;
+
+		if (cdn_grow(&b->mem, &cap, b->n + 1, sizeof *b->mem, 16) != 0 ||
+		    (recs = realloc(b->recs, cap * sizeof *b->recs)) == NULL) {
+			json_decref(rec);
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		}
+		b->recs = recs;
+		b->cap = cap;
 	}
 	sh->st[i].mark = sh->group;
 	b->mem[b->n] = i;
@@ -823,7 +921,9 @@ add_routes(struct cdn_share *sh, struct build *b)
 	for (size_t k = 0; k < n; k++) {
 		int64_t r = sh->st[b->mem[k]].route;
 
-		if (r >= 0 && (rc = add_member(sh, b, id_of(sh, r))) != 0)
+		char id[CDN_ID_MAX + 1];
+
+		if (r >= 0 && (rc = add_member(sh, b, id_of(sh, r, id))) != 0)
 			return rc;
 	}
 	return 0;
@@ -901,6 +1001,7 @@ group_links(struct cdn_share *sh, struct build *b, struct member *order, struct 
 	if (nfound > 1)
 		qsort(found, nfound, sizeof *found, cmp_u64);
 	for (size_t k = 0; k < nfound && rc == 0; k++) {
+		char lid[CDN_ID_MAX + 1];
 		struct rstate *ls;
 		int64_t li;
 
@@ -910,7 +1011,7 @@ group_links(struct cdn_share *sh, struct build *b, struct member *order, struct 
 		if (ls->mark == sh->group || !visible(sh, li))
 			continue;
 		ls->mark = sh->group;
-		json_array_append_new(g->link_ids, json_string(id_of(sh, li)));
+		json_array_append_new(g->link_ids, json_string(id_of(sh, li, lid)));
 		if (ls->tlp > g->tlp)
 			g->tlp = ls->tlp;
 		if (ls->modified > g->modified)
@@ -952,7 +1053,9 @@ emit(struct cdn_share *sh, struct build *b, json_t *head, cdn_share_fn fn, void 
 		int64_t i = order[k].i;
 		struct rstate *s = &sh->st[i];
 
-		json_array_append_new(g.member_ids, json_string(id_of(sh, i)));
+		char id[CDN_ID_MAX + 1];
+
+		json_array_append_new(g.member_ids, json_string(id_of(sh, i, id)));
 		if (s->tlp > g.tlp)
 			g.tlp = s->tlp;
 		if (s->modified > g.modified)
@@ -1129,10 +1232,16 @@ walk_case(struct walk *w, const char *id)
 		for (size_t l = 0; l < sh->st[at].nlinks; l++) {
 			int64_t li, other;
 
+			char oid[CDN_ID_MAX + 1];
+
 			if ((rc = load_link(sh, sh->st[at].links[l], &li)) != 0)
 				goto out;
+			/* What only a withheld link leads to stays out: the
+			 * association is what the link's TLP protects. */
+			if (sh->st[li].loaded <= 0 || !sh->st[li].visible)
+				continue;
 			other = sh->st[li].from == at ? sh->st[li].to : sh->st[li].from;
-			if (other >= 0 && (rc = add_member(sh, &b, id_of(sh, other))) != 0)
+			if (other >= 0 && (rc = add_member(sh, &b, id_of(sh, other, oid))) != 0)
 				goto out;
 		}
 	}
@@ -1246,6 +1355,8 @@ cdn_share_free(struct cdn_share *sh)
 	for (size_t i = 0; i < sh->ids.n; i++)
 		free(sh->st[i].links);
 	cdn_intern_free(&sh->secrets);
+	cdn_intern_free(&sh->unspaced);
+	cdn_intern_free(&sh->allowed);
 	cdn_intern_free(&sh->texts);
 	free(sh->bad);
 	free(sh->st);

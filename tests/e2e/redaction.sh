@@ -10,7 +10,8 @@
 # and under non-nominal no person's or company's name, birth date or
 # personal identifier and no nominal-only text. Each export must also be
 # valid: STIX against the OASIS schemas, the MISP feed against the MISP
-# object templates.
+# object templates. The green vessel E-16 is tied to case C-1 only by a
+# red link: no partner may learn of it through the case.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 FIX="$TESTS_DIR/partners"
@@ -21,12 +22,16 @@ expect 0 "the test rule, enabled" rule add "$FIX/share-all.lua"
 expect 0 "the records, which the rule sees" import "$FIX/records.jsonl"
 run --json alert list
 [ "$(printf '%s\n' "$out" | grep -c '"rule":"share-all"')" -eq 6 ]; ok $? "an alert per seizure"
+alert_tlp() { printf '%s\n' "$out" | grep "\"id\":\"$1\"" | sed 's/.*"tlp":"\([^"]*\)".*/\1/'; }
+[ "$(alert_tlp A-1)" = red ]; ok $? "an alert naming a red person is raised red"
+[ "$(alert_tlp A-6)" = amber ]; ok $? "one naming only green records is raised amber"
 # Alerts at every level, as analysts would mark them.
 for a in A-1:green A-2:amber A-3:amber A-4:clear A-5:amber+strict A-6:green; do
 	echo "{\"tlp\":\"${a#*:}\"}" | "$CORDON" update "${a%%:*}" >/dev/null || echo "# cannot mark ${a%%:*}"
 done
 "$CORDON" export-json "$T/all.jsonl" 2>/dev/null
 [ "$(wc -l < "$T/all.jsonl")" -gt 50 ]; ok $? "every record, the truth the check works from"
+grep -q '"id":"E-16".*Kestrel Dawn' "$T/all.jsonl"; ok $? "E-16 is the vessel only a red link ties to C-1"
 
 SCHEMAS="$TESTS_DIR/stix2-schemas/schemas"
 for profile in non-nominal nominal; do
@@ -50,7 +55,7 @@ for profile in non-nominal nominal; do
 		"$CORDON" --json partner preview "$p" --limit 100 > "$d/preview.json"
 		ok $? "$p: the preview the UI shows"
 		# What must be there, so that a search that sees nothing fails.
-		expect=(--expect-id S-4)
+		expect=(--expect-id S-4 --withhold E-16)
 		case $tlp in clear) ;; *) expect+=(--expect-id S-1 --expect-id A-1) ;; esac
 		if [ "$profile" = nominal ]; then
 			case $tlp in clear) expect+=(--expect "Blue Ocean Shipping Pte Ltd") ;;

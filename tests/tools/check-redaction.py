@@ -3,7 +3,8 @@
 
     check-redaction.py --records ALL.jsonl --store-uuid UUID
                        --profile non-nominal|nominal --ceiling TLP
-                       [--expect TEXT]... [--expect-id ID]... PATH...
+                       [--expect TEXT]... [--expect-id ID]...
+                       [--withhold ID]... PATH...
 
 ALL.jsonl is every record of the store (`cordon export-json`), the source
 of truth; PATH are the files (or directories of files) the partner was
@@ -24,7 +25,8 @@ Text is compared folded (case, diacritics, đ → d, punctuation), so
 "Nguyen Van Hung" is found as surely as "Nguyễn Văn Hùng", in the raw
 bytes and in every JSON string (escapes decoded). --expect and
 --expect-id name what must be found (so a search that sees nothing cannot
-pass). Prints each finding; exits 1 if there is any.
+pass). --withhold names a record withheld for a reason its own fields do
+not show (only a withheld link leads to it). Prints each finding; exits 1 if there is any.
 """
 import argparse
 import json
@@ -79,7 +81,9 @@ def stix_ids(store_uuid, rid):
     return ["%s--%s" % (t, uuid.uuid5(ns, "%s/%s" % (t, rid))) for t in STIX_TYPES]
 
 
-def withheld(rec, ceiling, nominal):
+def withheld(rec, ceiling, nominal, also=()):
+    if rec["id"] in also:
+        return True
     if RANK.get(rec.get("tlp"), 4) > ceiling or rec.get("tlp") == "red" or rec["kind"] == "evidence":
         return True
     return not nominal and rec["kind"] == "entity" and rec.get("type") in PERSONAL
@@ -124,6 +128,7 @@ def main():
     ap.add_argument("--ceiling", required=True, choices=["clear", "green", "amber", "amber+strict"])
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--expect-id", action="append", default=[])
+    ap.add_argument("--withhold", action="append", default=[])
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
     nominal = a.profile == "nominal"
@@ -134,17 +139,20 @@ def main():
         for line in f:
             if line.strip():
                 records.append(json.loads(line))
+    missing = set(a.withhold) - {rec["id"] for rec in records}
+    if missing:
+        sys.exit("--withhold: no record %s" % ", ".join(sorted(missing)))
     ids, texts, allowed = {}, {}, set()
     # What the partner may see anyway: a withheld record's value that is
     # also shared by a record it may see (a carrier that is a visible
     # company) is no leak.
     for rec in records:
-        if not withheld(rec, ceiling, nominal):
+        if not withheld(rec, ceiling, nominal, a.withhold):
             shared = values_of(rec) if nominal else [
                 v for v in values_of(rec) if v not in nominal_values(rec)]
             allowed |= {fold(v) for v in shared}
     for rec in records:
-        if withheld(rec, ceiling, nominal):
+        if withheld(rec, ceiling, nominal, a.withhold):
             ids[rec["id"]] = "%s (withheld, %s)" % (rec["id"], rec.get("tlp"))
             for sid in stix_ids(a.store_uuid, rec["id"]):
                 ids[sid] = "the STIX id of withheld %s" % rec["id"]

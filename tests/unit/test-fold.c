@@ -52,6 +52,8 @@ main(void)
 
 	/* The same name in decomposed form (e + combining marks) folds alike. */
 	folds_to("Nguye\xcc\x82\xcc\x83n", "nguyen");
+	/* Characters that show nothing do not split or hide a name. */
+	folds_to("Dmi\u00adtri Pe\u200btrov\ufeff", "dmitri petrov");
 
 	struct collect c = { "", 0 };
 	cdn_fold_words("cong ty minh-phat, 2024/05", word, &c);

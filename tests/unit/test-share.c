@@ -196,6 +196,12 @@ str(json_t *o, const char *path)
 	return json_string_value(cdn_json_path(o, path));
 }
 
+static json_t *
+leg0(json_t *route)
+{
+	return json_array_get(json_object_get(route, "legs"), 0);
+}
+
 static void
 test_redaction(void)
 {
@@ -235,6 +241,29 @@ test_redaction(void)
 	add(CDN_LINK, "{\"from\":\"E-1\",\"to\":\"S-1\",\"type\":\"involved_in\",\"tlp\":\"green\"}");
 	add(CDN_LINK, "{\"from\":\"S-1\",\"to\":\"E-2\",\"type\":\"seized_from\",\"tlp\":\"green\"}");
 	add(CDN_LINK, "{\"from\":\"E-3\",\"to\":\"S-1\",\"type\":\"used\",\"tlp\":\"green\"}");
+	/* E-5: a red name in a script written without spaces; S-7 names it
+	 * inside a sentence. S-8 names E-1 with a soft hyphen and a
+	 * zero-width space inside words. L-4: a custom link type naming the
+	 * red S-2. S-9: an attribute whose key names E-5. C-3: a green case
+	 * not shared, named by S-10. R-1: a route whose carrier S-11 names. */
+	add(CDN_ENTITY, "{\"type\":\"person\",\"name\":\"王小明\",\"tlp\":\"red\"}");	/* E-5 */
+	add(CDN_SEIZURE, "{\"case\":\"C-1\",\"occurred_at\":\"2025-01-07\",\"commodity\":{\"category\":"
+	    "\"wildlife\",\"description\":\"货物属于王小明。\"},\"tlp\":\"green\"}");	/* S-7 */
+	add(CDN_SEIZURE, "{\"case\":\"C-1\",\"occurred_at\":\"2025-01-08\",\"commodity\":{\"category\":"
+	    "\"wildlife\",\"description\":\"for Ngu\u00adyễn Văn Hù\u200bng\"},\"tlp\":\"green\"}");
+	add(CDN_LINK, "{\"from\":\"E-2\",\"to\":\"S-1\",\"type\":\"x-chartered-after-s-2\","
+	    "\"tlp\":\"green\"}");							/* L-4 */
+	add(CDN_SEIZURE, "{\"case\":\"C-1\",\"occurred_at\":\"2025-01-09\",\"commodity\":{\"category\":"
+	    "\"wildlife\"},\"attributes\":{\"paid by 王小明\":\"yes\",\"crates\":3},"
+	    "\"tlp\":\"green\"}");							/* S-9 */
+	add(CDN_CASE, "{\"title\":\"Operation Kingfisher\",\"tlp\":\"green\"}");		/* C-3 */
+	add(CDN_SEIZURE, "{\"case\":\"C-1\",\"occurred_at\":\"2025-01-10\",\"commodity\":{\"category\":"
+	    "\"wildlife\",\"description\":\"as in operation KINGFISHER\"},\"tlp\":\"green\"}");
+	add(CDN_ROUTE, "{\"legs\":[{\"from\":{\"country\":\"NG\"},\"to\":{\"country\":\"VN\"},"
+	    "\"carrier\":\"Merlin Air Cargo\"}],\"tlp\":\"green\"}");		/* */
+	add(CDN_SEIZURE, "{\"case\":\"C-1\",\"occurred_at\":\"2025-01-11\",\"commodity\":{\"category\":"
+	    "\"wildlife\",\"description\":\"flown by merlin air cargo\"},\"route\":\"R-1\","
+	    "\"tlp\":\"green\"}");							/* S-11 */
 
 	p = json_pack("{s:s,s:s,s:[ss]}", "country", "KH", "max_tlp", "amber", "cases", "C-1", "C-2");
 	ok(cdn_partner_add(st, "tester", "nn", p, NULL) == 0, "a non-nominal partner");
@@ -268,6 +297,26 @@ test_redaction(void)
 	ok(!member(pre, "S-5"), "a seizure of a case not shared is not there");
 	ok(member(pre, "S-6") && !cdn_json_path(member(pre, "S-6"), "commodity.description"),
 	    "text naming a red case by its title is dropped");
+	ok(member(pre, "S-7") && !cdn_json_path(member(pre, "S-7"), "commodity.description"),
+	    "a name in a script without spaces is found inside a sentence");
+	ok(member(pre, "S-8") && !cdn_json_path(member(pre, "S-8"), "commodity.description"),
+	    "a name split by invisible characters is still found");
+	{
+		json_t *g = json_array_get(json_object_get(pre, "groups"), 0), *l;
+		size_t i;
+		int found = 0;
+
+		json_array_foreach(json_object_get(g, "links"), i, l)
+			if (strcmp(str(l, "id"), "L-4") == 0)
+				found = !json_object_get(l, "type") ? 1 : -1;
+		ok(found == 1, "a custom link type naming a red seizure is dropped, the link kept");
+	}
+	ok(member(pre, "S-10") && !cdn_json_path(member(pre, "S-10"), "commodity.description"),
+	    "text copying a case's title is dropped under non-nominal");
+	ok(member(pre, "S-11") && !cdn_json_path(member(pre, "S-11"), "commodity.description"),
+	    "text copying a route's carrier is dropped under non-nominal");
+	ok(member(pre, "R-1") && !json_object_get(leg0(member(pre, "R-1")), "carrier") &&
+	    str(leg0(member(pre, "R-1")), "to.country") != NULL, "the route, without its carrier");
 	{
 		json_t *g = json_array_get(json_object_get(pre, "groups"), 0);
 
@@ -284,6 +333,17 @@ test_redaction(void)
 	ok(member(pre, "E-3") != NULL, "a phone is shared");
 	ok(!cdn_json_path(member(pre, "S-3"), "commodity.description"),
 	    "text naming a red seizure is dropped under nominal too");
+	ok(!cdn_json_path(member(pre, "S-7"), "commodity.description"),
+	    "a red name without spaces is dropped under nominal too");
+	is_str(str(member(pre, "S-8"), "commodity.description"), "for Ngu\u00adyễn Văn Hù\u200bng",
+	    "a name the partner receives is no secret, however it is written");
+	ok(!cdn_json_path(member(pre, "S-9"), "attributes.paid by 王小明") &&
+	    json_integer_value(cdn_json_path(member(pre, "S-9"), "attributes.crates")) == 3,
+	    "an attribute whose key names a red person is dropped, the others kept");
+	is_str(str(member(pre, "S-10"), "commodity.description"), "as in operation KINGFISHER",
+	    "a case's title is no secret under nominal");
+	is_str(str(leg0(member(pre, "R-1")), "carrier"), "Merlin Air Cargo",
+	    "nor a route's carrier");
 	json_decref(pre);
 
 	ok(cdn_share_preview(st, "nobody", NULL, 10, &pre) == CDN_ENOTFOUND, "an unknown partner");
