@@ -186,7 +186,8 @@ run_log(struct cmd_ctx *ctx, struct cmd_opt *opts)
 			cmd_print_jsonl(e);
 		else
 			printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
-			    json_string_value(json_object_get(e, "id")) + 7,
+			    strlen(json_string_value(json_object_get(e, "id")) ?: "") > 7 ?
+			    json_string_value(json_object_get(e, "id")) + 7 : "?",
 			    json_string_value(json_object_get(e, "at")),
 			    json_string_value(json_object_get(e, "by")),
 			    json_string_value(json_object_get(e, "partner")),

@@ -56,7 +56,8 @@ int cdn_stix_bundle(struct cdn_txn *txn, const struct cdn_share_req *req, FILE *
     uint64_t *objects, struct cdn_share_stats *stats);
 
 /* The id of a STIX object of `type` for `name` ("S-12", "org") in this
- * store: "TYPE--UUID" into `out` (at most 128 bytes). */
-void cdn_stix_id(struct cdn_txn *txn, const char *type, const char *name, char out[128]);
+ * store: "TYPE--UUID" into `out` (at most 128 bytes); CDN_ENOMEM if the
+ * digest could not be made. */
+int cdn_stix_id(struct cdn_txn *txn, const char *type, const char *name, char out[128]);
 
 #endif

@@ -16,7 +16,7 @@
 
 /* Roles, each with the rights of the one before it, except partner. */
 enum cdn_role {
-	CDN_ROLE_PARTNER,	/* nothing in the API yet: exports come later */
+	CDN_ROLE_PARTNER,	/* its own TAXII collection, nothing else (partner.h) */
 	CDN_ROLE_OFFICER,	/* records, links, evidence, alert triage */
 	CDN_ROLE_ANALYST,	/* + rules */
 	CDN_ROLE_SUPERVISOR,	/* + audit, the user list */

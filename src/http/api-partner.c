@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -245,9 +246,12 @@ run_job(void *arg)
 	json_t *result = NULL;
 	int rc;
 
-	/* A feed is a directory of its own: the job's; a file goes in it. */
+	/* Everything is made inside the job's directory (a feed is built
+	 * beside its final name, so that is job-…/feed.export-…), and what is
+	 * finished becomes STORE/exports/SEQ: the feed itself, or the job's
+	 * directory holding the file and its signature. */
 	if (j->format == CDN_EXPORT_MISP)
-		snprintf(out, sizeof out, "%s", j->dir);
+		snprintf(out, sizeof out, "%s/feed", j->dir);
 	else
 		snprintf(out, sizeof out, "%s/%s-%s.%s", j->dir, j->partner,
 		    cdn_export_format_name(j->format), j->format == CDN_EXPORT_CSV ? "csv" : "json");
@@ -258,11 +262,12 @@ run_job(void *arg)
 
 		exports_dir(j->st, exp, sizeof exp);
 		snprintf(final, sizeof final, "%s/%llu", exp, id ? strtoull(id + 7, NULL, 10) : 0ULL);
-		if (rename(j->dir, final) != 0) {
+		if (rename(j->format == CDN_EXPORT_MISP ? out : j->dir, final) != 0) {
 			rc = -1;
 			snprintf(j->error, sizeof j->error, "exported (%s) but not kept for download: %s",
 			    id ? id : "?", strerror(errno));
 		}
+		rmdir(j->dir);	/* the feed's, now empty */
 	} else {
 		cdn_error_format(cdn_error_last(), j->error, sizeof j->error);
 		j->status = status_of(rc);
@@ -298,8 +303,18 @@ http_exports_stop(void)
 	pthread_mutex_unlock(&jobs.lock);
 }
 
-/* Remove what jobs cut short by a restart left (job-… directories no
- * running job owns). Called with the lock held. */
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove what jobs cut short by a restart left: job-… directories no
+ * running job owns (a job writes nothing outside its own). Called with
+ * the lock held. */
 static void
 sweep(struct cdn_store *st)
 {
@@ -316,25 +331,11 @@ sweep(struct cdn_store *st)
 		if (strncmp(e->d_name, "job-", 4) != 0)
 			continue;
 		for (size_t i = 0; i < jobs.n; i++)
-			mine |= jobs.jobs[i]->state == 0 && strcmp(jobs.jobs[i]->id, e->d_name) == 0;
+			mine |= jobs.jobs[i]->state == 0 && strncmp(e->d_name, jobs.jobs[i]->id,
+			    strlen(jobs.jobs[i]->id)) == 0;
 		if (!mine) {
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			/* Only what an export writes: files, and no deeper. */
-			DIR *sub = opendir(path);
-			struct dirent *f;
-
-			while (sub && (f = readdir(sub)) != NULL) {
-				char fp[PATH_MAX * 2];
-
-				if (f->d_name[0] == '.' && (!f->d_name[1] || (f->d_name[1] == '.' &&
-				    !f->d_name[2])))
-					continue;
-				snprintf(fp, sizeof fp, "%s/%s", path, f->d_name);
-				unlink(fp);
-			}
-			if (sub)
-				closedir(sub);
-			rmdir(path);
+			nftw(path, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 		}
 	}
 	closedir(d);

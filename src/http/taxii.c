@@ -503,7 +503,8 @@ coll_find(const struct coll *c, const char *id)
 	return found ? *found : NULL;
 }
 
-/* The part of a partner's STIX-like collection id after "--". */
+/* The part of a partner's STIX-like collection id after "--" (empty,
+ * matching no request, if the digest could not be made). */
 static void
 coll_id(struct cdn_txn *txn, const char *name, char out[40])
 {

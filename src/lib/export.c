@@ -51,21 +51,23 @@ cdn_export_format_name(enum cdn_export_format f)
 
 /* --- files ---------------------------------------------------------------------- */
 
-/* SHA-256 (hex) and size of a file's bytes. */
+/* SHA-256 (hex) and size of the bytes of open file `fd`, from its start. */
 static int
-hash_file(const char *path, char hex[65], uint64_t *bytes)
+hash_fd(int fd, const char *name, char hex[65], uint64_t *bytes)
 {
 	unsigned char buf[1 << 16], h[EVP_MAX_MD_SIZE];
 	unsigned int hlen = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 	int rc = 0;
 
 	*bytes = 0;
-	if (fd < 0 || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, fd < 0 ? strerror(errno) :
-		    "out of memory");
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", name, strerror(errno));
 		goto out;
 	}
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
@@ -73,15 +75,25 @@ hash_file(const char *path, char hex[65], uint64_t *bytes)
 		*bytes += (uint64_t)n;
 	}
 	if (n < 0) {
-		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", name, strerror(errno));
 		goto out;
 	}
 	EVP_DigestFinal_ex(ctx, h, &hlen);
 	cdn_hex(h, 32, hex);
 out:
-	if (fd >= 0)
-		close(fd);
 	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+static int
+hash_file(const char *path, char hex[65], uint64_t *bytes)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+	rc = hash_fd(fd, path, hex, bytes);
+	close(fd);
 	return rc;
 }
 
@@ -181,26 +193,6 @@ fsync_dir(const char *dir)
 	}
 }
 
-/* --- a hashing stream, for CSV on standard output -------------------------------- */
-
-struct hashout {
-	FILE *to;
-	EVP_MD_CTX *sha;
-	uint64_t bytes;
-};
-
-static ssize_t
-hashout_write(void *cookie, const char *buf, size_t n)
-{
-	struct hashout *h = cookie;
-
-	if (fwrite(buf, 1, n, h->to) != n)
-		return -1;
-	EVP_DigestUpdate(h->sha, buf, n);
-	h->bytes += n;
-	return (ssize_t)n;
-}
-
 /* --- the audit record ----------------------------------------------------------------- */
 
 static int
@@ -292,7 +284,39 @@ struct dest {
 	char final[PATH_MAX], tmp[PATH_MAX];		/* the file, or the directory */
 	char sig_final[PATH_MAX], sig_tmp[PATH_MAX];	/* its signature (files) */
 	int is_dir, made;
+	int spool;		/* for standard output: an unlinked file, or -1 */
 };
+
+/* Standard output gets the export only once it is recorded: until then
+ * it waits in an unlinked file under $TMPDIR. */
+static int
+dest_spool(struct dest *d)
+{
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(d->tmp, sizeof d->tmp, "%s/cordon-export-XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((d->spool = mkstemp(d->tmp)) < 0)
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->tmp, strerror(errno));
+	unlink(d->tmp);
+	return 0;
+}
+
+/* Copy the spool to `out`. */
+static int
+dest_copy(struct dest *d, FILE *out)
+{
+	char buf[1 << 16];
+	ssize_t n;
+
+	if (lseek(d->spool, 0, SEEK_SET) != 0)
+		return cdn_error_set(CDN_EIO, NULL, "the export: %s", strerror(errno));
+	while ((n = read(d->spool, buf, sizeof buf)) > 0)
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+			return cdn_error_set(CDN_EIO, NULL, "cannot write the export out");
+	if (n < 0 || fflush(out) != 0)
+		return cdn_error_set(CDN_EIO, NULL, "cannot write the export out");
+	return 0;
+}
 
 static int
 dest_file(struct dest *d, const char *out)
@@ -349,6 +373,9 @@ dest_dir(struct dest *d, const char *out)
 static void
 dest_drop(struct dest *d)
 {
+	if (d->spool >= 0)
+		close(d->spool);
+	d->spool = -1;
 	if (!d->made)
 		return;
 	if (d->is_dir) {
@@ -471,10 +498,8 @@ out:
 /* Write the export itself, in one read transaction. */
 static int
 generate(struct cdn_store *st, const struct cdn_export_opts *o, struct cdn_share_req *req,
-    struct dest *d, struct hashout *ho, struct stamps *sp, struct cdn_share_stats *stats,
-    uint64_t *objects)
+    struct dest *d, struct stamps *sp, struct cdn_share_stats *stats, uint64_t *objects)
 {
-	cookie_io_functions_t io = { .write = hashout_write };
 	struct cdn_txn *txn;
 	FILE *f = NULL;
 	int rc;
@@ -494,13 +519,16 @@ generate(struct cdn_store *st, const struct cdn_export_opts *o, struct cdn_share
 		rc = cdn_misp_feed(txn, req, d->tmp, sp->after, NULL, objects, stats);
 		goto out;
 	}
-	if (d->made)
+	if (d->made) {
 		f = fopen(d->tmp, "w");
-	else
-		f = fopencookie(ho, "w", io);
+	} else {
+		int fd = dup(d->spool);
+
+		if (fd >= 0 && (f = fdopen(fd, "w")) == NULL)
+			close(fd);
+	}
 	if (!f) {
-		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", d->made ? d->tmp : "output",
-		    strerror(errno));
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", d->tmp, strerror(errno));
 		goto out;
 	}
 	if (o->format == CDN_EXPORT_STIX)
@@ -522,8 +550,7 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 {
 	struct cdn_share_req req = { NULL, o->since, o->progress, o->progress_arg };
 	struct cdn_share_stats stats = { 0 };
-	struct hashout ho = { o->stdout_ ? o->stdout_ : stdout, NULL, 0 };
-	struct dest d = { 0 };
+	struct dest d = { .spool = -1 };
 	struct stamps sp = { "", NULL, NULL };
 	struct record_write w = { NULL, &sp };
 	char keyid[CDN_KEYID_LEN + 1] = "", *pem = NULL;
@@ -549,12 +576,10 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 		rc = o->format == CDN_EXPORT_MISP ? dest_dir(&d, o->out) : dest_file(&d, o->out);
 		if (rc != 0)
 			goto out;
-	} else if ((ho.sha = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ho.sha, EVP_sha256(), NULL) != 1) {
-		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	} else if ((rc = dest_spool(&d)) != 0) {
 		goto out;
 	}
-	if ((rc = generate(st, o, &req, &d, &ho, &sp, &stats, &objects)) != 0)
+	if ((rc = generate(st, o, &req, &d, &sp, &stats, &objects)) != 0)
 		goto out;
 	if (stats.groups == 0) {
 		rc = cdn_error_set(CDN_EINVAL, NULL, "nothing to share with %s%s: its policy selects no "
@@ -574,14 +599,12 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 		    (rc = list_file(files, d.tmp, name)) == 0)
 			rc = list_file(files, d.sig_tmp, signame);
 	} else {
-		unsigned char h[EVP_MAX_MD_SIZE];
-		unsigned int hlen = 0;
+		uint64_t bytes;
 		char hex[65];
 
-		EVP_DigestFinal_ex(ho.sha, h, &hlen);
-		cdn_hex(h, 32, hex);
-		json_array_append_new(files, json_pack("{s:s,s:I,s:s}", "name", "(standard output)",
-		    "bytes", (json_int_t)ho.bytes, "sha256", hex));
+		if ((rc = hash_fd(d.spool, "the export", hex, &bytes)) == 0)
+			json_array_append_new(files, json_pack("{s:s,s:I,s:s}", "name",
+			    "(standard output)", "bytes", (json_int_t)bytes, "sha256", hex));
 	}
 	if (rc != 0)
 		goto out;
@@ -603,11 +626,12 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 		goto out;
 	if (d.made && (rc = dest_place(&d)) != 0)
 		goto out;
+	if (d.spool >= 0 && (rc = dest_copy(&d, o->stdout_ ? o->stdout_ : stdout)) != 0)
+		goto out;
 	if (result)
 		*result = json_incref(w.rec);
 out:
 	dest_drop(&d);
-	EVP_MD_CTX_free(ho.sha);
 	json_decref(w.rec);
 	json_decref(files);
 	json_decref(req.partner);

@@ -201,15 +201,16 @@ one_of(const char *s, const char *const *list)
 
 /* The UUID this store gives what `type` names `name`: the part of its
  * STIX id after "--", so that the organisation is the STIX producer. */
-static void
+static int
 uuid_of(struct cdn_txn *txn, const char *type, const char *name, char out[CDN_UUID_LEN + 1])
 {
 	char id[128];
 	const char *u;
+	int rc = cdn_stix_id(txn, type, name, id);
 
-	cdn_stix_id(txn, type, name, id);
 	u = strstr(id, "--");
 	snprintf(out, CDN_UUID_LEN + 1, "%s", u ? u + 2 : id);
+	return rc;
 }
 
 /* A JSON number as MISP wants a value: text, with the 15 significant
@@ -357,7 +358,8 @@ obj_add(struct event *e, enum tmpl t, const char *key, const char *rid, int64_t 
 	ob->t = t;
 	ob->ts = ts;
 	snprintf(ob->key, sizeof ob->key, "%s", key);
-	uuid_of(e->f->txn, "misp-object", key, u);
+	if (uuid_of(e->f->txn, "misp-object", key, u) != 0)
+		fail(e, CDN_ENOMEM);
 	ts_text(ts, tss);
 	/* The comment names the record, for partners who write back about it. */
 	snprintf(comment, sizeof comment, "cordon %s", rid ? rid : strchr(key, '/') ?
@@ -412,7 +414,8 @@ put(struct event *e, size_t i, const char *rel, const char *value, unsigned flag
 		snprintf(key, sizeof key, "%s/%s", e->objs[i].key, rel);
 	else
 		snprintf(key, sizeof key, "%s/%s/%zu", e->objs[i].key, rel, n);
-	uuid_of(e->f->txn, "misp-attribute", key, u);
+	if (uuid_of(e->f->txn, "misp-attribute", key, u) != 0)
+		fail(e, CDN_ENOMEM);
 	ts_text(e->objs[i].ts, tss);
 	a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:b}", "uuid", u, "object_relation",
 	    rel, "type", r->type, "category", r->category, "value", value, "timestamp", tss,
@@ -470,7 +473,8 @@ ref(struct event *e, size_t from, size_t to, const char *rel, const char *key, i
 
 	if (e->rc || from == NO_OBJ || to == NO_OBJ || from == to)
 		return;
-	uuid_of(e->f->txn, "misp-reference", key, u);
+	if (uuid_of(e->f->txn, "misp-reference", key, u) != 0)
+		fail(e, CDN_ENOMEM);
 	ts_text(ts, tss);
 	r = json_pack("{s:s,s:O,s:O,s:s,s:s,s:s,s:b}", "uuid", u, "object_uuid",
 	    json_object_get(e->objs[from].o, "uuid"), "referenced_uuid",
@@ -1117,7 +1121,8 @@ feed_group(void *arg, const struct cdn_share_group *g)
 	size_t i;
 	int rc;
 
-	uuid_of(e.f->txn, "misp-event", g->id, e.uuid);
+	if ((rc = uuid_of(e.f->txn, "misp-event", g->id, e.uuid)) != 0)
+		return rc;
 	if ((e.index = json_object()) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	map_record(&e, g->head);
@@ -1159,7 +1164,8 @@ cdn_misp_feed(struct cdn_txn *txn, const struct cdn_share_req *req, const char *
 	if ((rc = cdn_share_open(txn, req, 0, &sh)) != 0)
 		goto out;
 	f.org_name = str(cdn_share_org(sh), "name") ? str(cdn_share_org(sh), "name") : "cordon";
-	uuid_of(txn, "identity", "org", f.org_uuid);
+	if ((rc = uuid_of(txn, "identity", "org", f.org_uuid)) != 0)
+		goto out;
 	snprintf(f.hashes_path, sizeof f.hashes_path, "%s/hashes.csv", dir);
 	if ((f.hashes = fopen(f.hashes_path, "w")) == NULL) {
 		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", f.hashes_path, strerror(errno));

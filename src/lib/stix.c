@@ -75,30 +75,38 @@ struct stix {
 	size_t gcap;
 	cdn_stix_fn fn;
 	void *arg;
+	int rc;			/* an id that could not be made */
 };
 
 /* The id of `type` `name` under namespace `ns` (the store's). */
-static void
+static int
 make_id(const char *ns, const char *type, const char *name, char out[128])
 {
 	char u[CDN_UUID_LEN + 1], buf[160];
 	int n = snprintf(buf, sizeof buf, "%s/%s", type, name);
 
-	if (cdn_uuid5(ns, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1), u) != 0)
-		snprintf(u, sizeof u, "00000000-0000-5000-8000-000000000000");
+	if (cdn_uuid5(ns, buf, (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1), u) != 0) {
+		snprintf(out, 128, "%s--", type);
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory (an identifier)");
+	}
 	snprintf(out, 128, "%s--%s", type, u);
+	return 0;
 }
 
-void
+int
 cdn_stix_id(struct cdn_txn *txn, const char *type, const char *name, char out[128])
 {
-	make_id(txn->st->ns, type, name, out);
+	return make_id(txn->st->ns, type, name, out);
 }
 
+/* An id for the walk; a failure is kept in x->rc and ends the walk. */
 static void
 sid(struct stix *x, const char *type, const char *name, char out[128])
 {
-	make_id(x->ns, type, name, out);
+	int rc = make_id(x->ns, type, name, out);
+
+	if (rc && !x->rc)
+		x->rc = rc;
 }
 
 /* An instant as STIX wants it ("…:00.000Z"), from a date or date-time. */
@@ -551,7 +559,7 @@ group(void *arg, const struct cdn_share_group *g)
 	}
 	json_array_append_new(out, group_object(x, g, json_copy(ids)));
 	json_array_append(ids, json_object_get(json_array_get(out, json_array_size(out) - 1), "id"));
-	rc = x->fn(x->arg, out, ids, g->modified);
+	rc = x->rc ? x->rc : x->fn(x->arg, out, ids, g->modified);
 done:
 	json_decref(out);
 	json_decref(ids);
@@ -638,7 +646,7 @@ cdn_stix_walk(struct cdn_txn *txn, const struct cdn_share_req *req, cdn_stix_fn 
 	sid(&x, "identity", "org", x.org);
 	for (int e = 0; e < NEXT; e++)
 		sid(&x, "extension-definition", exts[e].name, x.ext[e]);
-	if ((rc = fixed(&x, cdn_share_org(sh), out, ids)) != 0 ||
+	if ((rc = fixed(&x, cdn_share_org(sh), out, ids)) != 0 || (rc = x.rc) != 0 ||
 	    (rc = fn(arg, out, ids, 0)) != 0)
 		goto done;
 	rc = cdn_share_walk(sh, group, &x);

@@ -113,6 +113,8 @@ ok $? "a header row named like import's columns"
 rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
 [ "$rows" -gt 10 ]; ok $? "a row per shared seizure and alert ($rows)"
 has "unsigned" "says standard output is unsigned"
+"$CORDON" export csv --partner kh --since 2999-01-01 > "$T/none.csv" 2>/dev/null
+[ $? -eq 1 ] && [ ! -s "$T/none.csv" ]; ok $? "nothing to share: an error, and not a byte on standard output"
 expect 0 "CSV to a file, signed" export csv --partner kh -o "$T/kh.csv"
 openssl pkeyutl -verify -pubin -inkey "$T/key1.pem" -rawin -in "$T/kh.csv" -sigfile "$T/kh.csv.sig" >/dev/null 2>&1
 ok $? "its signature verifies with stock openssl"
@@ -255,6 +257,32 @@ openssl pkeyutl -verify -pubin -inkey "$T/key2.pem" -rawin -in "$T/api.json" -si
 ok $? "the downloaded bundle verifies with stock openssl"
 req GET "/exports/$seq/..%2F..%2Fsigning.key" "$STOK" --path-as-is
 [ "$status" = 404 ]; ok $? "no path out of the export ($status)"
+# Two exports at once (as many as may run), each in its own place: each
+# verifies when done.
+wait_job() {	# JOB: its final status in $out
+	for i in $(seq 1 600); do
+		req GET "/exports/$1" "$STOK"
+		case $out in *'"status":"running"'*) sleep 0.1 ;; *) break ;; esac
+	done
+}
+jobs=()
+for f in misp csv; do
+	req POST /exports "$STOK" "${J[@]}" -d "{\"partner\":\"kh\",\"format\":\"$f\"}"
+	jobs+=("$(printf '%s' "$out" | sed -n 's/.*"job":"\(job-[0-9a-f]*\)".*/\1/p')")
+done
+for k in 0 1; do
+	f=$(echo misp csv | cut -d' ' -f$((k + 1)))
+	wait_job "${jobs[$k]}"
+	has '"status":"done"' "the $f export started beside another is done"
+	seq=$(printf '%s' "$out" | sed -n 's/.*"href":"\/api\/v1\/exports\/\([0-9]*\)".*/\1/p')
+	case $f in
+	misp) p="$CORDON_STORE/exports/$seq" ;;
+	csv) p="$CORDON_STORE/exports/$seq/kh-csv.csv" ;;
+	esac
+	"$CORDON" export verify "$p" >/dev/null 2>&1
+	ok $? "and verifies ($f, export $seq)"
+done
+ls "$CORDON_STORE/exports" | grep -q '^job-'; [ $? -ne 0 ]; ok $? "no job's working directory is left"
 req POST /exports "$STOK" "${J[@]}" -d '{"partner":"nobody","format":"csv"}'
 job=$(printf '%s' "$out" | sed -n 's/.*"job":"\(job-[0-9a-f]*\)".*/\1/p')
 for i in $(seq 1 600); do
