@@ -1,6 +1,7 @@
 /*
  * uuid.c - version 4 and version 5 UUIDs (uuid.h), over OpenSSL.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +14,18 @@
 static void
 format(unsigned char b[16], unsigned version, char out[CDN_UUID_LEN + 1])
 {
+	static const char hex[] = "0123456789abcdef";
+	char *w = out;
+
 	b[6] = (unsigned char)((b[6] & 0x0f) | (version << 4));
 	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
-	snprintf(out, CDN_UUID_LEN + 1,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	    b[13], b[14], b[15]);
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*w++ = '-';
+		*w++ = hex[b[i] >> 4];
+		*w++ = hex[b[i] & 15];
+	}
+	*w = '\0';
 }
 
 int
@@ -58,6 +65,17 @@ parse(const char *s, unsigned char b[16])
 	return n == 32 ? 0 : -1;
 }
 
+/* SHA-1, fetched once and kept for the process: an export makes an id
+ * per object, and OpenSSL 3 would look the algorithm up for each. */
+static EVP_MD *sha1;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void
+sha1_fetch(void)
+{
+	sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
 int
 cdn_uuid5(const char *ns, const void *name, size_t len, char out[CDN_UUID_LEN + 1])
 {
@@ -66,9 +84,10 @@ cdn_uuid5(const char *ns, const void *name, size_t len, char out[CDN_UUID_LEN + 
 	EVP_MD_CTX *ctx;
 	int ok;
 
-	if (parse(ns, nsb) != 0 || (ctx = EVP_MD_CTX_new()) == NULL)
+	pthread_once(&sha1_once, sha1_fetch);
+	if (!sha1 || parse(ns, nsb) != 0 || (ctx = EVP_MD_CTX_new()) == NULL)
 		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
+	ok = EVP_DigestInit_ex(ctx, sha1, NULL) == 1 &&
 	    EVP_DigestUpdate(ctx, nsb, sizeof nsb) == 1 &&
 	    EVP_DigestUpdate(ctx, name, len) == 1 &&
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 16;

@@ -12,6 +12,7 @@
 #include "cordon/query.h"
 #include "internal.h"
 #include "tap.h"
+#include "uuid.h"
 
 static struct cdn_store *st;
 static char dir[] = "/tmp/cordon-test-XXXXXX";
@@ -269,6 +270,14 @@ main(void)
 	ok(access(keypath, F_OK) == 0, "evidence repository exists");
 	ok(cdn_store_open(path, &st) == 0, "open the new store");
 	ok(strlen(cdn_store_uuid(st)) == 36 && cdn_store_uuid(st)[14] == '4', "store has a v4 UUID");
+	{
+		/* RFC 4122's DNS namespace: what Python's uuid.uuid5 gives. */
+		char u[CDN_UUID_LEN + 1];
+
+		ok(cdn_uuid5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org", 10, u) == 0 &&
+		    strcmp(u, "886313e1-3b8a-5372-9b90-0c9aee199e5d") == 0,
+		    "a version 5 UUID is the standard one (%s)", u);
+	}
 
 	/* --- create and read --- */
 	id = create(CDN_CASE, "{\"title\":\"Heroin in blower consignment\"}");
