@@ -18,7 +18,11 @@ top=$(pwd)
 packages="build-essential autoconf automake libtool pkg-config python3
 	liblmdb-dev libgit2-dev liblua5.4-dev libmicrohttpd-dev libssl-dev
 	libjansson-dev libutf8proc-dev libjemalloc-dev zlib1g-dev libmagic-dev
-	libsqlite3-dev git curl openssl python3-jsonschema"
+	libsqlite3-dev git curl openssl python3-jsonschema
+	libjs-chart.js node-d3 libjs-codemirror"
+# The browser tests drive Debian's chromium with Node.js (>= 20, with npm;
+# Debian's own nodejs only where the machine has none).
+test_packages="chromium"
 
 install_packages() {
 	[ -n "${CORDON_NO_APT:-}" ] && return 0
@@ -27,9 +31,12 @@ install_packages() {
 		return 0
 	fi
 	export DEBIAN_FRONTEND=noninteractive
+	local more=
+	[ "${1:-}" = test ] && more=$test_packages
+	[ "${1:-}" = test ] && ! command -v node >/dev/null && more="$more nodejs npm"
 	apt-get update -qq >/dev/null && \
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $packages >/dev/null
+	apt-get install -y -qq --no-install-recommends $packages $more >/dev/null
 }
 
 # build DIR [CONFIGURE-ARGS...]: configure and build out of tree in DIR.
@@ -66,7 +73,7 @@ demo)
 	exec build/cordon --store "${CORDON_STORE:-$top/demo-store}" demo
 	;;
 test)
-	install_packages || { echo "quickstart: apt-get failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+	install_packages test || { echo "quickstart: apt-get failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 	status=0
 	echo "== plain build, warnings as errors"
 	if build build --enable-werror; then

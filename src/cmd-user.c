@@ -147,8 +147,9 @@ const struct cmd cmd_user = {
 	"of standard input. It must be 12 to 1024 bytes. It is kept only as an\n"
 	"scrypt hash. Roles, each with the rights of the one above it: officer\n"
 	"(cases, seizures, entities, routes, links, evidence, alert triage),\n"
-	"analyst (+ rules), supervisor (+ audit, the user list), admin (+ users);\n"
-	"partner has no rights in the API yet.\n",
+	"analyst (+ rules), supervisor (+ audit, the user list, partners and\n"
+	"exports), admin (+ users and partners). A partner reads its own TAXII\n"
+	"collection and nothing else (cordon partner add makes one).\n",
 	run_user,
 };
 

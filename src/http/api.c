@@ -426,6 +426,8 @@ http_route(struct http_req *r)
 		return http_logout(r);
 	if (http_is(rest, "me"))
 		return http_me(r);
+	if (http_is(rest, "session"))
+		return http_session(r);
 	if (http_is(rest, "search"))
 		return search(r);
 	if (http_is(rest, "rules"))

@@ -240,6 +240,7 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 			r->role = s->role;
 			r->authed = 1;
 			r->via_cookie = 1;
+			memcpy(r->csrf, s->csrf, sizeof r->csrf);
 			if (state_changing)
 				csrf_ok = csrf && strlen(csrf) == 64 && CRYPTO_memcmp(csrf, s->csrf, 64) == 0;
 		}
@@ -419,6 +420,21 @@ http_me(struct http_req *r)
 		http_require(r, CDN_ROLE_PARTNER, &res);
 		return res;
 	}
-	return http_json(r, 200, json_pack("{s:s,s:s,s:s}", "user", r->user, "role",
-	    cdn_role_name(r->role), "via", r->via_cookie ? "session" : "token"));
+	return http_session(r);
+}
+
+/* What /me says, or {"user":null} for no one: the web UI asks this when
+ * it opens, where no one being signed in is no error. */
+enum MHD_Result
+http_session(struct http_req *r)
+{
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (!r->authed)
+		return http_json(r, 200, json_pack("{s:n}", "user"));
+	/* A page reloaded keeps its session cookie but not the CSRF token it
+	 * was given at sign-in: it asks again here (same origin only). */
+	return http_json(r, 200, json_pack("{s:s,s:s,s:s,s:s*}", "user", r->user, "role",
+	    cdn_role_name(r->role), "via", r->via_cookie ? "session" : "token", "csrf_token",
+	    r->via_cookie ? r->csrf : NULL));
 }

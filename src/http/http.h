@@ -10,6 +10,7 @@
  *   api-admin.c  alerts' triage, rules, the audit trail, users
  *   api-evidence.c  evidence: streamed uploads, downloads, custody
  *   taxii.c   TAXII 2.1 under /taxii2/: each partner's collection, read-only
+ *   vendor.c  the web UI's libraries, from their Debian packages
  *
  * Handlers run on the daemon's pool threads; each request reads or writes
  * the store in transactions of its own.
@@ -46,6 +47,7 @@ struct http_req {
 	/* Who is calling (auth.c). */
 	int authed, via_cookie;
 	char user[65];
+	char csrf[65];		/* the session's CSRF token, if via_cookie */
 	enum cdn_role role;
 	/* What was answered, for the access log. */
 	unsigned status;
@@ -97,6 +99,14 @@ enum MHD_Result http_attachment(struct http_req *r, struct MHD_Response *resp, c
  * the store's size, records by kind, rule errors. */
 enum MHD_Result http_metrics(struct http_req *r);
 
+/* The web UI's libraries (vendor.c). Say on standard error which of
+ * their packages are missing, and what the UI does without them. */
+void http_vendor_check(void);
+/* Open the file REST ("NAME/PATH", from /vendor/NAME/PATH) of an
+ * allow-listed library: 0 with an open descriptor and its size, or -1 (no
+ * such library or file, or one resolving outside its directory). */
+int http_vendor_open(const char *rest, int *fd, uint64_t *size);
+
 /* --- who is calling (auth.c) ------------------------------------------------- */
 
 int http_auth_init(void);
@@ -115,6 +125,7 @@ int http_require(struct http_req *r, enum cdn_role need, enum MHD_Result *res);
 enum MHD_Result http_login(struct http_req *r);
 enum MHD_Result http_logout(struct http_req *r);
 enum MHD_Result http_me(struct http_req *r);
+enum MHD_Result http_session(struct http_req *r);
 
 /* --- routes (api.c) ------------------------------------------------------------ */
 

@@ -413,6 +413,20 @@ static_file(struct server *s, struct http_req *r)
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
 		return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here",
 		    r->method);
+	if (strncmp(p, "/vendor/", 8) == 0) {
+		uint64_t size;
+
+		if (http_vendor_open(p + 8, &fd, &size) != 0)
+			return http_error(r, 404, "not_found", NULL, "no such file");
+		if ((resp = MHD_create_response_from_fd(size, fd)) == NULL) {
+			close(fd);
+			return MHD_NO;
+		}
+		add_headers(resp, media_type(p));
+		/* The package changes only with an upgrade. */
+		MHD_add_response_header(resp, "Cache-Control", "max-age=86400");
+		return queue(r, 200, resp);
+	}
 	for (const char *c = p; *c; c++) {
 		if (*c == '/') {
 			start = 1;
@@ -750,6 +764,8 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 		return cdn_error_set(CDN_EIO, "listen", "cannot listen on %s (%s)", o->listen,
 		    errno ? strerror(errno) : "in use, or not an address of this machine");
 	}
+	if (o->web)
+		http_vendor_check();
 	fprintf(stderr, "cordon: serving %s on %s://%s (Ctrl-C to stop)\n", o->web ? o->web : "the API",
 	    cert ? "https" : "http", o->listen);
 	sigwait(&sigs, &sig);
