@@ -12,6 +12,7 @@ const routes = [
   ['cases', 'cases', 'officer'],
   ['cases/:id', 'case', 'officer'],
   ['cases/:id/print', 'case-print', 'officer'],
+  ['seizures', 'seizures', 'officer'],
   ['seizures/:id', 'record', 'officer'],
   ['routes/:id', 'record', 'officer'],
   ['links/:id', 'record', 'officer'],
