@@ -2,7 +2,8 @@
 # quickstart.sh - install what cordon needs on Debian 12, build it, and
 # either run the demo or the whole test suite.
 #
-#   ./quickstart.sh demo   install, build, and run `cordon demo` on ./demo-store
+#   ./quickstart.sh demo   install, build, run `cordon demo` on ./demo-store
+#                          and serve the web UI on it (http://127.0.0.1:8080/)
 #   ./quickstart.sh test   install, build twice (plain, and with Address- and
 #                          UndefinedBehaviorSanitizer), run every test in both
 #                          builds, the tests that use threads once more under
@@ -70,7 +71,10 @@ case "${1:-}" in
 demo)
 	install_packages || { echo "quickstart: apt-get failed" >&2; exit 1; }
 	build build || exit 1
-	exec build/cordon --store "${CORDON_STORE:-$top/demo-store}" demo
+	store=${CORDON_STORE:-$top/demo-store}
+	build/cordon --store "$store" demo || exit 1
+	# The web UI on the demo store, until Ctrl-C.
+	exec build/cordon --store "$store" serve --listen "${CORDON_LISTEN:-127.0.0.1:8080}"
 	;;
 test)
 	install_packages test || { echo "quickstart: apt-get failed" >&2; echo "0 passed, 1 failed"; exit 1; }

@@ -1,7 +1,9 @@
 /*
  * cmd-demo.c - `cordon demo`: a store filled with a realistic sample data
- * set, and a short tour of it.
+ * set, the shipped rules and their alerts, a user to sign in to the web UI
+ * with, and a short tour of it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,9 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/rand.h>
+
 #include "cmd.h"
 #include "cordon/gen.h"
 #include "cordon/query.h"
+#include "cordon/rule.h"
+#include "cordon/user.h"
+
+#define DEMO_USER	"demo"
+#define RULE_FILE_MAX	(1u << 20)
 
 static int
 fill(struct cmd_ctx *ctx)
@@ -32,6 +41,105 @@ fill(struct cmd_ctx *ctx)
 	rc = cmd_import_file(ctx, path, CDN_IMPORT_JSONL, 1);
 	unlink(path);
 	return rc;
+}
+
+/* A .lua file name, for scandir. */
+static int
+lua_file(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 4 && strcmp(e->d_name + n - 4, ".lua") == 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(RULE_FILE_MAX + 1) : NULL;
+
+	if (!buf) {
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	*len = fread(buf, 1, RULE_FILE_MAX, f);
+	fclose(f);
+	buf[*len] = '\0';
+	return buf;
+}
+
+/*
+ * The shipped rules (installed, else the source tree's), added and run
+ * over the sample, so that the alert inbox has something in it. A rule
+ * that cannot be added is said and skipped: the sample is still there.
+ */
+static int
+add_rules(struct cmd_ctx *ctx, size_t *nrules, size_t *nalerts)
+{
+	const char *dir = access(CORDON_RULESDIR, R_OK) == 0 ? CORDON_RULESDIR : CORDON_SRCRULES;
+	struct cdn_rule_run_opts o = { 0 };
+	struct dirent **names = NULL;
+	json_t *alerts = NULL;
+	int n, rc = 0;
+
+	*nrules = *nalerts = 0;
+	if (cdn_rule_limits_env(&o.limits) != 0)
+		return cmd_fail();
+	if ((n = scandir(dir, &names, lua_file, alphasort)) < 0) {
+		fprintf(stderr, "cordon: %s: %s: no rules added\n", dir, strerror(errno));
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+		size_t len = 0;
+		char *src;
+		json_t *rule = NULL;
+
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+		if ((src = slurp(path, &len)) == NULL ||
+		    cdn_rule_add(ctx->st, ctx->user, src, len, &o.limits, &rule) != 0)
+			fprintf(stderr, "cordon: %s: %s\n", path, src ? cdn_error_last()->message :
+			    strerror(errno));
+		else
+			(*nrules)++;
+		cdn_error_clear();
+		json_decref(rule);
+		free(src);
+		free(names[i]);
+	}
+	free(names);
+	if (*nrules > 0) {
+		if (!ctx->json)
+			printf("running %zu rules over the sample…\n", *nrules);
+		if (cdn_rule_run(ctx->st, ctx->user, NULL, 0, &o, &alerts, NULL) != 0)
+			rc = cmd_fail();
+		*nalerts = json_array_size(alerts);
+		json_decref(alerts);
+	}
+	return rc;
+}
+
+/* The demo user, a supervisor, with a new random password each time. */
+static int
+demo_user(struct cmd_ctx *ctx, char password[33])
+{
+	unsigned char raw[12];
+	static const char letters[] = "abcdefghijkmnpqrstuvwxyz23456789";
+
+	if (RAND_bytes(raw, sizeof raw) != 1)
+		return cmd_error(1, "no random bytes for a password");
+	for (size_t i = 0; i < sizeof raw; i++) {
+		password[i * 2] = letters[raw[i] >> 3 & 31];
+		password[i * 2 + 1] = letters[raw[i] & 31];
+	}
+	password[sizeof raw * 2] = '\0';
+	if (cdn_user_add(ctx->st, ctx->user, DEMO_USER, "supervisor", password) == 0)
+		return 0;
+	if (cdn_error_last()->code != CDN_EEXIST)
+		return cmd_fail();
+	cdn_error_clear();
+	return cdn_user_passwd(ctx->st, ctx->user, DEMO_USER, password) == 0 ? 0 : cmd_fail();
 }
 
 struct pick {
@@ -133,7 +241,8 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct cdn_txn *txn;
 	char **pos;
-	size_t n = 0;
+	size_t n = 0, nrules = 0, nalerts = 0;
+	char password[33];
 	int npos, done, rc, empty = 1, created = 0;
 
 	rc = cmd_parse(ctx, &cmd_demo, argc, argv, NULL, 0, &pos, &npos, &done);
@@ -160,9 +269,14 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	cdn_txn_abort(txn);
 	if (empty && (rc = fill(ctx)) != 0)
 		return rc;
+	if (empty && (rc = add_rules(ctx, &nrules, &nalerts)) != 0)
+		return rc;
+	if ((rc = demo_user(ctx, password)) != 0)
+		return rc;
 	if (ctx->json) {
-		json_t *o = json_pack("{s:s,s:b,s:b,s:{}}", "store", ctx->store_dir, "created",
-		    created, "filled", empty, "counts");
+		json_t *o = json_pack("{s:s,s:b,s:b,s:{},s:{s:s,s:s,s:s}}", "store", ctx->store_dir,
+		    "created", created, "filled", empty, "counts", "web", "user", DEMO_USER,
+		    "password", password, "role", "supervisor");
 
 		if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
 			json_decref(o);
@@ -180,6 +294,16 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!empty)
 		printf("%s already holds records: showing them as they are\n", ctx->store_dir);
 	tour(ctx);
+	if (empty)
+		printf("\nThe shipped rules (%zu) raised %zu alerts over the sample.\n", nrules, nalerts);
+	printf("\nThe web UI: run\n"
+	    "  %s --store %s serve\n"
+	    "open http://127.0.0.1:8080/ and sign in as\n"
+	    "  user      %s\n"
+	    "  password  %s\n"
+	    "(a supervisor; running demo again gives a new password, as does\n"
+	    "%s --store %s user passwd %s)\n", ctx->prog, ctx->store_dir, DEMO_USER, password,
+	    ctx->prog, ctx->store_dir, DEMO_USER);
 	return 0;
 }
 
@@ -189,6 +313,9 @@ const struct cmd cmd_demo = {
 	"with a generated sample: a few hundred cases of narcotics by air,\n"
 	"ivory and pangolin scales by sea, cigarettes over land borders and\n"
 	"counterfeits, with the people, companies, vessels and containers\n"
-	"behind them, their routes and links. Then prints a short tour.\n",
+	"behind them, their routes and links; adds the shipped detection rules\n"
+	"and runs them over it. Then prints a short tour, and a user (demo, a\n"
+	"supervisor, with a new random password each time) to sign in to the\n"
+	"web UI with.\n",
 	run_demo,
 };

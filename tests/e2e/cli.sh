@@ -213,4 +213,19 @@ ok $? "is JSON"
 CORDON_USER="$(printf 'a\033[31mb')" "$CORDON" add case - < "$T/c2.json" 2>"$T/uerr"
 grep -q "a?\[31mb" "$T/uerr"; ok $? "control characters in a message are shown as ?"
 
+# --- demo: a sample, the shipped rules' alerts, and a user for the web UI ---
+expect 0 "demo on a new store" --store "$T/demo" --json demo
+pw=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["web"]["password"])')
+[ ${#pw} -ge 12 ]; ok $? "it gives the web UI's password"
+na=$("$CORDON" --store "$T/demo" --json alert list | grep -c "\"rule\":")
+[ "$na" -gt 10 ]; ok $? "the shipped rules raised alerts over the sample ($na)"
+CORDON_STORE="$T/demo" start_server
+status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"user\":\"demo\",\"password\":\"$pw\"}" "http://127.0.0.1:$PORT/api/v1/login")
+[ "$status" = 200 ]; ok $? "the demo user signs in with it ($status)"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+expect 0 "demo again" --store "$T/demo" demo
+has "already holds records" "keeps the store as it is"
+lacks "$pw" "and gives a new password"
+
 done_testing
