@@ -52,9 +52,9 @@ build() {
 }
 
 # The tests that run threads (the worker pool, the sorter, imports, the
-# query cache, rule runs, the HTTP server, TAXII, exports in the
-# background).
-threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/unit/test-qcache tests/e2e/import.sh tests/e2e/rules.sh tests/e2e/serve.sh tests/e2e/taxii.sh tests/e2e/partners.sh"
+# query cache, rule runs, the HTTP server, TAXII, exports and imports in
+# the background).
+threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/unit/test-qcache tests/e2e/import.sh tests/e2e/rules.sh tests/e2e/serve.sh tests/e2e/taxii.sh tests/e2e/partners.sh tests/e2e/import-http.sh"
 
 # count DIR: add the TAP results of DIR's last `make check` to the totals.
 passed=0

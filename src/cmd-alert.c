@@ -1,5 +1,5 @@
 /*
- * cmd-alert.c - `cordon alert list|ack|escalate|dismiss|promote`.
+ * cmd-alert.c - `cordon alert list|ack|escalate|dismiss|promote|attach`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +67,8 @@ run_list(struct cmd_ctx *ctx, struct cmd_opt *opts)
 }
 
 static int
-run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *note)
+run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *case_id,
+    const char *note)
 {
 	const char *status = strcmp(sub, "ack") == 0 ? "acknowledged" :
 	    strcmp(sub, "escalate") == 0 ? "escalated" : "dismissed";
@@ -77,6 +78,7 @@ run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *not
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	rc = strcmp(sub, "promote") == 0 ? cdn_alert_promote(ctx->st, ctx->user, id, note, &a) :
+	    case_id ? cdn_alert_attach(ctx->st, ctx->user, id, case_id, note, &a) :
 	    cdn_alert_set_status(ctx->st, ctx->user, id, status, note, &a);
 	if (rc != 0)
 		return cmd_fail();
@@ -84,6 +86,8 @@ run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *not
 		cmd_print_jsonl(a);
 	else if (strcmp(sub, "promote") == 0)
 		printf("%s promoted to case %s\n", id, jstr(a, "case"));
+	else if (case_id)
+		printf("%s attached to case %s\n", id, jstr(a, "case"));
 	else
 		printf("%s %s\n", id, status);
 	json_decref(a);
@@ -117,16 +121,22 @@ run_alert(struct cmd_ctx *ctx, int argc, char **argv)
 		if (npos != 2 || opts[0].value || opts[1].value || opts[2].value)
 			rc = cmd_usage(&cmd_alert, "alert %s A-ID [--note T]", sub);
 		else if ((rc = cmd_id_arg(&cmd_alert, pos[1])) == 0)
-			rc = run_change(ctx, sub, pos[1], opts[3].value);
+			rc = run_change(ctx, sub, pos[1], NULL, opts[3].value);
+	} else if (strcmp(sub, "attach") == 0) {
+		if (npos != 3 || opts[0].value || opts[1].value || opts[2].value)
+			rc = cmd_usage(&cmd_alert, "alert attach A-ID C-ID [--note T]");
+		else if ((rc = cmd_id_arg(&cmd_alert, pos[1])) == 0 &&
+		    (rc = cmd_id_arg(&cmd_alert, pos[2])) == 0)
+			rc = run_change(ctx, sub, pos[1], pos[2], opts[3].value);
 	} else {
-		rc = cmd_usage(&cmd_alert, "give list, ack, escalate, dismiss or promote");
+		rc = cmd_usage(&cmd_alert, "give list, ack, escalate, dismiss, promote or attach");
 	}
 	free(pos);
 	return rc;
 }
 
 const struct cmd cmd_alert = {
-	"alert", "list|ack|escalate|dismiss|promote …", "alerts raised by rules, and their triage",
+	"alert", "list|ack|escalate|dismiss|promote|attach …", "alerts raised by rules, and their triage",
 	"  list [--status S] [--rule NAME] [--limit N]\n"
 	"                      alerts, oldest first; S is new, acknowledged,\n"
 	"                      escalated, dismissed or promoted\n"
@@ -135,6 +145,8 @@ const struct cmd cmd_alert = {
 	"  dismiss A-ID [--note T]     dismiss it (it may be taken up again)\n"
 	"  promote A-ID [--note T]     open a case from it: titled after the alert,\n"
 	"                              with a link from each record it names; final\n"
+	"  attach A-ID C-ID [--note T] the same, to an existing case (no record is\n"
+	"                              linked to it twice); final\n"
 	"\n"
 	"An alert is one per rule and key: a rule raising it again updates its\n"
 	"refs and last_seen_at, whatever its status. Every change is an audit\n"

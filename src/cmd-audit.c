@@ -50,12 +50,14 @@ run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cmd_opt opts[] = {
 		{ "limit", 'n', 1, NULL, NULL, 0 },
 		{ "from", 0, 1, NULL, NULL, 0 },
+		{ "user", 0, 1, NULL, NULL, 0 },
+		{ "record", 0, 1, NULL, NULL, 0 },
 	};
 	struct cdn_txn *txn;
 	char **pos;
 	int npos, done, rc;
 
-	rc = cmd_parse(ctx, &cmd_audit, argc, argv, opts, 2, &pos, &npos, &done);
+	rc = cmd_parse(ctx, &cmd_audit, argc, argv, opts, 4, &pos, &npos, &done);
 	if (done)
 		return rc;
 	if (npos != 1 || (strcmp(pos[0], "log") != 0 && strcmp(pos[0], "verify") != 0)) {
@@ -91,7 +93,15 @@ run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 			}
 		}
 		/* Newest first unless a starting point is given. */
-		rc = cdn_audit_each(txn, from, (size_t)limit, from == 0, log_cb, ctx);
+		if (opts[2].value || opts[3].value) {
+			const char *record = opts[3].value;
+			struct cdn_audit_filter f = { .ids = &record, .nids = record ? 1 : 0,
+				.user = opts[2].value, .from = from, .limit = (size_t)limit };
+
+			rc = cdn_audit_find(txn, &f, log_cb, ctx);
+		} else {
+			rc = cdn_audit_each(txn, from, (size_t)limit, from == 0, log_cb, ctx);
+		}
 		rc = rc ? cmd_fail() : 0;
 	} else {
 		struct verify_ui ui = { 0 };
@@ -118,16 +128,18 @@ out:
 }
 
 const struct cmd cmd_audit = {
-	"audit", "log|verify [--limit N] [--from SEQ]", "the audit trail",
+	"audit", "log|verify [--limit N] [--from SEQ] [--user NAME] [--record ID]", "the audit trail",
 	"Every write adds an entry: who, when, what record and version, the\n"
 	"SHA-256 of the record as written, and the SHA-256 of the entry before,\n"
 	"so the entries form a chain.\n"
 	"\n"
 	"  log      newest entries first (--limit N, default 50; 0 for all), or\n"
-	"           oldest first from --from SEQ\n"
+	"           oldest first from --from SEQ; only those made by --user NAME,\n"
+	"           only those naming --record ID (a record, or rule/NAME ...), or both\n"
 	"  verify   re-hash the whole chain, then every record against it: any\n"
 	"           edited, removed or reordered entry, and any record edited,\n"
 	"           removed or added other than through cordon, is named and\n"
-	"           the exit status is 1\n",
+	"           the exit status is 1; so is any entry missing from the\n"
+	"           indexes by record and by user\n",
 	run_audit,
 };

@@ -238,9 +238,9 @@ run_log(struct cmd_ctx *ctx, const char *name)
 		if (ctx->json)
 			cmd_print_jsonl(v);
 		else
-			printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…\n",
+			printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…  %s\n",
 			    json_integer_value(json_object_get(v, "version")), jstr(v, "commit"),
-			    jstr(v, "at"), jstr(v, "by"), jstr(v, "sha256"));
+			    jstr(v, "at"), jstr(v, "by"), jstr(v, "sha256"), jstr(v, "message"));
 	}
 	json_decref(versions);
 	return 0;
@@ -349,6 +349,7 @@ run_opts(struct cmd_opt *opts, struct cdn_rule_run_opts *o, struct run_ui *ui)
 	if ((rc = limits(&o->limits)) != 0)
 		return rc;
 	o->since = opts[0].value;
+	o->until = opts[3].value;
 	if (opts[1].value) {
 		char *end;
 		long n;
@@ -478,19 +479,21 @@ run_rule(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "since", 0, 1, NULL, NULL, 0 },
 		{ "threads", 0, 1, NULL, NULL, 0 },
 		{ "all", 0, 0, NULL, NULL, 0 },
+		{ "until", 0, 1, NULL, NULL, 0 },
 	};
 	const char *sub;
 	char **pos;
 	int npos, done, rc;
 
-	rc = cmd_parse(ctx, &cmd_rule, argc, argv, opts, 3, &pos, &npos, &done);
+	rc = cmd_parse(ctx, &cmd_rule, argc, argv, opts, 4, &pos, &npos, &done);
 	if (done)
 		return rc;
 	sub = npos > 0 ? pos[0] : "";
 #define NEED(n, what) \
 	if (npos != (n)) { rc = cmd_usage(&cmd_rule, "%s", what); goto out; }
-	if ((opts[0].value || opts[1].value) && strcmp(sub, "test") != 0 && strcmp(sub, "run") != 0) {
-		rc = cmd_usage(&cmd_rule, "--since and --threads go with test and run");
+	if ((opts[0].value || opts[1].value || opts[3].value) && strcmp(sub, "test") != 0 &&
+	    strcmp(sub, "run") != 0) {
+		rc = cmd_usage(&cmd_rule, "--since, --until and --threads go with test and run");
 	} else if (opts[2].value && strcmp(sub, "run") != 0) {
 		rc = cmd_usage(&cmd_rule, "--all goes with run");
 	} else if (strcmp(sub, "add") == 0) {
@@ -504,7 +507,7 @@ run_rule(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = run_show(ctx, pos[1]);
 	} else if (strcmp(sub, "test") == 0) {
 		if (npos < 2) {
-			rc = cmd_usage(&cmd_rule, "rule test FILE… [--since D]");
+			rc = cmd_usage(&cmd_rule, "rule test FILE… [--since D] [--until D]");
 			goto out;
 		}
 		rc = run_test(ctx, pos + 1, npos - 1, opts);
@@ -537,16 +540,18 @@ const struct cmd cmd_rule = {
 	"                      of a kind in its `on` runs it\n"
 	"  list                every rule: state, severity, version, kinds, errors\n"
 	"  show NAME           a rule, its latest errors and its source\n"
-	"  test FILE… [--since D]\n"
+	"  test FILE… [--since D] [--until D]\n"
 	"                      dry run over the records of its kinds: print the\n"
 	"                      alerts it would raise; nothing is saved\n"
-	"  run NAME…|--all [--since D]\n"
+	"  run NAME…|--all [--since D] [--until D]\n"
 	"                      run stored rules over the records and save the alerts\n"
 	"  enable NAME, disable NAME\n"
 	"  log NAME            the rule's versions, newest first, with their commits\n"
+	"                      and messages\n"
 	"\n"
 	"  --since D           only records from D on (occurred_at for seizures,\n"
 	"                      created_at otherwise)\n"
+	"  --until D           only records up to D (a bare date: that whole day)\n"
 	"  --threads N         threads for test and run (default: one per core)\n"
 	"\n"
 	"Limits, for each call of a rule's check(): CORDON_RULE_INSTRUCTIONS\n"

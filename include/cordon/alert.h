@@ -4,7 +4,8 @@
  *
  * An alert is unique on (rule, key): raising it again updates it. Its
  * status moves new → acknowledged → escalated, and to dismissed or
- * promoted from any of these; promoted is final; a dismissed alert may be
+ * promoted (to a new case, or attached to one) from any of these;
+ * promoted is final; a dismissed alert may be
  * acknowledged or escalated again. Each change is an audit entry carrying
  * the note. Records returned through `json_t **out` are new references.
  */
@@ -30,5 +31,15 @@ int cdn_alert_set_status(struct cdn_store *st, const char *user, const char *id,
  */
 int cdn_alert_promote(struct cdn_store *st, const char *user, const char *id,
     const char *note, json_t **out);
+
+/*
+ * Attach alert `id` to the existing case `case_id`, as promoting it does
+ * to a new one: a link (involved_in) from each record the alert names to
+ * the case (none twice), the alert promoted, its `case` that case; the
+ * alert's audit entry is "attach". CDN_EINVAL (field "case") if there is
+ * no such case.
+ */
+int cdn_alert_attach(struct cdn_store *st, const char *user, const char *id,
+    const char *case_id, const char *note, json_t **out);
 
 #endif

@@ -73,4 +73,16 @@ typedef void (*cdn_evidence_report_fn)(void *arg, const char *where,
 int cdn_evidence_verify(struct cdn_store *st, cdn_evidence_report_fn report, void *arg,
     struct cdn_evidence_check *out);
 
+/*
+ * The same checks for evidence `id` alone: each version re-hashed against
+ * its SHA-256 and git object id, its commit in the store's history
+ * (reached from the store's head) holding it at its path, and the
+ * record's facts those of its latest version. `*out` (a new object):
+ * {"id", "intact", "problems": [record's], "versions": [{"version",
+ * "sha256", "size", "intact", "problems": [text…]}]}. Returns 0 whether
+ * or not it is intact; an error only if it could not be checked
+ * (CDN_ENOTFOUND: no such evidence).
+ */
+int cdn_evidence_verify_one(struct cdn_store *st, const char *id, json_t **out);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 
 #include "cordon/record.h"
 
@@ -35,22 +36,35 @@ struct cdn_import_opts {
 	unsigned max_errors;		/* stop reporting after this many; 0 = 1000 */
 	int threads;			/* threads parsing and validating: 0 = one
 					 * per CPU, < 0 = none besides the caller */
+	const char *name;		/* the file's name, as recorded; NULL: the
+					 * base name of the path; "": none */
 };
 
 struct cdn_import_result {
 	uint64_t created[CDN_NKINDS];	/* records created, by kind */
 	uint64_t lines;			/* data lines read */
 	uint64_t errors;		/* bad lines */
+	uint64_t seq;			/* its record, meta "import/SEQ" (0: none) */
 };
 
 /*
  * Import `path` into the store as `user`. Returns 0 when everything was
  * imported, CDN_EINVAL when there were bad lines (reported through
  * on_error; the store is unchanged), or another code (file unreadable,
- * store failure).
+ * store failure). An import that succeeds is recorded with it, in the
+ * same transaction, as meta "import/SEQ" with its audit entry (op
+ * "import"); one that fails leaves no trace.
  */
 int cdn_import_file(struct cdn_store *st, const char *path, const char *user,
     const struct cdn_import_opts *opts, struct cdn_import_result *res);
+
+/*
+ * The imports made, newest first, at most `limit` (0: all): `*out` a new
+ * array of {id ("import/SEQ"), seq, at, by, filename (null if there was
+ * none, or it was not UTF-8), format ("jsonl" or "csv"), bytes, lines, created: {PLURAL: n},
+ * records}.
+ */
+int cdn_import_log(struct cdn_store *st, size_t limit, json_t **out);
 
 /* Write every record as JSON Lines, in an order that re-imports. */
 int cdn_export_json(struct cdn_txn *txn, FILE *out, uint64_t *count);

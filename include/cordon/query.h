@@ -66,12 +66,41 @@ int cdn_graph(struct cdn_txn *txn, const char *id, int depth,
     json_t **nodes, json_t **links);
 
 /*
+ * The same walk, capped for a screen (graph.c). `*out`: a new object
+ * {"nodes":[…],"links":[…],"summaries":[…],"truncated":BOOL}.
+ * - At most `limit` nodes (0: no cap); past it the walk stops and
+ *   "truncated" is true. Nodes join in hops, each hop's in id order.
+ * - When a node is expanded and its neighbours of one kind number more
+ *   than `summary` (0: never), they do not join: the answer has a summary
+ *   {"id": the node, "kind", "count": how many records, "via": [link
+ *   types]} instead, counted from the links without reading them. Those
+ *   already in the graph keep their links to the node.
+ * Every link between two nodes of the answer is in it. With no cap and
+ * no summaries, nodes and links are those cdn_graph gives.
+ */
+struct cdn_graph_opts {
+	int depth;
+	size_t limit;
+	size_t summary;
+};
+int cdn_graph_view(struct cdn_txn *txn, const char *id,
+    const struct cdn_graph_opts *opts, json_t **out);
+
+/*
  * Records whose names, aliases, titles, descriptions, species or
  * identifiers contain every word of `text` (folded, so diacritics and case
  * do not matter; the last word may be a prefix). `*out`: new array.
  */
 int cdn_search(struct cdn_txn *txn, const char *text, size_t limit,
     json_t **out);
+/*
+ * Which field of `rec` (a record cdn_search found for `text`) matched: a
+ * new object {"field": its dotted path ("aliases", "identifiers.imo",
+ * "commodity.description"), "text": its value}, the field holding most of
+ * the words (an identifier equal to the whole text first); NULL if none
+ * holds any.
+ */
+json_t *cdn_search_match(json_t *rec, const char *text);
 
 /* Every record of `kind` in id order, as stored JSON text (for export). */
 typedef int (*cdn_raw_fn)(void *arg, const char *json, size_t len);

@@ -57,13 +57,35 @@ int cdn_rule_add(struct cdn_store *st, const char *user, const char *src, size_t
  * NULL, its source (malloc'd, NUL-terminated). CDN_ENOTFOUND if none.
  */
 int cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src);
-/* Every rule, by name. */
+/* Every rule, by name, each with its `error_count` (errors in all). */
 int cdn_rule_list(struct cdn_store *st, json_t **out);
 /* Enable or disable a rule (an audit entry each). */
 int cdn_rule_enable(struct cdn_store *st, const char *user, const char *name, int enable,
     json_t **out);
-/* A rule's versions, newest first: {version, commit, at, by, message}. */
+/* A rule's versions, newest first: {version, commit, blob, sha256, at,
+ * by} as the store recorded them, with the commit's `author` and the
+ * first line of its `message` read from the repository. */
 int cdn_rule_log(struct cdn_store *st, const char *name, json_t **out);
+/*
+ * The source of a rule's version `commit` (NULL: the current one), read
+ * from that commit's tree: `*src` malloc'd and NUL-terminated, `*version`
+ * the version's entry (as in cdn_rule_log, without author and message).
+ * CDN_ENOTFOUND if there is no such rule, or the commit is not one of
+ * its versions.
+ */
+int cdn_rule_source_at(struct cdn_store *st, const char *name, const char *commit,
+    json_t **version, char **src, size_t *len);
+/*
+ * A unified diff of a rule's source from version `from` to version `to`
+ * (commits, as for cdn_rule_source_at), made by libgit2 with 3 lines of
+ * context: `*patch` malloc'd ("" if the two are the same), and how many
+ * lines it adds and removes.
+ */
+int cdn_rule_diff(struct cdn_store *st, const char *name, const char *from, const char *to,
+    char **patch, size_t *len, size_t *added, size_t *removed);
+/* The line of the rule's source a rule error's message names (Lua's
+ * "NAME.lua:LINE: …"), or 0 if it names none (a spent budget). */
+int cdn_rule_error_line(const char *message);
 /* A rule's latest errors, newest first (at most `limit`, 0 = all kept):
  * {at, record, message, commit}; `*total` (may be NULL) gets how many it
  * has had in all. */
@@ -74,6 +96,7 @@ int cdn_rule_errors(struct cdn_store *st, const char *name, size_t limit, json_t
 
 struct cdn_rule_run_opts {
 	const char *since;		/* only records from then on (as in list) */
+	const char *until;		/* and up to then (a bare date: that whole day) */
 	unsigned threads;		/* 0: one per core */
 	struct cdn_rule_limits limits;
 	int tables;			/* records as full tables, not views (bench) */

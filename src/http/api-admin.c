@@ -2,12 +2,18 @@
  * api-admin.c - the routes beyond records (http.h):
  *
  *   POST /api/v1/alerts/ID/ack|escalate|dismiss|promote   {"note"}   officer
+ *   POST /api/v1/alerts/ID/attach  {"case","note"}: to an existing case
  *   GET  /api/v1/rules                                                analyst
  *   GET  /api/v1/rules/NAME        the rule, its source and latest errors
  *   PUT  /api/v1/rules/NAME        the Lua source as the body: add or update
- *   POST /api/v1/rules/test        the Lua source as the body: a dry run
+ *   POST /api/v1/rules/test?since=D&until=D   the Lua source: a dry run
  *   POST /api/v1/rules/NAME/enable, /disable
- *   GET  /api/v1/audit?limit=N&from=SEQ                               supervisor
+ *   GET  /api/v1/rules/NAME/history           its versions
+ *   GET  /api/v1/rules/NAME/source?version=C  a version's source
+ *   GET  /api/v1/rules/NAME/diff?from=C&to=C  a unified diff of two versions
+ *   GET  /api/v1/audit?user=NAME&record=ID&limit=N&before=SEQ|from=SEQ supervisor
+ *   POST /api/v1/audit/verify      the chain, the records, the indexes supervisor
+ *   GET  /api/v1/KINDS/ID/history?limit=N&before=SEQ                  officer
  *   GET  /api/v1/users                                                supervisor
  *   POST /api/v1/users             {"name","role","password"}         admin
  */
@@ -17,12 +23,15 @@
 
 #include "cordon/alert.h"
 #include "cordon/audit.h"
+#include "cordon/check.h"
 #include "cordon/error.h"
+#include "cordon/record.h"
 #include "cordon/rule.h"
 #include "http.h"
 
 #define AUDIT_DEFAULT	100
 #define AUDIT_MAX	1000
+#define VERIFY_PROBLEMS	100	/* problems a verify answers with */
 #define RULE_ERRORS	20
 
 /* A JSON object body, or an answer queued (then *res is set). */
@@ -54,25 +63,46 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 	static const char *const statuses[][2] = { { "ack", "acknowledged" },
 		{ "escalate", "escalated" }, { "dismiss", "dismissed" } };
 	enum MHD_Result res;
-	json_t *in, *out = NULL;
-	const char *note;
+	json_t *in, *out = NULL, *v;
+	const char *note, *key;
 	int rc = 1;
 
+	for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+		if (http_is(action, statuses[i][0]))
+			rc = 0;
+	if (rc != 0 && !http_is(action, "promote") && !http_is(action, "attach"))
+		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
 	if ((in = object_body(r, &res)) == NULL)
 		return res;
+	json_object_foreach(in, key, v) {
+		if (!http_is(key, "note") && !(http_is(key, "case") && http_is(action, "attach"))) {
+			res = http_error(r, 422, "invalid", key, "unknown field (%s takes %s)", action,
+			    http_is(action, "attach") ? "case and note" : "note");
+			json_decref(in);
+			return res;
+		}
+		if (!json_is_string(v) && !(json_is_null(v) && http_is(key, "note"))) {
+			res = http_error(r, 422, "invalid", key, "must be a string");
+			json_decref(in);
+			return res;
+		}
+	}
 	note = json_string_value(json_object_get(in, "note"));
 	if (http_is(action, "promote")) {
 		rc = cdn_alert_promote(r->st, r->user, id, note, &out);
+	} else if (http_is(action, "attach")) {
+		if (!json_object_get(in, "case")) {
+			json_decref(in);
+			return http_error(r, 422, "invalid", "case", "required: the case to attach to");
+		}
+		rc = cdn_alert_attach(r->st, r->user, id, json_string_value(json_object_get(in, "case")),
+		    note, &out);
 	} else {
 		for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
 			if (http_is(action, statuses[i][0]))
 				rc = cdn_alert_set_status(r->st, r->user, id, statuses[i][1], note, &out);
-		if (rc == 1) {
-			json_decref(in);
-			return http_error(r, 404, "not_found", NULL, "no such route");
-		}
 	}
 	json_decref(in);
 	if (rc != 0)
@@ -105,13 +135,39 @@ lua_body(struct http_req *r, enum MHD_Result *res)
 
 #define TEST_ERRORS 100
 
+/* The line of the rule's source an error names, or null. */
+static json_t *
+error_line(const char *message)
+{
+	int line = cdn_rule_error_line(message);
+
+	return line > 0 ? json_integer(line) : json_null();
+}
+
+/* The library's last error about a rule's source: as http_fail, but a
+ * 422 also gives the `line` of the source it names (a syntax error). */
+static enum MHD_Result
+rule_fail(struct http_req *r)
+{
+	const struct cdn_error *e = cdn_error_last();
+	json_t *err;
+
+	if (e->code != CDN_EINVAL)
+		return http_fail(r);
+	err = json_pack("{s:s,s:s,s:s?,s:o}", "code", "invalid", "message", e->message,
+	    "field", e->field[0] ? e->field : NULL, "line", error_line(e->message));
+	cdn_error_clear();
+	return http_json(r, 422, json_pack("{s:o}", "error", err));
+}
+
 /* A dry run's rule errors, as they are found (the first TEST_ERRORS). */
 static void
 test_error(void *arg, const char *rule, const char *record, const char *message)
 {
 	(void)rule;
 	if (json_array_size(arg) < TEST_ERRORS)
-		json_array_append_new(arg, json_pack("{s:s,s:s}", "record", record, "message", message));
+		json_array_append_new(arg, json_pack("{s:s,s:s,s:o}", "record", record, "message",
+		    message, "line", error_line(message)));
 }
 
 static enum MHD_Result
@@ -134,14 +190,77 @@ rule_test(struct http_req *r)
 		return http_fail(r);
 	}
 	o.since = http_arg(r, "since");
+	o.until = http_arg(r, "until");
 	o.on_error = test_error;
 	o.error_arg = errors;
 	if (cdn_rule_test(r->st, &src, &len, 1, &o, &alerts, &st) != 0) {
 		json_decref(errors);
-		return http_fail(r);
+		return rule_fail(r);
 	}
 	return http_json(r, 200, json_pack("{s:o,s:I,s:I,s:o}", "alerts", alerts, "records",
 	    (json_int_t)st.records, "error_count", (json_int_t)st.errors, "errors", errors));
+}
+
+/* A commit named by query argument `arg`: 40 hex digits, or NULL (then
+ * an answer is queued, unless the argument may be left out). */
+static const char *
+commit_arg(struct http_req *r, const char *arg, int optional, enum MHD_Result *res)
+{
+	const char *c = http_arg(r, arg);
+
+	*res = MHD_NO;
+	if (!c && optional)
+		return NULL;
+	if (!c || strlen(c) != 40 || strspn(c, "0123456789abcdef") != 40) {
+		*res = http_error(r, 400, "bad_request", arg, "%s must be a version's commit (40 "
+		    "lower-case hex digits)", arg);
+		return NULL;
+	}
+	return c;
+}
+
+/* GET /rules/NAME/history, /source?version=C, /diff?from=C&to=C */
+static enum MHD_Result
+rule_history(struct http_req *r, const char *name, const char *sub)
+{
+	const char *from, *to;
+	enum MHD_Result res;
+	json_t *out = NULL;
+	char *text = NULL;
+	size_t len, added, removed;
+
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (http_is(sub, "history")) {
+		if (cdn_rule_log(r->st, name, &out) != 0)
+			return http_fail(r);
+		return http_json(r, 200, json_pack("{s:s,s:o}", "name", name, "items", out));
+	}
+	if (http_is(sub, "source")) {
+		from = commit_arg(r, "version", 1, &res);
+		if (!from && http_arg(r, "version"))
+			return res;
+		if (cdn_rule_source_at(r->st, name, from, &out, &text, &len) != 0)
+			return http_fail(r);
+		json_object_set_new(out, "name", json_string(name));
+		json_object_set_new(out, "source", json_stringn(text, len));
+		free(text);
+		if (!json_object_get(out, "source")) {
+			json_decref(out);
+			return http_error(r, 500, "internal", NULL, "the source is not UTF-8 text");
+		}
+		return http_json(r, 200, out);
+	}
+	if ((from = commit_arg(r, "from", 0, &res)) == NULL || (to = commit_arg(r, "to", 0, &res)) == NULL)
+		return res;
+	if (cdn_rule_diff(r->st, name, from, to, &text, &len, &added, &removed) != 0)
+		return http_fail(r);
+	out = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s%}", "name", name, "from", from, "to", to,
+	    "added", (json_int_t)added, "removed", (json_int_t)removed, "diff", text, len);
+	free(text);
+	if (!out)
+		return http_error(r, 500, "internal", NULL, "the diff is not UTF-8 text");
+	return http_json(r, 200, out);
 }
 
 enum MHD_Result
@@ -175,6 +294,9 @@ http_rules(struct http_req *r, const char *rest)
 	if (slash) {
 		int enable = http_is(slash + 1, "enable");
 
+		if (http_is(slash + 1, "history") || http_is(slash + 1, "source") ||
+		    http_is(slash + 1, "diff"))
+			return rule_history(r, name, slash + 1);
 		if (!enable && !http_is(slash + 1, "disable"))
 			return http_error(r, 404, "not_found", NULL, "no such route");
 		if (!http_is(r->method, "POST"))
@@ -188,6 +310,12 @@ http_rules(struct http_req *r, const char *rest)
 			return http_fail(r);
 		if (cdn_rule_errors(r->st, name, RULE_ERRORS, &errs, &total) != 0)
 			cdn_error_clear();
+		for (size_t i = 0; i < json_array_size(errs); i++) {
+			json_t *e = json_array_get(errs, i);
+
+			json_object_set_new(e, "line", error_line(json_string_value(
+			    json_object_get(e, "message"))));
+		}
 		json_object_set_new(out, "source", json_string(src ? src : ""));
 		json_object_set_new(out, "errors", errs ? errs : json_array());
 		json_object_set_new(out, "error_count", json_integer((json_int_t)total));
@@ -203,7 +331,7 @@ http_rules(struct http_req *r, const char *rest)
 		if (!lua_body(r, &res))
 			return res;
 		if (cdn_rule_limits_env(&lim) != 0 || cdn_rule_check(r->body, r->len, &lim, &info) != 0)
-			return http_fail(r);
+			return rule_fail(r);
 		got = json_string_value(json_object_get(info, "name"));
 		if (!got || !http_is(got, name)) {
 			res = http_error(r, 422, "invalid", "name", "the file names its rule '%s', not '%s' "
@@ -213,7 +341,7 @@ http_rules(struct http_req *r, const char *rest)
 		}
 		json_decref(info);
 		if (cdn_rule_add(r->st, r->user, r->body, r->len, &lim, &out) != 0)
-			return http_fail(r);
+			return rule_fail(r);
 		return http_json(r, 200, out);
 	}
 	return http_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
@@ -221,46 +349,246 @@ http_rules(struct http_req *r, const char *rest)
 
 /* --- audit, users ---------------------------------------------------------------------- */
 
+/* A page of entries: one more than asked for says there is a next. */
+struct audit_page {
+	json_t *items;
+	size_t limit;
+};
+
 static int
 audit_add(void *arg, json_t *entry)
 {
-	json_array_append(arg, entry);
+	struct audit_page *p = arg;
+
+	json_array_append(p->items, entry);
 	return 0;
 }
 
-enum MHD_Result
-http_audit(struct http_req *r)
+/* A positive entry number from query argument `name`, or 0 if absent;
+ * -1 (an answer queued) if it is not one. */
+static int
+seq_arg(struct http_req *r, const char *name, uint64_t *out, enum MHD_Result *res)
+{
+	const char *s = http_arg(r, name);
+	char *end;
+
+	*out = 0;
+	if (!s)
+		return 0;
+	*out = strtoull(s, &end, 10);
+	if (!*s || *end || *out < 1 || s[0] == '-') {
+		*res = http_error(r, 400, "bad_request", name, "%s must be an entry number >= 1", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* `limit` (1 to AUDIT_MAX, default AUDIT_DEFAULT), or -1 (answer queued). */
+static int
+limit_arg(struct http_req *r, size_t *out, enum MHD_Result *res)
 {
 	const char *l = http_arg(r, "limit");
-	const char *f = http_arg(r, "from");
-	unsigned long limit = AUDIT_DEFAULT, from = 0;
-	struct cdn_txn *txn;
-	json_t *items = json_array();
-	enum MHD_Result res;
+	unsigned long n;
 	char *end;
+
+	*out = AUDIT_DEFAULT;
+	if (!l)
+		return 0;
+	n = strtoul(l, &end, 10);
+	if (!*l || *end || l[0] == '-' || n < 1 || n > AUDIT_MAX) {
+		*res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", AUDIT_MAX);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* {"items":[…],"next":SEQ|null}: `next` continues the walk, as `before`
+ * newest first, as `from` oldest first. */
+static enum MHD_Result
+audit_answer(struct http_req *r, struct audit_page *p, int fwd)
+{
+	json_t *next = json_null();
+
+	if (json_array_size(p->items) > p->limit) {
+		json_int_t last;
+
+		json_array_remove(p->items, p->limit);
+		last = json_integer_value(json_object_get(json_array_get(p->items, p->limit - 1),
+		    "seq"));
+		json_decref(next);
+		next = json_integer(fwd ? last + 1 : last);
+	}
+	return http_json(r, 200, json_pack("{s:o,s:o}", "items", p->items, "next", next));
+}
+
+/* The first query argument not in `known` (a NULL-ended list), if any:
+ * a misspelt filter must not be ignored. */
+struct args_check {
+	const char *const *known;
+	char unknown[64];
+};
+
+static enum MHD_Result
+check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct args_check *a = cls;
+	const char *const *k;
+
+	(void)kind;
+	(void)value;
+	for (k = a->known; *k && !http_is(*k, key); k++)
+		;
+	if (!*k && !a->unknown[0])
+		snprintf(a->unknown, sizeof a->unknown, "%s", key);
+	return MHD_YES;
+}
+
+static int
+unknown_arg(struct http_req *r, const char *const *known, const char *takes, enum MHD_Result *res)
+{
+	struct args_check a = { known, "" };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
+	if (!a.unknown[0])
+		return 0;
+	*res = http_error(r, 400, "bad_request", a.unknown, "this takes %s, not %s", takes, a.unknown);
+	return -1;
+}
+
+static enum MHD_Result
+audit_list(struct http_req *r)
+{
+	static const char *const known[] = { "user", "record", "limit", "before", "from", NULL };
+	const char *user = http_arg(r, "user"), *record = http_arg(r, "record");
+	struct cdn_audit_filter f = { 0 };
+	struct audit_page p = { NULL, 0 };
+	struct cdn_txn *txn;
+	enum MHD_Result res;
+	char why[CDN_WHY_MAX];
 	int rc;
 
-	if (!http_require(r, CDN_ROLE_SUPERVISOR, &res)) {
-		json_decref(items);
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (unknown_arg(r, known, "user, record, limit, before and from", &res) != 0)
 		return res;
-	}
-	if (l && ((limit = strtoul(l, &end, 10)) < 1 || limit > AUDIT_MAX || *end)) {
-		json_decref(items);
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", AUDIT_MAX);
-	}
-	if (f && ((from = strtoul(f, &end, 10)) < 1 || *end)) {
-		json_decref(items);
-		return http_error(r, 400, "bad_request", "from", "from must be an entry number >= 1");
-	}
+	if (limit_arg(r, &p.limit, &res) != 0 || seq_arg(r, "before", &f.before, &res) != 0 ||
+	    seq_arg(r, "from", &f.from, &res) != 0)
+		return res;
+	if (f.before && f.from)
+		return http_error(r, 400, "bad_request", "from", "give before (newest first) or from "
+		    "(oldest first), not both");
+	if (user && cdn_check_username(user, why) != 0)
+		return http_error(r, 400, "bad_request", "user", "user: %s", why);
+	if (record && (!*record || strlen(record) > 200))
+		return http_error(r, 400, "bad_request", "record", "record must be an id or a name "
+		    "(1 to 200 characters)");
+	f.user = user;
+	f.ids = &record;
+	f.nids = record ? 1 : 0;
+	f.limit = p.limit + 1;
+	p.items = json_array();
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_audit_each(txn, from, limit, from == 0, audit_add, items);
+		rc = cdn_audit_find(txn, &f, audit_add, &p);
 		cdn_txn_abort(txn);
 	}
 	if (rc != 0) {
-		json_decref(items);
+		json_decref(p.items);
 		return http_fail(r);
 	}
-	return http_json(r, 200, json_pack("{s:o}", "items", items));
+	return audit_answer(r, &p, f.from != 0);
+}
+
+struct verify_out {
+	json_t *problems;
+	uint64_t count;
+};
+
+static void
+verify_problem(void *arg, const char *where, const char *problem)
+{
+	struct verify_out *v = arg;
+
+	if (v->count++ < VERIFY_PROBLEMS)
+		json_array_append_new(v->problems, json_pack("{s:s,s:s}", "where", where, "problem",
+		    problem));
+}
+
+/* One verify at a time: it reads the whole store. */
+static int verifying;
+
+static enum MHD_Result
+audit_verify(struct http_req *r)
+{
+	struct verify_out v = { NULL, 0 };
+	struct cdn_txn *txn;
+	uint64_t checked = 0;
+	int rc;
+
+	if (!http_is(r->method, "POST"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
+	if (__atomic_exchange_n(&verifying, 1, __ATOMIC_ACQ_REL))
+		return http_error(r, 429, "busy", NULL, "a verify is under way: try again when it "
+		    "has finished");
+	v.problems = json_array();
+	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_audit_verify(txn, verify_problem, &v, &checked);
+		cdn_txn_abort(txn);
+	}
+	__atomic_store_n(&verifying, 0, __ATOMIC_RELEASE);
+	/* Problems found are the answer; a store that cannot be read is not. */
+	if (rc != 0 && v.count == 0) {
+		json_decref(v.problems);
+		return http_fail(r);
+	}
+	cdn_error_clear();
+	return http_json(r, 200, json_pack("{s:b,s:I,s:I,s:o}", "intact", v.count == 0, "checked",
+	    (json_int_t)checked, "problem_count", (json_int_t)v.count, "problems", v.problems));
+}
+
+enum MHD_Result
+http_audit(struct http_req *r, const char *rest)
+{
+	enum MHD_Result res;
+
+	if (!http_require(r, CDN_ROLE_SUPERVISOR, &res))
+		return res;
+	if (!*rest)
+		return audit_list(r);
+	if (http_is(rest, "/verify"))
+		return audit_verify(r);
+	return http_error(r, 404, "not_found", NULL, "no such route");
+}
+
+enum MHD_Result
+http_history(struct http_req *r, const char *id)
+{
+	static const char *const known[] = { "limit", "before", NULL };
+	struct audit_page p = { NULL, 0 };
+	struct cdn_txn *txn;
+	enum MHD_Result res;
+	uint64_t before;
+	json_t *rec = NULL;
+	int rc;
+
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (unknown_arg(r, known, "limit and before", &res) != 0 ||
+	    limit_arg(r, &p.limit, &res) != 0 || seq_arg(r, "before", &before, &res) != 0)
+		return res;
+	p.items = json_array();
+	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+		/* The record must be there: its history is part of it. */
+		if ((rc = cdn_record_get(txn, id, &rec)) == 0)
+			rc = cdn_audit_history(txn, id, before, p.limit + 1, audit_add, &p);
+		json_decref(rec);
+		cdn_txn_abort(txn);
+	}
+	if (rc != 0) {
+		json_decref(p.items);
+		return http_fail(r);
+	}
+	return audit_answer(r, &p, 0);
 }
 
 enum MHD_Result

@@ -9,8 +9,11 @@
  *        against its SHA-256 as it is read
  *   GET  /api/v1/evidence/ID/log      its versions and custody events
  *   POST /api/v1/evidence/ID/custody  {"action","note"}
+ *   GET  /api/v1/evidence/ID/verify   each version re-read and checked
  *
- * The record itself (versions, custody) is GET /api/v1/evidence/ID.
+ * The record itself (versions, custody) is GET /api/v1/evidence/ID; a
+ * case's evidence is the list GET /api/v1/evidence?where=case=C-n (api.c,
+ * from the case index).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +40,7 @@ http_evidence_max(void)
 }
 
 int
-http_is_upload(const char *method, const char *path, char *id, size_t cap)
+http_evidence_is_upload(const char *method, const char *path, char *id, size_t cap)
 {
 	const char *p, *e;
 
@@ -60,7 +63,7 @@ http_is_upload(const char *method, const char *path, char *id, size_t cap)
 }
 
 enum MHD_Result
-http_evidence_upload(struct http_req *r, const char *id, const char *file)
+http_evidence_upload(struct http_req *r, const char *id, char *file)
 {
 	struct cdn_evidence_opts o = { 0 };
 	json_t *out = NULL;
@@ -170,6 +173,15 @@ http_evidence_sub(struct http_req *r, const char *id, const char *sub)
 	}
 	if (http_is(sub, "custody"))
 		return custody(r, id);
+	if (http_is(sub, "verify")) {
+		json_t *out = NULL;
+
+		if (!http_is(r->method, "GET"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+		if (cdn_evidence_verify_one(r->st, id, &out) != 0)
+			return http_fail(r);
+		return http_json(r, 200, out);
+	}
 	if (http_is(sub, "log")) {
 		struct cdn_txn *txn;
 		json_t *rec = NULL;

@@ -23,14 +23,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/rand.h>
 
 #include "cordon/error.h"
 #include "cordon/export.h"
@@ -43,7 +40,6 @@
 #define PREVIEW_MAX	200
 #define LOG_DEFAULT	50
 #define LOG_MAX		1000
-#define JOBS_MAX	32	/* remembered, running or done */
 #define JOBS_RUNNING	2
 
 /* A whole number in [1, max] from a query argument, or 0. */
@@ -201,8 +197,7 @@ http_partners(struct http_req *r, const char *rest)
 /* --- exports, made in the background --------------------------------------------------- */
 
 struct job {
-	char id[24];		/* "job-" and 16 hex digits */
-	int state;		/* 0 running, 1 done, -1 failed */
+	struct http_job base;
 	struct cdn_store *st;
 	char user[65], partner[65], since[40];
 	enum cdn_export_format format;
@@ -212,12 +207,14 @@ struct job {
 	unsigned status;	/* the HTTP status of a failure */
 };
 
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t done;	/* a job has ended */
-	struct job *jobs[JOBS_MAX];
-	size_t n, next;		/* ring: the oldest finished one makes way */
-} jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
+static void
+job_release(struct http_job *base)
+{
+	struct job *j = (struct job *)base;
+
+	json_decref(j->result);
+	free(j);
+}
 
 static void
 exports_dir(struct cdn_store *st, char *buf, size_t cap)
@@ -236,14 +233,13 @@ status_of(int code)
 	}
 }
 
-static void *
-run_job(void *arg)
+static int
+run_job(struct http_job *base)
 {
-	struct job *j = arg;
+	struct job *j = (struct job *)base;
 	struct cdn_export_opts o = { j->partner, j->format, j->since[0] ? j->since : NULL, NULL,
 		NULL, NULL, NULL };
 	char out[PATH_MAX], final[PATH_MAX], exp[PATH_MAX];
-	json_t *result = NULL;
 	int rc;
 
 	/* Everything is made inside the job's directory (a feed is built
@@ -256,9 +252,9 @@ run_job(void *arg)
 		snprintf(out, sizeof out, "%s/%s-%s.%s", j->dir, j->partner,
 		    cdn_export_format_name(j->format), j->format == CDN_EXPORT_CSV ? "csv" : "json");
 	o.out = out;
-	rc = cdn_export(j->st, j->user, &o, &result);
+	rc = cdn_export(j->st, j->user, &o, &j->result);
 	if (rc == 0) {
-		const char *id = json_string_value(json_object_get(result, "id"));
+		const char *id = json_string_value(json_object_get(j->result, "id"));
 
 		exports_dir(j->st, exp, sizeof exp);
 		snprintf(final, sizeof final, "%s/%llu", exp, id ? strtoull(id + 7, NULL, 10) : 0ULL);
@@ -274,33 +270,7 @@ run_job(void *arg)
 		rmdir(j->dir);
 	}
 	cdn_error_clear();
-	pthread_mutex_lock(&jobs.lock);
-	j->result = result;
-	j->state = rc == 0 ? 1 : -1;
-	pthread_cond_broadcast(&jobs.done);
-	pthread_mutex_unlock(&jobs.lock);
-	return NULL;
-}
-
-void
-http_exports_stop(void)
-{
-	pthread_mutex_lock(&jobs.lock);
-	for (;;) {
-		size_t running = 0;
-
-		for (size_t i = 0; i < jobs.n; i++)
-			running += jobs.jobs[i]->state == 0;
-		if (running == 0)
-			break;
-		pthread_cond_wait(&jobs.done, &jobs.lock);
-	}
-	for (size_t i = 0; i < jobs.n; i++) {
-		json_decref(jobs.jobs[i]->result);
-		free(jobs.jobs[i]);
-	}
-	jobs.n = jobs.next = 0;
-	pthread_mutex_unlock(&jobs.lock);
+	return rc == 0 ? 0 : -1;
 }
 
 static int
@@ -312,9 +282,22 @@ rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return remove(path);
 }
 
+struct owner {
+	const char *name;
+	int mine;
+};
+
+static void
+owns(struct http_job *j, void *arg)
+{
+	struct owner *o = arg;
+
+	o->mine |= j->state == 0 && strncmp(o->name, j->id, strlen(j->id)) == 0;
+}
+
 /* Remove what jobs cut short by a restart left: job-… directories no
  * running job owns (a job writes nothing outside its own). Called with
- * the lock held. */
+ * the jobs' lock held. */
 static void
 sweep(struct cdn_store *st)
 {
@@ -326,14 +309,12 @@ sweep(struct cdn_store *st)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		int mine = 0;
+		struct owner o = { e->d_name, 0 };
 
 		if (strncmp(e->d_name, "job-", 4) != 0)
 			continue;
-		for (size_t i = 0; i < jobs.n; i++)
-			mine |= jobs.jobs[i]->state == 0 && strncmp(e->d_name, jobs.jobs[i]->id,
-			    strlen(jobs.jobs[i]->id)) == 0;
-		if (!mine) {
+		http_jobs_each("export", owns, &o);
+		if (!o.mine) {
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 			nftw(path, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 		}
@@ -341,14 +322,16 @@ sweep(struct cdn_store *st)
 	closedir(d);
 }
 
+/* The job as JSON; called with the jobs' lock held. */
 static json_t *
 job_json(struct job *j)
 {
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "job", j->id, "status", j->state == 0 ?
-	    "running" : j->state > 0 ? "done" : "failed", "partner", j->partner, "format",
-	    cdn_export_format_name(j->format), "error", j->state < 0 ? j->error : NULL);
+	int state = j->base.state;
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "job", j->base.id, "status", state == 0 ?
+	    "running" : state > 0 ? "done" : "failed", "partner", j->partner, "format",
+	    cdn_export_format_name(j->format), "error", state < 0 ? j->error : NULL);
 
-	if (j->result) {
+	if (state > 0 && j->result) {
 		const char *id = json_string_value(json_object_get(j->result, "id"));
 
 		json_object_set(o, "export", j->result);
@@ -363,12 +346,9 @@ start(struct http_req *r)
 {
 	json_t *in = NULL;
 	const char *partner, *format, *since;
-	char dir[PATH_MAX];
-	unsigned char rnd[8];
+	char dir[PATH_MAX], loc[64];
 	struct job *j = NULL;
 	enum MHD_Result res;
-	pthread_t t;
-	size_t running = 0, slot;
 	int f;
 
 	if ((res = http_body_json(r, &in)) != MHD_YES || !in)
@@ -388,13 +368,14 @@ start(struct http_req *r)
 		json_decref(in);
 		return http_error(r, 422, "invalid", "since", "a date or date-time");
 	}
-	if ((j = calloc(1, sizeof *j)) == NULL || RAND_bytes(rnd, sizeof rnd) != 1) {
+	if ((j = calloc(1, sizeof *j)) == NULL || http_job_id(&j->base) != 0) {
 		free(j);
 		json_decref(in);
 		return http_error(r, 500, "internal", NULL, "out of memory");
 	}
-	snprintf(j->id, sizeof j->id, "job-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
-	    rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	j->base.kind = "export";
+	j->base.run = run_job;
+	j->base.release = job_release;
 	j->st = r->st;
 	j->format = (enum cdn_export_format)f;
 	snprintf(j->user, sizeof j->user, "%s", r->user);
@@ -402,49 +383,45 @@ start(struct http_req *r)
 	snprintf(j->since, sizeof j->since, "%s", since ? since : "");
 	json_decref(in);
 	exports_dir(r->st, dir, sizeof dir);
-	snprintf(j->dir, sizeof j->dir, "%s/%s", dir, j->id);
+	snprintf(j->dir, sizeof j->dir, "%s/%s", dir, j->base.id);
 
-	pthread_mutex_lock(&jobs.lock);
-	for (size_t i = 0; i < jobs.n; i++)
-		running += jobs.jobs[i]->state == 0;
-	if (running >= JOBS_RUNNING) {
-		pthread_mutex_unlock(&jobs.lock);
+	http_jobs_lock();
+	if (http_jobs_running("export") >= JOBS_RUNNING) {
+		http_jobs_unlock();
 		free(j);
 		return http_error(r, 429, "busy", NULL, "%d exports are under way: try again when one "
 		    "is done", JOBS_RUNNING);
 	}
 	sweep(r->st);
 	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) || mkdir(j->dir, 0700) != 0) {
-		pthread_mutex_unlock(&jobs.lock);
+		http_jobs_unlock();
 		free(j);
 		return http_error(r, 500, "internal", NULL, "cannot make a place for the export");
 	}
-	/* A slot: a free one, or the oldest finished job's. */
-	if (jobs.n < JOBS_MAX) {
-		slot = jobs.n++;
-	} else {
-		for (slot = jobs.next; jobs.jobs[slot]->state == 0; slot = (slot + 1) % JOBS_MAX)
-			;
-		json_decref(jobs.jobs[slot]->result);
-		free(jobs.jobs[slot]);
-		jobs.next = (slot + 1) % JOBS_MAX;
-	}
-	jobs.jobs[slot] = j;
-	if (pthread_create(&t, NULL, run_job, j) != 0) {
-		j->state = -1;
+	if (http_job_add(&j->base) != 0) {
 		snprintf(j->error, sizeof j->error, "cannot start the export");
 		rmdir(j->dir);
-	} else {
-		pthread_detach(t);
 	}
-	{
-		char loc[64];
-
-		snprintf(loc, sizeof loc, "/api/v1/exports/%s", j->id);
-		res = http_json_header(r, 202, job_json(j), MHD_HTTP_HEADER_LOCATION, loc);
-	}
-	pthread_mutex_unlock(&jobs.lock);
+	snprintf(loc, sizeof loc, "/api/v1/exports/%s", j->base.id);
+	res = http_json_header(r, 202, job_json(j), MHD_HTTP_HEADER_LOCATION, loc);
+	http_jobs_unlock();
 	return res;
+}
+
+/* An export's record, with `href` (where its files are) if it was made
+ * here and its files are kept: those made with `cordon export` are only
+ * where that command wrote them. */
+static void
+with_href(struct cdn_store *st, json_t *e)
+{
+	char path[PATH_MAX];
+	unsigned long long seq = (unsigned long long)json_integer_value(json_object_get(e, "seq"));
+	struct stat sb;
+
+	exports_dir(st, path, sizeof path);
+	snprintf(path + strlen(path), sizeof path - strlen(path), "/%llu", seq);
+	if (seq && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		json_object_set_new(e, "href", json_sprintf("/api/v1/exports/%llu", seq));
 }
 
 /* A file of export SEQ, made here: STORE/exports/SEQ/NAME. */
@@ -498,19 +475,25 @@ http_exports(struct http_req *r, const char *rest)
 
 		if (n == 0)
 			return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LOG_MAX);
+		json_t *e;
+		size_t i;
+
 		if (cdn_export_log(r->st, http_arg(r, "partner"), n, &out) != 0)
 			return http_fail(r);
+		json_array_foreach(out, i, e)
+			with_href(r->st, e);
 		return http_json(r, 200, json_pack("{s:o}", "items", out));
 	}
 	rest++;
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 	if (strncmp(rest, "job-", 4) == 0) {
-		pthread_mutex_lock(&jobs.lock);
-		for (size_t i = 0; i < jobs.n && !out; i++)
-			if (http_is(jobs.jobs[i]->id, rest))
-				out = job_json(jobs.jobs[i]);
-		pthread_mutex_unlock(&jobs.lock);
+		struct http_job *j;
+
+		http_jobs_lock();
+		if ((j = http_job_find("export", rest)) != NULL)
+			out = job_json((struct job *)j);
+		http_jobs_unlock();
 		return out ? http_json(r, 200, out) : http_error(r, 404, "not_found", NULL, "no such job");
 	}
 	{
@@ -526,8 +509,10 @@ http_exports(struct http_req *r, const char *rest)
 		if (cdn_export_log(r->st, NULL, 0, &log) != 0)
 			return http_fail(r);
 		json_array_foreach(log, i, e)
-			if ((unsigned long long)json_integer_value(json_object_get(e, "seq")) == seq)
+			if ((unsigned long long)json_integer_value(json_object_get(e, "seq")) == seq) {
+				with_href(r->st, e);
 				out = json_incref(e);
+			}
 		json_decref(log);
 		return out ? http_json(r, 200, out) : http_error(r, 404, "not_found", NULL,
 		    "no such export");

@@ -10,7 +10,8 @@
  *   GET  /api/v1/KINDS/ID         one record
  *   PATCH /api/v1/KINDS/ID        merge patch (If-Match: VERSION, else 412)
  *   DELETE /api/v1/KINDS/ID
- *   GET  /api/v1/KINDS/ID/graph?depth=N
+ *   GET  /api/v1/KINDS/ID/graph?depth=N&limit=N&summary=N
+ *   GET  /api/v1/KINDS/ID/history  its audit entries (api-admin.c)
  *   GET  /api/v1/search?q=TEXT
  *
  * KINDS: cases, seizures, entities, routes, links; alerts and evidence
@@ -30,59 +31,28 @@
 
 #define LIST_DEFAULT	50
 #define LIST_MAX	1000
-#define MAX_WHERE	16
 #define DEPTH_MAX	4
+#define GRAPH_LIMIT	200	/* nodes in a graph's answer, by default */
+#define GRAPH_LIMIT_MAX	2000
+#define GRAPH_SUMMARY	20	/* neighbours of one kind shown before a summary */
+#define GRAPH_SUMMARY_MAX 1000
 
 /* --- lists ---------------------------------------------------------------------- */
 
-struct wheres {
-	struct cdn_cond c[MAX_WHERE];
-	char *buf[MAX_WHERE];
-	size_t n;
-	int bad;
-	enum cdn_kind kind;
+struct list_args {
+	struct http_filters f;
 	char unknown[64];	/* a parameter lists do not take */
 };
 
 static enum MHD_Result
-collect_where(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+list_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	static const char *const known[] = { "where", "since", "until", "tag", "linked", "limit",
-		"after", NULL };
-	struct wheres *w = cls;
-	char *eq;
-	int k = 0;
+	struct list_args *a = cls;
 
 	(void)kind;
-	/* Alerts are triaged by status and rule: shorthands for where. */
-	if (w->kind == CDN_ALERT && (http_is(key, "status") || http_is(key, "rule"))) {
-		if (w->n == MAX_WHERE || !value) {
-			w->bad = 1;
-			return MHD_YES;
-		}
-		w->c[w->n].path = http_is(key, "status") ? "status" : "rule";
-		w->c[w->n].value = value;
-		w->buf[w->n++] = NULL;
-		return MHD_YES;
-	}
-	while (known[k] && !http_is(key, known[k]))
-		k++;
-	if (!known[k] && !w->unknown[0])
-		snprintf(w->unknown, sizeof w->unknown, "%s", key);
-	if (!http_is(key, "where"))
-		return MHD_YES;
-	if (w->n == MAX_WHERE || !value || (eq = strchr(value, '=')) == NULL || eq == value) {
-		w->bad = 1;
-		return MHD_YES;
-	}
-	if ((w->buf[w->n] = strdup(value)) == NULL) {
-		w->bad = 1;
-		return MHD_YES;
-	}
-	w->buf[w->n][eq - value] = '\0';
-	w->c[w->n].path = w->buf[w->n];
-	w->c[w->n].value = w->buf[w->n] + (eq - value) + 1;
-	w->n++;
+	if (!http_filter_take(&a->f, key, value) && !http_is(key, "limit") &&
+	    !http_is(key, "after") && !a->unknown[0])
+		http_arg_name(key, a->unknown, sizeof a->unknown);
 	return MHD_YES;
 }
 
@@ -103,7 +73,7 @@ page_add(void *arg, json_t *rec)
 static enum MHD_Result
 list(struct http_req *r, enum cdn_kind kind)
 {
-	struct wheres w = { .n = 0, .kind = kind };
+	struct list_args a = { .f = { .kind = kind } };
 	struct cdn_query q = { .kind = kind };
 	struct page p = { json_array(), LIST_DEFAULT };
 	const char *limit = http_arg(r, "limit");
@@ -111,18 +81,15 @@ list(struct http_req *r, enum cdn_kind kind)
 	enum MHD_Result res;
 	int rc;
 
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_where, &w);
-	if (w.unknown[0]) {
-		res = http_error(r, 400, "bad_request", w.unknown, "lists take where, since, until, tag, "
-		    "linked, limit and after%s, not %s", kind == CDN_ALERT ? " (alerts also status and "
-		    "rule)" : "", w.unknown);
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_arg, &a);
+	if (a.unknown[0]) {
+		res = http_error(r, 400, "bad_request", a.unknown, "lists take where, since, until, tag, "
+		    "linked, limit and after%s, not %s", kind == CDN_ALERT ? " (alerts also status, "
+		    "rule, severity and ref)" : "", a.unknown);
 		goto out;
 	}
-	if (w.bad) {
-		res = http_error(r, 400, "bad_request", "where", "where must be FIELD=VALUE (at most %d)",
-		    MAX_WHERE);
+	if (http_filters_query(r, &a.f, &q, &res) != 0)
 		goto out;
-	}
 	if (limit) {
 		char *end;
 		unsigned long n = strtoul(limit, &end, 10);
@@ -133,12 +100,6 @@ list(struct http_req *r, enum cdn_kind kind)
 		}
 		p.limit = n;
 	}
-	q.where = w.c;
-	q.nwhere = w.n;
-	q.since = http_arg(r, "since");
-	q.until = http_arg(r, "until");
-	q.tag = http_arg(r, "tag");
-	q.linked = http_arg(r, "linked");
 	q.after = http_arg(r, "after");
 	q.limit = p.limit + 1;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
@@ -160,8 +121,7 @@ list(struct http_req *r, enum cdn_kind kind)
 	}
 out:
 	json_decref(p.items);
-	for (size_t i = 0; i < w.n; i++)
-		free(w.buf[i]);
+	http_filters_free(&a.f);
 	return res;
 }
 
@@ -247,34 +207,97 @@ write_record(struct http_req *r, struct write *w)
 	return res;
 }
 
+/* --- graphs ------------------------------------------------------------------- */
+
+static enum MHD_Result
+only_graph_args(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	char *unknown = cls;
+
+	(void)kind;
+	(void)value;
+	if (!unknown[0] && !http_is(key, "depth") && !http_is(key, "limit") &&
+	    !http_is(key, "summary"))
+		snprintf(unknown, 64, "%s", key);
+	return MHD_YES;
+}
+
+/* A whole number in [lo, hi] from parameter `name`, else `dflt`; -1 if
+ * it is given but not such a number. */
+static long
+num_arg(struct http_req *r, const char *name, long lo, long hi, long dflt)
+{
+	const char *s = http_arg(r, name);
+	char *end;
+	long n;
+
+	if (!s)
+		return dflt;
+	n = strtol(s, &end, 10);
+	return (!*s || *end || n < lo || n > hi) ? -1 : n;
+}
+
+/*
+ * GET KINDS/ID/graph?depth=N&limit=N&summary=N: the records around ID,
+ * capped at `limit` nodes, a node's neighbours of one kind past `summary`
+ * answered as a summary (graph.c).
+ */
+static enum MHD_Result
+graph(struct http_req *r, const char *id)
+{
+	struct cdn_graph_opts o;
+	struct cdn_txn *txn;
+	char unknown[64] = "";
+	long depth = num_arg(r, "depth", 1, DEPTH_MAX, 1);
+	long limit = num_arg(r, "limit", 1, GRAPH_LIMIT_MAX, GRAPH_LIMIT);
+	long summary = num_arg(r, "summary", 0, GRAPH_SUMMARY_MAX, GRAPH_SUMMARY);
+	json_t *out = NULL;
+	int rc;
+
+	if (!http_is(r->method, "GET"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_graph_args, unknown);
+	if (unknown[0])
+		return http_error(r, 400, "bad_request", unknown,
+		    "a graph takes depth, limit and summary, not %s", unknown);
+	if (depth < 0)
+		return http_error(r, 400, "bad_request", "depth", "depth must be 1 to %d", DEPTH_MAX);
+	if (limit < 0)
+		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d",
+		    GRAPH_LIMIT_MAX);
+	if (summary < 0)
+		return http_error(r, 400, "bad_request", "summary",
+		    "summary must be 0 (none) to %d", GRAPH_SUMMARY_MAX);
+	o.depth = (int)depth;
+	o.limit = (size_t)limit;
+	o.summary = (size_t)summary;
+	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_graph_view(txn, id, &o, &out);
+		cdn_txn_abort(txn);
+	}
+	if (rc != 0)
+		return http_fail(r);
+	json_object_set_new(out, "limit", json_integer(limit));
+	json_object_set_new(out, "summary", json_integer(summary));
+	return http_json(r, 200, out);
+}
+
 static enum MHD_Result
 one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 {
 	struct cdn_id rid;
 	struct cdn_txn *txn;
 	struct write w = { .kind = kind, .id = id };
-	json_t *rec = NULL, *nodes = NULL, *links = NULL;
+	json_t *rec = NULL;
 	enum MHD_Result res;
 	int rc;
 
 	if (cdn_id_parse(id, &rid) != 0 || rid.kind != kind)
 		return http_error(r, 404, "not_found", NULL, "no %s %.40s", cdn_kind_info(kind)->name, id);
-	if (rest && http_is(rest, "graph")) {
-		const char *d = http_arg(r, "depth");
-		long depth = d ? strtol(d, NULL, 10) : 1;
-
-		if (!http_is(r->method, "GET"))
-			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-		if (depth < 1 || depth > DEPTH_MAX)
-			return http_error(r, 400, "bad_request", "depth", "depth must be 1 to %d", DEPTH_MAX);
-		if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
-			rc = cdn_graph(txn, id, (int)depth, &nodes, &links);
-			cdn_txn_abort(txn);
-		}
-		if (rc != 0)
-			return http_fail(r);
-		return http_json(r, 200, json_pack("{s:o,s:o}", "nodes", nodes, "links", links));
-	}
+	if (rest && http_is(rest, "graph"))
+		return graph(r, id);
+	if (rest && http_is(rest, "history"))
+		return http_history(r, id);
 	if (rest)
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (http_is(r->method, "GET")) {
@@ -362,7 +385,7 @@ records(struct http_req *r, const char *rest)
 			return http_error(r, 404, "not_found", NULL, "no such route");
 		snprintf(sub, sizeof sub, "%s", slash + 1);
 	}
-	if (k == CDN_ALERT && slash)
+	if (k == CDN_ALERT && slash && !http_is(sub, "history"))
 		return http_alert_action(r, id, sub);
 	if (k == CDN_EVIDENCE && slash)
 		return http_evidence_sub(r, id, sub);
@@ -376,9 +399,11 @@ records(struct http_req *r, const char *rest)
 static enum MHD_Result
 search(struct http_req *r)
 {
-	const char *q = http_arg(r, "q"), *limit = http_arg(r, "limit");
+	const char *q = http_arg(r, "q");
+	long n = num_arg(r, "limit", 1, LIST_MAX, LIST_DEFAULT);
 	struct cdn_txn *txn;
-	json_t *out = NULL;
+	json_t *out = NULL, *rec;
+	size_t i;
 	enum MHD_Result res;
 	int rc;
 
@@ -388,12 +413,21 @@ search(struct http_req *r)
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 	if (!q || !*q)
 		return http_error(r, 400, "bad_request", "q", "give q=TEXT");
+	if (n < 0)
+		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_search(txn, q, limit ? strtoul(limit, NULL, 10) : LIST_DEFAULT, &out);
+		rc = cdn_search(txn, q, (size_t)n, &out);
 		cdn_txn_abort(txn);
 	}
 	if (rc != 0)
 		return http_fail(r);
+	/* Each record says where the text was found. */
+	json_array_foreach(out, i, rec) {
+		json_t *m = cdn_search_match(rec, q);
+
+		if (m)
+			json_object_set_new(rec, "match", m);
+	}
 	return http_json(r, 200, json_pack("{s:o}", "items", out));
 }
 
@@ -434,13 +468,17 @@ http_route(struct http_req *r)
 		return http_rules(r, "");
 	if (strncmp(rest, "rules/", 6) == 0)
 		return http_rules(r, rest + 6);
-	if (http_is(rest, "audit"))
-		return http_audit(r);
+	if (http_is(rest, "audit") || strncmp(rest, "audit/", 6) == 0)
+		return http_audit(r, rest + 5);
 	if (http_is(rest, "users"))
 		return http_users(r);
 	if (http_is(rest, "partners") || strncmp(rest, "partners/", 9) == 0)
 		return http_partners(r, rest + 8);
+	if (http_is(rest, "stats"))
+		return http_stats(r);
 	if (http_is(rest, "exports") || strncmp(rest, "exports/", 8) == 0)
 		return http_exports(r, rest + 7);
+	if (http_is(rest, "imports") || strncmp(rest, "imports/", 8) == 0)
+		return http_imports(r, rest + 7);
 	return records(r, rest);
 }

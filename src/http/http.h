@@ -1,6 +1,6 @@
 /*
  * http.h - `cordon serve`: the JSON API and the web UI's files over
- * libmicrohttpd. Three parts:
+ * libmicrohttpd, in parts:
  *
  *   server.c  the daemon: limits, request bodies, security headers, the
  *             access log, static files, clean shutdown
@@ -9,7 +9,12 @@
  *   api.c     the routes under /api/v1/ and /healthz: records
  *   api-admin.c  alerts' triage, rules, the audit trail, users
  *   api-evidence.c  evidence: streamed uploads, downloads, custody
+ *   api-stats.c  records counted in groups (the dashboard's figures)
+ *   api-import.c  imports of uploaded files, in the background
+ *   api-partner.c  partners, their previews, exports in the background
  *   taxii.c   TAXII 2.1 under /taxii2/: each partner's collection, read-only
+ *   jobs.c    exports and imports that run on after their request
+ *   filters.c the filters lists and counts take
  *   vendor.c  the web UI's libraries, from their Debian packages
  *
  * Handlers run on the daemon's pool threads; each request reads or writes
@@ -24,6 +29,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "cordon/query.h"
 #include "cordon/store.h"
 #include "cordon/user.h"
 
@@ -135,12 +141,52 @@ enum MHD_Result http_route(struct http_req *r);
 enum MHD_Result http_body_json(struct http_req *r, json_t **out);
 
 /* Evidence (api-evidence.c): is this request an upload (and of which
- * case or evidence id), the size limit, the upload's answer, and the
- * routes under /api/v1/evidence/ID/. */
-int http_is_upload(const char *method, const char *path, char *id, size_t cap);
+ * case or evidence id), the size limit, the upload's answer (given the
+ * temporary file the body was streamed to), and the routes under
+ * /api/v1/evidence/ID/. */
+int http_evidence_is_upload(const char *method, const char *path, char *id, size_t cap);
 uint64_t http_evidence_max(void);
-enum MHD_Result http_evidence_upload(struct http_req *r, const char *id, const char *file);
+enum MHD_Result http_evidence_upload(struct http_req *r, const char *id, char *file);
 enum MHD_Result http_evidence_sub(struct http_req *r, const char *id, const char *sub);
+
+/* Imports (api-import.c): POST /api/v1/imports is an upload (its size
+ * limit, CORDON_IMPORT_MAX), answered with 202 and a job that imports the
+ * file in the background, keeping it (the name is emptied); the job and
+ * the imports made under /api/v1/imports. */
+int http_import_is_upload(const char *method, const char *path, char *id, size_t cap);
+uint64_t http_import_max(void);
+enum MHD_Result http_import_upload(struct http_req *r, const char *id, char *file);
+enum MHD_Result http_imports(struct http_req *r, const char *rest);
+
+/* --- work that outlasts its request (jobs.c) ---------------------------------- */
+
+/* A job is a struct of its own whose first member is this. `state` is
+ * read and written under the jobs' lock; `run` runs on the job's thread
+ * (taking the lock to publish progress), its result read by others once
+ * `state` is no longer 0. */
+struct http_job {
+	char id[24];			/* "job-" and 16 hex digits */
+	const char *kind;		/* "export", "import" */
+	int state;			/* 0 running, 1 done, -1 failed */
+	int (*run)(struct http_job *j);		/* 0 done, -1 failed */
+	void (*release)(struct http_job *j);	/* frees it */
+};
+
+void http_jobs_lock(void);
+void http_jobs_unlock(void);
+/* A new random id in j->id: 0, or -1. */
+int http_job_id(struct http_job *j);
+/* With the lock held: the jobs of `kind` running. */
+size_t http_jobs_running(const char *kind);
+/* With the lock held: keep `j` (the table's from now on) and start it. -1
+ * if no thread could be made: `j` is kept, failed. */
+int http_job_add(struct http_job *j);
+/* With the lock held: job `id` of `kind`, or NULL; each job of `kind`. */
+struct http_job *http_job_find(const char *kind, const char *id);
+void http_jobs_each(const char *kind, void (*fn)(struct http_job *j, void *arg), void *arg);
+/* Wait for the jobs under way to end (they hold the store), and forget
+ * them all: once the daemon has stopped. */
+void http_jobs_stop(void);
 
 /* TAXII 2.1, read-only, under /taxii2/ (taxii.c): each partner's
  * collection of what its policy lets it receive, as STIX objects. The
@@ -153,14 +199,42 @@ void http_taxii_free(void);
 /* Partners, their previews, and exports (api-partner.c). */
 enum MHD_Result http_partners(struct http_req *r, const char *rest);
 enum MHD_Result http_exports(struct http_req *r, const char *rest);
-/* Wait for the exports under way to end (they hold the store), and
- * forget the finished ones: once the daemon has stopped. */
-void http_exports_stop(void);
+
+/* --- a list's filters (filters.c) ---------------------------------------------- */
+
+#define HTTP_WHERE_MAX	16
+
+/* where=FIELD=VALUE (repeatable), since, until, tag, linked; for alerts
+ * status, rule, severity and ref. Zeroed, with `kind` set, before use. */
+struct http_filters {
+	enum cdn_kind kind;
+	struct cdn_cond c[HTTP_WHERE_MAX];
+	char *buf[HTTP_WHERE_MAX];
+	size_t n;
+	const char *bad;	/* the first filter given wrong */
+};
+
+/* From a query-string walk: 1 if `key` is a filter (taken, or noted as
+ * given wrong), 0 if not. */
+int http_filter_take(struct http_filters *f, const char *key, const char *value);
+/* The filters into `q` (its kind too): 0, or a 400 naming the filter given
+ * wrong queued, its result in *res. */
+int http_filters_query(struct http_req *r, struct http_filters *f, struct cdn_query *q,
+    enum MHD_Result *res);
+void http_filters_free(struct http_filters *f);
+/* A query-string name as an error may write it back (JSON is UTF-8). */
+void http_arg_name(const char *key, char *buf, size_t cap);
+
+/* Records counted in groups, for the dashboard (api-stats.c). */
+enum MHD_Result http_stats(struct http_req *r);
 
 /* The routes beyond records (api-admin.c). */
 enum MHD_Result http_alert_action(struct http_req *r, const char *id, const char *action);
 enum MHD_Result http_rules(struct http_req *r, const char *rest);
-enum MHD_Result http_audit(struct http_req *r);
+/* /api/v1/audit and what follows it ("" or "/verify"). */
+enum MHD_Result http_audit(struct http_req *r, const char *rest);
+/* GET /api/v1/KINDS/ID/history: the record's audit entries. */
+enum MHD_Result http_history(struct http_req *r, const char *id);
 enum MHD_Result http_users(struct http_req *r);
 
 #endif

@@ -109,10 +109,11 @@ route_of(const char *path, char *out, size_t cap)
 		int id = i == 1 && len[i] > 2 && name[1] == '-' && name[0] >= 'A' && name[0] <= 'Z';
 		int rule = i == 1 && len[0] == 5 && strncmp(seg[0], "rules", 5) == 0 &&
 		    !(len[1] == 4 && strncmp(name, "test", 4) == 0);
+		int job = i == 1 && len[i] > 4 && strncmp(name, "job-", 4) == 0;
 		size_t used = strlen(out);
 
-		snprintf(out + used, cap - used, "/%.*s", id ? 4 : rule ? 6 : (int)(len[i] > 20 ? 20 :
-		    len[i]), id ? "{id}" : rule ? "{name}" : name);
+		snprintf(out + used, cap - used, "/%.*s", id ? 4 : rule ? 6 : job ? 5 : (int)(len[i] > 20 ?
+		    20 : len[i]), id ? "{id}" : rule ? "{name}" : job ? "{job}" : name);
 	}
 }
 
@@ -243,6 +244,23 @@ http_metrics(struct http_req *r)
 	return queue(r, 200, resp);
 }
 
+/*
+ * Requests whose body is a file, streamed to a temporary file as it
+ * arrives, never held in memory: each with its size limit (and the
+ * variable that sets it) and what answers it once the file is whole. The
+ * answer may keep the file (an import reads it in the background): it
+ * empties the name it was given, and the file is then its to remove.
+ */
+static const struct upload {
+	int (*is)(const char *method, const char *path, char *id, size_t cap);
+	uint64_t (*max)(void);
+	const char *knob;
+	enum MHD_Result (*done)(struct http_req *r, const char *id, char *file);
+} uploads[] = {
+	{ http_evidence_is_upload, http_evidence_max, "CORDON_EVIDENCE_MAX", http_evidence_upload },
+	{ http_import_is_upload, http_import_max, "CORDON_IMPORT_MAX", http_import_upload },
+};
+
 /* A connection's request, across the calls MHD makes for it. */
 struct pending {
 	struct http_req r;
@@ -251,8 +269,9 @@ struct pending {
 	size_t len;
 	int too_big;
 	int answered;
-	/* An evidence upload: streamed to a temporary file. */
-	int upload, fd;
+	/* An upload: streamed to a temporary file. */
+	const struct upload *upload;
+	int fd;
 	uint64_t max, got;
 	char id[CDN_ID_MAX + 1], tmp[64];
 };
@@ -473,18 +492,18 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * The first call of an evidence upload: who is sending it and how big it
- * says it is are settled before any of it is taken, so that no one
- * fills the disk without the right to. Then a temporary file for it.
+ * The first call of an upload: who is sending it and how big it says it
+ * is are settled before any of it is taken, so that no one fills the
+ * disk without the right to. Then a temporary file for it.
  */
 static enum MHD_Result
-upload_start(struct pending *p, const char *cl)
+upload_start(struct pending *p, const struct upload *up, const char *cl)
 {
 	enum MHD_Result res;
 	const char *tmpdir = getenv("TMPDIR");
 
-	p->upload = 1;
-	p->max = http_evidence_max();
+	p->upload = up;
+	p->max = up->max();
 	if (http_identify(&p->r, &res) != 0 || !http_require(&p->r, CDN_ROLE_OFFICER, &res)) {
 		p->answered = 1;
 		return res;
@@ -492,7 +511,7 @@ upload_start(struct pending *p, const char *cl)
 	if (cl && strtoull(cl, NULL, 10) > p->max) {
 		p->answered = 1;
 		return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
-		    "(CORDON_EVIDENCE_MAX)", (unsigned long long)p->max);
+		    "(%s)", (unsigned long long)p->max, up->knob);
 	}
 	snprintf(p->tmp, sizeof p->tmp, "%.40s/cordon-up-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if ((p->fd = mkstemp(p->tmp)) < 0) {
@@ -526,8 +545,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		p->fd = -1;
 		*con_cls = p;
 		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
-		if (http_is_upload(method, url, p->id, sizeof p->id))
-			return upload_start(p, cl);
+		for (size_t i = 0; i < sizeof uploads / sizeof *uploads; i++)
+			if (uploads[i].is(method, url, p->id, sizeof p->id))
+				return upload_start(p, &uploads[i], cl);
 		/* Refuse an oversized body before reading it. */
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
 			p->too_big = 1;
@@ -568,8 +588,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	if (p->upload) {
 		if (p->too_big)
 			return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
-			    "(CORDON_EVIDENCE_MAX)", (unsigned long long)p->max);
-		res = http_evidence_upload(&p->r, p->id, p->tmp);
+			    "(%s)", (unsigned long long)p->max, p->upload->knob);
+		res = p->upload->done(&p->r, p->id, p->tmp);
 		cdn_error_clear();
 		return res;
 	}
@@ -631,7 +651,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
 	if (p->fd >= 0) {
 		close(p->fd);
-		unlink(p->tmp);
+		if (p->tmp[0])
+			unlink(p->tmp);
 	}
 	free(p->body);
 	free(p);
@@ -779,7 +800,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(d);
-	http_exports_stop();
+	http_jobs_stop();
 	http_auth_free();
 	http_taxii_free();
 	free(cert);

@@ -215,6 +215,7 @@ struct change {
 	const char *id;
 	const char *status;
 	const char *note;
+	const char *case_id;		/* attach: the case it joins */
 	json_t *out;
 };
 
@@ -226,9 +227,13 @@ verb(const char *status)
 	    strcmp(status, "dismissed") == 0 ? "dismiss" : "promote";
 }
 
+/* A triage note is a sentence or two, as a custody note is (schema.c). */
+#define NOTE_MAX 2000
+
 /* The stored alert `id`, checked to be one that may still change. */
 static int
-load(struct cdn_txn *txn, const char *id, const char *to, struct cdn_id *rid, json_t **old)
+load(struct cdn_txn *txn, const char *id, const char *to, const char *note, struct cdn_id *rid,
+    json_t **old)
 {
 	const char *status;
 	int rc;
@@ -236,6 +241,8 @@ load(struct cdn_txn *txn, const char *id, const char *to, struct cdn_id *rid, js
 	*old = NULL;
 	if (cdn_id_parse(id, rid) != 0 || rid->kind != CDN_ALERT)
 		return cdn_error_set(CDN_EUSAGE, NULL, "'%.40s' is not an alert id", id);
+	if (note && strlen(note) > NOTE_MAX)
+		return cdn_error_set(CDN_EINVAL, "note", "must be at most %d bytes", NOTE_MAX);
 	if ((rc = cdn_record_get(txn, id, old)) != 0)
 		return rc;
 	status = json_string_value(json_object_get(*old, "status"));
@@ -261,7 +268,7 @@ status_fn(struct cdn_txn *txn, void *arg)
 
 	json_decref(c->out);
 	c->out = NULL;
-	if ((rc = load(txn, c->id, c->status, &rid, &old)) != 0)
+	if ((rc = load(txn, c->id, c->status, c->note, &rid, &old)) != 0)
 		return rc;
 	if ((rec = json_deep_copy(old)) == NULL) {
 		json_decref(old);
@@ -279,7 +286,7 @@ int
 cdn_alert_set_status(struct cdn_store *st, const char *user, const char *id,
     const char *status, const char *note, json_t **out)
 {
-	struct change c = { id, status, note, NULL };
+	struct change c = { id, status, note, NULL, NULL };
 	int rc;
 
 	if (out)
@@ -297,19 +304,115 @@ cdn_alert_set_status(struct cdn_store *st, const char *user, const char *id,
 }
 
 static int
+cmp_seq(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* 1 if `ref` has an involved_in link to `case_id` already, 0 if not, or
+ * an error. Only the links the two have in common (from the index) are
+ * read. */
+static int
+involved(struct cdn_txn *txn, const char *ref, const char *case_id)
+{
+	uint64_t *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	int rc;
+
+	if ((rc = cdn_link_seqs(txn, ref, &a, &na)) != 0 ||
+	    (rc = cdn_link_seqs(txn, case_id, &b, &nb)) != 0)
+		goto out;
+	if (nb > 1)
+		qsort(b, nb, sizeof *b, cmp_seq);
+	for (size_t i = 0; i < na && rc == 0; i++) {
+		char lid[CDN_ID_MAX];
+		const char *from, *to, *type;
+		json_t *l;
+
+		if (!nb || !bsearch(&a[i], b, nb, sizeof *b, cmp_seq))
+			continue;
+		cdn_id_format((struct cdn_id){ CDN_LINK, a[i] }, lid);
+		if ((rc = cdn_record_get(txn, lid, &l)) != 0)
+			break;
+		from = json_string_value(json_object_get(l, "from"));
+		to = json_string_value(json_object_get(l, "to"));
+		type = json_string_value(json_object_get(l, "type"));
+		rc = from && to && type && strcmp(from, ref) == 0 && strcmp(to, case_id) == 0 &&
+		    strcmp(type, "involved_in") == 0;
+		json_decref(l);
+	}
+out:
+	free(a);
+	free(b);
+	return rc;
+}
+
+/*
+ * The one way an alert joins a case, new (promote) or existing (attach):
+ * a link (involved_in) from each record it names to the case, unless the
+ * record is gone, is the case, or is linked so already; then the alert
+ * becomes promoted, its `case` that case, audited as `op`.
+ */
+static int
+join_case(struct cdn_txn *txn, struct change *c, json_t *old, struct cdn_id rid,
+    const char *case_id, const char *op)
+{
+	json_t *rec, *ref;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(old, "refs"), i, ref) {
+		const char *id = json_string_value(ref);
+		json_t *link;
+
+		/* A record deleted since the alert was raised has no link. */
+		if (!id || strcmp(id, case_id) == 0)
+			continue;
+		if ((rc = cdn_record_exists(txn, id)) <= 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = involved(txn, id, case_id)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		link = json_pack("{s:s,s:s,s:s}", "from", id, "to", case_id, "type", "involved_in");
+		if (!link)
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		rc = cdn_record_create(txn, CDN_LINK, link, 0, NULL);
+		json_decref(link);
+		if (rc != 0)
+			return rc;
+	}
+	if ((rec = json_deep_copy(old)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	json_object_set_new(rec, "status", json_string("promoted"));
+	json_object_set_new(rec, "case", json_string(case_id));
+	json_decref(c->out);
+	c->out = NULL;
+	rc = cdn_record_put_owned(txn, rid, rec, old, op, c->note && *c->note ? c->note : NULL,
+	    &c->out);
+	json_decref(rec);
+	return rc;
+}
+
+static int
 promote_fn(struct cdn_txn *txn, void *arg)
 {
 	struct change *c = arg;
-	char summary[2400];
+	char summary[2400], case_id[CDN_ID_MAX];
 	const char *explain;
-	json_t *old, *rec = NULL, *cs = NULL, *ref;
+	json_t *old, *cs = NULL;
 	struct cdn_id rid;
-	size_t i;
 	int rc;
 
 	json_decref(c->out);
 	c->out = NULL;
-	if ((rc = load(txn, c->id, "promoted", &rid, &old)) != 0)
+	if ((rc = load(txn, c->id, "promoted", c->note, &rid, &old)) != 0)
 		return rc;
 	explain = json_string_value(json_object_get(old, "explain"));
 	snprintf(summary, sizeof summary, "Promoted from alert %s (rule %s).%s%s", c->id,
@@ -324,41 +427,34 @@ promote_fn(struct cdn_txn *txn, void *arg)
 	}
 	if ((rc = cdn_record_create(txn, CDN_CASE, cs, 0, &c->out)) != 0)
 		goto out;
-	const char *case_id = json_string_value(json_object_get(c->out, "id"));
-
-	json_array_foreach(json_object_get(old, "refs"), i, ref) {
-		json_t *link;
-
-		/* A record deleted since the alert was raised has no link. */
-		if ((rc = cdn_record_exists(txn, json_string_value(ref))) <= 0) {
-			if (rc < 0)
-				goto out;
-			continue;
-		}
-		link = json_pack("{s:O,s:s,s:s}", "from", ref, "to", case_id, "type", "involved_in");
-		if (!link) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-			goto out;
-		}
-		rc = cdn_record_create(txn, CDN_LINK, link, 0, NULL);
-		json_decref(link);
-		if (rc != 0)
-			goto out;
-	}
-	if ((rec = json_deep_copy(old)) == NULL) {
-		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	json_object_set_new(rec, "status", json_string("promoted"));
-	json_object_set_new(rec, "case", json_string(case_id));
-	json_decref(c->out);
-	c->out = NULL;
-	rc = cdn_record_put_owned(txn, rid, rec, old, "promote",
-	    c->note && *c->note ? c->note : NULL, &c->out);
+	snprintf(case_id, sizeof case_id, "%s", json_string_value(json_object_get(c->out, "id")));
+	rc = join_case(txn, c, old, rid, case_id, "promote");
 out:
 	json_decref(old);
-	json_decref(rec);
 	json_decref(cs);
+	return rc;
+}
+
+static int
+attach_fn(struct cdn_txn *txn, void *arg)
+{
+	struct change *c = arg;
+	struct cdn_id rid, cid;
+	json_t *old;
+	int rc;
+
+	json_decref(c->out);
+	c->out = NULL;
+	if ((rc = load(txn, c->id, "promoted", c->note, &rid, &old)) != 0)
+		return rc;
+	if (!c->case_id || cdn_id_parse(c->case_id, &cid) != 0 || cid.kind != CDN_CASE)
+		rc = cdn_error_set(CDN_EINVAL, "case", "'%.40s' is not a case id",
+		    c->case_id ? c->case_id : "");
+	else if ((rc = cdn_record_exists(txn, c->case_id)) == 0)
+		rc = cdn_error_set(CDN_EINVAL, "case", "there is no case %s", c->case_id);
+	if (rc >= 0)
+		rc = join_case(txn, c, old, rid, c->case_id, "attach");
+	json_decref(old);
 	return rc;
 }
 
@@ -366,12 +462,29 @@ int
 cdn_alert_promote(struct cdn_store *st, const char *user, const char *id, const char *note,
     json_t **out)
 {
-	struct change c = { id, "promoted", note, NULL };
+	struct change c = { id, "promoted", note, NULL, NULL };
 	int rc;
 
 	if (out)
 		*out = NULL;
 	rc = cdn_store_write(st, user, promote_fn, &c);
+	if (rc == 0 && out)
+		*out = c.out;
+	else
+		json_decref(c.out);
+	return rc;
+}
+
+int
+cdn_alert_attach(struct cdn_store *st, const char *user, const char *id, const char *case_id,
+    const char *note, json_t **out)
+{
+	struct change c = { id, "promoted", note, case_id, NULL };
+	int rc;
+
+	if (out)
+		*out = NULL;
+	rc = cdn_store_write(st, user, attach_fn, &c);
 	if (rc == 0 && out)
 		*out = c.out;
 	else

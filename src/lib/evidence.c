@@ -544,6 +544,11 @@ struct verify {
 	struct cdn_intern history;	/* the commits of the store's head */
 	struct cdn_evidence_check *out;
 	int bad;
+	/* One record alone (cdn_evidence_verify_one): its commits are looked
+	 * for from `head` rather than in `history`, and each problem goes to
+	 * `cur`, the JSON list of the record or of the version being read. */
+	const char *head;
+	json_t *json, *cur;
 };
 
 static void
@@ -560,7 +565,19 @@ problem(struct verify *v, const char *where, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	v->bad = 1;
-	v->report(v->arg, where, msg);
+	if (v->cur)
+		json_array_append_new(v->cur, json_string(msg));
+	else
+		v->report(v->arg, where, msg);
+}
+
+/* Is `commit` in the store's history: 1, 0, or an error. */
+static int
+in_history(struct verify *v, const char *commit)
+{
+	if (v->head)
+		return *v->head ? cdn_repo_reaches(v->repo, v->head, commit) : 0;
+	return cdn_intern_find(&v->history, commit, strlen(commit)) >= 0;
 }
 
 static int
@@ -607,6 +624,17 @@ verify_record(void *arg, const char *json, size_t len)
 
 		snprintf(where, sizeof where, "evidence %s version %zu", id, i + 1);
 		v->out->versions++;
+		if (v->json) {
+			json_t *vj = json_pack("{s:I,s:O?,s:O?,s:[]}", "version", (json_int_t)(i + 1),
+			    "sha256", json_object_get(ver, "sha256"), "size", json_object_get(ver, "size"),
+			    "problems");
+
+			if (!vj || json_array_append_new(json_object_get(v->json, "versions"), vj) != 0) {
+				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+				goto fatal;
+			}
+			v->cur = json_object_get(vj, "problems");
+		}
 		if (json_integer_value(json_object_get(ver, "version")) != (json_int_t)(i + 1))
 			problem(v, where, "numbered %" JSON_INTEGER_FORMAT " (edited)",
 			    json_integer_value(json_object_get(ver, "version")));
@@ -623,8 +651,11 @@ verify_record(void *arg, const char *json, size_t len)
 			problem(v, where, "the entry has no commit, file name or blob (edited)");
 			continue;
 		}
-		if (cdn_intern_find(&v->history, commit, strlen(commit)) < 0) {
-			problem(v, where, "commit %s is not in the store's history", commit);
+		if ((rc = in_history(v, commit)) != 1) {
+			if (rc < 0)
+				problem(v, where, "commit %s: %s", commit, cdn_error_last()->message);
+			else
+				problem(v, where, "commit %s is not in the store's history", commit);
 			continue;
 		}
 		snprintf(path, sizeof path, "%s/%s/%s", case_id, id, name);
@@ -640,6 +671,53 @@ verify_record(void *arg, const char *json, size_t len)
 	return 0;
 fatal:
 	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_evidence_verify_one(struct cdn_store *st, const char *id, json_t **out)
+{
+	struct cdn_evidence_check none = { 0 };
+	struct verify v = { .out = &none };
+	char head[CDN_OID_HEX];
+	struct cdn_txn *txn = NULL;
+	const char *json;
+	struct cdn_id rid;
+	json_t *e;
+	size_t len, i;
+	int rc, intact;
+
+	*out = NULL;
+	if (cdn_id_parse(id, &rid) != 0 || rid.kind != CDN_EVIDENCE)
+		return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not an evidence id (V-…)", id);
+	if ((rc = cdn_store_repo(st, &v.repo)) != 0 ||
+	    (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	if ((rc = cdn_branch_head(txn, BRANCH, head)) != 0 ||
+	    (rc = cdn_record_get_raw(txn, rid, &json, &len)) != 0)
+		goto out;
+	v.head = head;
+	if ((v.json = json_pack("{s:s,s:b,s:[],s:[]}", "id", id, "intact", 1, "problems",
+	    "versions")) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	v.cur = json_object_get(v.json, "problems");
+	if ((rc = verify_record(&v, json, len)) != 0)
+		goto out;
+	intact = json_array_size(json_object_get(v.json, "problems")) == 0;
+	json_array_foreach(json_object_get(v.json, "versions"), i, e) {
+		int ok = json_array_size(json_object_get(e, "problems")) == 0;
+
+		json_object_set_new(e, "intact", json_boolean(ok));
+		intact &= ok;
+	}
+	json_object_set_new(v.json, "intact", json_boolean(intact));
+	*out = v.json;
+	v.json = NULL;
+out:
+	cdn_txn_abort(txn);
+	json_decref(v.json);
 	return rc;
 }
 

@@ -26,7 +26,9 @@
  *
  * The first bad line stops the writes (every later id would be off) but
  * not the checks, so every bad line is reported; the transaction is then
- * aborted and the store is unchanged.
+ * aborted and the store is unchanged. An import that succeeds is recorded
+ * in the same transaction (meta "import/SEQ", audited): who, when, the
+ * file's name, its format and what it created.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -328,6 +330,7 @@ struct imp {
 	uint64_t naside[CDN_NKINDS];	/* lines of each kind set aside */
 	uint64_t created[CDN_NKINDS];
 	uint64_t lines;
+	uint64_t seq;			/* the import's record */
 	uint64_t standins;		/* ids made up for refs to bad lines */
 	uint64_t written;
 	uint64_t errseq;
@@ -1422,6 +1425,112 @@ resolve_item(struct imp *im, struct imp_batch *b, struct imp_item *it)
 	return 0;
 }
 
+/* --- the import's own record ------------------------------------------------------ */
+
+#define IMP_LOG		"import/"
+#define IMP_LOG_LEN	7
+
+/* The sequence number of meta key "import/SEQ", or 0. */
+static uint64_t
+imp_log_seq(const MDB_val *k)
+{
+	const char *p = k->mv_data;
+	uint64_t seq = 0;
+
+	for (size_t i = IMP_LOG_LEN; i < k->mv_size && p[i] >= '0' && p[i] <= '9'; i++)
+		seq = seq * 10 + (uint64_t)(p[i] - '0');
+	return seq;
+}
+
+static int
+imp_last_seq(void *arg, MDB_val *k, MDB_val *v)
+{
+	(void)v;
+	*(uint64_t *)arg = imp_log_seq(k);
+	return 1;	/* the newest is enough */
+}
+
+/* Record the import: in the transaction that writes it, so that it is
+ * recorded exactly when it happened. */
+static int
+imp_record(struct imp *im)
+{
+	const char *base = strrchr(im->path, '/');
+	const char *name = im->o->name ? im->o->name : base ? base + 1 : im->path;
+	uint64_t seq = 0, records = 0;
+	char key[32];
+	json_t *rec, *created, *fname;
+	int rc;
+
+	if ((rc = cdn_meta_each(im->txn, IMP_LOG, 1, imp_last_seq, &seq)) < 0)
+		return rc;
+	cdn_error_clear();
+	snprintf(key, sizeof key, IMP_LOG "%012" PRIu64, seq + 1);
+	if ((created = json_object()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (int k = 0; k < CDN_NKINDS; k++)
+		if (im->created[k]) {
+			json_object_set_new(created, cdn_kind_info((enum cdn_kind)k)->plural,
+			    json_integer((json_int_t)im->created[k]));
+			records += im->created[k];
+		}
+	/* A name that is not UTF-8 is not kept (json_string refuses it). */
+	if (!*name || (fname = json_string(name)) == NULL)
+		fname = json_null();
+	rec = json_pack("{s:s,s:I,s:s,s:s,s:o,s:s,s:I,s:I,s:o,s:I}", "id", key,
+	    "seq", (json_int_t)(seq + 1), "at", cdn_txn_now(im->txn), "by", cdn_txn_user(im->txn),
+	    "filename", fname, "format",
+	    im->csv ? "csv" : "jsonl", "bytes", (json_int_t)im->total, "lines",
+	    (json_int_t)im->lines, "created", created, "records", (json_int_t)records);
+	if (!rec)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	rc = cdn_meta_put_audited(im->txn, key, rec, 1, "import", NULL);
+	json_decref(rec);
+	im->seq = rc == 0 ? seq + 1 : 0;
+	return rc;
+}
+
+struct imp_log {
+	size_t limit;
+	json_t *out;
+};
+
+static int
+imp_log_one(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct imp_log *l = arg;
+	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+
+	if (!rec)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
+		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
+	json_array_append_new(l->out, rec);
+	return l->limit && json_array_size(l->out) >= l->limit;
+}
+
+int
+cdn_import_log(struct cdn_store *st, size_t limit, json_t **out)
+{
+	struct imp_log l = { limit, json_array() };
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if (!l.out)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) == 0) {
+		rc = cdn_meta_each(txn, IMP_LOG, 1, imp_log_one, &l);
+		cdn_txn_abort(txn);
+	}
+	if (rc < 0) {
+		json_decref(l.out);
+		return rc;
+	}
+	cdn_error_clear();
+	*out = l.out;
+	return 0;
+}
+
 /* --- step 4: write (in order) ------------------------------------------------- */
 
 static int
@@ -1575,7 +1684,7 @@ imp_run(struct cdn_txn *txn, void *arg)
 		return cdn_error_set(CDN_EINVAL, NULL, "%" PRIu64 " bad line%s",
 		    im->errors, im->errors == 1 ? "" : "s");
 	if ((rc = cdn_txn_bulk_finish(txn, im->o->on_progress ? imp_index_progress : NULL,
-	    im)) != 0)
+	    im)) != 0 || (rc = imp_record(im)) != 0)
 		return rc;
 	if (im->o->on_progress)
 		im->o->on_progress(im->o->arg, "committing", 0, 0);
@@ -1702,8 +1811,10 @@ out:
 	if (res) {
 		res->lines = im->lines;
 		res->errors = im->errors;
-		if (rc == 0)
+		if (rc == 0) {
 			memcpy(res->created, im->created, sizeof res->created);
+			res->seq = im->seq;
+		}
 	}
 	if (rc == 0 && im->errors > 0)
 		rc = CDN_EINVAL;

@@ -13,8 +13,10 @@
 #include "cordon/record.h"
 #include "cordon/store.h"
 
-/* On-disk format of the store; bumped on incompatible change. */
-#define CDN_FORMAT 1
+/* On-disk format of the store; bumped on incompatible change. 2 added the
+ * audit trail's indexes and alerts by ref: a format-1 store is brought up
+ * to it when it is opened (store.c), and older cordons refuse it after. */
+#define CDN_FORMAT 3
 
 struct cdn_store {
 	char *dir;
@@ -23,6 +25,9 @@ struct cdn_store {
 	MDB_dbi recs;		/* record key → compact JSON */
 	MDB_dbi idx;		/* DUPSORT|DUPFIXED: index key → record key */
 	MDB_dbi audit;		/* 8-byte big-endian seq → entry JSON */
+	MDB_dbi arec;		/* DUPSORT|DUPFIXED: audited id → seqs (audit.c) */
+	MDB_dbi auser;		/* DUPSORT|DUPFIXED: user → seqs */
+	int upgrade;		/* opened at an older format: bring it up to date */
 	char uuid[40];
 	char ns[40];		/* the namespace of the store's UUIDv5 ids (uuid.h) */
 	size_t mapsize;
@@ -86,6 +91,10 @@ int cdn_rkey_id(const unsigned char *key, size_t len, struct cdn_id *id);
 void cdn_be64(unsigned char *p, uint64_t v);
 uint64_t cdn_get_be64(const unsigned char *p);
 
+/* Fill the audit trail's indexes from the trail, when a store is brought
+ * up to format 2 (audit.c). */
+int cdn_audit_index_build(struct cdn_txn *txn);
+
 /* Meta values. */
 int cdn_meta_get(struct cdn_txn *txn, const char *name, MDB_val *val);
 int cdn_meta_put(struct cdn_txn *txn, const char *name, const void *val,
@@ -105,7 +114,7 @@ int cdn_branch_set(struct cdn_txn *txn, const char *branch, const char *commit);
 /*
  * Objects kept in meta under a name and audited like records: their name
  * starts with one of cdn_audited_meta ("rule/", "user/", "token/", "key/",
- * "partner/", "export/", "org"). Write
+ * "partner/", "export/", "import/", "org"). Write
  * one (compact JSON) with its audit entry for `op`.
  */
 extern const char *const cdn_audited_meta[];

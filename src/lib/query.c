@@ -333,7 +333,7 @@ cdn_index_exact(enum cdn_index ix)
 	switch (ix) {
 	case IX_CASE: case IX_CATEGORY: case IX_COUNTRY: case IX_MODE:
 	case IX_ROUTE: case IX_ETYPE: case IX_FROM: case IX_TO:
-	case IX_STATUS: case IX_TAG:
+	case IX_STATUS: case IX_TAG: case IX_REF:
 		return 1;
 	default:
 		return 0;
@@ -480,6 +480,9 @@ cond_key(enum cdn_kind kind, const struct cdn_cond *c, unsigned char *key)
 
 	if (!f)
 		return 0;
+	/* An array of values is indexed by each item (an alert's refs). */
+	if (f->type == FT_ARRAY && f->sub->type != FT_OBJECT)
+		f = f->sub;
 	if (cdn_index_exact(f->index)) {
 		n = cdn_index_key(f->index, c->value, strlen(c->value), key);
 	} else if (f->index == IX_NAME) {
@@ -860,139 +863,6 @@ cdn_scan_raw(struct cdn_txn *txn, enum cdn_kind kind, cdn_raw_fn fn, void *arg)
 	return rc;
 }
 
-/* --- graph --------------------------------------------------------------- */
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	struct cdn_id i, j;
-	const char *sx = json_string_value(json_object_get(x, "id"));
-	const char *sy = json_string_value(json_object_get(y, "id"));
-
-	if (cdn_id_parse(sx, &i) || cdn_id_parse(sy, &j))
-		return strcmp(sx, sy);
-	if (i.kind != j.kind)
-		return (int)i.kind - (int)j.kind;
-	return i.seq < j.seq ? -1 : i.seq > j.seq;
-}
-
-static json_t *
-sorted_values(json_t *map)
-{
-	size_t n = json_object_size(map), i = 0;
-	json_t **v = calloc(n ? n : 1, sizeof *v), *arr = json_array(), *val;
-	const char *key;
-
-	json_object_foreach(map, key, val)
-		v[i++] = val;
-	qsort(v, n, sizeof *v, cmp_id);
-	for (i = 0; i < n; i++)
-		json_array_append(arr, v[i]);
-	free(v);
-	return arr;
-}
-
-/* Links touching `id`: appended to `out` (borrowed from nothing: new refs). */
-static int
-links_of(struct cdn_txn *txn, const char *id, json_t *links_seen, json_t *frontier_links)
-{
-	unsigned char key[CDN_IKEY_MAX];
-	struct seqs s = { 0 };
-	int rc = 0;
-
-	for (int dir = 0; dir < 2 && rc == 0; dir++) {
-		size_t n = cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key);
-
-		if ((rc = collect(txn, CDN_LINK, key, n, NULL, 0, &s)) != 0)
-			break;
-	}
-	for (size_t i = 0; i < s.n && rc == 0; i++) {
-		struct cdn_id lid = { CDN_LINK, s.v[i] };
-		char lbuf[CDN_ID_MAX];
-		json_t *l;
-
-		cdn_id_format(lid, lbuf);
-		if (json_object_get(links_seen, lbuf))
-			continue;
-		if ((rc = cdn_record_get(txn, lbuf, &l)) != 0)
-			break;
-		json_object_set_new(frontier_links, lbuf, l);
-	}
-	free(s.v);
-	return rc;
-}
-
-int
-cdn_graph(struct cdn_txn *txn, const char *id, int depth, json_t **nodes_out, json_t **links_out)
-{
-	json_t *nodes = json_object(), *links = json_object(), *frontier = json_array();
-	json_t *start = NULL;
-	int rc;
-
-	*nodes_out = *links_out = NULL;
-	if ((rc = cdn_record_get(txn, id, &start)) != 0)
-		goto out;
-	json_object_set_new(nodes, id, start);
-	json_array_append_new(frontier, json_string(id));
-	for (int d = 0; d < depth && json_array_size(frontier) > 0; d++) {
-		json_t *next = json_array(), *found = json_object(), *l, *cur;
-		const char *lid;
-		size_t i;
-
-		json_array_foreach(frontier, i, cur)
-			if ((rc = links_of(txn, json_string_value(cur), links, found)) != 0)
-				break;
-		json_object_foreach(found, lid, l) {
-			json_object_set(links, lid, l);
-			for (int end = 0; end < 2 && rc == 0; end++) {
-				const char *o = json_string_value(json_object_get(l, end ? "to" : "from"));
-				json_t *rec;
-
-				if (!o || json_object_get(nodes, o))
-					continue;
-				if ((rc = cdn_record_get(txn, o, &rec)) != 0) {
-					if (rc == CDN_ENOTFOUND) {
-						rc = 0;
-						cdn_error_clear();
-					}
-					continue;
-				}
-				json_object_set_new(nodes, o, rec);
-				json_array_append_new(next, json_string(o));
-			}
-		}
-		json_decref(found);
-		json_decref(frontier);
-		frontier = next;
-		if (rc)
-			goto out;
-	}
-	/* Links between nodes found at the last hop are part of the picture
-	 * too: keep every link whose two ends are both in the graph. */
-	{
-		json_t *extra = json_object(), *l, *cur;
-		const char *lid;
-		size_t i;
-
-		json_array_foreach(frontier, i, cur)
-			if ((rc = links_of(txn, json_string_value(cur), links, extra)) != 0)
-				break;
-		json_object_foreach(extra, lid, l)
-			if (json_object_get(nodes, json_string_value(json_object_get(l, "from"))) &&
-			    json_object_get(nodes, json_string_value(json_object_get(l, "to"))))
-				json_object_set(links, lid, l);
-		json_decref(extra);
-	}
-	*nodes_out = sorted_values(nodes);
-	*links_out = sorted_values(links);
-out:
-	json_decref(nodes);
-	json_decref(links);
-	json_decref(frontier);
-	return rc;
-}
-
 /* --- search -------------------------------------------------------------- */
 
 struct words {
@@ -1159,4 +1029,122 @@ cdn_search(struct cdn_txn *txn, const char *text, size_t limit, json_t **out)
 	free(acc.v);
 	free(next.v);
 	return rc;
+}
+
+/* --- which field matched -------------------------------------------------- */
+
+struct match {
+	struct words ws;
+	const char *text;	/* the search as typed, for identifiers */
+	int best;		/* words the best field holds; more for an identifier */
+	char path[128];
+	json_t *value;		/* the best field's value (borrowed) */
+	uint32_t seen;		/* words found in the field being looked at */
+};
+
+static int
+match_word(void *arg, const char *w, size_t len)
+{
+	struct match *m = arg;
+
+	for (size_t i = 0; i < m->ws.n; i++) {
+		size_t qlen = strlen(m->ws.w[i]);
+
+		if (m->seen & (1u << i))
+			continue;
+		/* As the search takes them: the last word may be a prefix. */
+		if ((len == qlen || (i == m->ws.n - 1 && len > qlen)) && memcmp(w, m->ws.w[i], qlen) == 0)
+			m->seen |= 1u << i;
+	}
+	return 0;
+}
+
+static void
+match_value(struct match *m, const struct cdn_field *f, json_t *v, const char *path)
+{
+	const char *s = json_string_value(v);
+	int score = 0;
+
+	if (f->index == IX_IDENT) {
+		char a[CDN_IKEY_MAX], b[CDN_IKEY_MAX];
+
+		cdn_ident_norm(f->name, s, a, sizeof a);
+		cdn_ident_norm(f->name, m->text, b, sizeof b);
+		if (strcmp(a, b) == 0)
+			score = (int)m->ws.n + 1;
+	}
+	if (!score) {
+		char *folded = cdn_fold(s);
+
+		m->seen = 0;
+		if (folded)
+			cdn_fold_words(folded, match_word, m);
+		free(folded);
+		for (size_t i = 0; i < m->ws.n; i++)
+			score += (m->seen >> i) & 1;
+	}
+	if (score > m->best) {
+		m->best = score;
+		snprintf(m->path, sizeof m->path, "%s", path);
+		m->value = v;
+	}
+}
+
+static void
+match_walk(struct match *m, const struct cdn_field *f, json_t *v, const char *path)
+{
+	char sub[128];
+	size_t i;
+	json_t *item;
+
+	switch (f->type) {
+	case FT_OBJECT:
+		for (const struct cdn_field *s = f->sub; s && s->name; s++) {
+			json_t *sv = json_object_get(v, s->name);
+
+			snprintf(sub, sizeof sub, "%s.%s", path, s->name);
+			if (sv)
+				match_walk(m, s, sv, sub);
+		}
+		break;
+	case FT_ARRAY:
+		json_array_foreach(v, i, item)
+			match_walk(m, f->sub, item, path);
+		break;
+	default:
+		if ((f->flags & F_SEARCH) && json_is_string(v))
+			match_value(m, f, v, path);
+	}
+}
+
+json_t *
+cdn_search_match(json_t *rec, const char *text)
+{
+	int kind = cdn_kind_parse(json_string_value(json_object_get(rec, "kind")) ?
+	    json_string_value(json_object_get(rec, "kind")) : "");
+	struct match m = { .text = text };
+	char *folded;
+
+	if (kind < 0 || (folded = cdn_fold(text)) == NULL)
+		return NULL;
+	cdn_fold_words(folded, add_word, &m.ws);
+	free(folded);
+	/* One-letter words only narrow a search of several: skip them here. */
+	if (m.ws.n > 1) {
+		size_t w = 0;
+
+		for (size_t i = 0; i < m.ws.n; i++)
+			if (strlen(m.ws.w[i]) >= 2)
+				memmove(m.ws.w[w++], m.ws.w[i], sizeof m.ws.w[i]);
+		m.ws.n = w;
+	}
+	for (const struct cdn_field *f = cdn_schema_fields((enum cdn_kind)kind); f->name; f++) {
+		json_t *v = json_object_get(rec, f->name);
+
+		if (v)
+			match_walk(&m, f, v, f->name);
+	}
+	if (!m.best)
+		return NULL;
+	return json_pack("{s:s,s:O}", "field", m.path, "text", m.value);
 }

@@ -517,7 +517,9 @@ cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t 
 	}
 	if ((rc = cdn_record_prepare(txn, id, rec, old, &sys, CDN_WRITE_OWNED, &p, out)) != 0)
 		return rc;
-	rc = cdn_record_write(txn, &p, op, note);
+	/* The old record's index entries go, as in an update. */
+	if ((rc = old ? unindex_record(txn, id, old) : 0) == 0)
+		rc = cdn_record_write(txn, &p, op, note);
 	cdn_prepared_clear(&p);
 	if (rc != 0 && out) {
 		json_decref(*out);

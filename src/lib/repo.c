@@ -584,6 +584,72 @@ out:
 }
 
 int
+cdn_repo_commit_info(struct cdn_repo *r, const char *commit, char *author, size_t cap,
+    int64_t *when, char **message)
+{
+	const git_signature *sig;
+	git_commit *c = NULL;
+	git_oid oid;
+	int rc;
+
+	*message = NULL;
+	if ((rc = parse_oid(commit, &oid)) != 0)
+		return rc;
+	if ((rc = git_commit_lookup(&c, r->repo, &oid)) != 0)
+		return rc == GIT_ENOTFOUND ?
+		    cdn_error_set(CDN_ENOTFOUND, NULL, "commit %s is not in the repository", commit) :
+		    git_fail(commit);
+	sig = git_commit_author(c);
+	snprintf(author, cap, "%s", sig && sig->name ? sig->name : "");
+	*when = sig ? (int64_t)sig->when.time : (int64_t)git_commit_time(c);
+	if ((*message = strdup(git_commit_message(c) ? git_commit_message(c) : "")) == NULL)
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	git_commit_free(c);
+	return rc;
+}
+
+int
+cdn_repo_diff(struct cdn_repo *r, const char *a, const char *apath, const char *b,
+    const char *bpath, char **out, size_t *len, size_t *added, size_t *removed)
+{
+	git_blob *ba = NULL, *bb = NULL;
+	git_patch *patch = NULL;
+	git_buf buf = { 0 };
+	git_oid oa, ob;
+	size_t ctx;
+	int rc;
+
+	*out = NULL;
+	*len = *added = *removed = 0;
+	if ((rc = parse_oid(a, &oa)) != 0 || (rc = parse_oid(b, &ob)) != 0)
+		return rc;
+	if (git_blob_lookup(&ba, r->repo, &oa) != 0 || git_blob_lookup(&bb, r->repo, &ob) != 0) {
+		rc = git_fail("reading a blob to compare");
+		goto out;
+	}
+	if (git_patch_from_blobs(&patch, ba, apath, bb, bpath, NULL) != 0 ||
+	    git_patch_to_buf(&buf, patch) != 0 ||
+	    git_patch_line_stats(&ctx, added, removed, patch) != 0) {
+		rc = git_fail("comparing two versions");
+		goto out;
+	}
+	if ((*out = malloc(buf.size + 1)) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (buf.size)
+		memcpy(*out, buf.ptr, buf.size);
+	(*out)[buf.size] = '\0';
+	*len = buf.size;
+out:
+	git_buf_dispose(&buf);
+	git_patch_free(patch);
+	git_blob_free(bb);
+	git_blob_free(ba);
+	return rc;
+}
+
+int
 cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *arg)
 {
 	git_revwalk *w = NULL;

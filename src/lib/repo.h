@@ -103,6 +103,21 @@ int cdn_repo_blob_at(struct cdn_repo *r, const char *commit, const char *path,
 typedef int (*cdn_commit_fn)(void *arg, const char *commit);
 int cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *arg);
 
+/* Who made `commit` (its author's name, in `author`), when (epoch
+ * seconds) and its message (`*message`, malloc'd). CDN_ENOTFOUND if the
+ * repository has no such commit. */
+int cdn_repo_commit_info(struct cdn_repo *r, const char *commit, char *author, size_t cap,
+    int64_t *when, char **message);
+
+/*
+ * A unified diff, made by libgit2, from blob `a` (shown as path `apath`)
+ * to blob `b` (as `bpath`), with 3 lines of context: `*out` malloc'd and
+ * NUL-terminated ("" when they are the same), `*len` its length, and
+ * how many lines it adds and removes.
+ */
+int cdn_repo_diff(struct cdn_repo *r, const char *a, const char *apath, const char *b,
+    const char *bpath, char **out, size_t *len, size_t *added, size_t *removed);
+
 /* Does the object exist (1), not (0), or an error. */
 int cdn_repo_has(struct cdn_repo *r, const char *oid);
 

@@ -255,6 +255,8 @@ cdn_rule_add(struct cdn_store *st, const char *user, const char *src, size_t len
 
 /* --- reading ------------------------------------------------------------------------ */
 
+static uint64_t errors_total(struct cdn_txn *txn, const char *name);
+
 int
 cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
 {
@@ -299,6 +301,8 @@ int
 cdn_rule_list(struct cdn_store *st, json_t **out)
 {
 	struct cdn_txn *txn;
+	json_t *rec;
+	size_t i;
 	int rc;
 
 	if ((*out = json_array()) == NULL)
@@ -306,6 +310,9 @@ cdn_rule_list(struct cdn_store *st, json_t **out)
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
 	rc = cdn_meta_each(txn, "rule/", 0, list_cb, *out);
+	json_array_foreach(*out, i, rec)
+		json_object_set_new(rec, "error_count", json_integer((json_int_t)errors_total(txn,
+		    json_string_value(json_object_get(rec, "name")))));
 	cdn_txn_abort(txn);
 	if (rc != 0) {
 		json_decref(*out);
@@ -317,6 +324,7 @@ cdn_rule_list(struct cdn_store *st, json_t **out)
 int
 cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
 {
+	struct cdn_repo *repo;
 	json_t *rec, *v;
 	size_t i;
 	int rc;
@@ -324,13 +332,134 @@ cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
 	*out = NULL;
 	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
 		return rc;
+	if ((rc = cdn_store_repo(st, &repo)) != 0) {
+		json_decref(rec);
+		return rc;
+	}
 	if ((*out = json_array()) == NULL) {
 		json_decref(rec);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
-	json_array_foreach(json_object_get(rec, "versions"), i, v)
-		json_array_insert(*out, 0, v);
+	/* The store lists the versions; each commit says who wrote it and why. */
+	json_array_foreach(json_object_get(rec, "versions"), i, v) {
+		char author[256];
+		char *msg;
+		int64_t when;
+		json_t *c = json_copy(v);
+
+		if (!c) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		if ((rc = cdn_repo_commit_info(repo, json_string_value(json_object_get(v, "commit")),
+		    author, sizeof author, &when, &msg)) != 0) {
+			json_decref(c);
+			break;
+		}
+		msg[strcspn(msg, "\n")] = '\0';
+		json_object_set_new(c, "author", json_string(author));
+		json_object_set_new(c, "message", json_string(msg));
+		free(msg);
+		json_array_insert_new(*out, 0, c);
+	}
 	json_decref(rec);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The blob of rule `rec`'s version `commit`, as its commit's tree holds
+ * it: CDN_ENOTFOUND if the commit is not one of the rule's versions. */
+static int
+version_blob(struct cdn_repo *repo, json_t *rec, const char *commit, char blob[CDN_OID_HEX],
+    json_t **version)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	char path[96];
+	json_t *v;
+	size_t i;
+	int rc;
+
+	*version = NULL;
+	json_array_foreach(json_object_get(rec, "versions"), i, v) {
+		const char *c = json_string_value(json_object_get(v, "commit"));
+
+		if (c && commit && strcmp(c, commit) == 0)
+			*version = v;
+	}
+	if (!*version)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "%.60s is not a version of rule %s",
+		    commit ? commit : "", name);
+	snprintf(path, sizeof path, "%s.lua", name);
+	if ((rc = cdn_repo_blob_at(repo, commit, path, blob)) != 0)
+		return rc;
+	if (strcmp(blob, json_string_value(json_object_get(*version, "blob"))) != 0)
+		return cdn_error_set(CDN_ESTORE, NULL, "%s in commit %s is not the version the "
+		    "store recorded", path, commit);
+	return 0;
+}
+
+int
+cdn_rule_source_at(struct cdn_store *st, const char *name, const char *commit,
+    json_t **version, char **src, size_t *len)
+{
+	char blob[CDN_OID_HEX];
+	struct cdn_repo *repo;
+	json_t *rec, *v;
+	int rc;
+
+	*version = NULL;
+	*src = NULL;
+	*len = 0;
+	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
+		return rc;
+	if ((rc = cdn_store_repo(st, &repo)) == 0 &&
+	    (rc = version_blob(repo, rec, commit ? commit :
+	    json_string_value(json_object_get(rec, "commit")), blob, &v)) == 0 &&
+	    (rc = cdn_repo_read_buf(repo, blob, SOURCE_MAX, src, len)) == 0)
+		*version = json_incref(v);
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_rule_diff(struct cdn_store *st, const char *name, const char *from, const char *to,
+    char **patch, size_t *len, size_t *added, size_t *removed)
+{
+	char a[CDN_OID_HEX], b[CDN_OID_HEX], path[96];
+	struct cdn_repo *repo;
+	json_t *rec, *v;
+	int rc;
+
+	*patch = NULL;
+	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
+		return rc;
+	snprintf(path, sizeof path, "%s.lua", name);
+	if ((rc = cdn_store_repo(st, &repo)) == 0 &&
+	    (rc = version_blob(repo, rec, from, a, &v)) == 0 &&
+	    (rc = version_blob(repo, rec, to, b, &v)) == 0)
+		rc = cdn_repo_diff(repo, a, path, b, path, patch, len, added, removed);
+	json_decref(rec);
+	return rc;
+}
+
+int
+cdn_rule_error_line(const char *message)
+{
+	/* Lua places an error "CHUNK:LINE: …", the chunk named NAME.lua
+	 * (runner.c): the first such place is where it was raised. */
+	for (const char *p = message ? strstr(message, ".lua:") : NULL; p;
+	    p = strstr(p + 1, ".lua:")) {
+		const char *d = p + 5;
+		long line = 0;
+
+		while (*d >= '0' && *d <= '9' && line < 100000000)
+			line = line * 10 + (*d++ - '0');
+		if (d > p + 5 && *d == ':' && line > 0)
+			return (int)line;
+	}
 	return 0;
 }
 

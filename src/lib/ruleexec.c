@@ -173,8 +173,8 @@ struct exec {
 	const struct cdn_ruledef *defs;
 	size_t ndefs;
 	const struct cdn_rule_run_opts *o;
-	int has_since;
-	int64_t since;
+	int has_since, has_until;
+	int64_t since, until;
 
 	struct cdn_pool *pool;
 	struct cdn_runner **runners;	/* one per thread that runs jobs */
@@ -229,18 +229,19 @@ give_runner(struct exec *x, struct cdn_runner *r, struct cdn_txn *txn)
 	pthread_mutex_unlock(&x->lock);
 }
 
-/* When the record falls for --since: occurred_at for seizures, else
- * created_at (as list's --since). */
+/* Whether the record falls outside --since and --until: occurred_at for
+ * seizures, else created_at (as list's --since and --until). */
 static int
 before_since(struct exec *x, enum cdn_kind kind, json_t *rec)
 {
 	const char *w;
 	int64_t t;
 
-	if (!x->has_since)
+	if (!x->has_since && !x->has_until)
 		return 0;
 	w = json_string_value(json_object_get(rec, kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
-	return !w || cdn_time_parse(w, &t, NULL) != 0 || t < x->since;
+	return !w || cdn_time_parse(w, &t, NULL) != 0 || (x->has_since && t < x->since) ||
+	    (x->has_until && t > x->until);
 }
 
 /* Run the rules on one record, given its stored bytes. */
@@ -479,6 +480,14 @@ exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, 
 			return cdn_error_set(CDN_EUSAGE, "since", "%s", why);
 		x->has_since = 1;
 	}
+	if (o && o->until) {
+		if (cdn_time_parse(o->until, &x->until, why) != 0)
+			return cdn_error_set(CDN_EUSAGE, "until", "%s", why);
+		/* "until 2024-06-30" means to the end of that day. */
+		if (strlen(o->until) == 10)
+			x->until += 86399;
+		x->has_until = 1;
+	}
 	if ((x->map = json_object()) == NULL ||
 	    (x->errs_of = calloc(n ? n : 1, sizeof *x->errs_of)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -657,20 +666,22 @@ static int
 seizures_in_time(struct exec *x, size_t count)
 {
 	struct cdn_txn *txn = x->txns[x->nrunners];
-	unsigned char lo[9], letter = (unsigned char)cdn_kind_info(CDN_SEIZURE)->letter;
+	unsigned char lo[9], hi[8], letter = (unsigned char)cdn_kind_info(CDN_SEIZURE)->letter;
 	MDB_val k = { 9, lo }, v;
 	MDB_cursor *cur;
 	int rc;
 
 	lo[0] = IX_DATE;
 	cdn_time_key(x->has_since ? x->since : INT64_MIN, lo + 1);
+	cdn_time_key(x->has_until ? x->until : INT64_MAX, hi);
 	if ((x->tord = malloc((count ? count : 1) * sizeof *x->tord)) == NULL)
 		return 0;
 	if (mdb_cursor_open(txn->txn, txn->st->idx, &cur) != 0)
 		return 0;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
-		if (k.mv_size != 9 || ((unsigned char *)k.mv_data)[0] != IX_DATE)
+		if (k.mv_size != 9 || ((unsigned char *)k.mv_data)[0] != IX_DATE ||
+		    memcmp((unsigned char *)k.mv_data + 1, hi, 8) > 0)
 			break;
 		for (rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE); rc == 0;
 		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE)) {
@@ -683,8 +694,8 @@ seizures_in_time(struct exec *x, size_t count)
 	}
 	mdb_cursor_close(cur);
 	/* Every seizure has its date indexed; if not all were found (before
-	 * --since is allowed for), visit in id order instead. */
-	if (!x->has_since && x->ntord != count) {
+	 * --since or after --until is allowed for), visit in id order instead. */
+	if (!x->has_since && !x->has_until && x->ntord != count) {
 		free(x->tord);
 		x->tord = NULL;
 		x->ntord = 0;

@@ -315,7 +315,7 @@ check_record_id(const char *s, char *why)
 /* An alert keeps the ids it names even once they are deleted: it is
  * what the rule saw then. */
 static const struct cdn_field alert_ref_item = { "", FT_STRING, 0, .check = check_record_id,
-	.share = SH_REF };
+	.index = IX_REF, .share = SH_REF };
 
 /* Alerts are raised by rules (alert.c); people change only their status
  * (through alert.c) and the common fields. */

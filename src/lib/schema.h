@@ -56,6 +56,7 @@ enum cdn_index {
 	IX_WORD = 13,		/* folded words of F_SEARCH fields */
 	IX_STATUS = 14,		/* case.status, alert.status */
 	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
+	IX_REF = 16,		/* alert by each of its refs (format 2) */
 };
 
 /*

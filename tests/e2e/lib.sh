@@ -57,21 +57,42 @@ lacks() {
 }
 
 # start_server [SERVE-ARGS...]: `cordon serve` in the background on a free
-# loopback port, ready to answer; sets PORT and SPID, logs to
-# $T/server.log, and stops it on exit.
+# loopback port, ready to answer (HTTPS if --tls-cert is among the
+# arguments); sets PORT, URL and SPID. Every server started here logs to
+# $T/server.log and is stopped on exit. It waits as long as the server is
+# starting, never a fixed time.
+SPIDS=
 start_server() {
+	local scheme=http
+	case " $* " in *" --tls-cert "*) scheme=https ;; esac
 	for try in 1 2 3 4 5; do
 		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		"$CORDON" serve --listen 127.0.0.1:$PORT "$@" 2> "$T/server.log" &
+		"$CORDON" serve --listen 127.0.0.1:$PORT "$@" 2>> "$T/server.log" &
 		SPID=$!
-		for i in $(seq 1 50); do
-			curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
+		for i in $(seq 1 600); do
+			curl -sk -o /dev/null "$scheme://127.0.0.1:$PORT/healthz" && break
 			kill -0 $SPID 2>/dev/null || break
-			sleep 0.1
+			sleep 0.05
 		done
 		kill -0 $SPID 2>/dev/null && break
 	done
-	trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+	SPIDS="$SPIDS $SPID"
+	trap 'kill $SPIDS 2>/dev/null; rm -rf "$T"' EXIT
+	URL="$scheme://127.0.0.1:$PORT"
+}
+
+# req METHOD PATH [curl args...]: a request to the server start_server
+# started; status in $status, body in $out (and $T/body), headers in $T/h
+req() {
+	m=$1 p=$2
+	shift 2
+	status=$(curl -s -g -o "$T/body" -D "$T/h" -w '%{http_code}' -X "$m" "$@" "$URL$p")
+	out=$(tr -d "\\000" < "$T/body")
+	err=
+}
+
+is_status() {	# WANT DESCRIPTION: the last request's status
+	if [ "$status" = "$1" ]; then ok 0 "$2"; else ok 1 "$2 (got $status, wanted $1)"; echo "#   $out" | head -3; fi
 }
 
 done_testing() {

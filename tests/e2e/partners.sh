@@ -293,6 +293,11 @@ has '"status":"failed"' "an export for an unknown partner fails"
 has 'no partner nobody' "saying why"
 req GET /exports "$STOK"
 has '"partner":"kh"' "the API lists what was exported"
+req GET "/exports/$seq" "$STOK"
+has "\"href\":\"/api/v1/exports/$seq\"" "an export made through the API has its files here to download"
+req GET /exports/1 "$STOK"
+[ "$status" = 200 ]; ok $? "an export made with cordon export is listed ($status)"
+lacks '"href"' "without a place to download its files from"
 kill "$SPID"
 wait "$SPID" 2>/dev/null
 expect 0 "audit verify at the end" audit verify

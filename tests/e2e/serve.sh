@@ -18,19 +18,7 @@ STOK=$("$CORDON" token create sue)
 DTOK=$("$CORDON" token create adm)
 
 start_server
-URL="http://127.0.0.1:$PORT"
 
-# req METHOD PATH [curl args...]: status in $status, body in $out, headers in $T/h
-req() {
-	m=$1 p=$2
-	shift 2
-	status=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' -X "$m" "$@" "$URL$p")
-	out=$(tr -d "\\000" < "$T/body")
-	err=
-}
-is_status() {	# WANT DESCRIPTION
-	if [ "$status" = "$1" ]; then ok 0 "$2"; else ok 1 "$2 (got $status, wanted $1)"; echo "#   $out" | head -3; fi
-}
 A=(-H "Authorization: Bearer $TOK")
 J=(-H "Content-Type: application/json")
 
@@ -286,14 +274,10 @@ has "intact" "the audit trail is intact"
 # --- HTTPS and bad options -------------------------------------------------------------------
 if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/key.pem" \
     -out "$T/cert.pem" -days 2 -subj "/CN=127.0.0.1" 2>/dev/null; then
-	TPORT=$((PORT + 1))
-	"$CORDON" serve --listen 127.0.0.1:$TPORT --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
-	    2> "$T/tls.log" &
-	TPID=$!
-	for i in $(seq 1 50); do
-		curl -sk -o /dev/null "https://127.0.0.1:$TPORT/healthz" && break
-		sleep 0.1
-	done
+	PLAIN=("$PORT" "$URL" "$SPID")
+	start_server --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"
+	TPORT=$PORT TPID=$SPID
+	PORT=${PLAIN[0]} URL=${PLAIN[1]} SPID=${PLAIN[2]}
 	code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TPORT/healthz")
 	[ "$code" = 200 ]; ok $? "HTTPS with --tls-cert and --tls-key ($code)"
 	curl -sk -D "$T/th" -o /dev/null -H 'Content-Type: application/json' \

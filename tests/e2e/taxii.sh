@@ -35,22 +35,10 @@ done
 expect 0 "cordon export stix for kh" export stix --partner kh -o "$T/kh.json"
 
 start_server
-URL="http://127.0.0.1:$PORT"
 ROOT="$URL/taxii2/api"
 # An object shows two seconds after its date_added (taxii.c, SETTLE_MS).
 sleep 2.2
 
-# req METHOD PATH [curl args...]: status in $status, body in $out, headers in $T/h
-req() {
-	m=$1 p=$2
-	shift 2
-	status=$(curl -s -g -o "$T/body" -D "$T/h" -w '%{http_code}' -X "$m" "$@" "$URL$p")
-	out=$(tr -d "\\000" < "$T/body")
-	err=
-}
-is_status() {	# WANT DESCRIPTION
-	if [ "$status" = "$1" ]; then ok 0 "$2"; else ok 1 "$2 (got $status, wanted $1)"; echo "#   $out" | head -3; fi
-}
 # The Content-Type, byte for byte (TAXII clients compare it exactly).
 ctype() {
 	sed -n 's/^Content-Type: \(.*\)\r$/\1/p' "$T/h"

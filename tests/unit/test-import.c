@@ -359,8 +359,22 @@ main(void)
 	for (int k = 0; k < CDN_NKINDS; k++)
 		total += res.created[k];
 	rc = audit_ok(many, &n1);
-	ok(rc && n1 == total, "one audit entry per record, chain intact (%llu)",
+	/* And one for the import's own record. */
+	ok(rc && n1 == total + 1, "one audit entry per record and the import's, chain intact (%llu)",
 	    (unsigned long long)n1);
+	{
+		json_t *log = NULL, *entry;
+
+		ok(cdn_import_log(many, 0, &log) == 0 && json_array_size(log) == 1 && res.seq == 1,
+		    "the import is recorded, as import/1");
+		entry = json_array_get(log, 0);
+		ok(entry && json_integer_value(json_object_get(entry, "records")) == (json_int_t)total &&
+		    json_integer_value(json_object_get(entry, "lines")) == (json_int_t)res.lines &&
+		    strcmp(json_string_value(json_object_get(entry, "format")) ?: "", "jsonl") == 0 &&
+		    strcmp(json_string_value(json_object_get(entry, "by")) ?: "", "tester") == 0,
+		    "with what it created, its lines, format and who");
+		json_decref(log);
+	}
 
 	/* --- bulk writes leave the index record-by-record writes do ------------ */
 	{
@@ -535,6 +549,13 @@ main(void)
 		rc = audit_ok(late, &after);
 		ok(rc && after == before, "nothing was written (%llu audit entries)",
 		    (unsigned long long)after);
+		{
+			json_t *log = NULL;
+
+			ok(cdn_import_log(late, 0, &log) == 0 && json_array_size(log) == 0 && res.seq == 0,
+			    "and no record of it");
+			json_decref(log);
+		}
 		cdn_store_close(late);
 	}
 
