@@ -54,7 +54,7 @@ export default async function ({ T, base, users, page: newPage, open, ready, cle
   // Every label in both catalogues.
   const diff = await page.evaluate(async () => {
     const { keys } = await import('/js/i18n.js');
-    const en = new Set(keys('en')), vi = new Set(keys('vi'));
+    const en = new Set(await keys('en')), vi = new Set(await keys('vi'));
     return [...en].filter((k) => !vi.has(k)).concat([...vi].filter((k) => !en.has(k)));
   });
   T.ok(diff.length === 0, 'English and Vietnamese have the same labels', `only in one: ${diff.join(', ')}`);

@@ -74,11 +74,18 @@ export const api = {
 };
 
 // Send a file as the request body, reporting progress: onprogress(sent,
-// total). Resolves with the JSON answer; rejects with ApiError.
-export function upload(method, path, file, params, onprogress) {
+// total). Resolves with the JSON answer; rejects with ApiError (code
+// 'aborted' once `signal`, an AbortSignal, stops it).
+export function upload(method, path, file, params, onprogress, signal) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url(path, params));
+    const aborted = () => reject(new ApiError(0, { error: { code: 'aborted', message: t('error.aborted') } }));
+    xhr.onabort = aborted;
+    if (signal) {
+      if (signal.aborted) return aborted();
+      signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
     if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.upload.onprogress = (e) => onprogress && onprogress(e.loaded, e.lengthComputable ? e.total : file.size);

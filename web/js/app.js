@@ -3,7 +3,7 @@
 // names, loaded as its own module.
 import { api, setCsrf, ApiError } from './api.js';
 import { h, clear, notice } from './dom.js';
-import { t, lang, setLang, languages } from './i18n.js';
+import { t, lang, setLang, languages, ready } from './i18n.js';
 import { parse, allows, go, href } from './router.js';
 
 const app = document.getElementById('app');
@@ -25,7 +25,7 @@ const nav = [
 function header(route) {
   const langSelect = h('select', {
     'aria-label': t('nav.language'),
-    onchange: (e) => { setLang(e.target.value); frame(); },
+    onchange: async (e) => { await setLang(e.target.value); frame(); },
   }, languages.map(([v, label]) => h('option', { value: v, selected: v === lang() }, label)));
   const search = allows(me.role, 'officer') ? h('form', {
     class: 'quick-search', role: 'search',
@@ -85,7 +85,7 @@ function loginForm(message) {
   h('button', { type: 'submit', class: 'primary' }, t('login.submit')),
   h('div', { class: 'lang-choice' }, h('select', {
     'aria-label': t('nav.language'),
-    onchange: (e) => { setLang(e.target.value); loginForm(); },
+    onchange: async (e) => { await setLang(e.target.value); loginForm(); },
   }, languages.map(([v, label]) => h('option', { value: v, selected: v === lang() }, label)))));
   clear(app).append(h('main', { id: 'main', class: 'center', tabindex: '-1' }, form));
   user.focus();
@@ -181,6 +181,7 @@ window.addEventListener('cordon:signed-out', () => {
 });
 
 (async function boot() {
+  await ready();
   try {
     me = await api.get('/session');
     if (!me.user) me = null;

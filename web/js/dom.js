@@ -23,6 +23,22 @@ export function h(tag, props, ...children) {
   return el;
 }
 
+// The same for SVG: svg('circle', { r: 4, class: 'x' }, svg('title', {}, text)).
+// Attributes are set as written (an href only to our own routes, as h()
+// does); listeners as in h(); text only as text nodes.
+const SVGNS = 'http://www.w3.org/2000/svg';
+export function svg(tag, props, ...children) {
+  const el = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'href') el.setAttribute('href', safeHref(v));
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
 export function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;

@@ -20,6 +20,7 @@ const routes = [
   ['evidence/:id', 'evidence', 'officer'],
   ['graph/:id', 'graph', 'officer'],
   ['search', 'search', 'officer'],
+  ['new/rule', 'rule', 'analyst'], // a rule may be named "new": not rules/new
   ['new/:kind', 'form', 'officer'],
   ['edit/:id', 'form', 'officer'],
   ['link', 'link-form', 'officer'],
