@@ -25,7 +25,7 @@ const nav = [
 function header(route) {
   const langSelect = h('select', {
     'aria-label': t('nav.language'),
-    onchange: async (e) => { await setLang(e.target.value); frame(); },
+    onchange: async (e) => { notDrawn(); await setLang(e.target.value); frame(); },
   }, languages.map(([v, label]) => h('option', { value: v, selected: v === lang() }, label)));
   const search = allows(me.role, 'officer') ? h('form', {
     class: 'quick-search', role: 'search',
@@ -85,7 +85,7 @@ function loginForm(message) {
   h('button', { type: 'submit', class: 'primary' }, t('login.submit')),
   h('div', { class: 'lang-choice' }, h('select', {
     'aria-label': t('nav.language'),
-    onchange: async (e) => { await setLang(e.target.value); loginForm(); },
+    onchange: async (e) => { notDrawn(); await setLang(e.target.value); loginForm(); },
   }, languages.map(([v, label]) => h('option', { value: v, selected: v === lang() }, label)))));
   clear(app).append(h('main', { id: 'main', class: 'center', tabindex: '-1' }, form));
   user.focus();
@@ -117,9 +117,18 @@ function drawn(seq) {
   document.body.dataset.ready = '1';
 }
 
-async function screen(route, main) {
-  const seq = ++renderSeq;
+// Something will be drawn again: until then the page is not ready.
+function notDrawn() {
+  ++renderSeq;
   delete document.body.dataset.ready;
+}
+
+async function screen(route, main) {
+  notDrawn();
+  const seq = renderSeq;
+  // A language being switched to: draw in it.
+  await ready();
+  if (seq !== renderSeq) return;
   const fail = (text) => { clear(main).append(h('h1', {}, t('error.title')), notice(text)); drawn(seq); };
   if (!route.screen) return fail(t('error.no_page'));
   if (!allows(me.role, route.need)) return fail(t('error.forbidden'));

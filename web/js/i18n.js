@@ -14,6 +14,7 @@ function initial() {
 
 let current = initial();
 let catalogue = {};
+let loading = null;	// the last language asked for, while it loads
 
 async function load(l) {
   return (await import(`./i18n/${l}.js`)).default;
@@ -24,17 +25,25 @@ export function lang() {
 }
 
 // Use language `l` (its catalogue loaded) and remember it.
-export async function setLang(l) {
-  if (!codes.includes(l)) return;
-  catalogue = await load(l);
-  current = l;
-  document.documentElement.lang = l;
-  try { localStorage.setItem('cordon.lang', l); } catch { /* kept for this page only */ }
+export function setLang(l) {
+  if (!codes.includes(l)) return ready();
+  const mine = load(l).then((cat) => {
+    if (loading !== mine) return;	// a later choice wins
+    catalogue = cat;
+    current = l;
+    document.documentElement.lang = l;
+    try { localStorage.setItem('cordon.lang', l); } catch { /* kept for this page only */ }
+  });
+  loading = mine;
+  return mine.then(ready);
 }
 
-// Load the language chosen before: once, before anything is drawn.
+// Settled once the language last chosen is loaded (at the start, the
+// one chosen before): anything drawn after it speaks that language.
 export function ready() {
-  return setLang(current);
+  if (!loading) return setLang(current);
+  const now = loading;
+  return now.then(() => (loading === now ? undefined : ready()));
 }
 
 // t('alerts.count', { n: 3 }) → "3 alerts". A key the catalogue lacks
