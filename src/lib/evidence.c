@@ -287,6 +287,23 @@ custody_fn(struct cdn_txn *txn, void *arg)
 	}
 	if (w->note && *w->note)
 		json_object_set_new(ev, "note", json_string(w->note));
+	/* Notes are bounded so that a record cannot be grown without end by
+	 * them; an event that moves or changes the evidence never is. */
+	if (strcmp(w->action, "note") == 0) {
+		json_t *e;
+		size_t i, notes = 0;
+
+		json_array_foreach(json_object_get(rec, "custody"), i, e)
+			notes += strcmp(json_string_value(json_object_get(e, "action")) ?: "", "note") == 0;
+		if (notes >= CDN_CUSTODY_NOTES_MAX) {
+			json_decref(ev);
+			rc = cdn_error_set(CDN_EINVAL, "action", "%s has %u custody notes, the most it "
+			    "may have: record the note in the evidence's description, or as the note "
+			    "of a custody event (transfers and other events are always recorded)",
+			    w->id, CDN_CUSTODY_NOTES_MAX);
+			goto out;
+		}
+	}
 	json_array_append_new(json_object_get(rec, "custody"), ev);
 	/* The audit entry says what happened, with the note. */
 	snprintf(note, sizeof note, "%s%s%s", w->action, w->note && *w->note ? ": " : "",

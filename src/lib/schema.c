@@ -2,6 +2,7 @@
  * schema.c - the record kinds of contract §2 as data, and the validator
  * and index-key extractor that walk it.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,8 +268,11 @@ static const struct cdn_field evidence_fields[] = {
 	{ "size", FT_INTEGER, OWNED | F_REQUIRED },
 	{ "sha256", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_sha256 },
 	{ "description", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 2000 },
-	{ "versions", FT_ARRAY, OWNED | F_REQUIRED | F_NONEMPTY, .sub = &version_item },
-	{ "custody", FT_ARRAY, OWNED, .sub = &custody_item, .dflt = "[]" },
+	/* A file's history and its chain of custody are never refused for
+	 * length (evidence.c bounds the custody notes on their own). */
+	{ "versions", FT_ARRAY, OWNED | F_REQUIRED | F_NONEMPTY, .sub = &version_item,
+	    .maxlen = UINT_MAX },
+	{ "custody", FT_ARRAY, OWNED, .sub = &custody_item, .dflt = "[]", .maxlen = UINT_MAX },
 	TAIL_FIELDS
 };
 
@@ -724,8 +728,9 @@ validate_value(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **o
 			break;
 		if ((f->flags & F_NONEMPTY) && json_array_size(v) == 0)
 			return cdn_error_set(CDN_EINVAL, f->name, "must have at least one item");
-		if (json_array_size(v) > 1000)
-			return cdn_error_set(CDN_EINVAL, f->name, "has more than 1000 items");
+		if (json_array_size(v) > (f->maxlen ? f->maxlen : 1000))
+			return cdn_error_set(CDN_EINVAL, f->name, "has more than %u items",
+			    f->maxlen ? f->maxlen : 1000);
 		arr = json_array();
 		json_array_foreach(v, i, item) {
 			json_t *nv = NULL;
