@@ -29,7 +29,7 @@ log_cb(void *arg, json_t *e)
 	    json_string_value(json_object_get(e, "op")),
 	    json_string_value(json_object_get(e, "id")),
 	    json_integer_value(json_object_get(e, "version")),
-	    note ? "  " : "", note ? json_string_value(note) : "");
+	    note ? "  " : "", note ? cmd_text(json_string_value(note)) : "");
 	return 0;
 }
 

@@ -76,7 +76,8 @@ static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_ch
 #define HEAD_FIELDS \
 	{ "id", FT_STRING, F_READONLY, .share = SH_OPEN }, \
 	{ "kind", FT_STRING, F_READONLY, .share = SH_OPEN }, \
-	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE, .share = SH_OPEN }
+	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE | F_RANGE, .min = 1, \
+	    .max = (double)CDN_VERSION_MAX, .share = SH_OPEN }
 
 #define TAIL_FIELDS \
 	{ "tlp", FT_ENUM, 0, .values = tlp_values, .dflt = "amber", .share = SH_OPEN }, \
@@ -219,8 +220,10 @@ static const struct cdn_field route_fields[] = {
 
 static const struct cdn_field link_fields[] = {
 	HEAD_FIELDS,
-	{ "from", FT_REF, F_REQUIRED, .index = IX_FROM, .share = SH_REF },
-	{ "to", FT_REF, F_REQUIRED, .index = IX_TO, .share = SH_REF },
+	/* Any record but another link: a link to a link could close a cycle
+	 * that no delete could break. */
+	{ "from", FT_REF, F_REQUIRED, .refkinds = "CSERVA", .index = IX_FROM, .share = SH_REF },
+	{ "to", FT_REF, F_REQUIRED, .refkinds = "CSERVA", .index = IX_TO, .share = SH_REF },
 	{ "type", FT_ENUM, F_REQUIRED | F_CUSTOM, .values = link_types, .share = SH_OPEN },
 	{ "since", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
 	{ "until", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
@@ -492,6 +495,15 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 			return cdn_error_set(CDN_EINVAL, f->name, "contains a control character");
 		}
 	}
+	/* One-line text (names, titles, identifiers) is shown in lists and
+	 * beside other text: nothing in it may reorder what surrounds it. */
+	if (!(f->flags & F_MULTILINE)) {
+		unsigned cp = cdn_bidi_find(s, len, 0, NULL);
+
+		if (cp)
+			return cdn_error_set(CDN_EINVAL, f->name, "contains %s, which changes the "
+			    "order the text is shown in", cdn_bidi_name(cp));
+	}
 	/* Names are stored in NFC so the same name typed on two keyboards
 	 * is the same bytes; ASCII is already NFC. */
 	if (!is_ascii(s, len)) {
@@ -529,6 +541,9 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 		}
 		if (f->refkinds && !strchr(f->refkinds, cdn_kind_info(id.kind)->letter)) {
 			free(nfc);
+			if (strlen(f->refkinds) > 1)
+				return cdn_error_set(CDN_EINVAL, f->name, "cannot be a %s (%s)",
+				    cdn_kind_info(id.kind)->name, s);
 			return cdn_error_set(CDN_EINVAL, f->name, "must be a %s id, not %s",
 			    cdn_kind_info(cdn_kind_parse((char[]){ f->refkinds[0], 0 }))->name, s);
 		}
@@ -709,6 +724,8 @@ validate_value(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **o
 			break;
 		if (json_integer_value(v) < 1)
 			return cdn_error_set(CDN_EINVAL, f->name, "must be at least 1");
+		if ((f->flags & F_RANGE) && (double)json_integer_value(v) > f->max)
+			return cdn_error_set(CDN_EINVAL, f->name, "must be at most %.0f", f->max);
 		*out = json_incref(v);
 		return 0;
 	case FT_OBJECT: {

@@ -12,6 +12,9 @@
  *                                 re-chain every entry after it and the
  *                                 head, as someone covering their tracks
  *                                 would: `audit verify` alone finds nothing
+ *   store-edit relink DIR LINK from|to ID   point an end of a link at ID
+ *                                 (another link, say), as an older cordon
+ *                                 let an import do
  *
  * Only LMDB is used, as anyone with the file could; the store must not be
  * open elsewhere while it runs.
@@ -207,6 +210,50 @@ rechain(MDB_txn *t, const char *id, const char *field, const char *value)
 	return 0;
 }
 
+static int
+relink(MDB_txn *t, const char *link, const char *end, const char *target)
+{
+	unsigned char rkey[9], key[64];
+	MDB_dbi recs, idx;
+	MDB_val k, v, ik, iv = { 9, rkey };
+	const char *old;
+	json_t *rec;
+	char *bytes;
+	int rc;
+
+	if ((rc = mdb_dbi_open(t, "records", 0, &recs)) != 0 ||
+	    (rc = mdb_dbi_open(t, "index", MDB_DUPSORT | MDB_DUPFIXED, &idx)) != 0)
+		return fail("open", rc);
+	rkey[0] = 'L';
+	be64(rkey + 1, strtoull(link + 2, NULL, 10));
+	k.mv_size = 9;
+	k.mv_data = rkey;
+	if ((rc = mdb_get(t, recs, &k, &v)) != 0)
+		return fail(link, rc);
+	if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL ||
+	    (old = json_string_value(json_object_get(rec, end))) == NULL)
+		return fail(link, MDB_CORRUPTED);
+	/* The index entry by that end: [IX_FROM or IX_TO][id] -> record key. */
+	key[0] = strcmp(end, "from") == 0 ? IX_FROM : IX_TO;
+	ik.mv_data = key;
+	snprintf((char *)key + 1, sizeof key - 1, "%s", old);
+	ik.mv_size = 1 + strlen(old);
+	if ((rc = mdb_del(t, idx, &ik, &iv)) != 0)
+		return fail("index", rc);
+	snprintf((char *)key + 1, sizeof key - 1, "%s", target);
+	ik.mv_size = 1 + strlen(target);
+	if ((rc = mdb_put(t, idx, &ik, &iv, 0)) != 0)
+		return fail("index", rc);
+	json_object_set_new(rec, end, json_string(target));
+	bytes = json_dumps(rec, JSON_COMPACT);
+	json_decref(rec);
+	v.mv_size = strlen(bytes);
+	v.mv_data = bytes;
+	rc = mdb_put(t, recs, &k, &v, 0);
+	free(bytes);
+	return rc ? fail(link, rc) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -215,11 +262,12 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 3 || (strcmp(argv[1], "format1") != 0 && strcmp(argv[1], "unindex") != 0 &&
-	    strcmp(argv[1], "rechain") != 0) ||
+	    strcmp(argv[1], "rechain") != 0 && strcmp(argv[1], "relink") != 0) ||
+	    (strcmp(argv[1], "relink") == 0 && argc != 6) ||
 	    (strcmp(argv[1], "unindex") == 0 && argc != 5) ||
 	    (strcmp(argv[1], "rechain") == 0 && argc != 6)) {
 		fprintf(stderr, "usage: store-edit format1 DIR | unindex DIR USER SEQ | "
-		    "rechain DIR ID FIELD VALUE\n");
+		    "rechain DIR ID FIELD VALUE | relink DIR LINK from|to ID\n");
 		return 2;
 	}
 	if ((rc = mdb_env_create(&env)) != 0 || (rc = mdb_env_set_maxdbs(env, 16)) != 0 ||
@@ -228,6 +276,7 @@ main(int argc, char **argv)
 		return fail(argv[2], rc);
 	rc = strcmp(argv[1], "format1") == 0 ? format1(t) :
 	    strcmp(argv[1], "rechain") == 0 ? rechain(t, argv[3], argv[4], argv[5]) :
+	    strcmp(argv[1], "relink") == 0 ? relink(t, argv[3], argv[4], argv[5]) :
 	    unindex(t, argv[3], argv[4]);
 	if (rc != 0)
 		mdb_txn_abort(t);
