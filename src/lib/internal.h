@@ -67,6 +67,7 @@ void cdn_rm_tree(const char *dir);
 struct cdn_txn {
 	struct cdn_store *st;
 	MDB_txn *txn;
+	unsigned *held;		/* the count of the thread that began it (store.c) */
 	int write;
 	int map_full;		/* an operation hit MDB_MAP_FULL */
 	char user[65];

@@ -670,25 +670,32 @@ cdn_store_uuid(const struct cdn_store *st)
  * anyway), and may not resize itself. */
 static __thread unsigned txns_held;
 
+
 static void
-txn_enter(struct cdn_store *st)
+txn_enter(struct cdn_txn *txn)
 {
+	struct cdn_store *st = txn->st;
+
 	pthread_mutex_lock(&st->lock);
 	while (st->resizing && txns_held == 0)
 		pthread_cond_wait(&st->cond, &st->lock);
 	st->active++;
 	pthread_mutex_unlock(&st->lock);
-	txns_held++;
+	/* Counted for the thread that began it, wherever it ends. */
+	txn->held = &txns_held;
+	__atomic_add_fetch(txn->held, 1, __ATOMIC_RELAXED);
 }
 
 static void
-txn_leave(struct cdn_store *st)
+txn_leave(struct cdn_txn *txn)
 {
+	struct cdn_store *st = txn->st;
+
 	pthread_mutex_lock(&st->lock);
 	if (--st->active == 0 && st->resizing)
 		pthread_cond_broadcast(&st->cond);
 	pthread_mutex_unlock(&st->lock);
-	txns_held--;
+	__atomic_sub_fetch(txn->held, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -703,7 +710,7 @@ resize_map(struct cdn_store *st, size_t size)
 	MDB_envinfo info;
 	int rc, err = 0;
 
-	if (txns_held > 0)
+	if (__atomic_load_n(&txns_held, __ATOMIC_RELAXED) > 0)
 		return cdn_error_set(CDN_ESTORE, NULL, "the store's map must grow, but this thread "
 		    "holds a transaction: try again");
 	pthread_mutex_lock(&st->lock);
@@ -780,20 +787,20 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 			return rc;
 		}
 	}
-	txn_enter(st);
+	txn_enter(txn);
 	rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
 	if (rc == MDB_MAP_RESIZED && txns_held == 1) {
 		/* Another process grew the map: adopt its size. */
-		txn_leave(st);
+		txn_leave(txn);
 		if (resize_map(st, 0) != 0) {
 			free(txn);
 			return cdn_error_last()->code;
 		}
-		txn_enter(st);
+		txn_enter(txn);
 		rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
 	}
 	if (rc != 0) {
-		txn_leave(st);
+		txn_leave(txn);
 		free(txn);
 		return cdn_lmdb_error(NULL, rc, "begin transaction");
 	}
@@ -1015,7 +1022,7 @@ cdn_txn_commit(struct cdn_txn *txn)
 	if (rc != 0)
 		rc = cdn_lmdb_error(txn, rc, "commit");
 	cdn_qc_txn_end(txn);
-	txn_leave(txn->st);
+	txn_leave(txn);
 	free(txn);
 	return rc;
 }
@@ -1027,7 +1034,7 @@ cdn_txn_abort(struct cdn_txn *txn)
 		return;
 	cdn_qc_txn_end(txn);
 	mdb_txn_abort(txn->txn);
-	txn_leave(txn->st);
+	txn_leave(txn);
 	cdn_sorter_free(txn->ixsort);
 	free(txn);
 }
@@ -1282,7 +1289,7 @@ cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *a
 				if (rc != 0 && !full)
 					rc = cdn_lmdb_error(NULL, rc, "commit");
 				cdn_qc_txn_end(txn);
-				txn_leave(st);
+				txn_leave(txn);
 				free(txn);
 				if (!full)
 					return rc;
