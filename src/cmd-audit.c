@@ -1,5 +1,5 @@
 /*
- * cmd-audit.c - `cordon audit log|verify`.
+ * cmd-audit.c - `cordon audit log|verify|checkpoint`.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -9,6 +9,8 @@
 
 #include "cmd.h"
 #include "cordon/audit.h"
+#include "cordon/checkpoint.h"
+#include "cordon/sign.h"
 
 static int
 log_cb(void *arg, json_t *e)
@@ -27,7 +29,7 @@ log_cb(void *arg, json_t *e)
 	    json_string_value(json_object_get(e, "op")),
 	    json_string_value(json_object_get(e, "id")),
 	    json_integer_value(json_object_get(e, "version")),
-	    note ? "  " : "", note ? json_string_value(note) : "");
+	    note ? "  " : "", note ? cmd_text(json_string_value(note)) : "");
 	return 0;
 }
 
@@ -44,6 +46,98 @@ report(void *arg, const char *where, const char *problem)
 	fprintf(stderr, "cordon: %s: %s\n", where, problem);
 }
 
+/* `audit checkpoint [--key FILE] -o FILE` */
+static int
+checkpoint(struct cmd_ctx *ctx, const char *key, const char *out, int many)
+{
+	json_t *cp = NULL;
+	int rc;
+
+	if (many)
+		return cmd_usage(&cmd_audit, "a checkpoint is signed with one --key");
+	if (!out)
+		return cmd_usage(&cmd_audit, "give where to write the checkpoint (-o FILE)");
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_checkpoint_make(ctx->st, key, ctx->user, &cp) != 0 || cdn_checkpoint_save(cp, out) != 0) {
+		json_decref(cp);
+		return cmd_fail();
+	}
+	if (ctx->json) {
+		json_t *o = json_pack("{s:s,s:O,s:O,s:O,s:O}", "file", out, "seq",
+		    json_object_get(json_object_get(cp, "checkpoint"), "seq"), "hash",
+		    json_object_get(json_object_get(cp, "checkpoint"), "hash"), "at",
+		    json_object_get(json_object_get(cp, "checkpoint"), "at"), "key",
+		    json_object_get(cp, "key"));
+
+		cmd_print_jsonl(o);
+		json_decref(o);
+	} else {
+		printf("checkpoint of audit entry %" JSON_INTEGER_FORMAT " (%.16s...) signed with key %s "
+		    "into %s\n", json_integer_value(json_object_get(json_object_get(cp, "checkpoint"),
+		    "seq")), json_string_value(json_object_get(json_object_get(cp, "checkpoint"),
+		    "hash")), json_string_value(json_object_get(cp, "key")), out);
+	}
+	json_decref(cp);
+	return 0;
+}
+
+/*
+ * Each --checkpoint against the trail, trusting the store's keys and
+ * those of --key. Returns 1 if any fails (each problem reported), with
+ * what held in `done` ({file, seq, at, key}).
+ */
+static int
+verify_checkpoints(struct cmd_ctx *ctx, struct cdn_txn *txn, struct cmd_opt *files,
+    struct cmd_opt *keyfiles, struct verify_ui *ui, json_t *done)
+{
+	json_t *keys = NULL, *cp;
+	int bad = 0;
+
+	if (files->nall == 0)
+		return 0;
+	if (cdn_key_list(ctx->st, &keys) != 0) {
+		/* A store without a key: only --key can be trusted. */
+		cdn_error_clear();
+		keys = json_array();
+	}
+	for (size_t i = 0; i < keyfiles->nall; i++) {
+		char id[CDN_KEYID_LEN + 1], *pem;
+
+		if (cdn_key_file_public(keyfiles->all[i], &pem, id) != 0) {
+			report(ui, "--key", cdn_error_last()->message);
+			bad = 1;
+			continue;
+		}
+		json_array_append_new(keys, json_string(pem));
+		free(pem);
+	}
+	for (size_t i = 0; i < files->nall; i++) {
+		const char *name = files->all[i];
+		uint64_t first, last;
+
+		if (cdn_checkpoint_load(name, &cp) != 0) {
+			report(ui, "checkpoint", cdn_error_last()->message);
+			bad = 1;
+			continue;
+		}
+		if (cdn_checkpoint_check(txn, cp, keys, name, report, ui, &first, &last) != 0) {
+			bad = 1;
+		} else {
+			json_t *b = json_object_get(cp, "checkpoint");
+
+			json_array_append_new(done, json_pack("{s:s,s:O,s:O,s:O}", "file", name, "seq",
+			    json_object_get(b, "seq"), "at", json_object_get(b, "at"), "key",
+			    json_object_get(cp, "key")));
+		}
+		json_decref(cp);
+	}
+	json_decref(keys);
+	if (bad)
+		cdn_error_set(CDN_ESTORE, NULL, "the audit trail does not extend every checkpoint");
+	return bad;
+}
+
 static int
 run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -52,25 +146,44 @@ run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "from", 0, 1, NULL, NULL, 0 },
 		{ "user", 0, 1, NULL, NULL, 0 },
 		{ "record", 0, 1, NULL, NULL, 0 },
+		{ "checkpoint", 0, 1, NULL, NULL, 0 },
+		{ "key", 0, 1, NULL, NULL, 0 },
+		{ "out", 'o', 1, NULL, NULL, 0 },
 	};
 	struct cdn_txn *txn;
 	char **pos;
 	int npos, done, rc;
 
-	rc = cmd_parse(ctx, &cmd_audit, argc, argv, opts, 4, &pos, &npos, &done);
+	/* --checkpoint and --key may be given more than once. */
+	if ((opts[4].all = calloc((size_t)argc + 1, sizeof *opts[4].all)) == NULL ||
+	    (opts[5].all = calloc((size_t)argc + 1, sizeof *opts[5].all)) == NULL) {
+		free(opts[4].all);
+		return cmd_error(1, "out of memory");
+	}
+	rc = cmd_parse(ctx, &cmd_audit, argc, argv, opts, 7, &pos, &npos, &done);
 	if (done)
-		return rc;
-	if (npos != 1 || (strcmp(pos[0], "log") != 0 && strcmp(pos[0], "verify") != 0)) {
-		free(pos);
-		return cmd_usage(&cmd_audit, "give log or verify");
+		goto out_opts;
+	if (npos != 1 || (strcmp(pos[0], "log") != 0 && strcmp(pos[0], "verify") != 0 &&
+	    strcmp(pos[0], "checkpoint") != 0)) {
+		rc = cmd_usage(&cmd_audit, "give log, verify or checkpoint");
+		goto out_pos;
 	}
-	if ((rc = cmd_open(ctx)) != 0) {
-		free(pos);
-		return rc;
+	if (strcmp(pos[0], "checkpoint") == 0) {
+		rc = checkpoint(ctx, opts[5].nall > 1 ? NULL : opts[5].value, opts[6].value,
+		    opts[5].nall > 1);
+		goto out_pos;
 	}
+	if (opts[6].value || (opts[5].value && strcmp(pos[0], "verify") != 0) ||
+	    (opts[4].value && strcmp(pos[0], "verify") != 0)) {
+		rc = cmd_usage(&cmd_audit, "-o is for checkpoint; --checkpoint and --key for "
+		    "verify and checkpoint");
+		goto out_pos;
+	}
+	if ((rc = cmd_open(ctx)) != 0)
+		goto out_pos;
 	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
-		free(pos);
-		return cmd_fail();
+		rc = cmd_fail();
+		goto out_pos;
 	}
 	if (strcmp(pos[0], "log") == 0) {
 		unsigned long long limit = 50, from = 0;
@@ -107,28 +220,49 @@ run_audit(struct cmd_ctx *ctx, int argc, char **argv)
 		struct verify_ui ui = { 0 };
 		uint64_t checked = 0;
 
+		json_t *cps = json_array();
+
 		rc = cdn_audit_verify(txn, report, &ui, &checked);
+		if (rc == 0 || cdn_error_last()->code == CDN_ESTORE)
+			rc = verify_checkpoints(ctx, txn, &opts[4], &opts[5], &ui, cps) || rc;
 		if (ctx->json) {
-			json_t *o = json_pack("{s:b,s:I,s:I}", "ok", rc == 0, "entries",
-			    (json_int_t)checked, "problems", (json_int_t)ui.problems);
+			json_t *o = json_pack("{s:b,s:I,s:I,s:O}", "ok", rc == 0, "entries",
+			    (json_int_t)checked, "problems", (json_int_t)ui.problems,
+			    "checkpoints", cps);
 
 			cmd_print_jsonl(o);
 			json_decref(o);
 		} else if (rc == 0) {
 			printf("audit trail intact: %" PRIu64 " entries, every record matches it\n",
 			    checked);
+			for (size_t i = 0; i < json_array_size(cps); i++)
+				printf("it extends checkpoint %s (entry %" JSON_INTEGER_FORMAT
+				    ", signed %s by key %s)\n",
+				    json_string_value(json_object_get(json_array_get(cps, i), "file")),
+				    json_integer_value(json_object_get(json_array_get(cps, i), "seq")),
+				    json_string_value(json_object_get(json_array_get(cps, i), "at")),
+				    json_string_value(json_object_get(json_array_get(cps, i), "key")));
 		}
+		json_decref(cps);
+		if (ui.problems == 0 && rc)
+			ui.problems = 1;
 		rc = rc ? cmd_error(1, "audit trail or records damaged: %" PRIu64 " problem%s in %" PRIu64
 		    " entries", ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
 	}
 out:
 	cdn_txn_abort(txn);
+out_pos:
 	free(pos);
+out_opts:
+	free(opts[4].all);
+	free(opts[5].all);
 	return rc;
 }
 
 const struct cmd cmd_audit = {
-	"audit", "log|verify [--limit N] [--from SEQ] [--user NAME] [--record ID]", "the audit trail",
+	"audit", "log [--limit N] [--from SEQ] [--user NAME] [--record ID] | "
+	"verify [--checkpoint FILE]... [--key FILE]... | checkpoint [--key FILE] -o FILE",
+	"the audit trail",
 	"Every write adds an entry: who, when, what record and version, the\n"
 	"SHA-256 of the record as written, and the SHA-256 of the entry before,\n"
 	"so the entries form a chain.\n"
@@ -140,6 +274,17 @@ const struct cmd cmd_audit = {
 	"           edited, removed or reordered entry, and any record edited,\n"
 	"           removed or added other than through cordon, is named and\n"
 	"           the exit status is 1; so is any entry missing from the\n"
-	"           indexes by record and by user\n",
+	"           indexes by record and by user\n"
+	"           --checkpoint FILE (repeatable): also prove that the trail still\n"
+	"           holds the entries FILE witnessed, and name the first entry\n"
+	"           that differs if it does not; FILE must be signed by the\n"
+	"           store's key or by a --key FILE (a public or private key PEM)\n"
+	"  checkpoint  sign the trail's head (its last entry's number and hash,\n"
+	"           the store's id, the time) into FILE (-o), with the store's\n"
+	"           key or with --key FILE (a private key kept outside the store,\n"
+	"           see cordon key generate). Keep checkpoints away from the store:\n"
+	"           someone who can write the store's files can re-chain the trail\n"
+	"           so that verify alone finds nothing, but cannot rewrite a\n"
+	"           checkpoint signed with a key they do not hold\n",
 	run_audit,
 };

@@ -175,16 +175,16 @@ run_log(struct cmd_ctx *ctx, const char *id)
 			    " bytes, %s, sha256 %.16s…%s%s\n", ev[i].at,
 			    json_integer_value(json_object_get(ev[i].e, "version")),
 			    json_string_value(json_object_get(ev[i].e, "by")),
-			    json_string_value(json_object_get(ev[i].e, "filename")),
+			    cmd_text(json_string_value(json_object_get(ev[i].e, "filename"))),
 			    json_integer_value(json_object_get(ev[i].e, "size")),
 			    json_string_value(json_object_get(ev[i].e, "media_type")),
 			    json_string_value(json_object_get(ev[i].e, "sha256")),
-			    note ? "\n                        " : "", note ? note : "");
+			    note ? "\n                        " : "", note ? cmd_text(note) : "");
 		} else {
 			printf("%s  %-11s %-12s%s%s\n", ev[i].at,
 			    json_string_value(json_object_get(ev[i].e, "action")),
 			    json_string_value(json_object_get(ev[i].e, "by")),
-			    note ? " " : "", note ? note : "");
+			    note ? " " : "", note ? cmd_text(note) : "");
 		}
 	}
 	free(ev);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cordon/check.h"
 
 /*
  * Write "cordon: MESSAGE" on standard error. Messages quote what users
@@ -243,6 +244,39 @@ cmd_print_jsonl(json_t *v)
 	putchar('\n');
 }
 
+const char *
+cmd_text(const char *s)
+{
+	static char *ring[8];
+	static unsigned next;
+	size_t at, len, n = 0, out = 0;
+	unsigned cp;
+	char *buf;
+
+	if (!s || !cdn_bidi_find(s, strlen(s), 1, NULL))
+		return s;
+	len = strlen(s);
+	for (const char *p = s; (cp = cdn_bidi_find(p, strlen(p), 1, &at)) != 0; p += at + 1)
+		n++;
+	if ((buf = malloc(len + n * 8 + 1)) == NULL)
+		return "(out of memory)";
+	for (size_t i = 0; i < len;) {
+		if ((cp = cdn_bidi_find(s + i, len - i, 1, &at)) == 0) {
+			memcpy(buf + out, s + i, len - i);
+			out += len - i;
+			break;
+		}
+		memcpy(buf + out, s + i, at);
+		out += at;
+		out += (size_t)sprintf(buf + out, "<U+%04X>", cp);
+		i += at + (cp == 0x061c ? 2 : 3);
+	}
+	buf[out] = '\0';
+	free(ring[next % 8]);
+	ring[next++ % 8] = buf;
+	return buf;
+}
+
 static void
 print_flat(const char *prefix, json_t *v, int width)
 {
@@ -270,7 +304,7 @@ print_flat(const char *prefix, json_t *v, int width)
 				if (i)
 					fputs(", ", stdout);
 				if (json_is_string(item))
-					fputs(json_string_value(item), stdout);
+					fputs(cmd_text(json_string_value(item)), stdout);
 				else
 					json_dumpf(item, stdout, JSON_ENCODE_ANY | CDN_JSON_REAL);
 			}
@@ -289,7 +323,7 @@ print_flat(const char *prefix, json_t *v, int width)
 		return;
 	printf("  %-*s ", width, prefix);
 	if (json_is_string(v))
-		fputs(json_string_value(v), stdout);
+		fputs(cmd_text(json_string_value(v)), stdout);
 	else
 		json_dumpf(v, stdout, JSON_ENCODE_ANY | CDN_JSON_REAL);
 	putchar('\n');
@@ -327,7 +361,7 @@ str(json_t *rec, const char *path)
 		v = json_object_get(v, p);
 	}
 	v = json_object_get(v, p);
-	return json_is_string(v) ? json_string_value(v) : "";
+	return json_is_string(v) ? cmd_text(json_string_value(v)) : "";
 }
 
 void

@@ -97,6 +97,14 @@ void cmd_bar_draw(struct cmd_bar *b, const char *label, uint64_t done, uint64_t 
     const char *what);
 void cmd_bar_clear(struct cmd_bar *b);
 
+/*
+ * Text from the store as it may be shown on a terminal: bidirectional
+ * controls (check.h, cdn_bidi_find) written as <U+XXXX>, so that nothing
+ * shows in another order than it is stored. `s` itself when it holds
+ * none; otherwise a copy valid until eight more calls. NULL stays NULL.
+ */
+const char *cmd_text(const char *s);
+
 /* Print a record: indented JSON with --json, a readable block otherwise. */
 void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);
 /* One line for a record in a list (human mode). */

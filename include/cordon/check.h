@@ -74,6 +74,20 @@ int cdn_check_username(const char *s, char *why);
  * '\\', NUL, "..", control characters, and not "." alone.
  */
 int cdn_check_filename(const char *s, char *why);
+
+/*
+ * Unicode's bidirectional controls make text show in another order than
+ * it is stored ("invoice<U+202E>gpj.exe" shows as "invoiceexe.jpg"). The
+ * first one in `s` (`len` bytes) and where it is: the code point (0 if
+ * none) and its offset in `*at` (may be NULL). The overrides, embeddings
+ * and isolates (U+202A-U+202E, U+2066-U+2069) always count; the marks
+ * (U+200E, U+200F, U+061C) only with `marks`. cdn_bidi_name names one
+ * ("U+202E RIGHT-TO-LEFT OVERRIDE"). File names refuse all of them,
+ * one-line fields the controls; wherever text is printed for people they
+ * are shown as <U+XXXX>.
+ */
+unsigned cdn_bidi_find(const char *s, size_t len, int marks, size_t *at);
+const char *cdn_bidi_name(unsigned cp);
 /* Hex digests as the store writes them: 64 (SHA-256) or 40 (git object
  * id) lower-case hex digits. */
 int cdn_check_sha256(const char *s, char *why);

@@ -23,6 +23,7 @@ enum cdn_code {
 	CDN_EUSAGE = -9,	/* a bad request: options, ids as arguments */
 	CDN_EIO = -10,		/* file I/O outside the store */
 	CDN_EAUTH = -11,	/* wrong user, password or token */
+	CDN_ENOSPC = -12,	/* the disk holding the store is full: nothing written */
 };
 
 #define CDN_FIELD_MAX 128

@@ -40,7 +40,10 @@ int cdn_evidence_update(struct cdn_store *st, const char *user, const char *id,
     const char *path, const struct cdn_evidence_opts *o, json_t **out);
 
 /* Append a custody event: collected, received, transferred, analysed,
- * returned, destroyed or note. Events are never changed. */
+ * returned, destroyed or note. Events are never changed, and never
+ * refused for their number; only "note" events are bounded, at
+ * CDN_CUSTODY_NOTES_MAX (CDN_EINVAL past it). */
+#define CDN_CUSTODY_NOTES_MAX 1000u
 int cdn_evidence_custody(struct cdn_store *st, const char *user, const char *id,
     const char *action, const char *note, json_t **out);
 

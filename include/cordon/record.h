@@ -44,6 +44,10 @@ int cdn_kind_parse(const char *name);
 
 /* An id: kind letter, '-', decimal sequence ("S-42"). */
 #define CDN_ID_MAX 24
+
+/* The highest version a record may reach (and an import may give):
+ * 2^53 - 1, exact in every JSON reader. An update past it is refused. */
+#define CDN_VERSION_MAX 9007199254740991LL
 struct cdn_id {
 	enum cdn_kind kind;
 	uint64_t seq;		/* >= 1 */

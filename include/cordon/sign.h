@@ -52,6 +52,19 @@ int cdn_sign(struct cdn_store *st, const void *data, size_t len, unsigned char s
     char keyid[CDN_KEYID_LEN + 1]);
 
 /*
+ * Keys outside the store (a supervisor's, kept on removable media): make
+ * a new private key in `path` (PEM, mode 0600; the file must not exist),
+ * sign with the private key in `path`, and read the public half of the
+ * key in `path` (a public or a private key, PEM). Each gives the key's
+ * public half as PEM (`*pem`, malloc'd; may be NULL where optional) and
+ * its ID.
+ */
+int cdn_key_file_new(const char *path, char **pem, char keyid[CDN_KEYID_LEN + 1]);
+int cdn_sign_keyfile(const char *path, const void *data, size_t len, unsigned char sig[CDN_SIG_LEN],
+    char keyid[CDN_KEYID_LEN + 1], char **pem);
+int cdn_key_file_public(const char *path, char **pem, char keyid[CDN_KEYID_LEN + 1]);
+
+/*
  * Check `sig` over `len` bytes against the public keys in `keys` (PEM
  * strings, or objects with a "public" member, as cdn_key_list gives).
  * 0 with the signer's ID in `keyid` (may be NULL), or CDN_EINVAL if no

@@ -81,10 +81,9 @@ int cdn_txn_bulk_finish(struct cdn_txn *txn, cdn_progress_fn progress, void *arg
 
 /*
  * Give back the pages of the store's map that this process holds, and
- * start writing the dirty ones to the file. The store writes through its
- * map (MDB_WRITEMAP), so pages a long write has touched stay resident;
- * their contents live on in the page cache and the file. A bulk write
- * calls this every few thousand records.
+ * start writing the file's dirty pages back. Pages a long read or write
+ * has touched stay resident otherwise; their contents live on in the page
+ * cache and the file. A bulk write calls this every few thousand records.
  */
 void cdn_txn_trim(struct cdn_txn *txn);
 

@@ -263,6 +263,16 @@ run_job(struct http_job *base)
 			snprintf(j->error, sizeof j->error, "exported (%s) but not kept for download: %s",
 			    id ? id : "?", strerror(errno));
 		}
+		if (rc == 0 && j->format == CDN_EXPORT_MISP) {
+			/* The trail's checkpoint beside the feed goes beside it. */
+			char from[PATH_MAX + 32], to[PATH_MAX + 32];
+
+			for (int i = 0; i < 2; i++) {
+				snprintf(from, sizeof from, "%s.checkpoint.json%s", out, i ? ".sig" : "");
+				snprintf(to, sizeof to, "%s.checkpoint.json%s", final, i ? ".sig" : "");
+				rename(from, to);
+			}
+		}
 		rmdir(j->dir);	/* the feed's, now empty */
 	} else {
 		cdn_error_format(cdn_error_last(), j->error, sizeof j->error);

@@ -388,6 +388,7 @@ http_fail(struct http_req *r)
 	case CDN_EEXIST: status = 409; code = "exists"; break;
 	case CDN_EINUSE: status = 409; code = "in_use"; break;
 	case CDN_EAUTH: status = 401; code = "unauthenticated"; break;
+	case CDN_ENOSPC: status = 507; code = "insufficient_storage"; break;
 	default: status = 500; code = "internal"; break;
 	}
 	res = http_error(r, status, code, e->field, "%s", status == 500 && !e->message[0] ?

@@ -8,7 +8,9 @@
  * there; objects written since are harmless extras. The refs are not
  * copied but written from the snapshot's record of each branch head, so
  * the copy's refs never point past what its database knows. The copy is
- * built beside DEST and renamed into place when whole.
+ * built beside DEST and renamed into place when whole. A backup holds
+ * everything the store does, so it is for its owner alone: files 0600
+ * (0400 for git's read-only objects), directories 0700.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,7 +44,7 @@ copy_file(struct copy *c, const char *from, const char *to, mode_t mode)
 		/* A temporary object gone since the listing is no loss. */
 		return errno == ENOENT ? 0 : cdn_error_set(CDN_EIO, NULL, "%s: %s", from, strerror(errno));
 	}
-	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0777)) < 0) {
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0700)) < 0) {
 		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", to, strerror(errno));
 		goto out;
 	}
@@ -92,7 +94,7 @@ walk(struct copy *c, const char *from, const char *to, int depth)
 		if (lstat(src, &sb) != 0)
 			continue;	/* gone meanwhile */
 		if (S_ISDIR(sb.st_mode)) {
-			if (to && mkdir(dst, sb.st_mode & 0777) != 0)
+			if (to && mkdir(dst, 0700) != 0)
 				rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", dst, strerror(errno));
 			else
 				rc = walk(c, src, to ? dst : NULL, depth + 1);
@@ -122,13 +124,13 @@ write_refs(const char *copy, const char *gitdir)
 	int rc = 0, mrc;
 
 	snprintf(path, sizeof path, "%s/refs", gitdir);
-	if (mkdir(path, 0755) != 0)
+	if (mkdir(path, 0700) != 0)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
 	snprintf(path, sizeof path, "%s/refs/heads", gitdir);
-	if (mkdir(path, 0755) != 0)
+	if (mkdir(path, 0700) != 0)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
 	snprintf(path, sizeof path, "%s/refs/tags", gitdir);
-	mkdir(path, 0755);
+	mkdir(path, 0700);
 	if ((mrc = mdb_env_create(&env)) != 0 || (mrc = mdb_env_set_maxdbs(env, 16)) != 0 ||
 	    (mrc = mdb_env_open(env, copy, MDB_RDONLY | MDB_NOLOCK, 0600)) != 0 ||
 	    (mrc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn)) != 0 ||
@@ -146,7 +148,7 @@ write_refs(const char *copy, const char *gitdir)
 		memcpy(name, (char *)k.mv_data + 4, k.mv_size - 4);
 		name[k.mv_size - 4] = '\0';
 		snprintf(path, sizeof path, "%s/refs/heads/%s", gitdir, name);
-		if ((f = fopen(path, "w")) == NULL ||
+		if ((f = fopen(path, "w")) == NULL || fchmod(fileno(f), 0600) != 0 ||
 		    fprintf(f, "%.40s\n", (const char *)v.mv_data) < 0 || fflush(f) != 0 ||
 		    fsync(fileno(f)) != 0)
 			rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
@@ -190,13 +192,18 @@ cdn_store_backup(struct cdn_store *st, const char *dest, cdn_progress_fn progres
 		goto fail;
 	}
 	snprintf(to, sizeof to, "%s/data.mdb", tmp);
+	/* LMDB makes the copy with the umask's mode (0644). */
+	if (chmod(to, 0600) != 0) {
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", to, strerror(errno));
+		goto fail;
+	}
 	if (res && stat(to, &sb) == 0)
 		res->db_bytes = (uint64_t)sb.st_size;
 	/* 2. The repository's objects and settings, then its refs from the
 	 * snapshot. */
 	snprintf(from, sizeof from, "%s/evidence.git", st->dir);
 	snprintf(to, sizeof to, "%s/evidence.git", tmp);
-	if (mkdir(to, 0755) != 0) {
+	if (mkdir(to, 0700) != 0) {
 		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", to, strerror(errno));
 		goto fail;
 	}

@@ -803,11 +803,57 @@ cdn_check_username(const char *s, char *why)
 	return 0;
 }
 
+unsigned
+cdn_bidi_find(const char *s, size_t len, int marks, size_t *at)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned cp = 0;
+
+		if (p[i] == 0xd8 && p[i + 1] == 0x9c)
+			cp = 0x061c;
+		else if (p[i] == 0xe2 && i + 2 < len && p[i + 1] == 0x80 &&
+		    ((p[i + 2] >= 0xaa && p[i + 2] <= 0xae) || p[i + 2] == 0x8e || p[i + 2] == 0x8f))
+			cp = 0x2000 + (unsigned)(p[i + 2] - 0x80);
+		else if (p[i] == 0xe2 && i + 2 < len && p[i + 1] == 0x81 &&
+		    p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9)
+			cp = 0x2040 + (unsigned)(p[i + 2] - 0x80);
+		if (cp && (marks || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))) {
+			if (at)
+				*at = i;
+			return cp;
+		}
+	}
+	return 0;
+}
+
+const char *
+cdn_bidi_name(unsigned cp)
+{
+	switch (cp) {
+	case 0x061c: return "U+061C ARABIC LETTER MARK";
+	case 0x200e: return "U+200E LEFT-TO-RIGHT MARK";
+	case 0x200f: return "U+200F RIGHT-TO-LEFT MARK";
+	case 0x202a: return "U+202A LEFT-TO-RIGHT EMBEDDING";
+	case 0x202b: return "U+202B RIGHT-TO-LEFT EMBEDDING";
+	case 0x202c: return "U+202C POP DIRECTIONAL FORMATTING";
+	case 0x202d: return "U+202D LEFT-TO-RIGHT OVERRIDE";
+	case 0x202e: return "U+202E RIGHT-TO-LEFT OVERRIDE";
+	case 0x2066: return "U+2066 LEFT-TO-RIGHT ISOLATE";
+	case 0x2067: return "U+2067 RIGHT-TO-LEFT ISOLATE";
+	case 0x2068: return "U+2068 FIRST STRONG ISOLATE";
+	case 0x2069: return "U+2069 POP DIRECTIONAL ISOLATE";
+	}
+	return "a bidirectional control";
+}
+
 int
 cdn_check_filename(const char *s, char *why)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
+	unsigned cp;
 
 	if (n == 0)
 		return fail(why, "empty");
@@ -821,6 +867,9 @@ cdn_check_filename(const char *s, char *why)
 		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
 			return fail(why, "contains a control character");
 	}
+	if ((cp = cdn_bidi_find(s, n, 1, NULL)) != 0)
+		return fail(why, "contains %s, which changes the order the name is shown in",
+		    cdn_bidi_name(cp));
 	return 0;
 }
 

@@ -84,6 +84,10 @@ file_open(const char *path, const struct cdn_evidence_opts *o, struct file *f)
 	char why[CDN_WHY_MAX];
 	struct stat sb;
 
+	/* The file as its user knows it: the name given (an upload is a
+	 * temporary file whose path means nothing to them), else its path. */
+	const char *shown = o && o->filename ? o->filename : path;
+
 	f->fd = -1;
 	base = o && o->filename ? o->filename : base ? base + 1 : path;
 	if (cdn_check_filename(base, why) != 0)
@@ -97,20 +101,20 @@ file_open(const char *path, const struct cdn_evidence_opts *o, struct file *f)
 	}
 	snprintf(f->name, sizeof f->name, "%s", base);
 	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
+		return cdn_error_set(CDN_EIO, NULL, "%s: %s", shown, strerror(errno));
 	if (fstat(f->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(f->fd);
 		f->fd = -1;
-		return cdn_error_set(CDN_EIO, NULL, "%s: not a regular file", path);
+		return cdn_error_set(CDN_EIO, NULL, "%s: not a regular file", shown);
 	}
 	f->size = (uint64_t)sb.st_size;
 	if (f->size == 0 || f->size > max) {
 		close(f->fd);
 		f->fd = -1;
 		if (f->size == 0)
-			return cdn_error_set(CDN_EINVAL, NULL, "%s is empty", path);
+			return cdn_error_set(CDN_EINVAL, NULL, "%s is empty", shown);
 		return cdn_error_set(CDN_EINVAL, NULL, "%s is %" PRIu64 " bytes, over the limit of %"
-		    PRIu64 " (set CORDON_EVIDENCE_MAX to change it)", path, f->size, max);
+		    PRIu64 " (set CORDON_EVIDENCE_MAX to change it)", shown, f->size, max);
 	}
 	sniff(f->fd, f->media_type, sizeof f->media_type);
 	return 0;
@@ -287,6 +291,23 @@ custody_fn(struct cdn_txn *txn, void *arg)
 	}
 	if (w->note && *w->note)
 		json_object_set_new(ev, "note", json_string(w->note));
+	/* Notes are bounded so that a record cannot be grown without end by
+	 * them; an event that moves or changes the evidence never is. */
+	if (strcmp(w->action, "note") == 0) {
+		json_t *e;
+		size_t i, notes = 0;
+
+		json_array_foreach(json_object_get(rec, "custody"), i, e)
+			notes += strcmp(json_string_value(json_object_get(e, "action")) ?: "", "note") == 0;
+		if (notes >= CDN_CUSTODY_NOTES_MAX) {
+			json_decref(ev);
+			rc = cdn_error_set(CDN_EINVAL, "action", "%s has %u custody notes, the most it "
+			    "may have: record the note in the evidence's description, or as the note "
+			    "of a custody event (transfers and other events are always recorded)",
+			    w->id, CDN_CUSTODY_NOTES_MAX);
+			goto out;
+		}
+	}
 	json_array_append_new(json_object_get(rec, "custody"), ev);
 	/* The audit entry says what happened, with the note. */
 	snprintf(note, sizeof note, "%s%s%s", w->action, w->note && *w->note ? ": " : "",

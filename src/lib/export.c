@@ -25,6 +25,7 @@
 
 #include <openssl/evp.h>
 
+#include "cordon/checkpoint.h"
 #include "cordon/export.h"
 #include "cordon/misp.h"
 #include "cordon/partner.h"
@@ -283,6 +284,8 @@ policy_of(json_t *partner)
 struct dest {
 	char final[PATH_MAX], tmp[PATH_MAX];		/* the file, or the directory */
 	char sig_final[PATH_MAX], sig_tmp[PATH_MAX];	/* its signature (files) */
+	/* The audit checkpoint beside a file, and its signature. */
+	char cp_final[PATH_MAX], cp_tmp[PATH_MAX], cps_final[PATH_MAX], cps_tmp[PATH_MAX];
 	int is_dir, made;
 	int spool;		/* for standard output: an unlinked file, or -1 */
 };
@@ -337,16 +340,27 @@ dest_file(struct dest *d, const char *out)
 		return cdn_error_set(CDN_EIO, NULL, "%s: no such directory", dir);
 	snprintf(d->final, sizeof d->final, "%s", out);
 	snprintf(d->sig_final, sizeof d->sig_final, "%s.sig", out);
+	snprintf(d->cp_final, sizeof d->cp_final, "%s.checkpoint.json", out);
+	snprintf(d->cps_final, sizeof d->cps_final, "%s.checkpoint.json.sig", out);
 	snprintf(d->tmp, sizeof d->tmp, "%s/.%s.XXXXXX", dir, base);
 	snprintf(d->sig_tmp, sizeof d->sig_tmp, "%s/.%s.sig.XXXXXX", dir, base);
-	if ((fd = mkstemp(d->tmp)) < 0)
-		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->tmp, strerror(errno));
-	close(fd);
-	if ((fd = mkstemp(d->sig_tmp)) < 0) {
-		unlink(d->tmp);
-		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->sig_tmp, strerror(errno));
+	snprintf(d->cp_tmp, sizeof d->cp_tmp, "%s/.%s.checkpoint.json.XXXXXX", dir, base);
+	snprintf(d->cps_tmp, sizeof d->cps_tmp, "%s/.%s.checkpoint.json.sig.XXXXXX", dir, base);
+	{
+		char *tmps[] = { d->tmp, d->sig_tmp, d->cp_tmp, d->cps_tmp };
+
+		for (int i = 0; i < 4; i++) {
+			if ((fd = mkstemp(tmps[i])) < 0) {
+				int e = errno;
+
+				while (i-- > 0)
+					unlink(tmps[i]);
+				return cdn_error_set(CDN_EIO, NULL, "cannot write beside %s: %s", out,
+				    strerror(e));
+			}
+			close(fd);
+		}
 	}
-	close(fd);
 	d->made = 1;
 	return 0;
 }
@@ -364,8 +378,18 @@ dest_dir(struct dest *d, const char *out)
 		return cdn_error_set(CDN_EINVAL, NULL, "%s exists and is not empty: give a new or "
 		    "empty directory", out);
 	snprintf(d->final, sizeof d->final, "%s", out);
+	if (strlen(out) + 40 >= sizeof d->final)
+		return cdn_error_set(CDN_EUSAGE, NULL, "%s: path too long", out);
+	while (strlen(d->final) > 1 && d->final[strlen(d->final) - 1] == '/')
+		d->final[strlen(d->final) - 1] = '\0';
+	snprintf(d->cp_final, sizeof d->cp_final, "%s.checkpoint.json", d->final);
+	snprintf(d->cps_final, sizeof d->cps_final, "%s.checkpoint.json.sig", d->final);
 	if ((rc = cdn_sibling_dir(out, "export", d->tmp)) != 0)
 		return rc;
+	/* The checkpoint is built inside the feed's temporary directory under
+	 * a dot name (which no feed file has) and moved beside it. */
+	snprintf(d->cp_tmp, sizeof d->cp_tmp, "%s/.checkpoint.json", d->tmp);
+	snprintf(d->cps_tmp, sizeof d->cps_tmp, "%s/.checkpoint.json.sig", d->tmp);
 	d->made = 1;
 	return 0;
 }
@@ -383,6 +407,8 @@ dest_drop(struct dest *d)
 	} else {
 		unlink(d->tmp);
 		unlink(d->sig_tmp);
+		unlink(d->cp_tmp);
+		unlink(d->cps_tmp);
 	}
 	d->made = 0;
 }
@@ -394,9 +420,13 @@ dest_place(struct dest *d)
 
 	if (d->is_dir) {
 		/* An empty directory in the way is replaced by rename(2). */
-		if (chmod(d->tmp, 0755) != 0 || rename(d->tmp, d->final) != 0)
+		if (chmod(d->cp_tmp, 0644) != 0 || chmod(d->cps_tmp, 0644) != 0 ||
+		    rename(d->cp_tmp, d->cp_final) != 0 || rename(d->cps_tmp, d->cps_final) != 0 ||
+		    chmod(d->tmp, 0755) != 0 || rename(d->tmp, d->final) != 0)
 			return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->final, strerror(errno));
 	} else if (chmod(d->tmp, 0644) != 0 || chmod(d->sig_tmp, 0644) != 0 ||
+	    chmod(d->cp_tmp, 0644) != 0 || chmod(d->cps_tmp, 0644) != 0 ||
+	    rename(d->cp_tmp, d->cp_final) != 0 || rename(d->cps_tmp, d->cps_final) != 0 ||
 	    rename(d->tmp, d->final) != 0 || rename(d->sig_tmp, d->sig_final) != 0) {
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->final, strerror(errno));
 	}
@@ -492,6 +522,23 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	return rc;
+}
+
+/*
+ * A checkpoint of the audit trail (checkpoint.h) goes with every signed
+ * export, so that each partner holds a witness of the trail as it was
+ * when the export left: `path`, signed by the store's key.
+ */
+static int
+write_checkpoint(struct cdn_store *st, const char *actor, const char *path)
+{
+	json_t *cp = NULL;
+	int rc = cdn_checkpoint_make(st, NULL, actor, &cp);
+
+	if (rc == 0)
+		rc = cdn_checkpoint_save(cp, path);
+	json_decref(cp);
 	return rc;
 }
 
@@ -605,6 +652,20 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 		if ((rc = hash_fd(d.spool, "the export", hex, &bytes)) == 0)
 			json_array_append_new(files, json_pack("{s:s,s:I,s:s}", "name",
 			    "(standard output)", "bytes", (json_int_t)bytes, "sha256", hex));
+	}
+	/* And beside it, the trail's checkpoint, signed the same way. */
+	if (rc == 0 && d.made) {
+		const char *name = strrchr(d.final, '/') ? strrchr(d.final, '/') + 1 : d.final;
+		char signame[NAME_MAX + 32];
+
+		if ((rc = write_checkpoint(st, actor, d.cp_tmp)) == 0 &&
+		    (rc = sign_file(st, d.cp_tmp, d.cps_tmp, keyid)) == 0) {
+			snprintf(signame, sizeof signame, "%s.checkpoint.json", name);
+			if ((rc = list_file(files, d.cp_tmp, signame)) == 0) {
+				snprintf(signame, sizeof signame, "%s.checkpoint.json.sig", name);
+				rc = list_file(files, d.cps_tmp, signame);
+			}
+		}
 	}
 	if (rc != 0)
 		goto out;

@@ -7,6 +7,7 @@
 #define CORDON_INTERNAL_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "cordon/error.h"
@@ -31,6 +32,18 @@ struct cdn_store {
 	char uuid[40];
 	char ns[40];		/* the namespace of the store's UUIDv5 ids (uuid.h) */
 	size_t mapsize;
+	int readonly;		/* the files are write-protected: opened MDB_RDONLY */
+	int unallocated;	/* the data file could not be allocated whole (store.c) */
+	/*
+	 * The map may be resized only while no transaction of this process
+	 * is open (LMDB's rule for mdb_env_set_mapsize): `active` counts the
+	 * open ones, and while `resizing` is set no new one begins (unless
+	 * its thread already holds one, which the resize waits for anyway).
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned active;
+	int resizing;
 	struct cdn_repo *repo;	/* evidence.git, opened on first use */
 };
 
@@ -54,6 +67,7 @@ void cdn_rm_tree(const char *dir);
 struct cdn_txn {
 	struct cdn_store *st;
 	MDB_txn *txn;
+	unsigned *held;		/* the count of the thread that began it (store.c) */
 	int write;
 	int map_full;		/* an operation hit MDB_MAP_FULL */
 	char user[65];

@@ -357,11 +357,29 @@ cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 	return rc;
 }
 
+/* Do two versions of a record differ only in what every write stamps? */
+static int
+same_but_stamps(json_t *a, json_t *b)
+{
+	static const char *const stamps[] = { "version", "updated_at", "updated_by" };
+	json_t *x = json_copy(a), *y = json_copy(b);
+	int same;
+
+	for (size_t i = 0; x && y && i < sizeof stamps / sizeof *stamps; i++) {
+		json_object_del(x, stamps[i]);
+		json_object_del(y, stamps[i]);
+	}
+	same = x && y && json_equal(x, y);
+	json_decref(x);
+	json_decref(y);
+	return same;
+}
+
 int
 cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
     int64_t if_version, json_t **out)
 {
-	json_t *old = NULL, *merged = NULL;
+	json_t *old = NULL, *merged = NULL, *norm = NULL;
 	struct cdn_sys sys = { 0 };
 	struct cdn_prepared p;
 	struct cdn_id rid;
@@ -393,19 +411,31 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 			*out = json_incref(old);
 		goto out;
 	}
+	if (version < 1 || version >= CDN_VERSION_MAX) {
+		rc = cdn_error_set(CDN_EINVAL, "version", "%s is at version %" PRId64 ", the highest "
+		    "there is: it cannot be changed again (copy it into a new record)", id, version);
+		goto out;
+	}
 	sys.version = version + 1;
 	sys.updated_at = txn->now;
 	sys.updated_by = txn->user;
-	if ((rc = cdn_record_prepare(txn, rid, merged, old, &sys, 0, &p, out)) != 0)
+	if ((rc = cdn_record_prepare(txn, rid, merged, old, &sys, 0, &p, &norm)) != 0)
 		goto out;
+	/* Nor does one whose changes normalisation undoes (a read-only
+	 * field set to null is given its stored value back). */
+	if (same_but_stamps(norm, old)) {
+		cdn_prepared_clear(&p);
+		if (out)
+			*out = json_incref(old);
+		goto out;
+	}
 	if ((rc = unindex_record(txn, rid, old)) == 0)
 		rc = cdn_record_write(txn, &p, "update", NULL);
 	cdn_prepared_clear(&p);
-	if (rc != 0 && out) {
-		json_decref(*out);
-		*out = NULL;
-	}
+	if (rc == 0 && out)
+		*out = json_incref(norm);
 out:
+	json_decref(norm);
 	json_decref(old);
 	json_decref(merged);
 	return rc;
@@ -442,12 +472,20 @@ referenced_by(struct cdn_txn *txn, const char *id, char *who, size_t cap)
 	return 0;
 }
 
-int
-cdn_record_delete(struct cdn_txn *txn, const char *id)
+/*
+ * A link's ends are never links (schema.c), but a store may hold links
+ * to links from before that rule, even in cycles that no order of
+ * deletes could undo. Deleting a link deletes those pointing at it too,
+ * each with its own audit entry saying why.
+ */
+static int
+delete_one(struct cdn_txn *txn, const char *id, const char *note, int depth)
 {
 	unsigned char key[CDN_RKEY_LEN];
 	MDB_val k = { CDN_RKEY_LEN, key };
-	char who[CDN_ID_MAX];
+	char who[CDN_ID_MAX], why[CDN_ID_MAX + 40];
+	uint64_t *links = NULL;
+	size_t nlinks = 0;
 	struct cdn_id rid;
 	json_t *old = NULL;
 	int rc;
@@ -459,7 +497,16 @@ cdn_record_delete(struct cdn_txn *txn, const char *id)
 		return cdn_error_set(CDN_EINVAL, NULL, "evidence is never deleted: record what became "
 		    "of it with `cordon evidence custody %s destroyed` (or returned)", id);
 	}
-	if ((rc = referenced_by(txn, id, who, sizeof who)) != 0) {
+	if (rid.kind == CDN_LINK) {
+		if (depth > 10000) {
+			json_decref(old);
+			return cdn_error_set(CDN_EINVAL, NULL, "%s: too many links to links", id);
+		}
+		if ((rc = cdn_link_seqs(txn, id, &links, &nlinks)) != 0) {
+			json_decref(old);
+			return rc;
+		}
+	} else if ((rc = referenced_by(txn, id, who, sizeof who)) != 0) {
 		json_decref(old);
 		if (rc < 0)
 			return rc;
@@ -472,11 +519,26 @@ cdn_record_delete(struct cdn_txn *txn, const char *id)
 		rc = cdn_lmdb_error(txn, rc, id);
 	if (rc == 0)
 		rc = cdn_audit_append(txn, "delete", id,
-		    json_integer_value(json_object_get(old, "version")), NULL, NULL);
+		    json_integer_value(json_object_get(old, "version")), NULL, note);
 	if (rc == 0)
 		cdn_txn_count_add(txn, rid.kind, -1);
+	snprintf(why, sizeof why, "it pointed at %s, deleted", id);
+	for (size_t i = 0; rc == 0 && i < nlinks; i++) {
+		cdn_id_format((struct cdn_id){ CDN_LINK, links[i] }, who);
+		if ((rc = delete_one(txn, who, why, depth + 1)) == CDN_ENOTFOUND) {
+			cdn_error_clear();	/* a cycle: gone already */
+			rc = 0;
+		}
+	}
+	free(links);
 	json_decref(old);
 	return rc;
+}
+
+int
+cdn_record_delete(struct cdn_txn *txn, const char *id)
+{
+	return delete_one(txn, id, NULL, 0);
 }
 
 json_t *
@@ -511,7 +573,11 @@ cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t 
 
 	if (old) {
 		sys = (struct cdn_sys){ 0 };
-		sys.version = json_integer_value(json_object_get(old, "version")) + 1;
+		sys.version = json_integer_value(json_object_get(old, "version"));
+		if (sys.version < 1 || sys.version >= CDN_VERSION_MAX)
+			return cdn_error_set(CDN_EINVAL, "version", "the record is at version %" PRId64
+			    ", the highest there is: it cannot be changed again", sys.version);
+		sys.version++;
 		sys.updated_at = cdn_txn_now(txn);
 		sys.updated_by = cdn_txn_user(txn);
 	}

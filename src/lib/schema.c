@@ -2,6 +2,7 @@
  * schema.c - the record kinds of contract §2 as data, and the validator
  * and index-key extractor that walk it.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +76,8 @@ static const struct cdn_field country_item = { "", FT_STRING, 0, .check = cdn_ch
 #define HEAD_FIELDS \
 	{ "id", FT_STRING, F_READONLY, .share = SH_OPEN }, \
 	{ "kind", FT_STRING, F_READONLY, .share = SH_OPEN }, \
-	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE, .share = SH_OPEN }
+	{ "version", FT_INTEGER, F_READONLY | F_PROVENANCE | F_RANGE, .min = 1, \
+	    .max = (double)CDN_VERSION_MAX, .share = SH_OPEN }
 
 #define TAIL_FIELDS \
 	{ "tlp", FT_ENUM, 0, .values = tlp_values, .dflt = "amber", .share = SH_OPEN }, \
@@ -218,8 +220,10 @@ static const struct cdn_field route_fields[] = {
 
 static const struct cdn_field link_fields[] = {
 	HEAD_FIELDS,
-	{ "from", FT_REF, F_REQUIRED, .index = IX_FROM, .share = SH_REF },
-	{ "to", FT_REF, F_REQUIRED, .index = IX_TO, .share = SH_REF },
+	/* Any record but another link: a link to a link could close a cycle
+	 * that no delete could break. */
+	{ "from", FT_REF, F_REQUIRED, .refkinds = "CSERVA", .index = IX_FROM, .share = SH_REF },
+	{ "to", FT_REF, F_REQUIRED, .refkinds = "CSERVA", .index = IX_TO, .share = SH_REF },
 	{ "type", FT_ENUM, F_REQUIRED | F_CUSTOM, .values = link_types, .share = SH_OPEN },
 	{ "since", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
 	{ "until", FT_STRING, 0, .check = check_date_or_datetime, .share = SH_OPEN },
@@ -267,8 +271,11 @@ static const struct cdn_field evidence_fields[] = {
 	{ "size", FT_INTEGER, OWNED | F_REQUIRED },
 	{ "sha256", FT_STRING, OWNED | F_REQUIRED, .check = cdn_check_sha256 },
 	{ "description", FT_STRING, F_SEARCH | F_MULTILINE, .maxlen = 2000 },
-	{ "versions", FT_ARRAY, OWNED | F_REQUIRED | F_NONEMPTY, .sub = &version_item },
-	{ "custody", FT_ARRAY, OWNED, .sub = &custody_item, .dflt = "[]" },
+	/* A file's history and its chain of custody are never refused for
+	 * length (evidence.c bounds the custody notes on their own). */
+	{ "versions", FT_ARRAY, OWNED | F_REQUIRED | F_NONEMPTY, .sub = &version_item,
+	    .maxlen = UINT_MAX },
+	{ "custody", FT_ARRAY, OWNED, .sub = &custody_item, .dflt = "[]", .maxlen = UINT_MAX },
 	TAIL_FIELDS
 };
 
@@ -488,6 +495,15 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 			return cdn_error_set(CDN_EINVAL, f->name, "contains a control character");
 		}
 	}
+	/* One-line text (names, titles, identifiers) is shown in lists and
+	 * beside other text: nothing in it may reorder what surrounds it. */
+	if (!(f->flags & F_MULTILINE)) {
+		unsigned cp = cdn_bidi_find(s, len, 0, NULL);
+
+		if (cp)
+			return cdn_error_set(CDN_EINVAL, f->name, "contains %s, which changes the "
+			    "order the text is shown in", cdn_bidi_name(cp));
+	}
 	/* Names are stored in NFC so the same name typed on two keyboards
 	 * is the same bytes; ASCII is already NFC. */
 	if (!is_ascii(s, len)) {
@@ -525,6 +541,9 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 		}
 		if (f->refkinds && !strchr(f->refkinds, cdn_kind_info(id.kind)->letter)) {
 			free(nfc);
+			if (strlen(f->refkinds) > 1)
+				return cdn_error_set(CDN_EINVAL, f->name, "cannot be a %s (%s)",
+				    cdn_kind_info(id.kind)->name, s);
 			return cdn_error_set(CDN_EINVAL, f->name, "must be a %s id, not %s",
 			    cdn_kind_info(cdn_kind_parse((char[]){ f->refkinds[0], 0 }))->name, s);
 		}
@@ -705,6 +724,8 @@ validate_value(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **o
 			break;
 		if (json_integer_value(v) < 1)
 			return cdn_error_set(CDN_EINVAL, f->name, "must be at least 1");
+		if ((f->flags & F_RANGE) && (double)json_integer_value(v) > f->max)
+			return cdn_error_set(CDN_EINVAL, f->name, "must be at most %.0f", f->max);
 		*out = json_incref(v);
 		return 0;
 	case FT_OBJECT: {
@@ -724,8 +745,9 @@ validate_value(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **o
 			break;
 		if ((f->flags & F_NONEMPTY) && json_array_size(v) == 0)
 			return cdn_error_set(CDN_EINVAL, f->name, "must have at least one item");
-		if (json_array_size(v) > 1000)
-			return cdn_error_set(CDN_EINVAL, f->name, "has more than 1000 items");
+		if (json_array_size(v) > (f->maxlen ? f->maxlen : 1000))
+			return cdn_error_set(CDN_EINVAL, f->name, "has more than %u items",
+			    f->maxlen ? f->maxlen : 1000);
 		arr = json_array();
 		json_array_foreach(v, i, item) {
 			json_t *nv = NULL;

@@ -83,7 +83,7 @@ struct cdn_field {
 	int (*check)(const char *s, char *why);
 	const char *const *values;
 	const struct cdn_field *sub;
-	unsigned maxlen;	/* characters; 0 = default limit */
+	unsigned maxlen;	/* characters (arrays: items); 0 = default limit */
 	unsigned minlen;
 	double min, max;
 	const char *refkinds;	/* kind letters; NULL = any kind */

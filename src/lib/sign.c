@@ -53,28 +53,39 @@ out:
 	return rc;
 }
 
-/* The store's private key, or CDN_ENOTFOUND saying how to make one. */
+/* The private key in `path`; `missing` is the error's remedy when there
+ * is no such file (NULL: a plain "no such file"). */
 static int
-load_key(struct cdn_store *st, EVP_PKEY **out)
+load_key_path(const char *path, const char *missing, EVP_PKEY **out)
 {
-	char path[PATH_MAX];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/signing.key", cdn_store_dir(st));
+	*out = NULL;
 	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return cdn_error_set(CDN_ENOTFOUND, NULL, "the store has no signing key "
-			    "(%s): make one with cordon key rotate", path);
-		return cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, strerror(errno));
+		if (errno == ENOENT && missing)
+			return cdn_error_set(CDN_ENOTFOUND, NULL, "%s (%s): %s", missing, path,
+			    "make one with cordon key rotate");
+		return cdn_error_set(errno == ENOENT ? CDN_ENOTFOUND : CDN_ESTORE, NULL, "%s: %s",
+		    path, strerror(errno));
 	}
 	*out = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!*out || EVP_PKEY_get_id(*out) != EVP_PKEY_ED25519) {
 		EVP_PKEY_free(*out);
 		*out = NULL;
-		return cdn_error_set(CDN_ESTORE, NULL, "%s is not an Ed25519 private key", path);
+		return cdn_error_set(CDN_EINVAL, NULL, "%s is not an Ed25519 private key", path);
 	}
 	return 0;
+}
+
+/* The store's private key, or CDN_ENOTFOUND saying how to make one. */
+static int
+load_key(struct cdn_store *st, EVP_PKEY **out)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/signing.key", cdn_store_dir(st));
+	return load_key_path(path, "the store has no signing key", out);
 }
 
 /* A key's public half as PEM (malloc'd) and its ID. */
@@ -302,29 +313,96 @@ out:
 	return rc;
 }
 
-int
-cdn_sign(struct cdn_store *st, const void *data, size_t len, unsigned char sig[CDN_SIG_LEN],
-    char keyid[CDN_KEYID_LEN + 1])
+static int
+sign_with(EVP_PKEY *key, const void *data, size_t len, unsigned char sig[CDN_SIG_LEN],
+    char keyid[CDN_KEYID_LEN + 1], char **pem)
 {
 	EVP_MD_CTX *ctx = NULL;
-	EVP_PKEY *key;
 	size_t siglen = CDN_SIG_LEN;
 	int rc;
 
-	if ((rc = load_key(st, &key)) != 0)
+	if ((keyid || pem) && (rc = public_of(key, pem, keyid)) != 0)
 		return rc;
-	if (keyid && (rc = public_of(key, NULL, keyid)) != 0)
-		goto out;
 	/* Ed25519 signs the message itself (no digest to stream), so the
 	 * whole file is handed over at once: callers map it. */
+	rc = 0;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, key, NULL) != 1 ||
 	    EVP_DigestSign(ctx, sig, &siglen, data, len) != 1 || siglen != CDN_SIG_LEN)
 		rc = cdn_error_set(CDN_ESTORE, NULL, "cannot sign (OpenSSL failed)");
-out:
 	EVP_MD_CTX_free(ctx);
+	if (rc != 0 && pem) {
+		free(*pem);
+		*pem = NULL;
+	}
+	return rc;
+}
+
+int
+cdn_sign(struct cdn_store *st, const void *data, size_t len, unsigned char sig[CDN_SIG_LEN],
+    char keyid[CDN_KEYID_LEN + 1])
+{
+	EVP_PKEY *key;
+	int rc;
+
+	if ((rc = load_key(st, &key)) != 0)
+		return rc;
+	rc = sign_with(key, data, len, sig, keyid, NULL);
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+int
+cdn_sign_keyfile(const char *path, const void *data, size_t len, unsigned char sig[CDN_SIG_LEN],
+    char keyid[CDN_KEYID_LEN + 1], char **pem)
+{
+	EVP_PKEY *key;
+	int rc;
+
+	if (pem)
+		*pem = NULL;
+	if ((rc = load_key_path(path, NULL, &key)) != 0)
+		return rc;
+	rc = sign_with(key, data, len, sig, keyid, pem);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int
+cdn_key_file_public(const char *path, char **pem, char keyid[CDN_KEYID_LEN + 1])
+{
+	EVP_PKEY *key = NULL;
+	FILE *f;
+	int rc;
+
+	*pem = NULL;
+	if ((f = fopen(path, "r")) == NULL)
+		return cdn_error_set(errno == ENOENT ? CDN_ENOTFOUND : CDN_EIO, NULL, "%s: %s", path,
+		    strerror(errno));
+	/* A public key, or a private one whose public half is wanted. */
+	key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	if (!key) {
+		rewind(f);
+		key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	}
+	fclose(f);
+	if (!key || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
+		EVP_PKEY_free(key);
+		return cdn_error_set(CDN_EINVAL, NULL, "%s is not an Ed25519 key (PEM)", path);
+	}
+	rc = public_of(key, pem, keyid);
+	EVP_PKEY_free(key);
+	return rc;
+}
+
+int
+cdn_key_file_new(const char *path, char **pem, char keyid[CDN_KEYID_LEN + 1])
+{
+	int rc;
+
+	if ((rc = cdn_key_generate(path)) != 0)
+		return rc;
+	return cdn_key_file_public(path, pem, keyid);
 }
 
 /* 1 if `pem` is an Ed25519 public key that made `sig`. */

@@ -32,7 +32,7 @@
 #include "sorter.h"
 #include "uuid.h"
 
-#define MAP_INITIAL	(256UL << 20)
+#define MAP_INITIAL	(32UL << 20)	/* allocated on disk: grown as needed */
 #define BULK_SORT_MEM	(64UL << 20)	/* index entries held before spilling */
 #define TRIM_EVERY	16384		/* bulk index inserts between trims */
 #define IX_GROUP_MAX	1024		/* record keys written in one put */
@@ -45,8 +45,11 @@ cdn_lmdb_error(struct cdn_txn *txn, int rc, const char *what)
 		return cdn_error_set(CDN_ENOTFOUND, NULL, "%s: not found", what);
 	if (rc == MDB_MAP_FULL && txn)
 		txn->map_full = 1;
-	if (rc == ENOSPC)
-		return cdn_error_set(CDN_ESTORE, NULL, "%s: no space left on device", what);
+	if (rc == ENOSPC || rc == EDQUOT)
+		return cdn_error_set(CDN_ENOSPC, NULL, "%s: the disk holding the store is full: "
+		    "nothing was written; free some space and try again", what);
+	if (rc == EACCES && txn && txn->st->readonly)
+		return cdn_error_set(CDN_ESTORE, NULL, "%s: the store is read-only", what);
 	return cdn_error_set(CDN_ESTORE, NULL, "%s: %s", what, mdb_strerror(rc));
 }
 
@@ -151,12 +154,42 @@ cdn_default_user(void)
 
 /* --- environment --------------------------------------------------------- */
 
+/*
+ * Give the data file real blocks up to `size` bytes. Through the map
+ * (MDB_WRITEMAP) a page in a hole of a sparse file is allocated when it is
+ * first written, and if the disk is full then the process gets SIGBUS; a
+ * file allocated whole leaves nothing to allocate then. CDN_ENOSPC if the
+ * disk cannot hold it (the file is left as it was).
+ */
+static int
+map_allocate(struct cdn_store *st, size_t size)
+{
+	mdb_filehandle_t fd;
+	struct stat sb;
+	int rc;
+
+	if (mdb_env_get_fd(st->env, &fd) != 0 || fstat(fd, &sb) != 0)
+		return 0;
+	/* Already allocated: blocks cover the size (st_blocks is 512-byte). */
+	if ((uint64_t)sb.st_size >= size && (uint64_t)sb.st_blocks * 512 >= size)
+		return 0;
+	rc = posix_fallocate(fd, 0, (off_t)size);
+	if (rc == ENOSPC || rc == EDQUOT || rc == EFBIG)
+		return cdn_error_set(CDN_ENOSPC, NULL, "the disk holding the store is full "
+		    "(the store needs %zu MiB): nothing was written; free some space and try again",
+		    size >> 20);
+	/* A file system without fallocate: nothing more can be done here. */
+	return 0;
+}
+
 static int
 env_open(const char *dir, struct cdn_store *st, int create)
 {
 	MDB_txn *txn = NULL;
 	int rc;
 
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->cond, NULL);
 	if ((rc = mdb_env_create(&st->env)) != 0)
 		goto fail;
 	mdb_env_set_maxdbs(st->env, MAX_DBS);
@@ -171,9 +204,18 @@ env_open(const char *dir, struct cdn_store *st, int create)
 	 * a heap copy of each dirty page; without it a large import holds up
 	 * to 512 MiB of dirty pages on the heap before LMDB spills them. With
 	 * it they are page cache, which the kernel can write back and reclaim.
-	 * The data file is then as large as the map, sparse.
+	 * The data file is then as large as the map; it is allocated whole
+	 * (map_allocate), never left sparse, so that a full disk is an error
+	 * when the map grows, not a SIGBUS when a page in a hole is written.
+	 * MDB_RDONLY (and MDB_NOLOCK when there is no lock file it may
+	 * write): a write-protected store (a backup on read-only media) can
+	 * still be read and verified.
 	 */
-	if ((rc = mdb_env_open(st->env, dir, MDB_NOTLS | MDB_WRITEMAP, 0600)) != 0)
+	unsigned flags = MDB_NOTLS | MDB_WRITEMAP;
+
+	if (st->readonly)
+		flags = MDB_NOTLS | MDB_RDONLY | (st->readonly > 1 ? MDB_NOLOCK : 0);
+	if ((rc = mdb_env_open(st->env, dir, flags, 0600)) != 0)
 		goto fail;
 	{
 		MDB_envinfo info;
@@ -181,8 +223,15 @@ env_open(const char *dir, struct cdn_store *st, int create)
 		mdb_env_info(st->env, &info);
 		st->mapsize = info.me_mapsize;
 	}
+	/* A store made sparse (by an older cordon, or a copy) is allocated
+	 * now; if the disk cannot hold it, writes wait until it can. */
+	if (!st->readonly && map_allocate(st, st->mapsize) != 0) {
+		cdn_error_clear();
+		st->unallocated = 1;
+	}
 	int dead;
-	mdb_reader_check(st->env, &dead);
+	if (!(flags & MDB_NOLOCK))
+		mdb_reader_check(st->env, &dead);
 	if ((rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn)) != 0)
 		goto fail;
 	unsigned fl = create ? MDB_CREATE : 0;
@@ -547,8 +596,24 @@ cdn_store_open(const char *dir, struct cdn_store **out)
 		free(st);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
-	if ((rc = env_open(dir, st, 0)) != 0 ||
-	    (st->upgrade && (rc = cdn_store_write(st, NULL, upgrade_fn, NULL)) != 0)) {
+	/* Files we may not write: open read-only; without a lock file we may
+	 * write (or create), without one at all. */
+	if (access(path, W_OK) != 0 && (errno == EACCES || errno == EROFS)) {
+		char lock[PATH_MAX];
+
+		snprintf(lock, sizeof lock, "%s/lock.mdb", dir);
+		st->readonly = access(lock, W_OK) == 0 ? 1 : 2;
+	}
+	if ((rc = env_open(dir, st, 0)) != 0) {
+		cdn_store_close(st);
+		return rc;
+	}
+	if (st->upgrade && st->readonly) {
+		cdn_store_close(st);
+		return cdn_error_set(CDN_ESTORE, NULL, "%s is read-only and was written by an older "
+		    "cordon: copy it somewhere writable to open it", dir);
+	}
+	if (st->upgrade && (rc = cdn_store_write(st, NULL, upgrade_fn, NULL)) != 0) {
 		cdn_store_close(st);
 		return rc;
 	}
@@ -580,6 +645,8 @@ cdn_store_close(struct cdn_store *st)
 	cdn_repo_close(st->repo);
 	if (st->env)
 		mdb_env_close(st->env);
+	pthread_cond_destroy(&st->cond);
+	pthread_mutex_destroy(&st->lock);
 	free(st->dir);
 	free(st);
 }
@@ -597,6 +664,82 @@ cdn_store_uuid(const struct cdn_store *st)
 }
 
 /* --- transactions -------------------------------------------------------- */
+
+/* Transactions this thread holds, of any store: a thread that holds one
+ * may begin another while a resize waits (the resize waits for it
+ * anyway), and may not resize itself. */
+static __thread unsigned txns_held;
+
+
+static void
+txn_enter(struct cdn_txn *txn)
+{
+	struct cdn_store *st = txn->st;
+
+	pthread_mutex_lock(&st->lock);
+	while (st->resizing && txns_held == 0)
+		pthread_cond_wait(&st->cond, &st->lock);
+	st->active++;
+	pthread_mutex_unlock(&st->lock);
+	/* Counted for the thread that began it, wherever it ends. */
+	txn->held = &txns_held;
+	__atomic_add_fetch(txn->held, 1, __ATOMIC_RELAXED);
+}
+
+static void
+txn_leave(struct cdn_txn *txn)
+{
+	struct cdn_store *st = txn->st;
+
+	pthread_mutex_lock(&st->lock);
+	if (--st->active == 0 && st->resizing)
+		pthread_cond_broadcast(&st->cond);
+	pthread_mutex_unlock(&st->lock);
+	__atomic_sub_fetch(txn->held, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * mdb_env_set_mapsize with no transaction of this process open: new ones
+ * wait, open ones are waited for. `size` 0 adopts the size another
+ * process set. A thread holding a transaction cannot wait for itself:
+ * it gets an error instead of a deadlock.
+ */
+static int
+resize_map(struct cdn_store *st, size_t size)
+{
+	MDB_envinfo info;
+	int rc, err = 0;
+
+	if (__atomic_load_n(&txns_held, __ATOMIC_RELAXED) > 0)
+		return cdn_error_set(CDN_ESTORE, NULL, "the store's map must grow, but this thread "
+		    "holds a transaction: try again");
+	pthread_mutex_lock(&st->lock);
+	while (st->resizing)
+		pthread_cond_wait(&st->cond, &st->lock);
+	st->resizing = 1;
+	while (st->active > 0)
+		pthread_cond_wait(&st->cond, &st->lock);
+	/* Another thread may have grown it meanwhile: never shrink it. The
+	 * file is allocated first: if the disk cannot hold the larger map,
+	 * the map stays as it is and the write fails with CDN_ENOSPC. */
+	rc = 0;
+	if (size == 0 || size > st->mapsize) {
+		if (size && (err = map_allocate(st, size)) == 0 &&
+		    (rc = mdb_env_set_mapsize(st->env, size)) == 0) {
+			mdb_env_info(st->env, &info);
+			st->mapsize = info.me_mapsize;
+		} else if (!size && (rc = mdb_env_set_mapsize(st->env, 0)) == 0) {
+			mdb_env_info(st->env, &info);
+			st->mapsize = info.me_mapsize;
+		}
+	}
+	st->resizing = 0;
+	pthread_cond_broadcast(&st->cond);
+	pthread_mutex_unlock(&st->lock);
+	if (err)
+		return err;
+	return rc ? cdn_lmdb_error(NULL, rc, "grow the store map") : 0;
+}
 
 static void
 now_rfc3339(char buf[32])
@@ -627,13 +770,37 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 	else
 		strcpy(txn->user, "unknown");
 	now_rfc3339(txn->now);
+	if (txn->write && st->readonly) {
+		free(txn);
+		return cdn_error_set(CDN_ESTORE, NULL, "the store %s is read-only (its files are "
+		    "write-protected): it can be read and verified, not changed", st->dir);
+	}
+	if (txn->write && st->unallocated) {
+		/* The disk was full when the store was opened: it may not be now. */
+		pthread_mutex_lock(&st->lock);
+		rc = st->unallocated ? map_allocate(st, st->mapsize) : 0;
+		if (rc == 0)
+			st->unallocated = 0;
+		pthread_mutex_unlock(&st->lock);
+		if (rc != 0) {
+			free(txn);
+			return rc;
+		}
+	}
+	txn_enter(txn);
 	rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
-	if (rc == MDB_MAP_RESIZED) {
+	if (rc == MDB_MAP_RESIZED && txns_held == 1) {
 		/* Another process grew the map: adopt its size. */
-		mdb_env_set_mapsize(st->env, 0);
+		txn_leave(txn);
+		if (resize_map(st, 0) != 0) {
+			free(txn);
+			return cdn_error_last()->code;
+		}
+		txn_enter(txn);
 		rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
 	}
 	if (rc != 0) {
+		txn_leave(txn);
 		free(txn);
 		return cdn_lmdb_error(NULL, rc, "begin transaction");
 	}
@@ -855,6 +1022,7 @@ cdn_txn_commit(struct cdn_txn *txn)
 	if (rc != 0)
 		rc = cdn_lmdb_error(txn, rc, "commit");
 	cdn_qc_txn_end(txn);
+	txn_leave(txn);
 	free(txn);
 	return rc;
 }
@@ -866,6 +1034,7 @@ cdn_txn_abort(struct cdn_txn *txn)
 		return;
 	cdn_qc_txn_end(txn);
 	mdb_txn_abort(txn->txn);
+	txn_leave(txn);
 	cdn_sorter_free(txn->ixsort);
 	free(txn);
 }
@@ -1068,14 +1237,10 @@ static int
 grow_map(struct cdn_store *st, size_t want)
 {
 	size_t size = st->mapsize;
-	int rc;
 
 	while (size < want)
 		size *= 2;
-	if ((rc = mdb_env_set_mapsize(st->env, size)) != 0)
-		return cdn_lmdb_error(NULL, rc, "grow the store map");
-	st->mapsize = size;
-	return 0;
+	return resize_map(st, size);
 }
 
 int
@@ -1083,15 +1248,19 @@ cdn_store_reserve(struct cdn_store *st, uint64_t bytes)
 {
 	MDB_envinfo info;
 	MDB_stat ms;
-	size_t used;
+	size_t used, want;
 
 	mdb_env_info(st->env, &info);
 	mdb_env_stat(st->env, &ms);
 	used = (info.me_last_pgno + 1) * (size_t)ms.ms_psize;
-	/* Copy-on-write needs room for old and new pages until commit. */
-	if (used + 2 * bytes > st->mapsize)
-		return grow_map(st, used + 2 * bytes);
-	return 0;
+	/* The map is allocated on disk whole, so it is grown to what the hint
+	 * asks (in steps of the initial size), not to the next power of two;
+	 * a hint that falls short still doubles it on MDB_MAP_FULL. */
+	want = used + bytes;
+	if (want <= st->mapsize)
+		return 0;
+	want = (want + MAP_INITIAL - 1) / MAP_INITIAL * MAP_INITIAL;
+	return resize_map(st, want);
 }
 
 int
@@ -1119,6 +1288,8 @@ cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *a
 				full = rc == MDB_MAP_FULL;
 				if (rc != 0 && !full)
 					rc = cdn_lmdb_error(NULL, rc, "commit");
+				cdn_qc_txn_end(txn);
+				txn_leave(txn);
 				free(txn);
 				if (!full)
 					return rc;

@@ -87,6 +87,41 @@ expect 0 "the copy's evidence verifies" --store "$T/copy" evidence verify
 expect 0 "the copy's audit trail verifies" --store "$T/copy" audit verify
 expect 0 "the store itself still verifies" evidence verify
 expect 1 "backup into a directory that is not empty" backup "$T/copy"
+[ "$(stat -c %a "$T/copy/data.mdb")" = 600 ]; ok $? "the backup's data.mdb is mode 0600"
+bad=$(find "$T/copy" \( -perm /077 -o ! -user "$(id -u)" \) -printf '%P ' | head -c 200)
+[ -z "$bad" ]; ok $? "nothing in the backup is readable by anyone but its owner${bad:+ (not: $bad)}"
+bad=$(find "$CORDON_STORE" -maxdepth 1 -type f -perm /077 -printf '%P ')
+[ -z "$bad" ] && [ "$(stat -c %a "$CORDON_STORE")" = 700 ]
+ok $? "nor in the store (a 0700 directory; its files 0600)${bad:+ (not: $bad)}"
+
+# --- a write-protected copy: read and verified, never changed ---
+# As root, only a read-only mount write-protects; others get chmod.
+RO="$T/ro"
+mkdir "$RO"
+if [ "$(id -u)" = 0 ]; then
+	if mount -t tmpfs -o size=64m tmpfs "$RO" 2>/dev/null; then
+		trap 'umount "$RO" 2>/dev/null; rm -rf "$T"' EXIT
+		cp -a "$T/copy/." "$RO/" && mount -o remount,ro "$RO"
+	else
+		RO=
+	fi
+else
+	cp -a "$T/copy/." "$RO/" && chmod -R a-w "$RO"
+fi
+if [ -n "$RO" ]; then
+	expect 0 "a write-protected backup's audit trail verifies" --store "$RO" audit verify
+	expect 0 "its evidence verifies" --store "$RO" evidence verify
+	expect 0 "a record can be read from it" --store "$RO" get C-1
+	expect 0 "records listed" --store "$RO" list case
+	expect 1 "a write is refused" --store "$RO" add case <<END
+{"title":"x"}
+END
+	has "read-only" "saying the store is read-only"
+	[ "$(id -u)" = 0 ] && umount "$RO"
+	[ "$(id -u)" = 0 ] || chmod -R u+w "$RO"
+else
+	ok 0 "# SKIP a write-protected copy (cannot mount here)"
+fi
 
 # --- a 1 GiB file, streamed ---
 truncate -s 1G "$T/big.img"

@@ -449,6 +449,26 @@ main(void)
 		ok(verify(&c) == 0, "put back, it verifies");
 	}
 
+	/* --- custody is never locked ------------------------------------------ */
+	{
+		int bad = 0;
+
+		for (unsigned i = 0; i < CDN_CUSTODY_NOTES_MAX; i++)
+			bad += cdn_evidence_custody(st, "x", "V-2", "note", "seal checked", NULL) != 0;
+		ok(bad == 0, "%u custody notes are recorded", CDN_CUSTODY_NOTES_MAX);
+		ok(cdn_evidence_custody(st, "x", "V-2", "note", "one more", NULL) == CDN_EINVAL &&
+		    strstr(cdn_error_last()->message, "custody notes"),
+		    "one note more is refused, saying why: %s", cdn_error_last()->message);
+		cdn_error_clear();
+		ok(cdn_evidence_custody(st, "x", "V-2", "transferred", "to the court", NULL) == 0,
+		    "a transfer is still recorded after them");
+		ok(cdn_evidence_custody(st, "x", "V-2", "destroyed", "by order", &rec) == 0 &&
+		    json_array_size(json_object_get(rec, "custody")) > CDN_CUSTODY_NOTES_MAX + 1,
+		    "and so is its destruction (%zu events)",
+		    json_array_size(json_object_get(rec, "custody")));
+		json_decref(rec);
+	}
+
 	cdn_store_close(st);
 	free(text);
 	free(noise);
