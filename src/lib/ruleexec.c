@@ -27,6 +27,7 @@
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "cordon/rule.h"
+#include "cordon/text.h"
 #include "internal.h"
 #include "pool.h"
 #include "qcache.h"
@@ -162,6 +163,7 @@ ranges_add(struct ranges *r, enum cdn_kind kind, uint64_t from, uint64_t to)
 /* One distinct alert: (rule, key) and what its raises said. */
 struct acc {
 	int rule;
+	char record[CDN_ID_MAX];	/* where it was first raised */
 	char *key, *title, *explain;
 	int severity;
 	json_t *refs;
@@ -338,6 +340,7 @@ merge_raise(struct exec *x, struct cdn_raise *r)
 			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		a = &x->accs[x->nacc++];
 		a->rule = r->rule;
+		memcpy(a->record, r->record, sizeof a->record);
 		a->key = r->key;
 		a->title = r->title;
 		a->explain = r->explain;
@@ -807,7 +810,26 @@ struct save {
 	json_t *out;			/* alert records, if wanted */
 	int want;
 	uint64_t created;
+	uint64_t errors;		/* alerts refused, each a rule error */
 };
+
+/* An alert the store refused (it checks what rules raise as it checks
+ * any record): a rule error of the rule that raised it. */
+static int
+save_refused(struct cdn_txn *txn, struct save *s, const struct acc *a)
+{
+	const struct cdn_ruledef *d = &s->x->defs[a->rule];
+	char why[CDN_MESSAGE_MAX + CDN_FIELD_MAX + 4], msg[CDN_MESSAGE_MAX + CDN_FIELD_MAX + 64];
+
+	cdn_error_format(cdn_error_last(), why, sizeof why);
+	cdn_error_clear();
+	snprintf(msg, sizeof msg, "alert %.40s was not saved: %s", a->key, why);
+	cdn_text_line(msg);
+	s->errors++;
+	if (s->x->o && s->x->o->on_error)
+		s->x->o->on_error(s->x->o->error_arg, d->name, a->record, msg);
+	return cdn_rule_error_save(txn, d->name, d->commit, a->record, msg);
+}
 
 static int
 save_fn(struct cdn_txn *txn, void *arg)
@@ -817,6 +839,7 @@ save_fn(struct cdn_txn *txn, void *arg)
 	int rc = 0;
 
 	s->created = 0;
+	s->errors = 0;
 	json_decref(s->out);
 	s->out = s->want ? json_array() : NULL;
 	for (size_t i = 0; i < x->nacc && rc == 0; i++) {
@@ -827,6 +850,12 @@ save_fn(struct cdn_txn *txn, void *arg)
 
 		rc = cdn_alert_raise(txn, d->name, d->commit, a->key, a->title, a->explain,
 		    cdn_severity_names[a->severity], a->refs, &created, s->want ? &rec : NULL);
+		if (rc == CDN_EINVAL) {
+			/* What this rule raised is wrong, and nothing of it was
+			 * written: its error, not every other alert's loss. */
+			rc = save_refused(txn, s, a);
+			continue;
+		}
 		s->created += (uint64_t)created;
 		if (rc == 0 && rec)
 			json_array_append_new(s->out, rec);
@@ -894,6 +923,7 @@ cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, s
 		s.want = alerts != NULL;
 		rc = cdn_store_write(st, user, save_fn, &s);
 		x.stats.created = s.created;
+		x.stats.errors += s.errors;
 	}
 	if (stats)
 		*stats = x.stats;
@@ -985,6 +1015,7 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 			s.nq = q.n;
 			rc = cdn_store_write(st, user, save_fn, &s);
 			x.stats.created = s.created;
+			x.stats.errors += s.errors;
 		}
 		sum.records += x.stats.records;
 		sum.calls += x.stats.calls;

@@ -10,6 +10,7 @@
 #include <lualib.h>
 
 #include "cordon/error.h"
+#include "cordon/text.h"
 #include "sandbox.h"
 
 #define HOOK_STEP	1000	/* instructions between budget checks */
@@ -567,9 +568,9 @@ take_error(struct cdn_sandbox *sb, int status)
 		snprintf(sb->err, sizeof sb->err, "raised an error of type %s (not a message)",
 		    luaL_typename(sb->L, -1));
 	}
-	for (char *p = sb->err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
+	/* The rule's own words, cut at ERR_MAX: one line of whole
+	 * characters, whatever bytes it raised. */
+	cdn_text_line(sb->err);
 	lua_pop(sb->L, 1);
 }
 

@@ -147,6 +147,44 @@ expect 0 "rule show keeps the error" rule show infinite-loop
 has "over its budget" "with its message"
 for f in "$HOSTILE"/*.lua; do "$CORDON" rule disable "$(basename "$f" .lua)" >/dev/null; done
 
+# --- text that is not UTF-8, and messages cut short ----------------------------------
+# A rule whose alert title is not UTF-8, and one whose error message is cut
+# at its byte limit in the middle of a character: each is that rule's
+# error; the write, the good rule's alert and the queue carry on.
+"$CORDON" rule enable big-case >/dev/null
+cat > "$T/latin1.lua" <<'LUA'
+return { name = "latin1", title = "t", severity = "low", on = { "case" },
+  check = function(rec)
+    alert { key = rec.id, title = "Caf\xe9 " .. rec.id }
+  end }
+LUA
+cat > "$T/long-error.lua" <<'LUA'
+return { name = "long-error", title = "t", severity = "low", on = { "case" },
+  check = function(rec)
+    error("x" .. string.rep("\u{1EC7}", 300))
+  end }
+LUA
+expect 0 "a rule raising a title that is not UTF-8 is added" rule add "$T/latin1.lua"
+expect 0 "a rule with a long error message of accented letters is added" rule add "$T/long-error.lua"
+expect 0 "a write with both enabled succeeds" add case <<JSON
+{"title":"Six kilos of timber"}
+JSON
+id=$out
+lacks "did not run" "the rules ran on it"
+expect 0 "alert list" alert list --json
+has "\"key\":\"$id\"" "the good rule's alert is saved"
+expect 0 "rule show latin1" rule show latin1
+has "alert: title is not valid UTF-8" "the bad title is the rule's error, named as what it is"
+lacks "out of memory" "not reported as out of memory"
+expect 0 "rule show long-error --json" rule show long-error --json
+has "x$(printf '\341\273\207\341\273\207')" "the long message is kept"
+printf '%s' "$out" | python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null
+ok $? "and cut on a character boundary: rule show --json is valid JSON"
+expect 0 "the next command has nothing left to run" list case
+lacks "did not run" "the queue was drained"
+for r in latin1 long-error; do "$CORDON" rule disable $r >/dev/null; done
+"$CORDON" rule disable big-case >/dev/null
+
 # --- records as the rule sees them -------------------------------------------------------
 cat > "$T/shape.lua" <<'LUA'
 return { name = "shape", title = "t", severity = "low", on = { "case" },
