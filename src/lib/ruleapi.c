@@ -586,6 +586,10 @@ l_alert(lua_State *L)
 		}
 		base++;
 	}
+	/* What the raise holds in C until the run takes it counts against
+	 * the rule's limits, as its Lua memory does. */
+	cdn_sandbox_hold(L, sizeof r + strlen(key) + strlen(title) + (explain ? strlen(explain) : 0) +
+	    (size_t)nref * 96 + 128);
 	if ((refs = json_array()) == NULL)
 		return luaL_error(L, "alert: out of memory");
 	r.refs = refs;

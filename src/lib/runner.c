@@ -278,6 +278,14 @@ cdn_runner_set_print(struct cdn_runner *r, void (*fn)(void *arg, const char *rul
 	}
 }
 
+void
+cdn_runner_release(struct cdn_runner *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->slots[i].sb)
+			cdn_sandbox_release(r->slots[i].sb);
+}
+
 const char *
 cdn_runner_load_error(const struct cdn_runner *r, int rule)
 {

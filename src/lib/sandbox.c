@@ -36,6 +36,8 @@
 struct cdn_sandbox {
 	lua_State *L;
 	size_t used, cap;
+	size_t held;		/* bytes of alerts raised, held in C */
+	unsigned alerts, alerts_call;	/* raised in this call, and the most */
 	int memhit;		/* the allocator refused this call */
 	int64_t left;		/* instructions left in this call */
 	uint64_t budget;
@@ -65,7 +67,7 @@ sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	/* Lua counts on shrinking never failing; growth past the cap does. */
-	if (nsize > old && sb->used + (nsize - old) > sb->cap) {
+	if (nsize > old && sb->used + sb->held + (nsize - old) > sb->cap) {
 		sb->memhit = 1;
 		return NULL;
 	}
@@ -138,7 +140,33 @@ arm(struct cdn_sandbox *sb)
 	sb->left = sb->budget > INT64_MAX ? INT64_MAX : (int64_t)sb->budget;
 	sb->killed = 0;
 	sb->memhit = 0;
+	sb->alerts = 0;
 	lua_sethook(sb->L, hook, MASK, HOOK_STEP);
+}
+
+void
+cdn_sandbox_hold(lua_State *L, size_t bytes)
+{
+	struct cdn_sandbox *sb = cdn_sandbox_of(L);
+
+	if (sb->alerts >= sb->alerts_call)
+		luaL_error(L, "alert: more than %d alerts in one call of check()",
+		    (int)sb->alerts_call);
+	if (sb->used + sb->held + bytes > sb->cap) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg, "alert: the alerts it raised would not fit in the rule's "
+		    "memory limit of %zu bytes", sb->cap);
+		luaL_error(L, "%s", msg);
+	}
+	sb->alerts++;
+	sb->held += bytes;
+}
+
+void
+cdn_sandbox_release(struct cdn_sandbox *sb)
+{
+	sb->held = 0;
 }
 
 int
@@ -677,6 +705,7 @@ cdn_sandbox_new(const struct cdn_rule_limits *lim, struct cdn_sandbox **out)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	sb->cap = lim && lim->memory ? lim->memory : CDN_RULE_MEMORY_DEFAULT;
 	sb->budget = lim && lim->instructions ? lim->instructions : CDN_RULE_INSTRUCTIONS_DEFAULT;
+	sb->alerts_call = lim && lim->alerts_call ? lim->alerts_call : CDN_RULE_ALERTS_CALL_DEFAULT;
 	if ((sb->L = lua_newstate(sb_alloc, sb)) == NULL) {
 		free(sb);
 		return cdn_error_set(CDN_ENOMEM, NULL, "cannot start Lua within %zu bytes", (size_t)0);

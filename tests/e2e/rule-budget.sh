@@ -65,4 +65,35 @@ for r in upper lower reverse rep utf8-len utf8-codes concat table-concat format 
 	ok $? "$r: within ${limit}x the time of a plain loop (${t} ms, loop ${base} ms)"
 done
 
+# --- a flood of alerts --------------------------------------------------------------
+# A million alert{} calls in one call of check(): the rule's error, its
+# memory bounded; the write and the other rule's alert are saved.
+rule flood 'for i = 1, 1000000 do alert { key = "k" .. i, title = "Flood " .. i } end'
+rule every-case 'alert { key = rec.id, title = "Case " .. rec.id, refs = { rec.id } }'
+expect 0 "a rule raising a million alerts is added" rule add "$T/flood.lua"
+expect 0 "a good rule is added" rule add "$T/every-case.lua"
+/usr/bin/time -f '%M' -o "$T/rss" "$CORDON" add case > "$T/out" 2> "$T/err" <<JSON
+{"title":"Another case"}
+JSON
+ok $? "a write with both enabled succeeds"
+id=$(cat "$T/out")
+rss=$(tail -1 "$T/rss")
+[ "$rss" -lt 300000 ]; ok $? "its memory stays bounded (${rss} KB)"
+expect 0 "alert list" alert list --json
+has "\"key\":\"$id\"" "the good rule's alert is saved"
+expect 0 "rule show flood" rule show flood
+has "more than 1000 alerts in one call of check()" "the flood is the rule's error, saying why"
+[ "$("$CORDON" alert list --json | grep -c '"rule":"flood"')" -le 1000 ]
+ok $? "no more than a call's worth of its alerts is kept"
+"$CORDON" rule disable flood >/dev/null
+"$CORDON" rule disable every-case >/dev/null
+
+# Within the limit per call, but over a run: the rest are dropped, once.
+i=0; while [ $i -lt 120 ]; do echo "{\"kind\":\"case\",\"title\":\"Case $i\"}"; i=$((i + 1)); done > "$T/cases.jsonl"
+"$CORDON" import "$T/cases.jsonl" >/dev/null 2>&1
+rule many 'for i = 1, 1000 do alert { key = rec.id .. "/" .. i, title = "Many" } end'
+expect 0 "a rule raising 1,000 alerts on each of 120 records" rule test "$T/many.lua"
+has "alerts in one run" "is stopped by the run's limit"
+[ "$(printf '%s\n' "$err" | grep -c 'alerts in one run')" -eq 1 ]; ok $? "with one error, not one per record"
+
 done_testing
