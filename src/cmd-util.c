@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cordon/text.h"
 
 /*
  * Write "cordon: MESSAGE" on standard error. Messages quote what users
@@ -417,4 +418,13 @@ cmd_bar_clear(struct cmd_bar *b)
 		b->drawn = 0;
 		b->last[0] = '\0';
 	}
+}
+
+void
+cmd_put_text(FILE *f, const char *s, size_t len, int multiline)
+{
+	char *e = cdn_text_escape(s ? s : "", s ? len : 0, multiline);
+
+	fputs(e ? e : "(out of memory)", f);
+	free(e);
 }

@@ -103,5 +103,11 @@ void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);
 void cmd_print_line(json_t *rec);
 /* JSON Lines output of one value. */
 void cmd_print_jsonl(json_t *v);
+/* Write text that came from the store or from a rule (a rule's source,
+ * what it printed, its errors, a note) to `f` with its control and
+ * bidirectional characters escaped (cdn_text_escape): newlines and tabs
+ * kept if `multiline`. Nothing it holds can move the terminal around or
+ * pass for another line. */
+void cmd_put_text(FILE *f, const char *s, size_t len, int multiline);
 
 #endif

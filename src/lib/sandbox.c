@@ -805,12 +805,13 @@ take_error(struct cdn_sandbox *sb, int status)
 }
 
 static void
-disarm(struct cdn_sandbox *sb)
+disarm(struct cdn_sandbox *sb, int failed)
 {
 	lua_sethook(sb->L, hook, MASK, HOOK_STEP);
 	sb->killed = 0;
-	/* What a failed call left behind goes now, not in a later call. */
-	if (sb->memhit)
+	/* What a failed call left behind (a deep stack, a heap near the
+	 * limit) goes now, not in a later call. */
+	if (failed || sb->memhit)
 		lua_gc(sb->L, LUA_GCCOLLECT);
 }
 
@@ -826,7 +827,7 @@ cdn_sandbox_call(struct cdn_sandbox *sb, int nargs, int nres)
 	sb->running = 0;
 	if (status != LUA_OK)
 		take_error(sb, status);
-	disarm(sb);
+	disarm(sb, status != LUA_OK);
 	return status == LUA_OK ? 0 : CDN_EINVAL;
 }
 
@@ -849,10 +850,10 @@ cdn_sandbox_load(struct cdn_sandbox *sb, const char *src, size_t len, const char
 	sb->running = 0;
 	if (status != LUA_OK) {
 		take_error(sb, status);
-		disarm(sb);
+		disarm(sb, 1);
 		return CDN_EINVAL;
 	}
-	disarm(sb);
+	disarm(sb, 0);
 	/* The chunk's only upvalue is its _ENV: the rule's environment. */
 	cdn_sandbox_push_env(sb);
 	lua_setupvalue(sb->L, -2, 1);
