@@ -25,9 +25,12 @@ list_one(void *arg, json_t *a)
 
 	if (ctx->json)
 		cmd_print_jsonl(a);
-	else
-		printf("%-8s %-12s %-8s %-20s %s  %s\n", jstr(a, "id"), jstr(a, "status"),
-		    jstr(a, "severity"), jstr(a, "last_seen_at"), jstr(a, "rule"), jstr(a, "title"));
+	else {
+		printf("%-8s %-12s %-8s %-20s %s  ", jstr(a, "id"), jstr(a, "status"),
+		    jstr(a, "severity"), jstr(a, "last_seen_at"), jstr(a, "rule"));
+		cmd_put_text(stdout, jstr(a, "title"), strlen(jstr(a, "title")), 0);
+		putchar('\n');
+	}
 	return 0;
 }
 

@@ -22,14 +22,18 @@ log_cb(void *arg, json_t *e)
 		cmd_print_jsonl(e);
 		return 0;
 	}
-	printf("%6" JSON_INTEGER_FORMAT "  %s  %-12s %-7s %-9s v%" JSON_INTEGER_FORMAT "%s%s\n",
+	printf("%6" JSON_INTEGER_FORMAT "  %s  %-12s %-7s %-9s v%" JSON_INTEGER_FORMAT "%s",
 	    json_integer_value(json_object_get(e, "seq")),
 	    json_string_value(json_object_get(e, "at")),
 	    json_string_value(json_object_get(e, "user")),
 	    json_string_value(json_object_get(e, "op")),
 	    json_string_value(json_object_get(e, "id")),
 	    json_integer_value(json_object_get(e, "version")),
-	    note ? "  " : "", note ? cmd_text(json_string_value(note)) : "");
+	    note ? "  " : "");
+	/* A note is free text: one line here, whatever it holds. */
+	if (note)
+		cmd_put_text(stdout, json_string_value(note), json_string_length(note), 0);
+	putchar('\n');
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "cordon/rule.h"
+#include "cordon/text.h"
 
 #define SOURCE_MAX (256u << 10)
 #define ERRORS_SHOWN 20		/* rule errors listed as a run finds them */
@@ -195,9 +196,16 @@ run_show(struct cmd_ctx *ctx, const char *name)
 		    "enabled" : "disabled", jstr(rule, "title"), jstr(rule, "severity"), on,
 		    json_integer_value(json_object_get(rule, "version")), jstr(rule, "commit"),
 		    jstr(rule, "updated_at"), jstr(rule, "updated_by"), nerr);
-		json_array_foreach(errs, i, e)
-			printf("  %s %-9s %s\n", jstr(e, "at"), jstr(e, "record"), jstr(e, "message"));
-		printf("\n%s%s", src, src[0] && src[strlen(src) - 1] != '\n' ? "\n" : "");
+		json_array_foreach(errs, i, e) {
+			printf("  %s %-9s ", jstr(e, "at"), jstr(e, "record"));
+			cmd_put_text(stdout, jstr(e, "message"), strlen(jstr(e, "message")), 0);
+			putchar('\n');
+		}
+		/* The source is an analyst's text: shown as lines, but
+		 * nothing in it reaches the terminal as a control. */
+		putchar('\n');
+		cmd_put_text(stdout, src, strlen(src), 1);
+		printf("%s", src[0] && src[strlen(src) - 1] != '\n' ? "\n" : "");
 	}
 	free(src);
 	json_decref(errs);
@@ -272,10 +280,13 @@ ui_error(void *arg, const char *rule, const char *record, const char *message)
 	if (++ui->errors > ERRORS_SHOWN || ui->quiet)
 		return;
 	cmd_bar_clear(&ui->bar);
+	char *m = cdn_text_escape(message, strlen(message), 0);
+
 	if (*record)
-		cmd_error(0, "rule %s failed on %s: %s", rule, record, message);
+		cmd_error(0, "rule %s failed on %s: %s", rule, record, m ? m : message);
 	else
-		cmd_error(0, "rule %s: %s", rule, message);
+		cmd_error(0, "rule %s: %s", rule, m ? m : message);
+	free(m);
 	if (ui->errors == ERRORS_SHOWN)
 		cmd_error(0, "(further rule errors are counted, not listed)");
 }
@@ -286,7 +297,14 @@ ui_print(void *arg, const char *rule, const char *text, size_t len)
 	struct run_ui *ui = arg;
 
 	cmd_bar_clear(&ui->bar);
-	fprintf(stderr, "%s: %.*s\n", rule, (int)(len > 2000 ? 2000 : len), text);
+	/* One line per print(): a rule cannot pass its output off as
+	 * another rule's, or as cordon's, nor drive the terminal. */
+	if (len > 2000)
+		for (len = 2000; len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80; len--)
+			;
+	fprintf(stderr, "%s: ", rule);
+	cmd_put_text(stderr, text, len, 0);
+	fputc('\n', stderr);
 }
 
 static void
@@ -301,8 +319,11 @@ print_alert(struct cmd_ctx *ctx, json_t *a)
 	}
 	if (json_object_get(a, "id"))
 		printf("%-8s ", jstr(a, "id"));
-	printf("%-8s %s [%s] %s\n", jstr(a, "severity"), jstr(a, "rule"), jstr(a, "key"),
-	    jstr(a, "title"));
+	printf("%-8s %s [", jstr(a, "severity"), jstr(a, "rule"));
+	cmd_put_text(stdout, jstr(a, "key"), strlen(jstr(a, "key")), 0);
+	printf("] ");
+	cmd_put_text(stdout, jstr(a, "title"), strlen(jstr(a, "title")), 0);
+	putchar('\n');
 	if (json_array_size(json_object_get(a, "refs"))) {
 		printf("         refs:");
 		json_array_foreach(json_object_get(a, "refs"), i, ref) {

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "cordon/check.h"
+#include "cordon/text.h"
 
 /*
  * Write "cordon: MESSAGE" on standard error. Messages quote what users
@@ -249,32 +250,15 @@ cmd_text(const char *s)
 {
 	static char *ring[8];
 	static unsigned next;
-	size_t at, len, n = 0, out = 0;
-	unsigned cp;
-	char *buf;
+	char *e;
 
-	if (!s || !cdn_bidi_find(s, strlen(s), 1, NULL))
+	if (!s)
 		return s;
-	len = strlen(s);
-	for (const char *p = s; (cp = cdn_bidi_find(p, strlen(p), 1, &at)) != 0; p += at + 1)
-		n++;
-	if ((buf = malloc(len + n * 8 + 1)) == NULL)
+	if ((e = cdn_text_escape(s, strlen(s), 0)) == NULL)
 		return "(out of memory)";
-	for (size_t i = 0; i < len;) {
-		if ((cp = cdn_bidi_find(s + i, len - i, 1, &at)) == 0) {
-			memcpy(buf + out, s + i, len - i);
-			out += len - i;
-			break;
-		}
-		memcpy(buf + out, s + i, at);
-		out += at;
-		out += (size_t)sprintf(buf + out, "<U+%04X>", cp);
-		i += at + (cp == 0x061c ? 2 : 3);
-	}
-	buf[out] = '\0';
 	free(ring[next % 8]);
-	ring[next++ % 8] = buf;
-	return buf;
+	ring[next++ % 8] = e;
+	return e;
 }
 
 static void
@@ -451,4 +435,13 @@ cmd_bar_clear(struct cmd_bar *b)
 		b->drawn = 0;
 		b->last[0] = '\0';
 	}
+}
+
+void
+cmd_put_text(FILE *f, const char *s, size_t len, int multiline)
+{
+	char *e = cdn_text_escape(s ? s : "", s ? len : 0, multiline);
+
+	fputs(e ? e : "(out of memory)", f);
+	free(e);
 }

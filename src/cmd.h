@@ -98,10 +98,9 @@ void cmd_bar_draw(struct cmd_bar *b, const char *label, uint64_t done, uint64_t 
 void cmd_bar_clear(struct cmd_bar *b);
 
 /*
- * Text from the store as it may be shown on a terminal: bidirectional
- * controls (check.h, cdn_bidi_find) written as <U+XXXX>, so that nothing
- * shows in another order than it is stored. `s` itself when it holds
- * none; otherwise a copy valid until eight more calls. NULL stays NULL.
+ * Text from the store as it may be shown on one line of a terminal, as
+ * cmd_put_text writes it (cdn_text_escape: \u{202E}, \n): a copy valid
+ * until eight more calls. NULL stays NULL.
  */
 const char *cmd_text(const char *s);
 
@@ -111,5 +110,11 @@ void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);
 void cmd_print_line(json_t *rec);
 /* JSON Lines output of one value. */
 void cmd_print_jsonl(json_t *v);
+/* Write text that came from the store or from a rule (a rule's source,
+ * what it printed, its errors, a note) to `f` with its control and
+ * bidirectional characters escaped (cdn_text_escape): newlines and tabs
+ * kept if `multiline`. Nothing it holds can move the terminal around or
+ * pass for another line. */
+void cmd_put_text(FILE *f, const char *s, size_t len, int multiline);
 
 #endif

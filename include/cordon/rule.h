@@ -25,11 +25,15 @@
 
 struct cdn_rule_limits {
 	uint64_t instructions;	/* per call of check(), and for loading */
-	size_t memory;		/* bytes per rule */
+	size_t memory;		/* bytes per rule, its alerts held in C included */
+	unsigned alerts_call;	/* alert{} calls per call of check() */
+	unsigned alerts_run;	/* alert{} calls per rule in one run (0: defaults) */
 };
 
 #define CDN_RULE_INSTRUCTIONS_DEFAULT 10000000ULL
 #define CDN_RULE_MEMORY_DEFAULT (32u << 20)
+#define CDN_RULE_ALERTS_CALL_DEFAULT 1000u
+#define CDN_RULE_ALERTS_RUN_DEFAULT 100000u
 
 /* The limits from $CORDON_RULE_INSTRUCTIONS and $CORDON_RULE_MEMORY
  * (bytes, or with K, M or G), else the defaults. CDN_EUSAGE if either is

@@ -107,8 +107,7 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 	json_decref(in);
 	if (rc != 0)
 		return http_fail(r);
-	if (cdn_rule_drain(r->st, r->user, NULL, NULL) != 0)
-		cdn_error_clear();
+	http_rules_after(r->st, r->user, NULL);
 	return http_json(r, 200, out);
 }
 

@@ -82,8 +82,7 @@ http_evidence_upload(struct http_req *r, const char *id, char *file)
 		rc = cdn_evidence_update(r->st, r->user, id, file, &o, &out);
 	if (rc != 0)
 		return http_fail(r);
-	if (cdn_rule_drain(r->st, r->user, NULL, NULL) != 0)
-		cdn_error_clear();
+	http_rules_after(r->st, r->user, NULL);
 	if (http_is(r->method, "POST")) {
 		char loc[96];
 

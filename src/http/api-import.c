@@ -159,8 +159,7 @@ run_job(struct http_job *base)
 		 * after any write through the API. */
 		ro.progress = on_rules;
 		ro.progress_arg = j;
-		if (cdn_rule_drain(j->st, j->user, &ro, NULL) != 0)
-			cdn_error_clear();
+		http_rules_after(j->st, j->user, &ro);
 	}
 	cdn_error_clear();
 	unlink(j->file);

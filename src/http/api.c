@@ -174,6 +174,15 @@ http_body_json(struct http_req *r, json_t **out)
 	return MHD_YES;
 }
 
+void
+http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o)
+{
+	if (cdn_rule_drain(st, user, o, NULL) != 0)
+		fprintf(stderr, "cordon: rules did not run on what %s wrote: %s (they will after the "
+		    "next write)\n", user ? user : "a user", cdn_error_last()->message);
+	cdn_error_clear();
+}
+
 static enum MHD_Result
 write_record(struct http_req *r, struct write *w)
 {
@@ -184,8 +193,7 @@ write_record(struct http_req *r, struct write *w)
 	if (rc != 0)
 		return http_fail(r);
 	/* What the write raised is there when it is answered. */
-	if (cdn_rule_drain(r->st, r->user, NULL, NULL) != 0)
-		cdn_error_clear();
+	http_rules_after(r->st, r->user, NULL);
 	if (w->op == 'd') {
 		json_decref(w->out);
 		return http_json(r, 200, json_pack("{s:s,s:b}", "id", w->id, "deleted", 1));

@@ -30,6 +30,7 @@
 #include <microhttpd.h>
 
 #include "cordon/query.h"
+#include "cordon/rule.h"
 #include "cordon/store.h"
 #include "cordon/user.h"
 
@@ -139,6 +140,11 @@ enum MHD_Result http_route(struct http_req *r);
 /* The request body as a JSON object sent as application/json: MHD_YES
  * with `*out` set, or an answer queued (400, 415) with `*out` NULL. */
 enum MHD_Result http_body_json(struct http_req *r, json_t **out);
+/* Run the rules on what a write left for them (api.c). A rule's failure is
+ * a rule error, kept with the rule; a failure to run them at all (the
+ * store's) is written to the server's log, and the queue waits for the
+ * next write. The write stands either way. */
+void http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o);
 
 /* Evidence (api-evidence.c): is this request an upload (and of which
  * case or evidence id), the size limit, the upload's answer (given the

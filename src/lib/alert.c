@@ -9,6 +9,7 @@
 
 #include "cordon/alert.h"
 #include "cordon/partner.h"
+#include "cordon/text.h"
 #include "grow.h"
 #include "internal.h"
 #include "rules.h"
@@ -131,7 +132,7 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
     const char *key, const char *title, const char *explain, const char *severity,
     json_t *refs, int *created, json_t **out)
 {
-	char note[128];
+	char note[128], why[CDN_WHY_MAX];
 	json_t *old = NULL, *rec = NULL, *all, *ref, *have;
 	struct cdn_id id = { CDN_ALERT, 0 };
 	size_t i, j, added = 0, from = 0;
@@ -140,6 +141,14 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
 	*created = 0;
 	if (out)
 		*out = NULL;
+	/* JSON holds UTF-8 only: text that is not is refused as what it is,
+	 * before anything is written. */
+	if (cdn_check_text(key, strlen(key), 0, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "key", "%s", why);
+	if (cdn_check_text(title, strlen(title), 0, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "title", "%s", why);
+	if (explain && cdn_check_text(explain, strlen(explain), 1, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "explain", "%s", why);
 	if ((rc = find(txn, rule, key, &id.seq)) != 0)
 		return rc;
 	if (id.seq) {
@@ -235,6 +244,7 @@ static int
 load(struct cdn_txn *txn, const char *id, const char *to, const char *note, struct cdn_id *rid,
     json_t **old)
 {
+	char why[CDN_WHY_MAX];
 	const char *status;
 	int rc;
 
@@ -243,6 +253,10 @@ load(struct cdn_txn *txn, const char *id, const char *to, const char *note, stru
 		return cdn_error_set(CDN_EUSAGE, NULL, "'%.40s' is not an alert id", id);
 	if (note && strlen(note) > NOTE_MAX)
 		return cdn_error_set(CDN_EINVAL, "note", "must be at most %d bytes", NOTE_MAX);
+	/* The rule of every other note (a custody note's): it is shown in
+	 * the audit trail, where a control character could forge lines. */
+	if (note && cdn_check_text(note, strlen(note), 1, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "note", "%s", why);
 	if ((rc = cdn_record_get(txn, id, old)) != 0)
 		return rc;
 	status = json_string_value(json_object_get(*old, "status"));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cordon/error.h"
+#include "cordon/text.h"
 
 static _Thread_local struct cdn_error last;
 
@@ -19,6 +20,10 @@ cdn_error_set(int code, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last.message, sizeof last.message, fmt, ap);
 	va_end(ap);
+	/* Messages quote what they were given, cut to a few bytes ("%.40s")
+	 * or cut at the end: a character is never cut in two. */
+	cdn_utf8_repair(last.field);
+	cdn_utf8_repair(last.message);
 	return code;
 }
 
@@ -46,6 +51,7 @@ cdn_error_prefix_field(const char *prefix)
 	else
 		snprintf(buf, sizeof buf, "%s.%s", prefix, last.field);
 	memcpy(last.field, buf, sizeof buf);
+	cdn_utf8_repair(last.field);
 }
 
 int
@@ -72,4 +78,6 @@ cdn_error_format(const struct cdn_error *e, char *buf, unsigned long len)
 		snprintf(buf, len, "%s: %s", e->field, e->message);
 	else
 		snprintf(buf, len, "%s", e->message);
+	if (len > 0)
+		cdn_utf8_repair(buf);
 }

@@ -19,6 +19,7 @@
 #include "cordon/check.h"
 #include "cordon/audit.h"
 #include "cordon/rule.h"
+#include "cordon/text.h"
 #include "internal.h"
 #include "rules.h"
 
@@ -595,7 +596,7 @@ int
 cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
     const char *record, const char *message)
 {
-	char key[128], prefix[96], ckey[96], *bytes;
+	char key[128], prefix[96], ckey[96], *bytes, *clean;
 	unsigned char cnt[8];
 	uint64_t total = errors_total(txn, name) + 1;
 	size_t plen;
@@ -606,8 +607,14 @@ cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
 	plen = strlen(prefix);
 	memcpy(key, prefix, plen);
 	cdn_be64((unsigned char *)key + plen, total);
+	/* JSON holds UTF-8 only: whatever bytes a rule's message quoted, it
+	 * is kept as one line of whole characters. */
+	if ((clean = strdup(message)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	cdn_text_line(clean);
 	e = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)total, "at", cdn_txn_now(txn),
-	    "record", record, "message", message, "commit", commit);
+	    "record", record, "message", clean, "commit", commit);
+	free(clean);
 	if (!e || (bytes = json_dumps(e, JSON_COMPACT)) == NULL) {
 		json_decref(e);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");

@@ -21,6 +21,7 @@
 #include "cordon/check.h"
 #include "cordon/fold.h"
 #include "cordon/query.h"
+#include "cordon/text.h"
 #include "internal.h"
 #include "luarec.h"
 #include "qcache.h"
@@ -484,6 +485,7 @@ l_days_before(lua_State *L)
 static const char *
 alert_text(lua_State *L, const char *field, size_t max, int required, int multiline)
 {
+	char why[CDN_WHY_MAX];
 	const char *s;
 	size_t len;
 	int t = lua_getfield(L, 1, field);
@@ -504,9 +506,10 @@ alert_text(lua_State *L, const char *field, size_t max, int required, int multil
 		    (int)len);
 	if (strlen(s) != len)
 		luaL_error(L, "alert: %s holds a NUL byte", field);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t'))) || *p == 0x7f)
-			luaL_error(L, "alert: %s holds a control character", field);
+	/* The rule every record's text obeys: an alert that could not be
+	 * stored is this rule's error, found here, not the others' loss. */
+	if (cdn_check_text(s, len, multiline, why) != 0)
+		luaL_error(L, "alert: %s %s", field, why);
 	return s;		/* left on the stack, which keeps it alive */
 }
 
@@ -583,6 +586,10 @@ l_alert(lua_State *L)
 		}
 		base++;
 	}
+	/* What the raise holds in C until the run takes it counts against
+	 * the rule's limits, as its Lua memory does. */
+	cdn_sandbox_hold(L, sizeof r + strlen(key) + strlen(title) + (explain ? strlen(explain) : 0) +
+	    (size_t)nref * 96 + 128);
 	if ((refs = json_array()) == NULL)
 		return luaL_error(L, "alert: out of memory");
 	r.refs = refs;

@@ -27,6 +27,7 @@
 #include "cordon/check.h"
 #include "cordon/query.h"
 #include "cordon/rule.h"
+#include "cordon/text.h"
 #include "internal.h"
 #include "pool.h"
 #include "qcache.h"
@@ -162,6 +163,7 @@ ranges_add(struct ranges *r, enum cdn_kind kind, uint64_t from, uint64_t to)
 /* One distinct alert: (rule, key) and what its raises said. */
 struct acc {
 	int rule;
+	char record[CDN_ID_MAX];	/* where it was first raised */
 	char *key, *title, *explain;
 	int severity;
 	json_t *refs;
@@ -195,6 +197,13 @@ struct exec {
 	struct cdn_rerror *errs;	/* kept to be saved */
 	size_t nerr, errcap;
 	size_t *errs_of;		/* per rule: errors kept */
+	struct cap {
+		uint64_t raised;	/* alert{} calls merged */
+		size_t bytes;		/* held by its distinct alerts */
+		int over;		/* its error for the run is recorded */
+	} *caps;
+	uint64_t alerts_run;		/* the limits of a rule's raises in a run */
+	size_t memory;
 	struct cdn_rule_run_stats stats;
 };
 
@@ -293,6 +302,7 @@ chunk_run(struct cdn_job *job)
 	int mrc;
 
 	take_runner(x, &r, &txn);
+	cdn_runner_release(r);
 	if (c->seqs) {
 		chunk_seqs(c, r, txn);
 		goto out;
@@ -321,6 +331,50 @@ out:
 	give_runner(x, r, txn);
 }
 
+static int keep_error(struct exec *x, struct cdn_rerror *e);
+
+/*
+ * Whether a raise is within its rule's limits for the run: alert{} calls,
+ * and the memory its distinct alerts hold (the rule's memory limit). Past
+ * either, the rest of its raises are dropped, with one rule error.
+ */
+static int
+within_caps(struct exec *x, const struct cdn_raise *r, int fresh, int *rc)
+{
+	struct cap *cp = &x->caps[r->rule];
+	size_t bytes = fresh ? strlen(r->key) + strlen(r->title) + (r->explain ?
+	    strlen(r->explain) : 0) + json_array_size(r->refs) * 96 + sizeof(struct acc) + 256 : 0;
+	struct cdn_rerror e = { r->rule, r->order, "", NULL };
+	char msg[200];
+
+	*rc = 0;
+	if (cp->over)
+		return 0;
+	if (cp->raised + 1 <= x->alerts_run && cp->bytes + bytes <= x->memory) {
+		cp->raised++;
+		cp->bytes += bytes;
+		return 1;
+	}
+	cp->over = 1;
+	if (cp->raised + 1 > x->alerts_run)
+		snprintf(msg, sizeof msg, "raised more than %" PRIu64 " alerts in one run: the rest "
+		    "were not kept", x->alerts_run);
+	else
+		snprintf(msg, sizeof msg, "its alerts in one run would not fit in its memory limit of "
+		    "%zu bytes: the rest were not kept", x->memory);
+	memcpy(e.record, r->record, sizeof e.record);
+	if ((e.message = strdup(msg)) == NULL) {
+		*rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		return 0;
+	}
+	x->stats.errors++;
+	if (x->o && x->o->on_error)
+		x->o->on_error(x->o->error_arg, x->defs[e.rule].name, e.record, e.message);
+	*rc = keep_error(x, &e);
+	free(e.message);
+	return 0;
+}
+
 /* Fold one raise into the alert it makes. */
 static int
 merge_raise(struct exec *x, struct cdn_raise *r)
@@ -330,14 +384,20 @@ merge_raise(struct exec *x, struct cdn_raise *r)
 	struct acc *a;
 	size_t i;
 
+	int rc;
+
 	x->stats.raised++;
 	snprintf(mk, sizeof mk, "%s\x1f%s", x->defs[r->rule].name, r->key);
-	if ((slot = json_object_get(x->map, mk)) == NULL) {
+	slot = json_object_get(x->map, mk);
+	if (!within_caps(x, r, slot == NULL, &rc))
+		return rc;
+	if (slot == NULL) {
 		if (cdn_grow(&x->accs, &x->acccap, x->nacc + 1, sizeof *x->accs, 64) != 0 ||
 		    json_object_set_new(x->map, mk, json_integer((json_int_t)x->nacc)) != 0)
 			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		a = &x->accs[x->nacc++];
 		a->rule = r->rule;
+		memcpy(a->record, r->record, sizeof a->record);
 		a->key = r->key;
 		a->title = r->title;
 		a->explain = r->explain;
@@ -391,18 +451,26 @@ merge_chunk(struct exec *x, struct chunk *c)
 		x->stats.errors++;
 		if (x->o && x->o->on_error)
 			x->o->on_error(x->o->error_arg, x->defs[e->rule].name, e->record, e->message);
-		if (x->errs_of[e->rule] >= ERRORS_KEPT)
-			continue;
-		if (cdn_grow(&x->errs, &x->errcap, x->nerr + 1, sizeof *x->errs, 16) != 0) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-			break;
-		}
-		x->errs[x->nerr++] = *e;
-		e->message = NULL;
-		x->errs_of[e->rule]++;
+		rc = keep_error(x, e);
 	}
 	cdn_harvest_clear(&c->h);
 	return rc;
+}
+
+/* Keep a copy of error `e` to be saved (the first ERRORS_KEPT of a rule). */
+static int
+keep_error(struct exec *x, struct cdn_rerror *e)
+{
+	if (x->errs_of[e->rule] >= ERRORS_KEPT)
+		return 0;
+	if (cdn_grow(&x->errs, &x->errcap, x->nerr + 1, sizeof *x->errs, 16) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	x->errs[x->nerr] = *e;
+	if ((x->errs[x->nerr].message = strdup(e->message)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	x->nerr++;
+	x->errs_of[e->rule]++;
+	return 0;
 }
 
 static void
@@ -430,6 +498,7 @@ exec_free(struct exec *x)
 		free(x->errs[i].message);
 	free(x->errs);
 	free(x->errs_of);
+	free(x->caps);
 	json_decref(x->map);
 	cdn_qcache_free(x->qc);
 	free(x->tord);
@@ -489,8 +558,11 @@ exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, 
 		x->has_until = 1;
 	}
 	if ((x->map = json_object()) == NULL ||
-	    (x->errs_of = calloc(n ? n : 1, sizeof *x->errs_of)) == NULL)
+	    (x->errs_of = calloc(n ? n : 1, sizeof *x->errs_of)) == NULL ||
+	    (x->caps = calloc(n ? n : 1, sizeof *x->caps)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	x->alerts_run = lim.alerts_run ? lim.alerts_run : CDN_RULE_ALERTS_RUN_DEFAULT;
+	x->memory = lim.memory ? lim.memory : CDN_RULE_MEMORY_DEFAULT;
 	threads = o && o->threads ? o->threads : threads_hint;
 	if (threads > CDN_POOL_MAX)
 		threads = CDN_POOL_MAX;
@@ -807,7 +879,26 @@ struct save {
 	json_t *out;			/* alert records, if wanted */
 	int want;
 	uint64_t created;
+	uint64_t errors;		/* alerts refused, each a rule error */
 };
+
+/* An alert the store refused (it checks what rules raise as it checks
+ * any record): a rule error of the rule that raised it. */
+static int
+save_refused(struct cdn_txn *txn, struct save *s, const struct acc *a)
+{
+	const struct cdn_ruledef *d = &s->x->defs[a->rule];
+	char why[CDN_MESSAGE_MAX + CDN_FIELD_MAX + 4], msg[CDN_MESSAGE_MAX + CDN_FIELD_MAX + 64];
+
+	cdn_error_format(cdn_error_last(), why, sizeof why);
+	cdn_error_clear();
+	snprintf(msg, sizeof msg, "alert %.40s was not saved: %s", a->key, why);
+	cdn_text_line(msg);
+	s->errors++;
+	if (s->x->o && s->x->o->on_error)
+		s->x->o->on_error(s->x->o->error_arg, d->name, a->record, msg);
+	return cdn_rule_error_save(txn, d->name, d->commit, a->record, msg);
+}
 
 static int
 save_fn(struct cdn_txn *txn, void *arg)
@@ -817,6 +908,7 @@ save_fn(struct cdn_txn *txn, void *arg)
 	int rc = 0;
 
 	s->created = 0;
+	s->errors = 0;
 	json_decref(s->out);
 	s->out = s->want ? json_array() : NULL;
 	for (size_t i = 0; i < x->nacc && rc == 0; i++) {
@@ -827,6 +919,12 @@ save_fn(struct cdn_txn *txn, void *arg)
 
 		rc = cdn_alert_raise(txn, d->name, d->commit, a->key, a->title, a->explain,
 		    cdn_severity_names[a->severity], a->refs, &created, s->want ? &rec : NULL);
+		if (rc == CDN_EINVAL) {
+			/* What this rule raised is wrong, and nothing of it was
+			 * written: its error, not every other alert's loss. */
+			rc = save_refused(txn, s, a);
+			continue;
+		}
 		s->created += (uint64_t)created;
 		if (rc == 0 && rec)
 			json_array_append_new(s->out, rec);
@@ -894,6 +992,7 @@ cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, s
 		s.want = alerts != NULL;
 		rc = cdn_store_write(st, user, save_fn, &s);
 		x.stats.created = s.created;
+		x.stats.errors += s.errors;
 	}
 	if (stats)
 		*stats = x.stats;
@@ -985,6 +1084,7 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 			s.nq = q.n;
 			rc = cdn_store_write(st, user, save_fn, &s);
 			x.stats.created = s.created;
+			x.stats.errors += s.errors;
 		}
 		sum.records += x.stats.records;
 		sum.calls += x.stats.calls;

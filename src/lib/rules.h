@@ -98,6 +98,9 @@ int cdn_runner_new(const struct cdn_ruledef *defs, size_t n, const struct cdn_ru
 void cdn_runner_free(struct cdn_runner *r);
 /* The snapshot the rules read (a read transaction, or the writer's). */
 void cdn_runner_set_txn(struct cdn_runner *r, struct cdn_txn *txn);
+/* A new harvest begins: the alerts raised so far have been taken and no
+ * longer count against the rules' memory. */
+void cdn_runner_release(struct cdn_runner *r);
 /* Where `print` goes while running (NULL: nowhere). */
 void cdn_runner_set_print(struct cdn_runner *r, void (*fn)(void *arg, const char *rule,
     const char *text, size_t len), void *arg);

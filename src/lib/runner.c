@@ -10,6 +10,7 @@
 
 #include "grow.h"
 #include "cordon/error.h"
+#include "cordon/text.h"
 #include "luarec.h"
 #include "rules.h"
 #include "sandbox.h"
@@ -189,6 +190,8 @@ cdn_ruledef_parse(const char *src, size_t len, const struct cdn_rule_limits *lim
 	if ((rc = load_rule(NULL, src, len, lim, &call, &sb, err, sizeof err)) == 0)
 		rc = read_def(cdn_sandbox_lua(sb), d, err, sizeof err);
 	cdn_sandbox_free(sb);
+	if (rc != 0)
+		cdn_text_line(err);
 	if (rc == CDN_ENOMEM)
 		return cdn_error_set(rc, NULL, "%s", err);
 	if (rc != 0)
@@ -209,6 +212,7 @@ cdn_runner_new(const struct cdn_ruledef *defs, size_t n, const struct cdn_rule_l
 	char err[512];
 
 	*out = NULL;
+	err[0] = '\0';
 	if (!r || (r->slots = calloc(n ? n : 1, sizeof *r->slots)) == NULL) {
 		free(r);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -227,6 +231,7 @@ cdn_runner_new(const struct cdn_ruledef *defs, size_t n, const struct cdn_rule_l
 		 * limits): it fails on every record, the others run. */
 		if (load_rule(&defs[i], defs[i].src, defs[i].len, lim, &s->call, &s->sb, err,
 		    sizeof err) != 0) {
+			cdn_text_line(err);
 			if ((s->load_error = strdup(err)) == NULL) {
 				cdn_runner_free(r);
 				return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -273,6 +278,14 @@ cdn_runner_set_print(struct cdn_runner *r, void (*fn)(void *arg, const char *rul
 	}
 }
 
+void
+cdn_runner_release(struct cdn_runner *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->slots[i].sb)
+			cdn_sandbox_release(r->slots[i].sb);
+}
+
 const char *
 cdn_runner_load_error(const struct cdn_runner *r, int rule)
 {
@@ -293,6 +306,9 @@ cdn_harvest_error(struct cdn_harvest *h, int rule, uint64_t order, const char *r
 	snprintf(e->record, sizeof e->record, "%s", record);
 	if ((e->message = strdup(message)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	/* Every message kept or shown is one line of whole characters. */
+	cdn_text_line(e->message);
+	cdn_text_line(e->record);
 	h->ne++;
 	return 0;
 }

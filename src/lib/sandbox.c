@@ -10,24 +10,47 @@
 #include <lualib.h>
 
 #include "cordon/error.h"
+#include "cordon/text.h"
 #include "sandbox.h"
 
 #define HOOK_STEP	1000	/* instructions between budget checks */
 #define ERR_MAX		480
 
+/*
+ * What C work costs, in instructions, as measured (doc/rules.md, "The
+ * sandbox and its limits"): an instruction of a plain Lua loop takes
+ * about as long as allocating and filling 3 bytes, as changing the case
+ * of 2, as decoding 1 byte of UTF-8 or as one repetition of string.rep.
+ * Every byte a rule's state allocates is charged (so every string made,
+ * by concatenation or by a library function, pays for its bytes), and
+ * the functions that read much and make little are charged what they
+ * read.
+ */
+#define ALLOC_BYTES_PER_UNIT	3
+#define CASE_BYTES_PER_UNIT	2
+/* A call of a function (of C above all: each step of pairs, ipairs or
+ * utf8.codes is one) costs far more than the instruction that makes it. */
+#define CALL_UNITS		16
+#define MASK			(LUA_MASKCOUNT | LUA_MASKCALL)
+
 struct cdn_sandbox {
 	lua_State *L;
 	size_t used, cap;
+	size_t held;		/* bytes of alerts raised, held in C */
+	unsigned alerts, alerts_call;	/* raised in this call, and the most */
 	int memhit;		/* the allocator refused this call */
 	int64_t left;		/* instructions left in this call */
 	uint64_t budget;
 	int killed;
+	int running;		/* a call is under way: allocations are charged */
 	int env_ref;
 	void *user;
 	cdn_sandbox_print_fn print;
 	void *print_arg;
 	char err[ERR_MAX];
 };
+
+static void kill(struct cdn_sandbox *sb);
 
 /* --- memory ----------------------------------------------------------------- */
 
@@ -44,7 +67,7 @@ sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	/* Lua counts on shrinking never failing; growth past the cap does. */
-	if (nsize > old && sb->used + (nsize - old) > sb->cap) {
+	if (nsize > old && sb->used + sb->held + (nsize - old) > sb->cap) {
 		sb->memhit = 1;
 		return NULL;
 	}
@@ -54,6 +77,14 @@ sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return nsize <= old ? ptr : NULL;
 	}
 	sb->used = sb->used - old + nsize;
+	/* Bytes made cost time: a concatenation or a library function
+	 * building a string pays for it here. Past the budget, the next
+	 * instruction fails (the allocation itself must not). */
+	if (nsize > old && sb->running && !sb->killed) {
+		sb->left -= (int64_t)((nsize - old) / ALLOC_BYTES_PER_UNIT);
+		if (sb->left <= 0)
+			kill(sb);
+	}
 	return p;
 }
 
@@ -85,7 +116,7 @@ static void
 kill(struct cdn_sandbox *sb)
 {
 	sb->killed = 1;
-	lua_sethook(sb->L, hook, LUA_MASKCOUNT, 1);
+	lua_sethook(sb->L, hook, MASK, 1);
 }
 
 static void
@@ -93,14 +124,13 @@ hook(lua_State *L, lua_Debug *ar)
 {
 	struct cdn_sandbox *sb = cdn_sandbox_of(L);
 
-	(void)ar;
 	if (!sb->killed) {
-		sb->left -= HOOK_STEP;
+		sb->left -= ar->event == LUA_HOOKCOUNT ? HOOK_STEP : CALL_UNITS;
 		if (sb->left > 0)
 			return;
 		sb->killed = 1;
 	}
-	lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+	lua_sethook(L, hook, MASK, 1);
 	over_budget(L);
 }
 
@@ -110,7 +140,33 @@ arm(struct cdn_sandbox *sb)
 	sb->left = sb->budget > INT64_MAX ? INT64_MAX : (int64_t)sb->budget;
 	sb->killed = 0;
 	sb->memhit = 0;
-	lua_sethook(sb->L, hook, LUA_MASKCOUNT, HOOK_STEP);
+	sb->alerts = 0;
+	lua_sethook(sb->L, hook, MASK, HOOK_STEP);
+}
+
+void
+cdn_sandbox_hold(lua_State *L, size_t bytes)
+{
+	struct cdn_sandbox *sb = cdn_sandbox_of(L);
+
+	if (sb->alerts >= sb->alerts_call)
+		luaL_error(L, "alert: more than %d alerts in one call of check()",
+		    (int)sb->alerts_call);
+	if (sb->used + sb->held + bytes > sb->cap) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg, "alert: the alerts it raised would not fit in the rule's "
+		    "memory limit of %zu bytes", sb->cap);
+		luaL_error(L, "%s", msg);
+	}
+	sb->alerts++;
+	sb->held += bytes;
+}
+
+void
+cdn_sandbox_release(struct cdn_sandbox *sb)
+{
+	sb->held = 0;
 }
 
 int
@@ -168,7 +224,7 @@ static double
 pattern_cost(const char *p, size_t m, size_t n, int find_like)
 {
 	double span = (double)n + 1, cost = 1;
-	size_t i = 0, items = 0;
+	size_t i = 0, items = 0, classes = 0;
 
 	if (find_like && m > 0 && p[0] == '^')
 		i = 1;
@@ -193,6 +249,8 @@ pattern_cost(const char *p, size_t m, size_t n, int find_like)
 			if (d == 'f') {
 				i += 2;
 				if (i < m && p[i] == '[') {
+					size_t start = i;
+
 					i++;
 					if (i < m && p[i] == '^')
 						i++;
@@ -201,6 +259,7 @@ pattern_cost(const char *p, size_t m, size_t n, int find_like)
 							i++;
 					} while (i < m && p[i] != ']');
 					i++;
+					classes += i - start;
 				}
 				continue;
 			}
@@ -208,6 +267,8 @@ pattern_cost(const char *p, size_t m, size_t n, int find_like)
 				cost *= span;
 			i += 2;
 		} else if (c == '[') {
+			size_t start = i;
+
 			i++;
 			if (i < m && p[i] == '^')
 				i++;
@@ -216,6 +277,8 @@ pattern_cost(const char *p, size_t m, size_t n, int find_like)
 					i++;
 			} while (i < m && p[i] != ']');
 			i++;
+			/* A class is tried byte by byte at every step. */
+			classes += i - start;
 		} else {
 			i++;
 		}
@@ -228,12 +291,13 @@ pattern_cost(const char *p, size_t m, size_t n, int find_like)
 			i++;
 		}
 	}
-	return cost * (double)(items + 1);
+	return cost * (double)(items + 1 + classes);
 }
 
-/* Steps of matching per instruction charged: matching is cheaper than
- * an instruction, but not by much. */
-#define STEPS_PER_UNIT 4.0
+/* Steps of matching per instruction charged: a step (an item tried at a
+ * place, with the calls and the copying of a gsub around it) took about
+ * as long as an instruction when measured. */
+#define STEPS_PER_UNIT 1.0
 
 static void
 charge_pattern(lua_State *L, const char *fname, int subject, int pattern, int plain_arg)
@@ -288,6 +352,102 @@ g_gsub(lua_State *L)
 	return call_original(L);
 }
 
+/* Arguments and results that are strings: their bytes. */
+static uint64_t
+str_len(lua_State *L, int idx)
+{
+	size_t n = 0;
+
+	if (lua_type(L, idx) == LUA_TSTRING)
+		lua_tolstring(L, idx, &n);
+	return n;
+}
+
+/* string.upper, string.lower: a table look-up per byte. */
+static int
+g_case(lua_State *L)
+{
+	cdn_sandbox_charge(L, str_len(L, 1) / CASE_BYTES_PER_UNIT + 1);
+	return call_original(L);
+}
+
+/* Functions that walk the bytes of their first argument (string.reverse,
+ * string.unpack's format, tonumber), or all of their arguments (select,
+ * table.pack, string.char, string.format, utf8.char, math.max, math.min):
+ * a unit a byte, or an argument. */
+static int
+g_bytes(lua_State *L)
+{
+	cdn_sandbox_charge(L, str_len(L, 1) + 1);
+	return call_original(L);
+}
+
+/* string.byte(s, i, j), utf8.codepoint(s, i, j) (j defaults to i) and
+ * utf8.len(s, i, j) (j to the end): the bytes from i to j. */
+static uint64_t
+byte_range(lua_State *L, int to_end)
+{
+	lua_Integer n = (lua_Integer)str_len(L, 1), i, j;
+
+	i = lua_isinteger(L, 2) ? lua_tointeger(L, 2) : 1;
+	j = lua_isinteger(L, 3) ? lua_tointeger(L, 3) : to_end ? -1 : i;
+	if (i < 0)
+		i = i < -n ? 1 : n + i + 1;
+	if (j < 0)
+		j = j < -n ? 0 : n + j + 1;
+	if (i < 1)
+		i = 1;
+	if (j > n)
+		j = n;
+	return j >= i ? (uint64_t)(j - i + 1) : 0;
+}
+
+static int
+g_range(lua_State *L)
+{
+	cdn_sandbox_charge(L, byte_range(L, 0) + 1);
+	return call_original(L);
+}
+
+static int
+g_utf8_len(lua_State *L)
+{
+	cdn_sandbox_charge(L, byte_range(L, 1) + 1);
+	return call_original(L);
+}
+
+/* utf8.offset(s, n, i) walks |n| characters from i: at most 4 bytes
+ * each, and never more than the string. */
+static int
+g_utf8_offset(lua_State *L)
+{
+	uint64_t n = str_len(L, 1), steps = 0;
+
+	if (lua_isinteger(L, 2)) {
+		lua_Integer k = lua_tointeger(L, 2);
+
+		steps = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
+	}
+	cdn_sandbox_charge(L, (steps < n / 4 ? 4 * steps : n) + 1);
+	return call_original(L);
+}
+
+static int
+g_args(lua_State *L)
+{
+	cdn_sandbox_charge(L, (uint64_t)lua_gettop(L) + 1);
+	return call_original(L);
+}
+
+/* rawequal compares two long strings byte by byte. */
+static int
+g_rawequal(lua_State *L)
+{
+	cdn_sandbox_charge(L, (str_len(L, 1) < str_len(L, 2) ? str_len(L, 1) : str_len(L, 2)) /
+	    ALLOC_BYTES_PER_UNIT + 1);
+	return call_original(L);
+}
+
 /* string.rep: an empty result of many repetitions loops in C. */
 static int
 g_rep(lua_State *L)
@@ -314,7 +474,9 @@ g_rep(lua_State *L)
 			sb->memhit = 1;
 			luaL_error(L, "%s", msg);
 		}
-		cdn_sandbox_charge(L, (uint64_t)(size / 64) + 1);
+		/* A repetition is a call of memcpy; the bytes are charged as
+		 * they are allocated. */
+		cdn_sandbox_charge(L, (uint64_t)n + 1);
 	}
 	return call_original(L);
 }
@@ -340,11 +502,58 @@ g_sort(lua_State *L)
 	return call_original(L);
 }
 
+/* table.concat(t, sep, i, j), table.unpack(t, i, j): j - i + 1 steps in
+ * C, whatever the table holds (the bytes made are charged as allocated). */
+static uint64_t
+range_arg(lua_State *L, int t, int i)
+{
+	lua_Integer f, e;
+
+	luaL_checkany(L, t);
+	f = luaL_optinteger(L, i, 1);
+	e = lua_isnoneornil(L, i + 1) ? luaL_len(L, t) : luaL_checkinteger(L, i + 1);
+	return e >= f ? (uint64_t)e - (uint64_t)f + 1 : 0;
+}
+
 static int
 g_concat(lua_State *L)
 {
-	cdn_sandbox_charge(L, len_arg(L, 1));
+	luaL_checktype(L, 1, LUA_TTABLE);
+	cdn_sandbox_charge(L, range_arg(L, 1, 3) + 1);
 	return call_original(L);
+}
+
+static int
+g_unpack(lua_State *L)
+{
+	cdn_sandbox_charge(L, range_arg(L, 1, 2) + 1);
+	return call_original(L);
+}
+
+/* table.insert(t, pos, v) and table.remove(t, pos) move what follows
+ * pos; appending and removing the last are one step. */
+static int
+shift(lua_State *L, int with_pos)
+{
+	if (with_pos && lua_type(L, 1) == LUA_TTABLE && lua_isinteger(L, 2)) {
+		uint64_t n = len_arg(L, 1);
+		lua_Integer p = lua_tointeger(L, 2);
+
+		cdn_sandbox_charge(L, p >= 1 && (uint64_t)p <= n ? n - (uint64_t)p + 1 : 1);
+	}
+	return call_original(L);
+}
+
+static int
+g_insert(lua_State *L)
+{
+	return shift(L, lua_gettop(L) == 3);
+}
+
+static int
+g_remove(lua_State *L)
+{
+	return shift(L, lua_gettop(L) == 2);
 }
 
 /* table.move(a, f, e, t): e - f + 1 steps in C, table or not. */
@@ -430,6 +639,9 @@ open_env(lua_State *L)
 	lua_pop(L, 1);
 	lua_pushvalue(L, 1);
 	wrap(L, "setmetatable", g_setmetatable);
+	wrap(L, "rawequal", g_rawequal);
+	wrap(L, "select", g_args);
+	wrap(L, "tonumber", g_bytes);
 	lua_pushcfunction(L, g_print);
 	lua_setfield(L, -2, "print");
 	lua_pushvalue(L, 1);
@@ -444,15 +656,33 @@ open_env(lua_State *L)
 	wrap(L, "gmatch", g_gmatch);
 	wrap(L, "gsub", g_gsub);
 	wrap(L, "rep", g_rep);
+	wrap(L, "upper", g_case);
+	wrap(L, "lower", g_case);
+	wrap(L, "reverse", g_bytes);
+	wrap(L, "byte", g_range);
+	wrap(L, "char", g_args);
+	wrap(L, "format", g_args);
+	wrap(L, "pack", g_args);
+	wrap(L, "unpack", g_bytes);
 	lua_setfield(L, 1, LUA_STRLIBNAME);
 	lua_getglobal(L, LUA_TABLIBNAME);
 	wrap(L, "sort", g_sort);
 	wrap(L, "concat", g_concat);
 	wrap(L, "move", g_move);
+	wrap(L, "unpack", g_unpack);
+	wrap(L, "pack", g_args);
+	wrap(L, "insert", g_insert);
+	wrap(L, "remove", g_remove);
 	lua_setfield(L, 1, LUA_TABLIBNAME);
 	lua_getglobal(L, LUA_MATHLIBNAME);
+	wrap(L, "max", g_args);
+	wrap(L, "min", g_args);
 	lua_setfield(L, 1, LUA_MATHLIBNAME);
 	lua_getglobal(L, LUA_UTF8LIBNAME);
+	wrap(L, "len", g_utf8_len);
+	wrap(L, "codepoint", g_range);
+	wrap(L, "offset", g_utf8_offset);
+	wrap(L, "char", g_args);
 	lua_setfield(L, 1, LUA_UTF8LIBNAME);
 
 	/* Strings' metatable is the one way to the string library from any
@@ -475,6 +705,7 @@ cdn_sandbox_new(const struct cdn_rule_limits *lim, struct cdn_sandbox **out)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	sb->cap = lim && lim->memory ? lim->memory : CDN_RULE_MEMORY_DEFAULT;
 	sb->budget = lim && lim->instructions ? lim->instructions : CDN_RULE_INSTRUCTIONS_DEFAULT;
+	sb->alerts_call = lim && lim->alerts_call ? lim->alerts_call : CDN_RULE_ALERTS_CALL_DEFAULT;
 	if ((sb->L = lua_newstate(sb_alloc, sb)) == NULL) {
 		free(sb);
 		return cdn_error_set(CDN_ENOMEM, NULL, "cannot start Lua within %zu bytes", (size_t)0);
@@ -567,19 +798,20 @@ take_error(struct cdn_sandbox *sb, int status)
 		snprintf(sb->err, sizeof sb->err, "raised an error of type %s (not a message)",
 		    luaL_typename(sb->L, -1));
 	}
-	for (char *p = sb->err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
+	/* The rule's own words, cut at ERR_MAX: one line of whole
+	 * characters, whatever bytes it raised. */
+	cdn_text_line(sb->err);
 	lua_pop(sb->L, 1);
 }
 
 static void
-disarm(struct cdn_sandbox *sb)
+disarm(struct cdn_sandbox *sb, int failed)
 {
-	lua_sethook(sb->L, hook, LUA_MASKCOUNT, HOOK_STEP);
+	lua_sethook(sb->L, hook, MASK, HOOK_STEP);
 	sb->killed = 0;
-	/* What a failed call left behind goes now, not in a later call. */
-	if (sb->memhit)
+	/* What a failed call left behind (a deep stack, a heap near the
+	 * limit) goes now, not in a later call. */
+	if (failed || sb->memhit)
 		lua_gc(sb->L, LUA_GCCOLLECT);
 }
 
@@ -590,10 +822,12 @@ cdn_sandbox_call(struct cdn_sandbox *sb, int nargs, int nres)
 
 	sb->err[0] = '\0';
 	arm(sb);
+	sb->running = 1;
 	status = lua_pcall(sb->L, nargs, nres, 0);
+	sb->running = 0;
 	if (status != LUA_OK)
 		take_error(sb, status);
-	disarm(sb);
+	disarm(sb, status != LUA_OK);
 	return status == LUA_OK ? 0 : CDN_EINVAL;
 }
 
@@ -611,13 +845,15 @@ cdn_sandbox_load(struct cdn_sandbox *sb, const char *src, size_t len, const char
 	}
 	snprintf(chunk, sizeof chunk, "=%s", name);
 	arm(sb);
+	sb->running = 1;
 	status = luaL_loadbufferx(sb->L, src, len, chunk, "t");
+	sb->running = 0;
 	if (status != LUA_OK) {
 		take_error(sb, status);
-		disarm(sb);
+		disarm(sb, 1);
 		return CDN_EINVAL;
 	}
-	disarm(sb);
+	disarm(sb, 0);
 	/* The chunk's only upvalue is its _ENV: the rule's environment. */
 	cdn_sandbox_push_env(sb);
 	lua_setupvalue(sb->L, -2, 1);

@@ -80,4 +80,14 @@ int cdn_sandbox_overdrawn(lua_State *L);
 /* Bytes the state holds now. */
 size_t cdn_sandbox_memory(const struct cdn_sandbox *sb);
 
+/*
+ * An alert the running call raised, `bytes` of it held in C until the
+ * run takes it: counted against the alerts a call may raise and, with
+ * the alerts held before it, against the rule's memory limit. Raises the
+ * rule's error if over either. cdn_sandbox_release: what was held has
+ * been taken (a new batch of records begins).
+ */
+void cdn_sandbox_hold(lua_State *L, size_t bytes);
+void cdn_sandbox_release(struct cdn_sandbox *sb);
+
 #endif

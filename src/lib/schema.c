@@ -12,6 +12,7 @@
 
 #include "cordon/check.h"
 #include "cordon/fold.h"
+#include "cordon/text.h"
 #include "internal.h"
 #include "rules.h"
 #include "schema.h"
@@ -484,26 +485,9 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 
 	if (strlen(s) != len)
 		return cdn_error_set(CDN_EINVAL, f->name, "contains a NUL character");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\n' || *p == '\t' || *p == '\r') {
-			if (!(f->flags & F_MULTILINE))
-				return cdn_error_set(CDN_EINVAL, f->name,
-				    "must be one line, without line breaks or tabs");
-		} else if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
-			/* C0 and C1 controls and DEL: invisible, and they
-			 * move terminals around. */
-			return cdn_error_set(CDN_EINVAL, f->name, "contains a control character");
-		}
-	}
-	/* One-line text (names, titles, identifiers) is shown in lists and
-	 * beside other text: nothing in it may reorder what surrounds it. */
-	if (!(f->flags & F_MULTILINE)) {
-		unsigned cp = cdn_bidi_find(s, len, 0, NULL);
-
-		if (cp)
-			return cdn_error_set(CDN_EINVAL, f->name, "contains %s, which changes the "
-			    "order the text is shown in", cdn_bidi_name(cp));
-	}
+	/* The free-text rule every note and text obeys (text.h). */
+	if (cdn_check_text(s, len, (f->flags & F_MULTILINE) != 0, why) != 0)
+		return cdn_error_set(CDN_EINVAL, f->name, "%s", why);
 	/* Names are stored in NFC so the same name typed on two keyboards
 	 * is the same bytes; ASCII is already NFC. */
 	if (!is_ascii(s, len)) {

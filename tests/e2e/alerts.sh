@@ -220,6 +220,42 @@ req POST "/api/v1/alerts/${ids[2]}/ack" "${A[@]}" "${J[@]}" -d "{\"note\":\"$lon
 is_status 422 "a note over 2,000 bytes"
 has '"field":"note"' "is refused, naming it"
 
+# Notes obey the rule of all free text: a terminal escape or another
+# control character would forge lines where the audit trail is shown.
+req POST "/api/v1/alerts/${ids[2]}/ack" "${A[@]}" "${J[@]}" -d '{"note":"ok\u001b[2J\u001b[1;1Hforged"}'
+is_status 422 "a note with a terminal escape"
+has "control character" "is refused, saying why"
+expect 1 "cordon alert ack with a control character in the note" alert ack "${ids[2]}" --note "$(printf 'a\033[31mb')"
+has "note: contains a control character" "is refused the same way"
+
+# --- a write whose rules fail, over HTTP -------------------------------------------------
+# A rule raising a title that is not UTF-8 fails on its own: the write
+# stands (201), the good rule's alert is saved, and the failure is the
+# rule's error, shown with the rule.
+cat > "$T/good.lua" <<'LUA'
+return { name = "every-case", title = "Every case", severity = "low", on = { "case" },
+  check = function(rec) alert { key = rec.id, title = "Case " .. rec.id, refs = { rec.id } } end }
+LUA
+cat > "$T/bad.lua" <<'LUA'
+return { name = "latin1-title", title = "t", severity = "low", on = { "case" },
+  check = function(rec) alert { key = rec.id, title = "Caf\xe9 " .. rec.id } end }
+LUA
+req PUT /api/v1/rules/every-case "${AN[@]}" "${L[@]}" --data-binary @"$T/good.lua"
+is_status 200 "a good rule"
+req PUT /api/v1/rules/latin1-title "${AN[@]}" "${L[@]}" --data-binary @"$T/bad.lua"
+is_status 200 "a rule raising text that is not UTF-8"
+req POST /api/v1/cases "${A[@]}" "${J[@]}" -d '{"title":"Rosewood at Hai Phong"}'
+is_status 201 "a write with both rules enabled"
+cid=$(first id)
+req GET "/api/v1/alerts?rule=every-case" "${AN[@]}"
+has "\"key\":\"$cid\"" "the good rule's alert is there when the write is answered"
+req GET /api/v1/rules/latin1-title "${AN[@]}"
+has "\"record\":\"$cid\"" "the failure is kept with the rule that failed"
+has "alert: title is not valid UTF-8" "named as what it is"
+has '"error_count":1' "counted"
+req POST /api/v1/rules/latin1-title/disable "${AN[@]}"
+req POST /api/v1/rules/every-case/disable "${AN[@]}"
+
 expect 0 "cordon alert attach" alert attach "${ids[2]}" "$case_id" --note "from the command line"
 has "${ids[2]} attached to case $case_id" "says so"
 expect 2 "cordon alert attach needs a case" alert attach "${ids[2]}"

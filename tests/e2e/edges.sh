@@ -3,7 +3,7 @@
 # links between links (refused, and old cycles of them deletable),
 # versions at their bound, patches that change nothing, errors that name
 # the file the user gave rather than a temporary one, and bidirectional
-# controls in names (refused) and in text (shown as <U+XXXX>).
+# controls in names (refused) and in text (shown as \u{XXXX}).
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 STORE_EDIT=${STORE_EDIT:-$(pwd)/tests/tools/store-edit}
 RLO=$(printf '\342\200\256')	# U+202E RIGHT-TO-LEFT OVERRIDE
@@ -85,7 +85,7 @@ expect 1 "a name with a bidirectional override is refused" add entity <<<"{\"typ
 has "name: contains U+202E RIGHT-TO-LEFT OVERRIDE" "naming field and character"
 expect 0 "notes may hold one (text in any script)" update C-1 <<<"{\"notes\":\"seen at ${RLO}port\"}"
 run get C-1
-has "seen at <U+202E>port" "and the command line shows it as <U+202E>"
+has "seen at \u{202E}port" "and the command line shows it as \u{202E}"
 lacks "$RLO" "never the character itself"
 run list case
 lacks "$RLO" "nor does a list"

@@ -121,7 +121,7 @@ check_hostile infinite-loop "over its budget"
 check_hostile pcall-loop "over its budget"
 check_hostile rep-bomb "memory limit"
 check_hostile table-bomb "memory limit"
-check_hostile deep-recursion "memory limit"
+check_hostile deep-recursion "over its"
 check_hostile huge-alert "title must be 1 to 200 bytes"
 check_hostile pattern-bomb "string.find"
 check_hostile gc-finaliser "__gc is not allowed"
@@ -146,6 +146,68 @@ errs=$(printf '%s\n' "$out" | grep -c ' 1 err ')
 expect 0 "rule show keeps the error" rule show infinite-loop
 has "over its budget" "with its message"
 for f in "$HOSTILE"/*.lua; do "$CORDON" rule disable "$(basename "$f" .lua)" >/dev/null; done
+
+# --- text that is not UTF-8, and messages cut short ----------------------------------
+# A rule whose alert title is not UTF-8, and one whose error message is cut
+# at its byte limit in the middle of a character: each is that rule's
+# error; the write, the good rule's alert and the queue carry on.
+"$CORDON" rule enable big-case >/dev/null
+cat > "$T/latin1.lua" <<'LUA'
+return { name = "latin1", title = "t", severity = "low", on = { "case" },
+  check = function(rec)
+    alert { key = rec.id, title = "Caf\xe9 " .. rec.id }
+  end }
+LUA
+cat > "$T/long-error.lua" <<'LUA'
+return { name = "long-error", title = "t", severity = "low", on = { "case" },
+  check = function(rec)
+    error("x" .. string.rep("\u{1EC7}", 300))
+  end }
+LUA
+expect 0 "a rule raising a title that is not UTF-8 is added" rule add "$T/latin1.lua"
+expect 0 "a rule with a long error message of accented letters is added" rule add "$T/long-error.lua"
+expect 0 "a write with both enabled succeeds" add case <<JSON
+{"title":"Six kilos of timber"}
+JSON
+id=$out
+lacks "did not run" "the rules ran on it"
+expect 0 "alert list" alert list --json
+has "\"key\":\"$id\"" "the good rule's alert is saved"
+expect 0 "rule show latin1" rule show latin1
+has "alert: title is not valid UTF-8" "the bad title is the rule's error, named as what it is"
+lacks "out of memory" "not reported as out of memory"
+expect 0 "rule show long-error --json" rule show long-error --json
+printf '%s' "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+m = r["recent_errors"][0]["message"]
+assert m.startswith("long-error.lua:3: x\u1ec7\u1ec7") and len(m.encode()) > 400, m
+' 2>/dev/null
+ok $? "the long message is kept, cut on a character boundary"
+expect 0 "the next command has nothing left to run" list case
+lacks "did not run" "the queue was drained"
+for r in latin1 long-error; do "$CORDON" rule disable $r >/dev/null; done
+"$CORDON" rule disable big-case >/dev/null
+
+# --- what rules show on a terminal --------------------------------------------------------
+# A rule's source and what it prints reach the terminal with control and
+# bidirectional characters escaped; the source keeps its lines.
+printf 'return { name = "shouty", title = "t", severity = "low", on = { "case" },\n  -- \033[2J\342\200\256cod.exe\n  check = function(rec) print("one\\n" .. rec.id .. ": \\27[31mforged") end }\n' > "$T/shouty.lua"
+expect 0 "a rule whose source holds a terminal escape is added" rule add "$T/shouty.lua"
+expect 0 "rule show" rule show shouty
+printf '%s' "$out" | grep -q "$(printf '\033')"; [ $? -ne 0 ]; ok $? "the source reaches the terminal without its escape"
+has '-- \x1B[2J\u{202E}cod.exe' "which is shown escaped, with the bidi override"
+[ "$(printf '%s\n' "$out" | grep -c 'check = function')" -eq 1 ]; ok $? "and its lines are kept"
+expect 0 "rule test of a rule printing an escape and a newline" rule test "$T/shouty.lua"
+printf '%s' "$err" | grep -q "$(printf '\033')"; [ $? -ne 0 ]; ok $? "what it prints reaches the terminal without the escape"
+has 'shouty: one\nC-1: \x1B[31mforged' "on one line, escaped"
+"$CORDON" rule disable shouty >/dev/null
+echo hi > "$T/ev.txt"
+v=$("$CORDON" evidence add C-1 "$T/ev.txt")
+"$CORDON" evidence custody "$v" note --note "$(printf 'checked\n    99  2024-01-01T00:00:00Z  boss  delete  C-1')" >/dev/null
+expect 0 "audit log" audit log
+lacks "$(printf '\n    99  2024')" "a note cannot pass for another audit entry"
+has 'note: checked\n    99' "it is shown on its entry's line"
 
 # --- records as the rule sees them -------------------------------------------------------
 cat > "$T/shape.lua" <<'LUA'
