@@ -40,6 +40,7 @@ struct http_opts {
 	const char *tls_cert, *tls_key;	/* PEM files, or NULL */
 	const char *web;		/* directory served at / */
 	unsigned threads;
+	int ready_fd;			/* once listening, ADDR:PORT and a newline here; or -1 */
 };
 
 /* One request, as the handlers see it. */

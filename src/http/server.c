@@ -673,8 +673,9 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 
 	if (!colon || (hl = (size_t)(colon - s)) == 0 || hl >= sizeof host)
 		return -1;
+	/* Port 0: the system picks a free one (said once listening). */
 	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 1 || port > 65535)
+	if (!colon[1] || *end || port < 0 || port > 65535)
 		return -1;
 	memcpy(host, s, hl);
 	host[hl] = '\0';
@@ -694,6 +695,46 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	a4->sin_port = htons((uint16_t)port);
 	*len = sizeof *a4;
 	return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? 0 : -1;
+}
+
+/* The address the daemon is bound to, as ADDR:PORT, in `buf`. */
+static int
+bound_addr(struct MHD_Daemon *d, char *buf, size_t cap)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN];
+
+	if (!di || getsockname(di->listen_fd, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof host);
+		snprintf(buf, cap, "[%s]:%u", host, ntohs(a6->sin6_port));
+	} else {
+		const struct sockaddr_in *a4 = (const struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &a4->sin_addr, host, sizeof host);
+		snprintf(buf, cap, "%s:%u", host, ntohs(a4->sin_port));
+	}
+	return 0;
+}
+
+/* Say that the server is ready: its address and a newline on descriptor
+ * `fd`, which is then closed (a reader sees the line, then the end). */
+static void
+say_ready(int fd, const char *addr)
+{
+	char line[INET6_ADDRSTRLEN + 16];
+	int n = snprintf(line, sizeof line, "%s\n", addr);
+
+	if (fd < 0)
+		return;
+	if (write_all(fd, line, (size_t)n) != 0)
+		fprintf(stderr, "cordon: cannot write to --ready-fd %d: %s\n", fd, strerror(errno));
+	close(fd);
 }
 
 static char *
@@ -725,7 +766,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	struct MHD_Daemon *d;
-	char *cert = NULL, *key = NULL;
+	char *cert = NULL, *key = NULL, addr[INET6_ADDRSTRLEN + 8];
 	/* No MHD_USE_ERROR_LOG: its messages ("Failed to bind to port 0")
 	 * would only confuse what cordon says itself. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
@@ -787,8 +828,11 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	}
 	if (o->web)
 		http_vendor_check();
+	if (bound_addr(d, addr, sizeof addr) != 0)
+		snprintf(addr, sizeof addr, "%s", o->listen);
 	fprintf(stderr, "cordon: serving %s on %s://%s (Ctrl-C to stop)\n", o->web ? o->web : "the API",
-	    cert ? "https" : "http", o->listen);
+	    cert ? "https" : "http", addr);
+	say_ready(o->ready_fd, addr);
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "cordon: %s: finishing the requests under way\n",
 	    sig == SIGINT ? "interrupted" : "terminated");

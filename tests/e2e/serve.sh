@@ -289,6 +289,11 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout 
 else
 	ok 1 "openssl makes a test certificate"
 fi
+[ -n "$PORT" ] && [ "$PORT" -gt 0 ]; ok $? "--listen 127.0.0.1:0 takes a free port ($PORT), said on --ready-fd"
+grep -q "serving .* on http://127.0.0.1:$PORT " "$T/server.log"; ok $? "and on standard error, with the bound port"
+expect 2 "--ready-fd on standard output is refused" serve --listen 127.0.0.1:0 --ready-fd 1
+has "--ready-fd must be an open descriptor" "says why"
+expect 2 "--ready-fd that is not open" serve --listen 127.0.0.1:0 --ready-fd 99
 expect 2 "--tls-cert without --tls-key" serve --listen 127.0.0.1:$((PORT + 2)) --tls-cert "$T/cert.pem"
 has "both --tls-cert and --tls-key" "says what is missing"
 expect 2 "a listen address that is not one" serve --listen nowhere
