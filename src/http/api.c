@@ -13,6 +13,8 @@
  *   GET  /api/v1/KINDS/ID/graph?depth=N&limit=N&summary=N
  *   GET  /api/v1/KINDS/ID/history  its audit entries (api-admin.c)
  *   GET  /api/v1/search?q=TEXT
+ *   POST /api/v1/users/NAME/disable|enable, GET /api/v1/tokens,
+ *   DELETE /api/v1/tokens/ID      (api-admin.c)
  *
  * KINDS: cases, seizures, entities, routes, links; alerts and evidence
  * are read here and changed through their own routes (api-admin.c).
@@ -472,6 +474,10 @@ http_route(struct http_req *r)
 		return http_audit(r, rest + 5);
 	if (http_is(rest, "users"))
 		return http_users(r);
+	if (strncmp(rest, "users/", 6) == 0)
+		return http_user_action(r, rest + 6);
+	if (http_is(rest, "tokens") || strncmp(rest, "tokens/", 7) == 0)
+		return http_tokens(r, rest + 6);
 	if (http_is(rest, "partners") || strncmp(rest, "partners/", 9) == 0)
 		return http_partners(r, rest + 8);
 	if (http_is(rest, "stats"))

@@ -237,5 +237,9 @@ enum MHD_Result http_audit(struct http_req *r, const char *rest);
 /* GET /api/v1/KINDS/ID/history: the record's audit entries. */
 enum MHD_Result http_history(struct http_req *r, const char *id);
 enum MHD_Result http_users(struct http_req *r);
+/* /api/v1/users/NAME/disable|enable; /api/v1/tokens and what follows it
+ * ("" or "/ID"). */
+enum MHD_Result http_user_action(struct http_req *r, const char *rest);
+enum MHD_Result http_tokens(struct http_req *r, const char *rest);
 
 #endif

@@ -790,7 +790,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	if (http_auth_init() != 0) {
 		free(cert);
 		free(key);
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		return -1;
 	}
 	/* Signals are taken by this thread alone, with sigwait. */
 	sigemptyset(&sigs);
