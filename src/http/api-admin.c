@@ -370,13 +370,11 @@ static int
 seq_arg(struct http_req *r, const char *name, uint64_t *out, enum MHD_Result *res)
 {
 	const char *s = http_arg(r, name);
-	char *end;
 
 	*out = 0;
 	if (!s)
 		return 0;
-	*out = strtoull(s, &end, 10);
-	if (!*s || *end || *out < 1 || s[0] == '-') {
+	if (http_number(s, 1, INT64_MAX, out) != 0) {
 		*res = http_error(r, 400, "bad_request", name, "%s must be an entry number >= 1", name);
 		return -1;
 	}
@@ -388,14 +386,12 @@ static int
 limit_arg(struct http_req *r, size_t *out, enum MHD_Result *res)
 {
 	const char *l = http_arg(r, "limit");
-	unsigned long n;
-	char *end;
+	uint64_t n;
 
 	*out = AUDIT_DEFAULT;
 	if (!l)
 		return 0;
-	n = strtoul(l, &end, 10);
-	if (!*l || *end || l[0] == '-' || n < 1 || n > AUDIT_MAX) {
+	if (http_number(l, 1, AUDIT_MAX, &n) != 0) {
 		*res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", AUDIT_MAX);
 		return -1;
 	}

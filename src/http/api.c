@@ -93,10 +93,9 @@ list(struct http_req *r, enum cdn_kind kind)
 	if (http_filters_query(r, &a.f, &q, &res) != 0)
 		goto out;
 	if (limit) {
-		char *end;
-		unsigned long n = strtoul(limit, &end, 10);
+		uint64_t n;
 
-		if (*end || !*limit || n < 1 || n > LIST_MAX) {
+		if (http_number(limit, 1, LIST_MAX, &n) != 0) {
 			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
 			goto out;
 		}
@@ -230,13 +229,11 @@ static long
 num_arg(struct http_req *r, const char *name, long lo, long hi, long dflt)
 {
 	const char *s = http_arg(r, name);
-	char *end;
-	long n;
+	uint64_t n;
 
 	if (!s)
 		return dflt;
-	n = strtol(s, &end, 10);
-	return (!*s || *end || n < lo || n > hi) ? -1 : n;
+	return http_number(s, (uint64_t)lo, (uint64_t)hi, &n) == 0 ? (long)n : -1;
 }
 
 /*
@@ -386,6 +383,14 @@ records(struct http_req *r, const char *rest)
 		if (strlen(slash + 1) >= sizeof sub)
 			return http_error(r, 404, "not_found", NULL, "no such route");
 		snprintf(sub, sizeof sub, "%s", slash + 1);
+	}
+	/* The routes under an alert or evidence id are theirs alone. */
+	if ((k == CDN_ALERT || k == CDN_EVIDENCE) && slash) {
+		struct cdn_id rid;
+
+		if (cdn_id_parse(id, &rid) != 0 || (int)rid.kind != k)
+			return http_error(r, 404, "not_found", NULL, "no %s %.40s",
+			    cdn_kind_info((enum cdn_kind)k)->name, id);
 	}
 	if (k == CDN_ALERT && slash && !http_is(sub, "history"))
 		return http_alert_action(r, id, sub);

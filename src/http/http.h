@@ -223,6 +223,11 @@ int http_filter_take(struct http_filters *f, const char *key, const char *value)
 int http_filters_query(struct http_req *r, struct http_filters *f, struct cdn_query *q,
     enum MHD_Result *res);
 void http_filters_free(struct http_filters *f);
+/* A whole number from `s` in [lo, hi]: 0 with *out, or -1. Digits only:
+ * no sign, space, leading '+' or trailing text ("4abc", "+5", " 5" are no
+ * numbers). Every number a query string carries is read by this. */
+int http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
 /* A query-string name as an error may write it back (JSON is UTF-8). */
 void http_arg_name(const char *key, char *buf, size_t cap);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -521,6 +522,29 @@ upload_start(struct pending *p, const struct upload *up, const char *cl)
 	return MHD_YES;
 }
 
+/* The Content-Length headers of a request: their count, and whether they
+ * all say the same. */
+struct lengths {
+	const char *first;
+	unsigned n;
+	int differ;
+};
+
+static enum MHD_Result
+length_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct lengths *l = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (l->n++ == 0)
+			l->first = value;
+		else if (strcmp(l->first, value ? value : "") != 0)
+			l->differ = 1;
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -545,6 +569,18 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		p->fd = -1;
 		*con_cls = p;
 		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+		{
+			struct lengths l = { "", 0, 0 };
+
+			/* Two lengths that differ: a proxy in front may have read
+			 * the body by the other one (request smuggling). */
+			MHD_get_connection_values(conn, MHD_HEADER_KIND, length_header, &l);
+			if (l.differ) {
+				p->answered = 1;
+				return http_error(&p->r, 400, "bad_request", "Content-Length",
+				    "the request has Content-Length headers that differ");
+			}
+		}
 		for (size_t i = 0; i < sizeof uploads / sizeof *uploads; i++)
 			if (uploads[i].is(method, url, p->id, sizeof p->id))
 				return upload_start(p, &uploads[i], cl);

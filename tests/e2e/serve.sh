@@ -341,6 +341,32 @@ has '"versions"' "lists the versions"
 has 'sealed bag 42' "and the custody events"
 expect 0 "evidence verify after uploads" evidence verify
 
+# --- strict parameters, odd ids, conflicting lengths -------------------------------------------
+for q in "limit=0" "limit=-1" "limit=x" "limit=+5" "limit=%205" "limit=1001" "limit=5abc"; do
+	req GET "/api/v1/search?q=timber&$q" "${A[@]}"
+	is_status 400 "search with $q is refused, as lists are"
+	req GET "/api/v1/cases?$q" "${A[@]}"
+	is_status 400 "a list with $q"
+done
+req GET "/api/v1/search?q=timber&limit=1000" "${A[@]}"
+is_status 200 "search with limit=1000"
+for q in "depth=4abc" "depth=+2" "depth=%202" "limit=+5" "summary=-0"; do
+	req GET "/api/v1/entities/E-1/graph?$q" "${A[@]}"
+	is_status 400 "a graph with $q is refused"
+done
+req GET "/api/v1/audit?limit=+5" -H "Authorization: Bearer $STOK"
+is_status 400 "the audit trail with limit=+5"
+req GET "/api/v1/evidence/$eid/content?version=+1" "${A[@]}"
+is_status 400 "evidence content with version=+1"
+req GET "/api/v1/evidence/S-1/log" "${A[@]}"
+is_status 404 "the evidence log of an id that is not evidence (a seizure that exists)"
+has '"code":"not_found"' "answered as JSON"
+req GET "/api/v1/alerts/C-1/history" "${A[@]}"
+is_status 404 "an alert route under a case id"
+resp=$(exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}' "$TOK" >&3; timeout 10 cat <&3)
+case "$resp" in "HTTP/1.1 400"*) ok 0 "two different Content-Length headers: 400" ;; *) ok 1 "two different Content-Length headers (${resp%%$'\r'*})" ;; esac
+case "$resp" in *'"field":"Content-Length"'*) ok 0 "naming the header" ;; *) ok 1 "naming the header" ;; esac
+
 # --- metrics -------------------------------------------------------------------------------------
 req GET /metrics
 is_status 401 "/metrics needs credentials"
