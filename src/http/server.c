@@ -54,7 +54,7 @@ static enum MHD_Result queue(struct http_req *r, unsigned status, struct MHD_Res
 
 /* --- metrics ----------------------------------------------------------------------- */
 
-#define SERIES_MAX	256
+#define SERIES_MAX	2048	/* the last counts what finds no room */
 static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 	1, 2.5, 5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
@@ -73,17 +73,38 @@ static struct {
 	double sum;
 } metrics = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* The words a route may hold, as they are: every other segment of a path
+ * is counted as {id}, {name}, {job} or {other}, so that what a client
+ * puts in a path never becomes a label (nor a line of the metrics). */
+static const char *const route_words[] = {
+	/* under /api/v1/ */
+	"login", "logout", "me", "session", "search", "rules", "audit", "users", "tokens",
+	"partners", "stats", "exports", "imports", "cases", "seizures", "entities", "routes",
+	"links", "evidence", "alerts",
+	/* below them */
+	"test", "verify", "graph", "history", "content", "custody", "log", "ack", "escalate",
+	"dismiss", "promote", "attach", "disable", "enable", "preview", "source", "diff",
+	"errors", "run", "files", NULL,
+};
+
+static int
+route_word(const char *s, size_t len)
+{
+	for (const char *const *w = route_words; *w; w++)
+		if (strlen(*w) == len && strncmp(*w, s, len) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * The route a path is counted under: ids and rule names become {id} and
- * {name}, so that the series stay few whatever is requested; anything
- * that is not an API route is "static".
+ * The route a path is counted under: known words as they are, ids and
+ * names folded ({id}, {name}, {job}), anything else {other}; a path that
+ * is not an API route is "static". The labels come from a fixed set.
  */
 static void
 route_of(const char *path, char *out, size_t cap)
 {
-	const char *seg[6];
-	size_t len[6], n = 0;
-	const char *p = path;
+	const char *p;
 
 	if (strcmp(path, "/taxii2") == 0 || strncmp(path, "/taxii2/", 8) == 0) {
 		snprintf(out, cap, "%s", http_taxii_route(path));
@@ -94,50 +115,73 @@ route_of(const char *path, char *out, size_t cap)
 		    path : "static");
 		return;
 	}
-	for (p = path + 8; *p && n < 6;) {
+	snprintf(out, cap, "/api/v1");
+	p = path + 8;
+	for (size_t i = 0; i < 3 && *p; i++) {
 		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p), used = strlen(out);
+		const char *label;
 
-		seg[n] = p;
-		len[n] = e ? (size_t)(e - p) : strlen(p);
-		n++;
-		if (!e)
+		if (i == 0)
+			label = route_word(p, len) ? NULL : "{other}";
+		else if (i == 1 && len > 4 && strncmp(p, "job-", 4) == 0)
+			label = "{job}";
+		else if (i == 1 && len > 2 && p[0] >= 'A' && p[0] <= 'Z' && p[1] == '-')
+			label = "{id}";
+		else if (route_word(p, len))
+			label = NULL;
+		else
+			label = i == 1 ? "{name}" : "{other}";
+		snprintf(out + used, cap - used, "/%.*s", label ? (int)strlen(label) : (int)len,
+		    label ? label : p);
+		/* Past a word that is no route, nothing more is told. */
+		if (!e || (label && i == 0))
 			break;
 		p = e + 1;
 	}
-	snprintf(out, cap, "/api/v1");
-	for (size_t i = 0; i < n && i < 3; i++) {
-		const char *name = seg[i];
-		int id = i == 1 && len[i] > 2 && name[1] == '-' && name[0] >= 'A' && name[0] <= 'Z';
-		int rule = i == 1 && len[0] == 5 && strncmp(seg[0], "rules", 5) == 0 &&
-		    !(len[1] == 4 && strncmp(name, "test", 4) == 0);
-		int job = i == 1 && len[i] > 4 && strncmp(name, "job-", 4) == 0;
-		size_t used = strlen(out);
+}
 
-		snprintf(out + used, cap - used, "/%.*s", id ? 4 : rule ? 6 : job ? 5 : (int)(len[i] > 20 ?
-		    20 : len[i]), id ? "{id}" : rule ? "{name}" : job ? "{job}" : name);
-	}
+/* The method a request is counted under: one of HTTP's, else OTHER. */
+static const char *
+method_of(const char *m)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+		"OPTIONS", NULL };
+
+	for (const char *const *k = known; *k; k++)
+		if (strcmp(m, *k) == 0)
+			return *k;
+	return "OTHER";
 }
 
 static void
-count(const char *path, const char *method, unsigned status, double secs)
+count(const char *path, const char *method, unsigned status, int authed, double secs)
 {
 	char route[64];
 	size_t i;
 
 	route_of(path, route, sizeof route);
+	/* Whoever is not signed in is counted by the first word of the route
+	 * alone: what they send cannot make many series. */
+	if (!authed && strncmp(route, "/api/v1/", 8) == 0 && strchr(route + 8, '/'))
+		*strchr(route + 8, '/') = '\0';
+	method = method_of(method);
 	pthread_mutex_lock(&metrics.lock);
 	for (i = 0; i < metrics.n; i++)
 		if (metrics.s[i].status == status && strcmp(metrics.s[i].route, route) == 0 &&
 		    strcmp(metrics.s[i].method, method) == 0)
 			break;
-	if (i == metrics.n && metrics.n < SERIES_MAX) {
+	if (i == metrics.n && metrics.n < SERIES_MAX - 1) {
 		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "%s", route);
 		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "%s", method);
 		metrics.s[i].status = status;
 		metrics.n++;
+	} else if (i == metrics.n) {
+		i = SERIES_MAX - 1;
+		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "{overflow}");
+		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "OTHER");
 	}
-	if (i < metrics.n)
-		metrics.s[i].n++;
+	metrics.s[i].n++;
 	for (size_t b = 0; b < NBUCKETS; b++)
 		if (secs <= buckets[b])
 			metrics.le[b]++;
@@ -173,10 +217,28 @@ put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	}
 }
 
+/* A label's value as Prometheus text escapes it: \\, \" and \n. */
+static const char *
+label(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 3 < cap; s++) {
+		if (*s == '\\' || *s == '"' || *s == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = *s == '\n' ? 'n' : *s;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 enum MHD_Result
 http_metrics(struct http_req *r)
 {
-	char *buf = NULL, path[PATH_MAX];
+	char *buf = NULL, path[PATH_MAX], l1[160], l2[32];
 	size_t len = 0, cap = 0;
 	struct MHD_Response *resp;
 	struct cdn_txn *txn;
@@ -187,10 +249,12 @@ http_metrics(struct http_req *r)
 	put(&buf, &len, &cap, "# HELP cordon_http_requests_total Requests answered, by route, "
 	    "method and status.\n# TYPE cordon_http_requests_total counter\n");
 	pthread_mutex_lock(&metrics.lock);
-	for (i = 0; i < metrics.n; i++)
-		put(&buf, &len, &cap, "cordon_http_requests_total{route=\"%s\",method=\"%s\","
-		    "status=\"%u\"} %llu\n", metrics.s[i].route, metrics.s[i].method,
-		    metrics.s[i].status, (unsigned long long)metrics.s[i].n);
+	for (i = 0; i < SERIES_MAX; i++)
+		if (i < metrics.n || (i == SERIES_MAX - 1 && metrics.s[i].n))
+			put(&buf, &len, &cap, "cordon_http_requests_total{route=\"%s\",method=\"%s\","
+			    "status=\"%u\"} %llu\n", label(metrics.s[i].route, l1, sizeof l1),
+			    label(metrics.s[i].method, l2, sizeof l2), metrics.s[i].status,
+			    (unsigned long long)metrics.s[i].n);
 	put(&buf, &len, &cap, "# HELP cordon_http_request_duration_seconds Time to answer a "
 	    "request.\n# TYPE cordon_http_request_duration_seconds histogram\n");
 	for (i = 0; i < NBUCKETS; i++)
@@ -228,7 +292,8 @@ http_metrics(struct http_req *r)
 			uint64_t total = 0;
 
 			if (name && cdn_rule_errors(r->st, name, 1, &errs, &total) == 0)
-				put(&buf, &len, &cap, "cordon_rule_errors{rule=\"%s\"} %llu\n", name,
+				put(&buf, &len, &cap, "cordon_rule_errors{rule=\"%s\"} %llu\n",
+				    label(name, l1, sizeof l1),
 				    (unsigned long long)total);
 			json_decref(errs);
 		}
@@ -661,6 +726,35 @@ http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
 	return buf;
 }
 
+/* `s` as one field of a log line, in `buf`: bytes other than printable
+ * ASCII, and spaces, quotes and backslashes, as \xHH, so that no request
+ * can end a line or shift a field; cut at `cap`. */
+static const char *
+log_field(const char *s, char *buf, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; s && *s && n + 5 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			buf[n++] = (char)c;
+		} else {
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	if (s && *s && n + 3 < cap) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return n ? buf : "-";
+}
+
 /* The access log: one line per request on standard error. */
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -668,7 +762,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct server *s = cls;
 	struct pending *p = *con_cls;
-	char addr[INET6_ADDRSTRLEN], when[32];
+	char addr[INET6_ADDRSTRLEN], when[32], method[64], path[1024];
 	struct timespec t1;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -677,11 +771,12 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	http_client_addr(conn, addr, sizeof addr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	count(p->r.path, p->r.method, p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) +
+	count(p->r.path, p->r.method, p->r.status, p->r.authed, (double)(t1.tv_sec - p->t0.tv_sec) +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %s %u %.1fms %s%s\n", when, addr, p->r.method, p->r.path,
+	fprintf(stderr, "%s %s %s %s %u %.1fms %s%s\n", when, addr,
+	    log_field(p->r.method, method, sizeof method), log_field(p->r.path, path, sizeof path),
 	    p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e6, p->r.authed ? p->r.user : "-",
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");

@@ -368,6 +368,23 @@ case "$resp" in "HTTP/1.1 400"*) ok 0 "two different Content-Length headers: 400
 case "$resp" in *'"field":"Content-Length"'*) ok 0 "naming the header" ;; *) ok 1 "naming the header" ;; esac
 
 # --- metrics -------------------------------------------------------------------------------------
+# Paths that try to forge lines, and many made-up paths, signed in or not.
+python3 - "$PORT" "$TOK" <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+def get(path, auth):
+    c.request("GET", path, headers={"Authorization": "Bearer " + sys.argv[2]} if auth else {})
+    c.getresponse().read()
+for auth in (0, 1):
+    get("/api/v1/x%0Aforged_total%201", auth)
+    get("/api/v1/cases/C-1/x%0Aforged_total%202", auth)
+    get('/api/v1/cases/%22%7D%20forged_total%203%0A', auth)
+    for i in range(300):
+        get("/api/v1/junk%d" % i, auth)
+        get("/api/v1/cases/C-1/junk%d" % i, auth)
+        get("/api/v1/rules/r%d/junk%d" % (i, i), auth)
+PY
+req GET /api/v1/tokens -H "Authorization: Bearer $DTOK"
 req GET /metrics
 is_status 401 "/metrics needs credentials"
 req GET /metrics -H "Authorization: Bearer $STOK"
@@ -378,6 +395,15 @@ has 'cordon_http_request_duration_seconds_bucket{le="+Inf"}' "a latency histogra
 has 'cordon_store_bytes ' "the store's size"
 has 'cordon_records{kind="case"}' "records by kind"
 has 'cordon_rule_errors{rule="big-case"} 0' "rule errors"
+grep -q "forged" "$T/body"; [ $? -ne 0 ]; ok $? "no path sent makes a line, or a label, in /metrics"
+grep -vE '^(# .*|[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? [-+.0-9e]+)$' "$T/body" > "$T/odd"
+[ ! -s "$T/odd" ]; ok $? "every line of /metrics is a comment or a sample"
+sed 's/^/#   odd: /' "$T/odd" | head -3
+has 'cordon_http_requests_total{route="/api/v1/tokens",method="GET",status="200"} 1' "a route first asked for after 1,800 made-up paths is still counted"
+has 'route="/api/v1/{other}"' "made-up routes are counted under one label"
+[ "$(grep -c '^cordon_http_requests_total' "$T/body")" -lt 100 ]; ok $? "in few series ($(grep -c '^cordon_http_requests_total' "$T/body"))"
+grep -q "^forged" "$T/server.log"; [ $? -ne 0 ]; ok $? "no path sent makes a line of the access log"
+grep -q 'GET /api/v1/x\\x0aforged_total' "$T/server.log"; ok $? "the access log shows it escaped"
 
 # --- slow and malformed requests ----------------------------------------------------------------
 for i in 1 2 3 4 5 6 7 8 9 10; do
