@@ -27,7 +27,9 @@
 
 #define CONNECTION_LIMIT	256
 #define PER_IP_LIMIT		32
-#define TIMEOUT_S		30	/* an idle or slow connection is closed */
+#define TIMEOUT_S		30	/* an idle connection is closed */
+#define HEAD_S			10	/* a request's head must arrive within this */
+#define BODY_RATE		1024	/* bytes a second a body must average, after HEAD_S */
 #define DRAIN_S			10	/* at shutdown, wait this long for requests */
 #define FILE_MAX		(16u << 20)
 
@@ -48,6 +50,137 @@ struct server {
 	int tls;
 	unsigned long inflight;		/* requests under way (atomic) */
 };
+
+/*
+ * The watch over slow clients. libmicrohttpd closes a connection only
+ * once it has been idle for TIMEOUT_S: a client sending a byte every few
+ * seconds would hold its connection (and, 32 of them, its address's
+ * share) for ever. So each connection is watched from the main thread:
+ * one still waiting for its request's head after `head_s` (counted from
+ * its start, or from the end of its previous request), or whose body has
+ * come slower than `rate` bytes a second on average once `head_s` have
+ * passed, is shut down. The entry goes before its socket is closed
+ * (libmicrohttpd says the connection closed, then closes it), so a
+ * socket shut down under the lock is always the connection's own.
+ */
+enum { WAIT_HEAD, WAIT_BODY, ANSWERING };
+
+struct watched {
+	struct watched *next, *prev;
+	int fd;
+	int phase;
+	struct timespec since;
+	uint64_t got;		/* bytes of the body so far */
+	int cut;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct watched *list;
+	unsigned head_s;
+	uint64_t rate;
+} watch = { PTHREAD_MUTEX_INITIALIZER, NULL, HEAD_S, BODY_RATE };
+
+static double
+secs_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void
+watch_phase(struct watched *w, int phase)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch.lock);
+	w->phase = phase;
+	w->got = 0;
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_unlock(&watch.lock);
+}
+
+static void
+watch_conn(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct watched *w = *socket_context;
+
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (!ci || (w = calloc(1, sizeof *w)) == NULL)
+			return;
+		w->fd = ci->connect_fd;
+		w->phase = WAIT_HEAD;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		pthread_mutex_lock(&watch.lock);
+		if ((w->next = watch.list) != NULL)
+			w->next->prev = w;
+		watch.list = w;
+		pthread_mutex_unlock(&watch.lock);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&watch.lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			watch.list = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&watch.lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* Shut down the connections past their deadline; how many. */
+static unsigned
+watch_sweep(void)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&watch.lock);
+	for (struct watched *w = watch.list; w; w = w->next) {
+		double t = secs_since(&w->since);
+
+		if (w->cut || w->phase == ANSWERING || t < watch.head_s)
+			continue;
+		if (w->phase == WAIT_HEAD || (double)w->got < (double)watch.rate * t) {
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = 1;
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&watch.lock);
+	return n;
+}
+
+/* The watch's limits from CORDON_HEAD_TIMEOUT and CORDON_BODY_RATE. */
+static int
+watch_env(void)
+{
+	const char *h = getenv("CORDON_HEAD_TIMEOUT"), *r = getenv("CORDON_BODY_RATE");
+	uint64_t v;
+
+	if (h && *h) {
+		if (http_number(h, 1, TIMEOUT_S, &v) != 0)
+			return cdn_error_set(CDN_EUSAGE, "CORDON_HEAD_TIMEOUT", "CORDON_HEAD_TIMEOUT must "
+			    "be 1 to %d seconds", TIMEOUT_S);
+		watch.head_s = (unsigned)v;
+	}
+	if (r && *r) {
+		if (http_number(r, 0, 1u << 30, &v) != 0)
+			return cdn_error_set(CDN_EUSAGE, "CORDON_BODY_RATE", "CORDON_BODY_RATE must be "
+			    "0 (no minimum) to %u bytes a second", 1u << 30);
+		watch.rate = v;
+	}
+	return 0;
+}
 
 static void add_headers(struct MHD_Response *resp, const char *type);
 static enum MHD_Result queue(struct http_req *r, unsigned status, struct MHD_Response *resp);
@@ -330,6 +463,7 @@ static const struct upload {
 /* A connection's request, across the calls MHD makes for it. */
 struct pending {
 	struct http_req r;
+	struct watched *watch;
 	struct timespec t0;
 	char *body;
 	size_t len;
@@ -626,6 +760,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if ((p = calloc(1, sizeof *p)) == NULL)
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &p->t0);
+		{
+			const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+			    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+			/* The head is in: now the body (if any) is timed. */
+			p->watch = ci ? ci->socket_context : NULL;
+			watch_phase(p->watch, WAIT_BODY);
+		}
 		p->r.conn = conn;
 		p->r.st = s->st;
 		p->r.method = method;
@@ -654,6 +796,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 			p->too_big = 1;
 		return MHD_YES;
 	}
+	if (*upload_size && p->watch) {
+		pthread_mutex_lock(&watch.lock);
+		p->watch->got += *upload_size;
+		pthread_mutex_unlock(&watch.lock);
+	}
 	if (p->upload && *upload_size) {
 		if (!p->answered && !p->too_big) {
 			if (p->got + *upload_size > p->max)
@@ -681,6 +828,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	watch_phase(p->watch, ANSWERING);
 	if (p->answered)
 		return MHD_YES;
 	p->answered = 1;
@@ -785,6 +933,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		if (p->tmp[0])
 			unlink(p->tmp);
 	}
+	/* The connection may carry another request: its head is timed. */
+	watch_phase(p->watch, WAIT_HEAD);
 	free(p->body);
 	free(p);
 	*con_cls = NULL;
@@ -918,6 +1068,11 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 		}
 		flags |= MHD_USE_TLS;
 	}
+	if (watch_env() != 0) {
+		free(cert);
+		free(key);
+		return -1;
+	}
 	if (http_auth_init() != 0) {
 		free(cert);
 		free(key);
@@ -939,6 +1094,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 			{ MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL },
 			{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_IP_LIMIT, NULL },
 			{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &s },
+			{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)watch_conn, NULL },
 			{ cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
 			{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
 			{ MHD_OPTION_HTTPS_PRIORITIES, 0,
@@ -964,7 +1120,14 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	fprintf(stderr, "cordon: serving %s on %s://%s (Ctrl-C to stop)\n", o->web ? o->web : "the API",
 	    cert ? "https" : "http", addr);
 	say_ready(o->ready_fd, addr);
-	sigwait(&sigs, &sig);
+	/* Wait for a signal, watching slow clients meanwhile. */
+	for (;;) {
+		struct timespec tick = { 0, 250 * 1000 * 1000 };
+
+		if ((sig = sigtimedwait(&sigs, NULL, &tick)) > 0)
+			break;
+		watch_sweep();
+	}
 	fprintf(stderr, "cordon: %s: finishing the requests under way\n",
 	    sig == SIGINT ? "interrupted" : "terminated");
 	/* No new connections; what is under way finishes, for a while. */
