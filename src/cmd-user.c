@@ -109,6 +109,22 @@ run_user(struct cmd_ctx *ctx, int argc, char **argv)
 			}
 		}
 		OPENSSL_cleanse(pw, sizeof pw);
+	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+		int off = sub[0] == 'd';
+
+		if (npos != 2 || opts[0].value)
+			rc = cmd_usage(&cmd_user, off ? "user disable NAME" : "user enable NAME");
+		else if ((rc = cmd_open(ctx)) == 0 &&
+		    (rc = cdn_user_disable(ctx->st, ctx->user, pos[1], off)) != 0)
+			rc = cmd_fail();
+		if (rc == 0 && ctx->json) {
+			json_t *o = json_pack("{s:s,s:b}", "user", pos[1], "disabled", off);
+
+			cmd_print_jsonl(o);
+			json_decref(o);
+		} else if (rc == 0) {
+			printf("user %s: %s\n", pos[1], off ? "disabled" : "enabled");
+		}
 	} else if (strcmp(sub, "list") == 0) {
 		json_t *users = NULL, *u;
 		size_t i;
@@ -121,26 +137,31 @@ run_user(struct cmd_ctx *ctx, int argc, char **argv)
 			if (ctx->json)
 				cmd_print_jsonl(u);
 			else
-				printf("%-24s %-10s since %s\n",
+				printf("%-24s %-10s since %s%s\n",
 				    json_string_value(json_object_get(u, "name")),
 				    json_string_value(json_object_get(u, "role")),
-				    json_string_value(json_object_get(u, "created_at")));
+				    json_string_value(json_object_get(u, "created_at")),
+				    json_is_true(json_object_get(u, "disabled")) ? "  (disabled)" : "");
 		}
 		if (rc == 0 && json_array_size(users) == 0 && !ctx->json)
 			fprintf(stderr, "no users (add one with cordon user add NAME --role ROLE)\n");
 		json_decref(users);
 	} else {
-		rc = cmd_usage(&cmd_user, "give add, passwd or list");
+		rc = cmd_usage(&cmd_user, "give add, passwd, disable, enable or list");
 	}
 	free(pos);
 	return rc;
 }
 
 const struct cmd cmd_user = {
-	"user", "add|passwd|list …", "who may sign in to the HTTP API, with which role",
+	"user", "add|passwd|disable|enable|list …", "who may sign in to the HTTP API, with which role",
 	"  add NAME --role ROLE   add a user; ROLE is officer, analyst, supervisor,\n"
 	"                         admin or partner\n"
-	"  passwd NAME            set a user's password\n"
+	"  passwd NAME            set a user's password; the user's sessions end\n"
+	"  disable NAME           the user can no longer sign in: its sessions end\n"
+	"                         and its tokens are refused, at once, also by a\n"
+	"                         running server\n"
+	"  enable NAME            let a disabled user in again (its tokens too)\n"
 	"  list                   every user and role\n"
 	"\n"
 	"The password is asked twice on a terminal; otherwise it is the first line\n"
@@ -153,19 +174,62 @@ const struct cmd cmd_user = {
 	run_user,
 };
 
+static void
+print_token(struct cmd_ctx *ctx, json_t *t)
+{
+	if (ctx->json) {
+		cmd_print_jsonl(t);
+		return;
+	}
+	printf("%s  %-24s %s  %s\n", json_string_value(json_object_get(t, "id")),
+	    json_string_value(json_object_get(t, "user")),
+	    json_string_value(json_object_get(t, "created_at")),
+	    json_string_value(json_object_get(t, "label")));
+}
+
 static int
 run_token(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct cmd_opt opts[] = { { "label", 0, 1, NULL, NULL, 0 } };
 	char token[CDN_TOKEN_LEN + 1];
+	const char *sub;
 	char **pos;
 	int npos, done, rc;
 
 	rc = cmd_parse(ctx, &cmd_token, argc, argv, opts, 1, &pos, &npos, &done);
 	if (done)
 		return rc;
-	if (npos != 2 || strcmp(pos[0], "create") != 0) {
-		rc = cmd_usage(&cmd_token, "token create NAME [--label TEXT]");
+	sub = npos > 0 ? pos[0] : "";
+	if (strcmp(sub, "list") == 0) {
+		json_t *list = NULL, *t;
+		size_t i;
+
+		if (npos > 2 || opts[0].value)
+			rc = cmd_usage(&cmd_token, "token list [NAME]");
+		else if ((rc = cmd_open(ctx)) == 0 &&
+		    (rc = cdn_token_list(ctx->st, npos == 2 ? pos[1] : NULL, &list)) != 0)
+			rc = cmd_fail();
+		json_array_foreach(list, i, t)
+			print_token(ctx, t);
+		json_decref(list);
+	} else if (strcmp(sub, "revoke") == 0) {
+		if (npos != 2 || opts[0].value)
+			rc = cmd_usage(&cmd_token, "token revoke ID");
+		else if ((rc = cmd_open(ctx)) == 0 &&
+		    (rc = cdn_token_revoke(ctx->st, ctx->user, pos[1])) != 0)
+			rc = cmd_fail();
+		if (rc == 0 && ctx->json) {
+			json_t *o = json_pack("{s:s,s:b}", "token", pos[1], "revoked", 1);
+
+			cmd_print_jsonl(o);
+			json_decref(o);
+		} else if (rc == 0) {
+			/* Never echo a whole token back. */
+			printf("token %.16s: revoked\n", strncmp(pos[1], "cordon_", 7) == 0 ?
+			    "(given)" : pos[1]);
+		}
+	} else if (npos != 2 || strcmp(sub, "create") != 0) {
+		rc = cmd_usage(&cmd_token, "token create NAME [--label TEXT] | list [NAME] | revoke ID");
 	} else if ((rc = cmd_open(ctx)) == 0) {
 		if (cdn_token_create(ctx->st, ctx->user, pos[1], opts[0].value, token) != 0) {
 			rc = cmd_fail();
@@ -188,10 +252,19 @@ run_token(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd cmd_token = {
-	"token", "create NAME [--label TEXT]", "an API token for scripts, acting as user NAME",
+	"token", "create NAME [--label TEXT] | list [NAME] | revoke ID",
+	"API tokens for scripts, acting as a user",
 	"  create NAME [--label TEXT]\n"
 	"                      print a new token for user NAME; scripts send it as\n"
 	"                      `Authorization: Bearer TOKEN`. It is shown once:\n"
-	"                      the store keeps only its SHA-256.\n",
+	"                      the store keeps only its SHA-256.\n"
+	"  list [NAME]         every token (or user NAME's): its id (the start of\n"
+	"                      its SHA-256), user, when it was made and its label\n"
+	"  revoke ID           refuse the token from now on, also in a running\n"
+	"                      server; ID as list shows it (8 or more of its\n"
+	"                      digits), or the token itself\n"
+	"\n"
+	"A password change does not revoke a user's tokens; disabling the user\n"
+	"(cordon user disable) refuses them all until it is enabled again.\n",
 	run_token,
 };

@@ -369,13 +369,11 @@ static int
 seq_arg(struct http_req *r, const char *name, uint64_t *out, enum MHD_Result *res)
 {
 	const char *s = http_arg(r, name);
-	char *end;
 
 	*out = 0;
 	if (!s)
 		return 0;
-	*out = strtoull(s, &end, 10);
-	if (!*s || *end || *out < 1 || s[0] == '-') {
+	if (http_number(s, 1, INT64_MAX, out) != 0) {
 		*res = http_error(r, 400, "bad_request", name, "%s must be an entry number >= 1", name);
 		return -1;
 	}
@@ -387,14 +385,12 @@ static int
 limit_arg(struct http_req *r, size_t *out, enum MHD_Result *res)
 {
 	const char *l = http_arg(r, "limit");
-	unsigned long n;
-	char *end;
+	uint64_t n;
 
 	*out = AUDIT_DEFAULT;
 	if (!l)
 		return 0;
-	n = strtoul(l, &end, 10);
-	if (!*l || *end || l[0] == '-' || n < 1 || n > AUDIT_MAX) {
+	if (http_number(l, 1, AUDIT_MAX, &n) != 0) {
 		*res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", AUDIT_MAX);
 		return -1;
 	}
@@ -619,4 +615,60 @@ http_users(struct http_req *r)
 	    json_object_get(in, "role"));
 	json_decref(in);
 	return http_json(r, 201, out);
+}
+
+/* POST /api/v1/users/NAME/disable|enable (admin): a disabled user's
+ * sessions end and its tokens are refused from its next request on. */
+enum MHD_Result
+http_user_action(struct http_req *r, const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+	char name[72];
+	enum MHD_Result res;
+	int off;
+
+	if (!http_require(r, CDN_ROLE_ADMIN, &res))
+		return res;
+	if (!slash || (size_t)(slash - rest) >= sizeof name ||
+	    (!http_is(slash + 1, "disable") && !http_is(slash + 1, "enable")))
+		return http_error(r, 404, "not_found", NULL, "no such route");
+	if (!http_is(r->method, "POST"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
+	memcpy(name, rest, (size_t)(slash - rest));
+	name[slash - rest] = '\0';
+	off = http_is(slash + 1, "disable");
+	/* An admin locking itself out over the API could not undo it. */
+	if (off && http_is(name, r->user))
+		return http_error(r, 422, "invalid", "name", "you cannot disable yourself");
+	if (cdn_user_disable(r->st, r->user, name, off) != 0)
+		return http_fail(r);
+	return http_json(r, 200, json_pack("{s:s,s:b}", "name", name, "disabled", off));
+}
+
+/* GET /api/v1/tokens[?user=NAME] and DELETE /api/v1/tokens/ID (admin). */
+enum MHD_Result
+http_tokens(struct http_req *r, const char *rest)
+{
+	static const char *const known[] = { "user", NULL };
+	enum MHD_Result res;
+	json_t *out = NULL;
+
+	if (!http_require(r, CDN_ROLE_ADMIN, &res))
+		return res;
+	if (!*rest) {
+		if (!http_is(r->method, "GET"))
+			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+		if (unknown_arg(r, known, "user", &res) != 0)
+			return res;
+		if (cdn_token_list(r->st, http_arg(r, "user"), &out) != 0)
+			return http_fail(r);
+		return http_json(r, 200, json_pack("{s:o}", "items", out));
+	}
+	if (rest[0] != '/' || !rest[1] || strchr(rest + 1, '/'))
+		return http_error(r, 404, "not_found", NULL, "no such route");
+	if (!http_is(r->method, "DELETE"))
+		return http_error(r, 405, "method_not_allowed", NULL, "use DELETE");
+	if (cdn_token_revoke(r->st, r->user, rest + 1) != 0)
+		return http_fail(r);
+	return http_json(r, 200, json_pack("{s:s,s:b}", "id", rest + 1, "revoked", 1));
 }

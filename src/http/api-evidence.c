@@ -98,19 +98,14 @@ content(struct http_req *r, const char *id)
 {
 	const char *v = http_arg(r, "version");
 	char path[] = "/tmp/cordon-get-XXXXXX";
-	long long version = 0;
+	uint64_t version = 0;
 	json_t *ver = NULL;
 	struct MHD_Response *resp;
 	struct stat sb;
 	int fd, rc;
 
-	if (v) {
-		char *end;
-
-		version = strtoll(v, &end, 10);
-		if (*end || version < 1)
-			return http_error(r, 400, "bad_request", "version", "version must be a number >= 1");
-	}
+	if (v && http_number(v, 1, INT64_MAX, &version) != 0)
+		return http_error(r, 400, "bad_request", "version", "version must be a number >= 1");
 	if ((fd = mkstemp(path)) < 0)
 		return http_error(r, 500, "internal", NULL, "no room for a temporary file");
 	unlink(path);

@@ -389,10 +389,9 @@ log_list(struct http_req *r)
 	json_t *items, *e;
 
 	if (limit) {
-		char *end;
-		unsigned long v = strtoul(limit, &end, 10);
+		uint64_t v;
 
-		if (!*limit || *end || *limit == '-' || v < 1 || v > LOG_MAX)
+		if (http_number(limit, 1, LOG_MAX, &v) != 0)
 			return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LOG_MAX);
 		n = v;
 	}

@@ -46,13 +46,9 @@
 static size_t
 count_arg(const char *s, size_t max)
 {
-	char *end;
-	unsigned long n;
+	uint64_t n;
 
-	if (!s || !*s || *s == '-' || *s == '+')
-		return 0;
-	n = strtoul(s, &end, 10);
-	return *end || n < 1 || n > max ? 0 : (size_t)n;
+	return s && http_number(s, 1, max, &n) == 0 ? (size_t)n : 0;
 }
 
 /* --- partners ----------------------------------------------------------------------- */

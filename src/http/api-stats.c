@@ -117,10 +117,9 @@ http_stats(struct http_req *r)
 		g.by[g.nby++] = tok;
 	}
 	if (limit) {
-		char *end;
-		unsigned long n = strtoul(limit, &end, 10);
+		uint64_t n;
 
-		if (*end || !*limit || *limit == '-' || n < 1 || n > STATS_LIMIT_MAX) {
+		if (http_number(limit, 1, STATS_LIMIT_MAX, &n) != 0) {
 			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d",
 			    STATS_LIMIT_MAX);
 			goto out;

@@ -13,6 +13,8 @@
  *   GET  /api/v1/KINDS/ID/graph?depth=N&limit=N&summary=N
  *   GET  /api/v1/KINDS/ID/history  its audit entries (api-admin.c)
  *   GET  /api/v1/search?q=TEXT
+ *   POST /api/v1/users/NAME/disable|enable, GET /api/v1/tokens,
+ *   DELETE /api/v1/tokens/ID      (api-admin.c)
  *
  * KINDS: cases, seizures, entities, routes, links; alerts and evidence
  * are read here and changed through their own routes (api-admin.c).
@@ -91,10 +93,9 @@ list(struct http_req *r, enum cdn_kind kind)
 	if (http_filters_query(r, &a.f, &q, &res) != 0)
 		goto out;
 	if (limit) {
-		char *end;
-		unsigned long n = strtoul(limit, &end, 10);
+		uint64_t n;
 
-		if (*end || !*limit || n < 1 || n > LIST_MAX) {
+		if (http_number(limit, 1, LIST_MAX, &n) != 0) {
 			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
 			goto out;
 		}
@@ -236,13 +237,11 @@ static long
 num_arg(struct http_req *r, const char *name, long lo, long hi, long dflt)
 {
 	const char *s = http_arg(r, name);
-	char *end;
-	long n;
+	uint64_t n;
 
 	if (!s)
 		return dflt;
-	n = strtol(s, &end, 10);
-	return (!*s || *end || n < lo || n > hi) ? -1 : n;
+	return http_number(s, (uint64_t)lo, (uint64_t)hi, &n) == 0 ? (long)n : -1;
 }
 
 /*
@@ -393,6 +392,14 @@ records(struct http_req *r, const char *rest)
 			return http_error(r, 404, "not_found", NULL, "no such route");
 		snprintf(sub, sizeof sub, "%s", slash + 1);
 	}
+	/* The routes under an alert or evidence id are theirs alone. */
+	if ((k == CDN_ALERT || k == CDN_EVIDENCE) && slash) {
+		struct cdn_id rid;
+
+		if (cdn_id_parse(id, &rid) != 0 || (int)rid.kind != k)
+			return http_error(r, 404, "not_found", NULL, "no %s %.40s",
+			    cdn_kind_info((enum cdn_kind)k)->name, id);
+	}
 	if (k == CDN_ALERT && slash && !http_is(sub, "history"))
 		return http_alert_action(r, id, sub);
 	if (k == CDN_EVIDENCE && slash)
@@ -480,6 +487,10 @@ http_route(struct http_req *r)
 		return http_audit(r, rest + 5);
 	if (http_is(rest, "users"))
 		return http_users(r);
+	if (strncmp(rest, "users/", 6) == 0)
+		return http_user_action(r, rest + 6);
+	if (http_is(rest, "tokens") || strncmp(rest, "tokens/", 7) == 0)
+		return http_tokens(r, rest + 6);
 	if (http_is(rest, "partners") || strncmp(rest, "partners/", 9) == 0)
 		return http_partners(r, rest + 8);
 	if (http_is(rest, "stats"))

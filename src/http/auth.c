@@ -9,15 +9,26 @@
  * SameSite=Strict, Secure over HTTPS) and returns a CSRF token, which
  * every state-changing request from that session must carry in
  * X-CSRF-Token. Sessions live in this process's memory: restarting the
- * server signs everyone out.
+ * server signs everyone out. A user keeps at most SESSIONS_PER_USER of
+ * them (signing in again ends the user's least recently used one); when
+ * the table is full, signing in is refused rather than ending someone
+ * else's session.
  *
- * A token once checked is believed for TOKEN_TTL seconds without reading
- * the store again.
+ * Every request checks its token or its session's user against the store,
+ * nothing believed from before: a token revoked, a user disabled or a
+ * password changed (which ends the user's sessions: the user's version
+ * moved) is refused from the next request on, whoever changed it.
  *
- * Failed logins are counted per user name and per client address in a
- * window of LOGIN_WINDOW seconds; past the limit, logins are refused with
- * 429 until the window has passed, before the password is even checked.
+ * Failed logins are counted per client address and per user name in a
+ * window of LOGIN_WINDOW seconds; past either limit, logins are refused
+ * with 429 until the window has passed, before the password is even
+ * checked. The address is checked first and each attempt is counted
+ * before its password is checked, so one address makes at most
+ * LOGIN_PER_ADDR counters of user names a window; and a counter at its
+ * limit is never dropped to make room for another.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,99 +39,87 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
+#include "cordon/check.h"
 #include "cordon/error.h"
 #include "http.h"
 
-#define SESSIONS	1024
+#define SESSIONS	1024		/* sessions kept at once (CORDON_SESSIONS) */
+#define SESSIONS_PER_USER 8
 #define SESSION_S	(12 * 3600)	/* a session lasts at most this */
 #define IDLE_S		(2 * 3600)	/* or this long unused */
 #define COOKIE		"cordon_session"
 #define LOGIN_WINDOW	900		/* seconds */
 #define LOGIN_PER_USER	5		/* failures in the window */
 #define LOGIN_PER_ADDR	20
-#define LIMIT_SLOTS	1024
-#define TOKEN_SLOTS	64
-#define TOKEN_TTL	30		/* seconds a checked token is believed */
+#define ADDR_SLOTS	4096		/* counters of client addresses */
+#define NAME_SLOTS	4096		/* counters of user names */
 #define BASIC_MAX	344		/* base64 characters of Basic credentials */
 
 struct session {
 	char id[65], csrf[65];
 	char user[65];
-	enum cdn_role role;
+	int64_t version;	/* of the user's record when it signed in */
 	time_t created, used;
 };
 
+/* Failed logins of one client address or user name in its window. */
 struct limit {
-	char key[96];
+	char key[72];
 	unsigned fails;
 	time_t since;
-};
-
-/* A token checked against the store lately: scripts send the same one
- * with every request, and checking it means reading and parsing two
- * objects. Believed for TOKEN_TTL seconds. */
-struct known_token {
-	unsigned char hash[32];
-	char user[65];
-	enum cdn_role role;
-	time_t until;
 };
 
 static struct {
 	pthread_mutex_t lock;
 	struct session *s;
-	struct limit *l;
-	struct known_token t[TOKEN_SLOTS];
-} auth = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, { { { 0 }, { 0 }, 0, 0 } } };
+	size_t nsessions;
+	struct limit *addrs, *names;
+} auth = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, NULL, NULL };
 
-/* 0 and the user if `token` is valid, from the cache or the store. */
+/* 0 and the user if `token` is valid now: read from the store each time,
+ * so that a revoked token or a disabled user is refused at once. */
 static int
 token_user(struct cdn_store *st, const char *token, char user[65], enum cdn_role *role)
 {
-	unsigned char h[32];
-	time_t now = time(NULL);
-	struct known_token *slot;
-
-	SHA256((const unsigned char *)token, strlen(token), h);
-	slot = &auth.t[h[0] % TOKEN_SLOTS];
-	pthread_mutex_lock(&auth.lock);
-	if (slot->until > now && CRYPTO_memcmp(slot->hash, h, 32) == 0) {
-		snprintf(user, 65, "%s", slot->user);
-		*role = slot->role;
-		pthread_mutex_unlock(&auth.lock);
-		return 0;
-	}
-	pthread_mutex_unlock(&auth.lock);
-	if (cdn_token_check(st, token, user, role) != 0)
-		return -1;
-	pthread_mutex_lock(&auth.lock);
-	memcpy(slot->hash, h, 32);
-	snprintf(slot->user, sizeof slot->user, "%s", user);
-	slot->role = *role;
-	slot->until = now + TOKEN_TTL;
-	pthread_mutex_unlock(&auth.lock);
-	return 0;
+	return cdn_token_check(st, token, user, role) == 0 ? 0 : -1;
 }
 
 int
 http_auth_init(void)
 {
-	auth.s = calloc(SESSIONS, sizeof *auth.s);
-	auth.l = calloc(LIMIT_SLOTS, sizeof *auth.l);
-	return auth.s && auth.l ? 0 : -1;
+	const char *n = getenv("CORDON_SESSIONS");
+	char *end;
+
+	auth.nsessions = SESSIONS;
+	if (n && *n) {
+		unsigned long v = strtoul(n, &end, 10);
+
+		if (*end || n[0] < '0' || n[0] > '9' || v < SESSIONS_PER_USER * 2 || v > 1000000)
+			return cdn_error_set(CDN_EUSAGE, "CORDON_SESSIONS", "CORDON_SESSIONS must be "
+			    "%d to 1000000", SESSIONS_PER_USER * 2);
+		auth.nsessions = v;
+	}
+	auth.s = calloc(auth.nsessions, sizeof *auth.s);
+	auth.addrs = calloc(ADDR_SLOTS, sizeof *auth.addrs);
+	auth.names = calloc(NAME_SLOTS, sizeof *auth.names);
+	if (!auth.s || !auth.addrs || !auth.names) {
+		http_auth_free();
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
+	return 0;
 }
 
 void
 http_auth_free(void)
 {
 	if (auth.s)
-		OPENSSL_cleanse(auth.s, SESSIONS * sizeof *auth.s);
+		OPENSSL_cleanse(auth.s, auth.nsessions * sizeof *auth.s);
 	free(auth.s);
-	free(auth.l);
+	free(auth.addrs);
+	free(auth.names);
 	auth.s = NULL;
-	auth.l = NULL;
+	auth.addrs = auth.names = NULL;
 }
 
 static int
@@ -151,7 +150,7 @@ session_find(const char *id, time_t now)
 {
 	if (!id || strlen(id) != 64)
 		return NULL;
-	for (int i = 0; i < SESSIONS; i++)
+	for (size_t i = 0; i < auth.nsessions; i++)
 		if (auth.s[i].id[0] && CRYPTO_memcmp(auth.s[i].id, id, 64) == 0)
 			return live(&auth.s[i], now) ? &auth.s[i] : NULL;
 	return NULL;
@@ -228,6 +227,7 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 	}
 	if (cookie) {
 		struct session *s;
+		int64_t version = 0, now_version = -1;
 		int csrf_ok = 1, state_changing = strcmp(r->method, "GET") != 0 &&
 		    strcmp(r->method, "HEAD") != 0;
 		const char *csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
@@ -237,14 +237,27 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 		if ((s = session_find(cookie, now)) != NULL) {
 			s->used = now;
 			snprintf(r->user, sizeof r->user, "%s", s->user);
-			r->role = s->role;
-			r->authed = 1;
+			version = s->version;
 			r->via_cookie = 1;
 			memcpy(r->csrf, s->csrf, sizeof r->csrf);
 			if (state_changing)
 				csrf_ok = csrf && strlen(csrf) == 64 && CRYPTO_memcmp(csrf, s->csrf, 64) == 0;
 		}
 		pthread_mutex_unlock(&auth.lock);
+		/* The user as the store has it now: disabled, or changed since
+		 * (a new password), ends the session. */
+		if (r->via_cookie && (cdn_user_state(r->st, r->user, &r->role, &now_version) != 0 ||
+		    now_version != version)) {
+			cdn_error_clear();
+			pthread_mutex_lock(&auth.lock);
+			if ((s = session_find(cookie, now)) != NULL)
+				OPENSSL_cleanse(s, sizeof *s);
+			pthread_mutex_unlock(&auth.lock);
+			memset(r->user, 0, sizeof r->user);
+			memset(r->csrf, 0, sizeof r->csrf);
+			r->via_cookie = 0;
+		}
+		r->authed = r->via_cookie;
 		if (r->authed && !csrf_ok) {
 			*res = http_error(r, 403, "csrf", NULL, "a request that changes something needs "
 			    "the session's X-CSRF-Token header");
@@ -272,29 +285,101 @@ http_require(struct http_req *r, enum cdn_role need, enum MHD_Result *res)
 
 /* --- login ---------------------------------------------------------------------- */
 
-/* The counter of `key`, made if need be (locked by the caller). */
+/*
+ * The counter of `key` in `t` (of `n`), made if `make` (locked by the
+ * caller); NULL if there is none, or no room. Room is made from a free or
+ * expired counter, else from the one with the fewest failures still under
+ * `limit`: a counter at its limit stays until its window has passed.
+ */
 static struct limit *
-limit_of(const char *key, time_t now)
+limit_of(struct limit *t, size_t n, const char *key, unsigned limit, time_t now, int make)
 {
-	struct limit *oldest = &auth.l[0];
+	struct limit *room = NULL;
 
-	for (int i = 0; i < LIMIT_SLOTS; i++) {
-		struct limit *l = &auth.l[i];
+	for (size_t i = 0; i < n; i++) {
+		struct limit *l = &t[i];
+		int expired = !l->key[0] || now - l->since >= LOGIN_WINDOW;
 
-		if (strcmp(l->key, key) == 0) {
-			if (now - l->since >= LOGIN_WINDOW) {
+		if (l->key[0] && strcmp(l->key, key) == 0) {
+			if (expired) {
 				l->fails = 0;
 				l->since = now;
 			}
 			return l;
 		}
-		if (l->since < oldest->since)
-			oldest = l;
+		if (expired) {
+			if (!room || room->key[0])
+				room = l;
+		} else if (l->fails < limit && (!room || (room->key[0] && now - room->since <
+		    LOGIN_WINDOW && l->fails < room->fails))) {
+			room = l;
+		}
 	}
-	snprintf(oldest->key, sizeof oldest->key, "%s", key);
-	oldest->fails = 0;
-	oldest->since = now;
-	return oldest;
+	if (!make || !room)
+		return NULL;
+	snprintf(room->key, sizeof room->key, "%s", key);
+	room->fails = 0;
+	room->since = now;
+	return room;
+}
+
+/* The key of the client's address: IPv6 addresses by their /64, which
+ * one machine may hold whole. */
+static void
+addr_key(struct MHD_Connection *conn, char *buf, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char text[INET6_ADDRSTRLEN];
+
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6) {
+		struct in6_addr a = ((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr;
+
+		if (!IN6_IS_ADDR_V4MAPPED(&a)) {
+			memset(a.s6_addr + 8, 0, 8);
+			inet_ntop(AF_INET6, &a, text, sizeof text);
+			snprintf(buf, cap, "%s/64", text);
+			return;
+		}
+	}
+	snprintf(buf, cap, "%s", http_client_addr(conn, text, sizeof text));
+}
+
+static enum MHD_Result
+too_many(struct http_req *r, json_t *in)
+{
+	json_decref(in);
+	return http_json_header(r, 429, json_pack("{s:{s:s,s:s}}", "error", "code",
+	    "too_many_attempts", "message", "too many failed sign-ins: try again later"),
+	    "Retry-After", "900");
+}
+
+/* A new session for `user` (locked by the caller): a free or expired slot,
+ * after ending the user's least recently used session if it has
+ * SESSIONS_PER_USER; never another user's. NULL if the table is full. */
+static struct session *
+session_new(const char *user, time_t now)
+{
+	struct session *free_slot = NULL, *oldest = NULL;
+	size_t mine = 0;
+
+	for (size_t i = 0; i < auth.nsessions; i++) {
+		struct session *s = &auth.s[i];
+
+		if (!live(s, now)) {
+			if (!free_slot)
+				free_slot = s;
+		} else if (strcmp(s->user, user) == 0) {
+			mine++;
+			if (!oldest || s->used < oldest->used)
+				oldest = s;
+		}
+	}
+	if (mine >= SESSIONS_PER_USER) {
+		OPENSSL_cleanse(oldest, sizeof *oldest);
+		return oldest;
+	}
+	return free_slot;
 }
 
 enum MHD_Result
@@ -303,11 +388,13 @@ http_login(struct http_req *r)
 	json_error_t jerr;
 	json_t *in;
 	const char *user, *password;
-	char ukey[96], akey[96], addr[64], cookie[200];
+	char ukey[72], akey[72], cookie[200], why[CDN_WHY_MAX];
 	struct session *slot = NULL;
+	struct limit *a, *u = NULL;
 	enum cdn_role role;
+	int64_t version = 0;
 	time_t now = time(NULL);
-	int limited, rc;
+	int named, rc;
 
 	if (strcmp(r->method, "POST") != 0)
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
@@ -327,59 +414,65 @@ http_login(struct http_req *r)
 		json_decref(in);
 		return http_error(r, 422, "invalid", user ? "password" : "user", "required, a string");
 	}
-	snprintf(ukey, sizeof ukey, "u:%.80s", user);
-	snprintf(akey, sizeof akey, "a:%s", http_client_addr(r->conn, addr, sizeof addr));
+	/* A name no user can have gets no counter of its own: its failures
+	 * count against the address alone. */
+	named = cdn_check_username(user, why) == 0;
+	snprintf(ukey, sizeof ukey, "%s", named ? user : "");
+	addr_key(r->conn, akey, sizeof akey);
 	pthread_mutex_lock(&auth.lock);
-	limited = limit_of(ukey, now)->fails >= LOGIN_PER_USER ||
-	    limit_of(akey, now)->fails >= LOGIN_PER_ADDR;
-	pthread_mutex_unlock(&auth.lock);
-	if (limited) {
-		json_decref(in);
-		r->status = 429;
-		return http_json_header(r, 429, json_pack("{s:{s:s,s:s}}", "error", "code",
-		    "too_many_attempts", "message", "too many failed sign-ins: try again later"),
-		    "Retry-After", "900");
+	a = limit_of(auth.addrs, ADDR_SLOTS, akey, LOGIN_PER_ADDR, now, 1);
+	if (a && a->fails < LOGIN_PER_ADDR && named)
+		u = limit_of(auth.names, NAME_SLOTS, ukey, LOGIN_PER_USER, now, 1);
+	if (!a || a->fails >= LOGIN_PER_ADDR || (named && (!u || u->fails >= LOGIN_PER_USER))) {
+		pthread_mutex_unlock(&auth.lock);
+		return too_many(r, in);
 	}
-	rc = cdn_user_check(r->st, user, password, &role);
+	/* Counted before it is checked: attempts sent at once cannot pass
+	 * the limit together. Given back if the password is right. */
+	a->fails++;
+	if (u)
+		u->fails++;
+	pthread_mutex_unlock(&auth.lock);
+	rc = cdn_user_check(r->st, user, password, &role, &version);
 	pthread_mutex_lock(&auth.lock);
-	if (rc != 0) {
-		limit_of(ukey, now)->fails++;
-		limit_of(akey, now)->fails++;
-	} else {
-		/* A free or expired slot, else the least recently used. */
-		for (int i = 0; i < SESSIONS; i++) {
-			struct session *s = &auth.s[i];
-
-			if (!live(s, now)) {
-				slot = s;
-				break;
+	if (rc == 0) {
+		if ((a = limit_of(auth.addrs, ADDR_SLOTS, akey, LOGIN_PER_ADDR, now, 0)) && a->fails)
+			a->fails--;
+		if ((u = limit_of(auth.names, NAME_SLOTS, ukey, LOGIN_PER_USER, now, 0)) && u->fails)
+			u->fails--;
+		if ((slot = session_new(user, now)) != NULL) {
+			if (random_hex(slot->id) != 0 || random_hex(slot->csrf) != 0) {
+				slot->id[0] = '\0';
+				slot = NULL;
+			} else {
+				snprintf(slot->user, sizeof slot->user, "%s", user);
+				slot->version = version;
+				slot->created = slot->used = now;
+				snprintf(cookie, sizeof cookie, COOKIE "=%s; HttpOnly; SameSite=Strict; "
+				    "Path=/; Max-Age=%d%s", slot->id, SESSION_S, r->tls ? "; Secure" : "");
 			}
-			if (!slot || s->used < slot->used)
-				slot = s;
-		}
-		if (random_hex(slot->id) != 0 || random_hex(slot->csrf) != 0) {
-			slot->id[0] = '\0';
-			slot = NULL;
-		} else {
-			snprintf(slot->user, sizeof slot->user, "%s", user);
-			slot->role = role;
-			slot->created = slot->used = now;
-			snprintf(cookie, sizeof cookie, COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; "
-			    "Max-Age=%d%s", slot->id, SESSION_S, r->tls ? "; Secure" : "");
 		}
 	}
 	{
 		json_t *out = slot ? json_pack("{s:s,s:s,s:s}", "user", user, "role",
 		    cdn_role_name(role), "csrf_token", slot->csrf) : NULL;
+		int full = rc == 0 && !slot;
 
 		pthread_mutex_unlock(&auth.lock);
 		if (rc == 0)
 			snprintf(r->user, sizeof r->user, "%s", user);
 		json_decref(in);	/* `user` goes with it */
 		if (rc != 0) {
+			enum MHD_Result res = http_error(r, 401, "unauthenticated", NULL, "%s",
+			    cdn_error_last()->message[0] ? cdn_error_last()->message :
+			    "wrong user name or password");
+
 			cdn_error_clear();
-			return http_error(r, 401, "unauthenticated", NULL, "wrong user name or password");
+			return res;
 		}
+		if (full)
+			return http_error(r, 503, "too_many_sessions", NULL, "no room for another "
+			    "session: try again later");
 		if (!out)
 			return http_error(r, 500, "internal", NULL, "cannot make a session");
 		r->authed = 1;

@@ -136,3 +136,22 @@ http_filters_free(struct http_filters *f)
 		free(f->buf[i]);
 	f->n = 0;
 }
+
+int
+http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (!s || !*s)
+		return -1;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 19)
+			return -1;
+		n = n * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}

@@ -41,6 +41,7 @@ struct http_opts {
 	const char *tls_cert, *tls_key;	/* PEM files, or NULL */
 	const char *web;		/* directory served at / */
 	unsigned threads;
+	int ready_fd;			/* once listening, ADDR:PORT and a newline here; or -1 */
 };
 
 /* One request, as the handlers see it. */
@@ -228,6 +229,11 @@ int http_filter_take(struct http_filters *f, const char *key, const char *value)
 int http_filters_query(struct http_req *r, struct http_filters *f, struct cdn_query *q,
     enum MHD_Result *res);
 void http_filters_free(struct http_filters *f);
+/* A whole number from `s` in [lo, hi]: 0 with *out, or -1. Digits only:
+ * no sign, space, leading '+' or trailing text ("4abc", "+5", " 5" are no
+ * numbers). Every number a query string carries is read by this. */
+int http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
 /* A query-string name as an error may write it back (JSON is UTF-8). */
 void http_arg_name(const char *key, char *buf, size_t cap);
 
@@ -242,5 +248,9 @@ enum MHD_Result http_audit(struct http_req *r, const char *rest);
 /* GET /api/v1/KINDS/ID/history: the record's audit entries. */
 enum MHD_Result http_history(struct http_req *r, const char *id);
 enum MHD_Result http_users(struct http_req *r);
+/* /api/v1/users/NAME/disable|enable; /api/v1/tokens and what follows it
+ * ("" or "/ID"). */
+enum MHD_Result http_user_action(struct http_req *r, const char *rest);
+enum MHD_Result http_tokens(struct http_req *r, const char *rest);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -26,7 +27,9 @@
 
 #define CONNECTION_LIMIT	256
 #define PER_IP_LIMIT		32
-#define TIMEOUT_S		30	/* an idle or slow connection is closed */
+#define TIMEOUT_S		30	/* an idle connection is closed */
+#define HEAD_S			10	/* a request's head must arrive within this */
+#define BODY_RATE		1024	/* bytes a second a body must average, after HEAD_S */
 #define DRAIN_S			10	/* at shutdown, wait this long for requests */
 #define FILE_MAX		(16u << 20)
 
@@ -48,12 +51,143 @@ struct server {
 	unsigned long inflight;		/* requests under way (atomic) */
 };
 
+/*
+ * The watch over slow clients. libmicrohttpd closes a connection only
+ * once it has been idle for TIMEOUT_S: a client sending a byte every few
+ * seconds would hold its connection (and, 32 of them, its address's
+ * share) for ever. So each connection is watched from the main thread:
+ * one still waiting for its request's head after `head_s` (counted from
+ * its start, or from the end of its previous request), or whose body has
+ * come slower than `rate` bytes a second on average once `head_s` have
+ * passed, is shut down. The entry goes before its socket is closed
+ * (libmicrohttpd says the connection closed, then closes it), so a
+ * socket shut down under the lock is always the connection's own.
+ */
+enum { WAIT_HEAD, WAIT_BODY, ANSWERING };
+
+struct watched {
+	struct watched *next, *prev;
+	int fd;
+	int phase;
+	struct timespec since;
+	uint64_t got;		/* bytes of the body so far */
+	int cut;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct watched *list;
+	unsigned head_s;
+	uint64_t rate;
+} watch = { PTHREAD_MUTEX_INITIALIZER, NULL, HEAD_S, BODY_RATE };
+
+static double
+secs_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void
+watch_phase(struct watched *w, int phase)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch.lock);
+	w->phase = phase;
+	w->got = 0;
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_unlock(&watch.lock);
+}
+
+static void
+watch_conn(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct watched *w = *socket_context;
+
+	(void)cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (!ci || (w = calloc(1, sizeof *w)) == NULL)
+			return;
+		w->fd = ci->connect_fd;
+		w->phase = WAIT_HEAD;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		pthread_mutex_lock(&watch.lock);
+		if ((w->next = watch.list) != NULL)
+			w->next->prev = w;
+		watch.list = w;
+		pthread_mutex_unlock(&watch.lock);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&watch.lock);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			watch.list = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&watch.lock);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* Shut down the connections past their deadline; how many. */
+static unsigned
+watch_sweep(void)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&watch.lock);
+	for (struct watched *w = watch.list; w; w = w->next) {
+		double t = secs_since(&w->since);
+
+		if (w->cut || w->phase == ANSWERING || t < watch.head_s)
+			continue;
+		if (w->phase == WAIT_HEAD || (double)w->got < (double)watch.rate * t) {
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = 1;
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&watch.lock);
+	return n;
+}
+
+/* The watch's limits from CORDON_HEAD_TIMEOUT and CORDON_BODY_RATE. */
+static int
+watch_env(void)
+{
+	const char *h = getenv("CORDON_HEAD_TIMEOUT"), *r = getenv("CORDON_BODY_RATE");
+	uint64_t v;
+
+	if (h && *h) {
+		if (http_number(h, 1, TIMEOUT_S, &v) != 0)
+			return cdn_error_set(CDN_EUSAGE, "CORDON_HEAD_TIMEOUT", "CORDON_HEAD_TIMEOUT must "
+			    "be 1 to %d seconds", TIMEOUT_S);
+		watch.head_s = (unsigned)v;
+	}
+	if (r && *r) {
+		if (http_number(r, 0, 1u << 30, &v) != 0)
+			return cdn_error_set(CDN_EUSAGE, "CORDON_BODY_RATE", "CORDON_BODY_RATE must be "
+			    "0 (no minimum) to %u bytes a second", 1u << 30);
+		watch.rate = v;
+	}
+	return 0;
+}
+
 static void add_headers(struct MHD_Response *resp, const char *type);
 static enum MHD_Result queue(struct http_req *r, unsigned status, struct MHD_Response *resp);
 
 /* --- metrics ----------------------------------------------------------------------- */
 
-#define SERIES_MAX	256
+#define SERIES_MAX	2048	/* the last counts what finds no room */
 static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 	1, 2.5, 5 };
 #define NBUCKETS (sizeof buckets / sizeof *buckets)
@@ -72,17 +206,38 @@ static struct {
 	double sum;
 } metrics = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* The words a route may hold, as they are: every other segment of a path
+ * is counted as {id}, {name}, {job} or {other}, so that what a client
+ * puts in a path never becomes a label (nor a line of the metrics). */
+static const char *const route_words[] = {
+	/* under /api/v1/ */
+	"login", "logout", "me", "session", "search", "rules", "audit", "users", "tokens",
+	"partners", "stats", "exports", "imports", "cases", "seizures", "entities", "routes",
+	"links", "evidence", "alerts",
+	/* below them */
+	"test", "verify", "graph", "history", "content", "custody", "log", "ack", "escalate",
+	"dismiss", "promote", "attach", "disable", "enable", "preview", "source", "diff",
+	"errors", "run", "files", NULL,
+};
+
+static int
+route_word(const char *s, size_t len)
+{
+	for (const char *const *w = route_words; *w; w++)
+		if (strlen(*w) == len && strncmp(*w, s, len) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * The route a path is counted under: ids and rule names become {id} and
- * {name}, so that the series stay few whatever is requested; anything
- * that is not an API route is "static".
+ * The route a path is counted under: known words as they are, ids and
+ * names folded ({id}, {name}, {job}), anything else {other}; a path that
+ * is not an API route is "static". The labels come from a fixed set.
  */
 static void
 route_of(const char *path, char *out, size_t cap)
 {
-	const char *seg[6];
-	size_t len[6], n = 0;
-	const char *p = path;
+	const char *p;
 
 	if (strcmp(path, "/taxii2") == 0 || strncmp(path, "/taxii2/", 8) == 0) {
 		snprintf(out, cap, "%s", http_taxii_route(path));
@@ -93,50 +248,73 @@ route_of(const char *path, char *out, size_t cap)
 		    path : "static");
 		return;
 	}
-	for (p = path + 8; *p && n < 6;) {
+	snprintf(out, cap, "/api/v1");
+	p = path + 8;
+	for (size_t i = 0; i < 3 && *p; i++) {
 		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p), used = strlen(out);
+		const char *label;
 
-		seg[n] = p;
-		len[n] = e ? (size_t)(e - p) : strlen(p);
-		n++;
-		if (!e)
+		if (i == 0)
+			label = route_word(p, len) ? NULL : "{other}";
+		else if (i == 1 && len > 4 && strncmp(p, "job-", 4) == 0)
+			label = "{job}";
+		else if (i == 1 && len > 2 && p[0] >= 'A' && p[0] <= 'Z' && p[1] == '-')
+			label = "{id}";
+		else if (route_word(p, len))
+			label = NULL;
+		else
+			label = i == 1 ? "{name}" : "{other}";
+		snprintf(out + used, cap - used, "/%.*s", label ? (int)strlen(label) : (int)len,
+		    label ? label : p);
+		/* Past a word that is no route, nothing more is told. */
+		if (!e || (label && i == 0))
 			break;
 		p = e + 1;
 	}
-	snprintf(out, cap, "/api/v1");
-	for (size_t i = 0; i < n && i < 3; i++) {
-		const char *name = seg[i];
-		int id = i == 1 && len[i] > 2 && name[1] == '-' && name[0] >= 'A' && name[0] <= 'Z';
-		int rule = i == 1 && len[0] == 5 && strncmp(seg[0], "rules", 5) == 0 &&
-		    !(len[1] == 4 && strncmp(name, "test", 4) == 0);
-		int job = i == 1 && len[i] > 4 && strncmp(name, "job-", 4) == 0;
-		size_t used = strlen(out);
+}
 
-		snprintf(out + used, cap - used, "/%.*s", id ? 4 : rule ? 6 : job ? 5 : (int)(len[i] > 20 ?
-		    20 : len[i]), id ? "{id}" : rule ? "{name}" : job ? "{job}" : name);
-	}
+/* The method a request is counted under: one of HTTP's, else OTHER. */
+static const char *
+method_of(const char *m)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+		"OPTIONS", NULL };
+
+	for (const char *const *k = known; *k; k++)
+		if (strcmp(m, *k) == 0)
+			return *k;
+	return "OTHER";
 }
 
 static void
-count(const char *path, const char *method, unsigned status, double secs)
+count(const char *path, const char *method, unsigned status, int authed, double secs)
 {
 	char route[64];
 	size_t i;
 
 	route_of(path, route, sizeof route);
+	/* Whoever is not signed in is counted by the first word of the route
+	 * alone: what they send cannot make many series. */
+	if (!authed && strncmp(route, "/api/v1/", 8) == 0 && strchr(route + 8, '/'))
+		*strchr(route + 8, '/') = '\0';
+	method = method_of(method);
 	pthread_mutex_lock(&metrics.lock);
 	for (i = 0; i < metrics.n; i++)
 		if (metrics.s[i].status == status && strcmp(metrics.s[i].route, route) == 0 &&
 		    strcmp(metrics.s[i].method, method) == 0)
 			break;
-	if (i == metrics.n && metrics.n < SERIES_MAX) {
+	if (i == metrics.n && metrics.n < SERIES_MAX - 1) {
 		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "%s", route);
 		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "%s", method);
 		metrics.s[i].status = status;
 		metrics.n++;
+	} else if (i == metrics.n) {
+		i = SERIES_MAX - 1;
+		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "{overflow}");
+		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "OTHER");
 	}
-	if (i < metrics.n)
-		metrics.s[i].n++;
+	metrics.s[i].n++;
 	for (size_t b = 0; b < NBUCKETS; b++)
 		if (secs <= buckets[b])
 			metrics.le[b]++;
@@ -172,10 +350,28 @@ put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	}
 }
 
+/* A label's value as Prometheus text escapes it: \\, \" and \n. */
+static const char *
+label(const char *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 3 < cap; s++) {
+		if (*s == '\\' || *s == '"' || *s == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = *s == '\n' ? 'n' : *s;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 enum MHD_Result
 http_metrics(struct http_req *r)
 {
-	char *buf = NULL, path[PATH_MAX];
+	char *buf = NULL, path[PATH_MAX], l1[160], l2[32];
 	size_t len = 0, cap = 0;
 	struct MHD_Response *resp;
 	struct cdn_txn *txn;
@@ -186,10 +382,12 @@ http_metrics(struct http_req *r)
 	put(&buf, &len, &cap, "# HELP cordon_http_requests_total Requests answered, by route, "
 	    "method and status.\n# TYPE cordon_http_requests_total counter\n");
 	pthread_mutex_lock(&metrics.lock);
-	for (i = 0; i < metrics.n; i++)
-		put(&buf, &len, &cap, "cordon_http_requests_total{route=\"%s\",method=\"%s\","
-		    "status=\"%u\"} %llu\n", metrics.s[i].route, metrics.s[i].method,
-		    metrics.s[i].status, (unsigned long long)metrics.s[i].n);
+	for (i = 0; i < SERIES_MAX; i++)
+		if (i < metrics.n || (i == SERIES_MAX - 1 && metrics.s[i].n))
+			put(&buf, &len, &cap, "cordon_http_requests_total{route=\"%s\",method=\"%s\","
+			    "status=\"%u\"} %llu\n", label(metrics.s[i].route, l1, sizeof l1),
+			    label(metrics.s[i].method, l2, sizeof l2), metrics.s[i].status,
+			    (unsigned long long)metrics.s[i].n);
 	put(&buf, &len, &cap, "# HELP cordon_http_request_duration_seconds Time to answer a "
 	    "request.\n# TYPE cordon_http_request_duration_seconds histogram\n");
 	for (i = 0; i < NBUCKETS; i++)
@@ -227,7 +425,8 @@ http_metrics(struct http_req *r)
 			uint64_t total = 0;
 
 			if (name && cdn_rule_errors(r->st, name, 1, &errs, &total) == 0)
-				put(&buf, &len, &cap, "cordon_rule_errors{rule=\"%s\"} %llu\n", name,
+				put(&buf, &len, &cap, "cordon_rule_errors{rule=\"%s\"} %llu\n",
+				    label(name, l1, sizeof l1),
 				    (unsigned long long)total);
 			json_decref(errs);
 		}
@@ -264,6 +463,7 @@ static const struct upload {
 /* A connection's request, across the calls MHD makes for it. */
 struct pending {
 	struct http_req r;
+	struct watched *watch;
 	struct timespec t0;
 	char *body;
 	size_t len;
@@ -522,6 +722,29 @@ upload_start(struct pending *p, const struct upload *up, const char *cl)
 	return MHD_YES;
 }
 
+/* The Content-Length headers of a request: their count, and whether they
+ * all say the same. */
+struct lengths {
+	const char *first;
+	unsigned n;
+	int differ;
+};
+
+static enum MHD_Result
+length_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct lengths *l = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (l->n++ == 0)
+			l->first = value;
+		else if (strcmp(l->first, value ? value : "") != 0)
+			l->differ = 1;
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -538,6 +761,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if ((p = calloc(1, sizeof *p)) == NULL)
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &p->t0);
+		{
+			const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+			    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+			/* The head is in: now the body (if any) is timed. */
+			p->watch = ci ? ci->socket_context : NULL;
+			watch_phase(p->watch, WAIT_BODY);
+		}
 		p->r.conn = conn;
 		p->r.st = s->st;
 		p->r.method = method;
@@ -546,6 +777,18 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		p->fd = -1;
 		*con_cls = p;
 		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+		{
+			struct lengths l = { "", 0, 0 };
+
+			/* Two lengths that differ: a proxy in front may have read
+			 * the body by the other one (request smuggling). */
+			MHD_get_connection_values(conn, MHD_HEADER_KIND, length_header, &l);
+			if (l.differ) {
+				p->answered = 1;
+				return http_error(&p->r, 400, "bad_request", "Content-Length",
+				    "the request has Content-Length headers that differ");
+			}
+		}
 		for (size_t i = 0; i < sizeof uploads / sizeof *uploads; i++)
 			if (uploads[i].is(method, url, p->id, sizeof p->id))
 				return upload_start(p, &uploads[i], cl);
@@ -553,6 +796,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
 			p->too_big = 1;
 		return MHD_YES;
+	}
+	if (*upload_size && p->watch) {
+		pthread_mutex_lock(&watch.lock);
+		p->watch->got += *upload_size;
+		pthread_mutex_unlock(&watch.lock);
 	}
 	if (p->upload && *upload_size) {
 		if (!p->answered && !p->too_big) {
@@ -581,6 +829,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	watch_phase(p->watch, ANSWERING);
 	if (p->answered)
 		return MHD_YES;
 	p->answered = 1;
@@ -626,6 +875,35 @@ http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
 	return buf;
 }
 
+/* `s` as one field of a log line, in `buf`: bytes other than printable
+ * ASCII, and spaces, quotes and backslashes, as \xHH, so that no request
+ * can end a line or shift a field; cut at `cap`. */
+static const char *
+log_field(const char *s, char *buf, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; s && *s && n + 5 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			buf[n++] = (char)c;
+		} else {
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	if (s && *s && n + 3 < cap) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return n ? buf : "-";
+}
+
 /* The access log: one line per request on standard error. */
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -633,7 +911,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct server *s = cls;
 	struct pending *p = *con_cls;
-	char addr[INET6_ADDRSTRLEN], when[32];
+	char addr[INET6_ADDRSTRLEN], when[32], method[64], path[1024];
 	struct timespec t1;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -642,11 +920,12 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	http_client_addr(conn, addr, sizeof addr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	count(p->r.path, p->r.method, p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) +
+	count(p->r.path, p->r.method, p->r.status, p->r.authed, (double)(t1.tv_sec - p->t0.tv_sec) +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %s %u %.1fms %s%s\n", when, addr, p->r.method, p->r.path,
+	fprintf(stderr, "%s %s %s %s %u %.1fms %s%s\n", when, addr,
+	    log_field(p->r.method, method, sizeof method), log_field(p->r.path, path, sizeof path),
 	    p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e6, p->r.authed ? p->r.user : "-",
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
@@ -655,6 +934,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		if (p->tmp[0])
 			unlink(p->tmp);
 	}
+	/* The connection may carry another request: its head is timed. */
+	watch_phase(p->watch, WAIT_HEAD);
 	free(p->body);
 	free(p);
 	*con_cls = NULL;
@@ -674,8 +955,9 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 
 	if (!colon || (hl = (size_t)(colon - s)) == 0 || hl >= sizeof host)
 		return -1;
+	/* Port 0: the system picks a free one (said once listening). */
 	port = strtol(colon + 1, &end, 10);
-	if (*end || port < 1 || port > 65535)
+	if (!colon[1] || *end || port < 0 || port > 65535)
 		return -1;
 	memcpy(host, s, hl);
 	host[hl] = '\0';
@@ -695,6 +977,46 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	a4->sin_port = htons((uint16_t)port);
 	*len = sizeof *a4;
 	return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? 0 : -1;
+}
+
+/* The address the daemon is bound to, as ADDR:PORT, in `buf`. */
+static int
+bound_addr(struct MHD_Daemon *d, char *buf, size_t cap)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN];
+
+	if (!di || getsockname(di->listen_fd, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof host);
+		snprintf(buf, cap, "[%s]:%u", host, ntohs(a6->sin6_port));
+	} else {
+		const struct sockaddr_in *a4 = (const struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &a4->sin_addr, host, sizeof host);
+		snprintf(buf, cap, "%s:%u", host, ntohs(a4->sin_port));
+	}
+	return 0;
+}
+
+/* Say that the server is ready: its address and a newline on descriptor
+ * `fd`, which is then closed (a reader sees the line, then the end). */
+static void
+say_ready(int fd, const char *addr)
+{
+	char line[INET6_ADDRSTRLEN + 16];
+	int n = snprintf(line, sizeof line, "%s\n", addr);
+
+	if (fd < 0)
+		return;
+	if (write_all(fd, line, (size_t)n) != 0)
+		fprintf(stderr, "cordon: cannot write to --ready-fd %d: %s\n", fd, strerror(errno));
+	close(fd);
 }
 
 static char *
@@ -726,7 +1048,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	struct MHD_Daemon *d;
-	char *cert = NULL, *key = NULL;
+	char *cert = NULL, *key = NULL, addr[INET6_ADDRSTRLEN + 8];
 	/* No MHD_USE_ERROR_LOG: its messages ("Failed to bind to port 0")
 	 * would only confuse what cordon says itself. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
@@ -747,10 +1069,15 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 		}
 		flags |= MHD_USE_TLS;
 	}
+	if (watch_env() != 0) {
+		free(cert);
+		free(key);
+		return -1;
+	}
 	if (http_auth_init() != 0) {
 		free(cert);
 		free(key);
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		return -1;
 	}
 	/* Signals are taken by this thread alone, with sigwait. */
 	sigemptyset(&sigs);
@@ -768,6 +1095,7 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 			{ MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT, NULL },
 			{ MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_IP_LIMIT, NULL },
 			{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &s },
+			{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)watch_conn, NULL },
 			{ cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert },
 			{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
 			{ MHD_OPTION_HTTPS_PRIORITIES, 0,
@@ -788,9 +1116,19 @@ http_serve(struct cdn_store *st, const struct http_opts *o)
 	}
 	if (o->web)
 		http_vendor_check();
+	if (bound_addr(d, addr, sizeof addr) != 0)
+		snprintf(addr, sizeof addr, "%s", o->listen);
 	fprintf(stderr, "cordon: serving %s on %s://%s (Ctrl-C to stop)\n", o->web ? o->web : "the API",
-	    cert ? "https" : "http", o->listen);
-	sigwait(&sigs, &sig);
+	    cert ? "https" : "http", addr);
+	say_ready(o->ready_fd, addr);
+	/* Wait for a signal, watching slow clients meanwhile. */
+	for (;;) {
+		struct timespec tick = { 0, 250 * 1000 * 1000 };
+
+		if ((sig = sigtimedwait(&sigs, NULL, &tick)) > 0)
+			break;
+		watch_sweep();
+	}
 	fprintf(stderr, "cordon: %s: finishing the requests under way\n",
 	    sig == SIGINT ? "interrupted" : "terminated");
 	/* No new connections; what is under way finishes, for a while. */

@@ -952,10 +952,9 @@ filter_parse(struct http_req *r, const char *cid, struct filter *f, enum MHD_Res
 		return -1;
 	}
 	if (a.limit) {
-		char *end;
-		unsigned long n = strtoul(a.limit, &end, 10);
+		uint64_t n;
 
-		if (a.limit[0] < '0' || a.limit[0] > '9' || *end || n < 1 || n > PAGE_MAX) {
+		if (http_number(a.limit, 1, PAGE_MAX, &n) != 0) {
 			*res = fail(r, 400, "limit must be a whole number from 1 to %d", PAGE_MAX);
 			return -1;
 		}

@@ -156,6 +156,7 @@ user_get(struct cdn_txn *txn, const char *name, json_t **out)
 struct user_write {
 	const char *name, *role, *password;
 	int add;
+	int disable;		/* 1 disable, 0 enable, -1 neither (a password) */
 };
 
 static int
@@ -175,6 +176,26 @@ user_write_fn(struct cdn_txn *txn, void *arg)
 	}
 	if (!w->add && !rec)
 		return cdn_error_set(CDN_ENOTFOUND, NULL, "no user %s", w->name);
+	if (w->disable >= 0) {
+		/* Already so: nothing to write. */
+		if (json_is_true(json_object_get(rec, "disabled")) == w->disable) {
+			json_decref(rec);
+			return 0;
+		}
+		version = json_integer_value(json_object_get(rec, "version")) + 1;
+		if (w->disable)
+			json_object_set_new(rec, "disabled", json_true());
+		else
+			json_object_del(rec, "disabled");
+		json_object_set_new(rec, "version", json_integer(version));
+		json_object_set_new(rec, "updated_at", json_string(cdn_txn_now(txn)));
+		json_object_set_new(rec, "updated_by", json_string(cdn_txn_user(txn)));
+		user_key(key, sizeof key, w->name);
+		rc = cdn_meta_put_audited(txn, key, rec, version, w->disable ? "user-disable" :
+		    "user-enable", NULL);
+		json_decref(rec);
+		return rc;
+	}
 	/* No password: the user signs in with API tokens only. */
 	if (!w->password)
 		pw = json_null();
@@ -205,7 +226,7 @@ int
 cdn_user_add(struct cdn_store *st, const char *actor, const char *name, const char *role,
     const char *password)
 {
-	struct user_write w = { name, role, password, 1 };
+	struct user_write w = { name, role, password, 1, -1 };
 	char why[CDN_WHY_MAX];
 	int rc;
 
@@ -222,7 +243,7 @@ cdn_user_add(struct cdn_store *st, const char *actor, const char *name, const ch
 int
 cdn_user_add_txn(struct cdn_txn *txn, const char *name, const char *role)
 {
-	struct user_write w = { name, role, NULL, 1 };
+	struct user_write w = { name, role, NULL, 1, -1 };
 
 	return user_write_fn(txn, &w);
 }
@@ -280,12 +301,62 @@ out:
 int
 cdn_user_passwd(struct cdn_store *st, const char *actor, const char *name, const char *password)
 {
-	struct user_write w = { name, NULL, password, 0 };
+	struct user_write w = { name, NULL, password, 0, -1 };
 	int rc;
 
 	if ((rc = check_password(password)) != 0)
 		return rc;
 	return cdn_store_write(st, actor, user_write_fn, &w);
+}
+
+int
+cdn_user_disable(struct cdn_store *st, const char *actor, const char *name, int disabled)
+{
+	struct user_write w = { name, NULL, NULL, 0, disabled ? 1 : 0 };
+	char why[CDN_WHY_MAX];
+
+	if (!name || cdn_check_username(name, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "name", "%s", name ? why : "required");
+	return cdn_store_write(st, actor, user_write_fn, &w);
+}
+
+/* `*role` and `*version` of stored user `rec`: 0, or CDN_EAUTH if it is
+ * disabled or its role is unknown. */
+static int
+user_may_act(json_t *rec, enum cdn_role *role, int64_t *version)
+{
+	int r = cdn_role_parse(json_string_value(json_object_get(rec, "role")));
+
+	if (r < 0)
+		return cdn_error_set(CDN_EAUTH, NULL, "the user's role is unknown");
+	if (json_is_true(json_object_get(rec, "disabled")))
+		return cdn_error_set(CDN_EAUTH, NULL, "user %s is disabled",
+		    json_string_value(json_object_get(rec, "name")));
+	*role = (enum cdn_role)r;
+	if (version)
+		*version = json_integer_value(json_object_get(rec, "version"));
+	return 0;
+}
+
+int
+cdn_user_state(struct cdn_store *st, const char *name, enum cdn_role *role, int64_t *version)
+{
+	struct cdn_txn *txn;
+	json_t *rec = NULL;
+	char why[CDN_WHY_MAX];
+	int rc;
+
+	if (!name || cdn_check_username(name, why) != 0)
+		return cdn_error_set(CDN_EAUTH, NULL, "no such user");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = user_get(txn, name, &rec);
+	cdn_txn_abort(txn);
+	if (rc == 0)
+		rc = rec ? user_may_act(rec, role, version) : cdn_error_set(CDN_EAUTH, NULL,
+		    "no user %s", name);
+	json_decref(rec);
+	return rc;
 }
 
 static int
@@ -323,7 +394,7 @@ cdn_user_list(struct cdn_store *st, json_t **out)
 
 int
 cdn_user_check(struct cdn_store *st, const char *name, const char *password,
-    enum cdn_role *role)
+    enum cdn_role *role, int64_t *version)
 {
 	/* Checked against when there is no such user, so that the answer
 	 * takes as long either way. */
@@ -333,7 +404,7 @@ cdn_user_check(struct cdn_store *st, const char *name, const char *password,
 	struct cdn_txn *txn;
 	json_t *rec = NULL, *pw;
 	char why[CDN_WHY_MAX];
-	int rc, ok, r;
+	int rc, ok;
 
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
@@ -345,12 +416,14 @@ cdn_user_check(struct cdn_store *st, const char *name, const char *password,
 	pw = rec ? json_incref(json_object_get(rec, "password")) : json_loads(dummy, 0, NULL);
 	ok = password && strlen(password) <= CDN_PASSWORD_MAX && password_matches(pw, password);
 	json_decref(pw);
-	r = rec ? cdn_role_parse(json_string_value(json_object_get(rec, "role"))) : -1;
-	json_decref(rec);
-	if (!rec || !ok || r < 0)
+	if (!rec || !ok) {
+		json_decref(rec);
 		return cdn_error_set(CDN_EAUTH, NULL, "wrong user name or password");
-	*role = (enum cdn_role)r;
-	return 0;
+	}
+	/* Only who knows the password learns that the user is disabled. */
+	rc = user_may_act(rec, role, version);
+	json_decref(rec);
+	return rc;
 }
 
 /* --- tokens ----------------------------------------------------------------------- */
@@ -433,7 +506,8 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	if (cdn_meta_get(txn, key, &v) == 0)
 		rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
 	cdn_error_clear();
-	if (rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")), &u)) == 0 && u)
+	if (rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")), &u)) == 0 && u &&
+	    !json_is_true(json_object_get(u, "disabled")))
 		r = cdn_role_parse(json_string_value(json_object_get(u, "role")));
 	cdn_txn_abort(txn);
 	if (rc == 0 && r >= 0) {
@@ -445,4 +519,102 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	if (rc != 0)
 		return rc;
 	return r >= 0 ? 0 : cdn_error_set(CDN_EAUTH, NULL, "unknown token");
+}
+
+/* The id a token is listed and revoked by: the first hex digits of its
+ * SHA-256, which is its key in the store ("token/HASH"). */
+static int
+token_list_one(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct user_tokens *t = arg;
+	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	const char *u = json_string_value(json_object_get(rec, "user"));
+	const char *hash = (const char *)k->mv_data + 6;	/* after "token/" */
+
+	if (!rec || k->mv_size < 6 + CDN_TOKEN_ID_LEN)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
+		    (int)(k->mv_size < 80 ? k->mv_size : 80), (const char *)k->mv_data);
+	if (!t->user || (u && strcmp(u, t->user) == 0)) {
+		json_object_del(rec, "version");
+		json_object_set_new(rec, "id", json_stringn(hash, CDN_TOKEN_ID_LEN));
+		json_array_append(t->keys, rec);
+	}
+	json_decref(rec);
+	return 0;
+}
+
+int
+cdn_token_list(struct cdn_store *st, const char *user, json_t **out)
+{
+	struct user_tokens t = { user, json_array() };
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if (!t.keys)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0) {
+		json_decref(t.keys);
+		return rc;
+	}
+	rc = cdn_meta_each(txn, "token/", 0, token_list_one, &t);
+	cdn_txn_abort(txn);
+	if (rc != 0) {
+		json_decref(t.keys);
+		return rc;
+	}
+	*out = t.keys;
+	return 0;
+}
+
+struct token_revoke {
+	char prefix[80];	/* "token/" and the hex digits given */
+	char key[80];		/* the one found */
+	int found;
+};
+
+static int
+token_match(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct token_revoke *t = arg;
+
+	(void)v;
+	if (t->found++ == 0 && k->mv_size < sizeof t->key) {
+		memcpy(t->key, k->mv_data, k->mv_size);
+		t->key[k->mv_size] = '\0';
+	}
+	return 0;
+}
+
+static int
+token_revoke_fn(struct cdn_txn *txn, void *arg)
+{
+	struct token_revoke *t = arg;
+	int rc;
+
+	if ((rc = cdn_meta_each(txn, t->prefix, 0, token_match, t)) != 0)
+		return rc;
+	if (t->found == 0)
+		return cdn_error_set(CDN_ENOTFOUND, NULL, "no token %s", t->prefix + 6);
+	if (t->found > 1)
+		return cdn_error_set(CDN_EINVAL, "id", "%s names %d tokens: give more of its digits",
+		    t->prefix + 6, t->found);
+	return cdn_meta_del_audited(txn, t->key, 2, "token-revoke", NULL);
+}
+
+int
+cdn_token_revoke(struct cdn_store *st, const char *actor, const char *id)
+{
+	struct token_revoke t = { "", "", 0 };
+	size_t n = id ? strlen(id) : 0;
+
+	if (n == CDN_TOKEN_LEN && strncmp(id, "cordon_", 7) == 0) {
+		token_key(t.prefix, sizeof t.prefix, id);	/* the token itself */
+	} else {
+		if (n < 8 || n > 64 || strspn(id, "0123456789abcdef") != n)
+			return cdn_error_set(CDN_EINVAL, "id", "a token id is 8 to 64 hex digits (as "
+			    "token list shows them), or the token itself");
+		snprintf(t.prefix, sizeof t.prefix, "token/%s", id);
+	}
+	return cdn_store_write(st, actor, token_revoke_fn, &t);
 }

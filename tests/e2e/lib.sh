@@ -56,29 +56,28 @@ lacks() {
 	esac
 }
 
-# start_server [SERVE-ARGS...]: `cordon serve` in the background on a free
-# loopback port, ready to answer (HTTPS if --tls-cert is among the
-# arguments); sets PORT, URL and SPID. Every server started here logs to
-# $T/server.log and is stopped on exit. It waits as long as the server is
-# starting, never a fixed time.
+# start_server [SERVE-ARGS...]: `cordon serve` in the background on a port
+# the system picks (HTTPS if --tls-cert is among the arguments); sets PORT,
+# URL and SPID. It returns once the server says it is listening (its
+# --ready-fd), never after a fixed time; if the server cannot start, PORT
+# is empty and the failure is in the log. Every server started here logs
+# to $T/server.log and is stopped on exit.
 SPIDS=
 start_server() {
-	local scheme=http
+	local scheme=http addr=
 	case " $* " in *" --tls-cert "*) scheme=https ;; esac
-	for try in 1 2 3 4 5; do
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		"$CORDON" serve --listen 127.0.0.1:$PORT "$@" 2>> "$T/server.log" &
-		SPID=$!
-		for i in $(seq 1 600); do
-			curl -sk -o /dev/null "$scheme://127.0.0.1:$PORT/healthz" && break
-			kill -0 $SPID 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -0 $SPID 2>/dev/null && break
-	done
+	rm -f "$T/ready"
+	mkfifo "$T/ready"
+	"$CORDON" serve --listen 127.0.0.1:0 --ready-fd 3 "$@" 3>"$T/ready" 2>> "$T/server.log" &
+	SPID=$!
+	# A line once listening; the end of the file at once if it exits.
+	read -r addr < "$T/ready"
+	rm -f "$T/ready"
 	SPIDS="$SPIDS $SPID"
 	trap 'kill $SPIDS 2>/dev/null; rm -rf "$T"' EXIT
+	PORT=${addr##*:}
 	URL="$scheme://127.0.0.1:$PORT"
+	[ -n "$addr" ] || echo "# cordon serve did not start: $(tail -1 "$T/server.log")"
 }
 
 # req METHOD PATH [curl args...]: a request to the server start_server

@@ -289,6 +289,11 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout 
 else
 	ok 1 "openssl makes a test certificate"
 fi
+[ -n "$PORT" ] && [ "$PORT" -gt 0 ]; ok $? "--listen 127.0.0.1:0 takes a free port ($PORT), said on --ready-fd"
+grep -q "serving .* on http://127.0.0.1:$PORT " "$T/server.log"; ok $? "and on standard error, with the bound port"
+expect 2 "--ready-fd on standard output is refused" serve --listen 127.0.0.1:0 --ready-fd 1
+has "--ready-fd must be an open descriptor" "says why"
+expect 2 "--ready-fd that is not open" serve --listen 127.0.0.1:0 --ready-fd 99
 expect 2 "--tls-cert without --tls-key" serve --listen 127.0.0.1:$((PORT + 2)) --tls-cert "$T/cert.pem"
 has "both --tls-cert and --tls-key" "says what is missing"
 expect 2 "a listen address that is not one" serve --listen nowhere
@@ -336,7 +341,50 @@ has '"versions"' "lists the versions"
 has 'sealed bag 42' "and the custody events"
 expect 0 "evidence verify after uploads" evidence verify
 
+# --- strict parameters, odd ids, conflicting lengths -------------------------------------------
+for q in "limit=0" "limit=-1" "limit=x" "limit=+5" "limit=%205" "limit=1001" "limit=5abc"; do
+	req GET "/api/v1/search?q=timber&$q" "${A[@]}"
+	is_status 400 "search with $q is refused, as lists are"
+	req GET "/api/v1/cases?$q" "${A[@]}"
+	is_status 400 "a list with $q"
+done
+req GET "/api/v1/search?q=timber&limit=1000" "${A[@]}"
+is_status 200 "search with limit=1000"
+for q in "depth=4abc" "depth=+2" "depth=%202" "limit=+5" "summary=-0"; do
+	req GET "/api/v1/entities/E-1/graph?$q" "${A[@]}"
+	is_status 400 "a graph with $q is refused"
+done
+req GET "/api/v1/audit?limit=+5" -H "Authorization: Bearer $STOK"
+is_status 400 "the audit trail with limit=+5"
+req GET "/api/v1/evidence/$eid/content?version=+1" "${A[@]}"
+is_status 400 "evidence content with version=+1"
+req GET "/api/v1/evidence/S-1/log" "${A[@]}"
+is_status 404 "the evidence log of an id that is not evidence (a seizure that exists)"
+has '"code":"not_found"' "answered as JSON"
+req GET "/api/v1/alerts/C-1/history" "${A[@]}"
+is_status 404 "an alert route under a case id"
+resp=$(exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}' "$TOK" >&3; timeout 10 cat <&3)
+case "$resp" in "HTTP/1.1 400"*) ok 0 "two different Content-Length headers: 400" ;; *) ok 1 "two different Content-Length headers (${resp%%$'\r'*})" ;; esac
+case "$resp" in *'"field":"Content-Length"'*) ok 0 "naming the header" ;; *) ok 1 "naming the header" ;; esac
+
 # --- metrics -------------------------------------------------------------------------------------
+# Paths that try to forge lines, and many made-up paths, signed in or not.
+python3 - "$PORT" "$TOK" <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+def get(path, auth):
+    c.request("GET", path, headers={"Authorization": "Bearer " + sys.argv[2]} if auth else {})
+    c.getresponse().read()
+for auth in (0, 1):
+    get("/api/v1/x%0Aforged_total%201", auth)
+    get("/api/v1/cases/C-1/x%0Aforged_total%202", auth)
+    get('/api/v1/cases/%22%7D%20forged_total%203%0A', auth)
+    for i in range(300):
+        get("/api/v1/junk%d" % i, auth)
+        get("/api/v1/cases/C-1/junk%d" % i, auth)
+        get("/api/v1/rules/r%d/junk%d" % (i, i), auth)
+PY
+req GET /api/v1/tokens -H "Authorization: Bearer $DTOK"
 req GET /metrics
 is_status 401 "/metrics needs credentials"
 req GET /metrics -H "Authorization: Bearer $STOK"
@@ -347,6 +395,15 @@ has 'cordon_http_request_duration_seconds_bucket{le="+Inf"}' "a latency histogra
 has 'cordon_store_bytes ' "the store's size"
 has 'cordon_records{kind="case"}' "records by kind"
 has 'cordon_rule_errors{rule="big-case"} 0' "rule errors"
+grep -q "forged" "$T/body"; [ $? -ne 0 ]; ok $? "no path sent makes a line, or a label, in /metrics"
+grep -vE '^(# .*|[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? [-+.0-9e]+)$' "$T/body" > "$T/odd"
+[ ! -s "$T/odd" ]; ok $? "every line of /metrics is a comment or a sample"
+sed 's/^/#   odd: /' "$T/odd" | head -3
+has 'cordon_http_requests_total{route="/api/v1/tokens",method="GET",status="200"} 1' "a route first asked for after 1,800 made-up paths is still counted"
+has 'route="/api/v1/{other}"' "made-up routes are counted under one label"
+[ "$(grep -c '^cordon_http_requests_total' "$T/body")" -lt 100 ]; ok $? "in few series ($(grep -c '^cordon_http_requests_total' "$T/body"))"
+grep -q "^forged" "$T/server.log"; [ $? -ne 0 ]; ok $? "no path sent makes a line of the access log"
+grep -q 'GET /api/v1/x\\x0aforged_total' "$T/server.log"; ok $? "the access log shows it escaped"
 
 # --- slow and malformed requests ----------------------------------------------------------------
 for i in 1 2 3 4 5 6 7 8 9 10; do
