@@ -44,6 +44,14 @@ struct cdn_store {
 	pthread_cond_t cond;
 	unsigned active;
 	int resizing;
+	/*
+	 * And between processes (store.c, map_lock): with MDB_WRITEMAP, LMDB
+	 * sets the data file's length to the map size whenever a process maps
+	 * it, so a process mapping less than another has grown the file to
+	 * would cut the file under it. The store directory, open here, is
+	 * flock()ed: shared to open the store, exclusive to grow the map.
+	 */
+	int mapfd;
 	struct cdn_repo *repo;	/* evidence.git, opened on first use */
 };
 

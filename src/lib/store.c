@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sys/file.h>
 #include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -182,20 +183,53 @@ map_allocate(struct cdn_store *st, size_t size)
 	return 0;
 }
 
+/*
+ * The lock over the data file's length between processes (internal.h,
+ * `mapfd`): LOCK_SH to open the store, LOCK_EX to grow its map, LOCK_UN.
+ * Without the directory open (it cannot be), processes go unlocked.
+ */
+static void
+map_lock(struct cdn_store *st, int how)
+{
+	if (st->mapfd >= 0)
+		while (flock(st->mapfd, how) != 0 && errno == EINTR)
+			;
+}
+
+/* The data file's length now (0 if there is none yet). */
+static size_t
+data_length(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	return stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
+}
+
 static int
 env_open(const char *dir, struct cdn_store *st, int create)
 {
 	MDB_txn *txn = NULL;
+	size_t length;
 	int rc;
 
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->cond, NULL);
+	st->mapfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if ((rc = mdb_env_create(&st->env)) != 0)
 		goto fail;
 	mdb_env_set_maxdbs(st->env, MAX_DBS);
 	mdb_env_set_maxreaders(st->env, 256);
-	st->mapsize = MAP_INITIAL;
-	/* A larger size already recorded in the file wins over this one. */
+	/*
+	 * At least as large as the data file, read while no other process
+	 * can grow it: a map smaller than another process's would cut the
+	 * file under it (LMDB sets the file's length to the map size). A
+	 * larger size recorded in the file wins over this one too.
+	 */
+	map_lock(st, LOCK_SH);
+	length = data_length(dir);
+	st->mapsize = length > MAP_INITIAL ? length : MAP_INITIAL;
 	mdb_env_set_mapsize(st->env, st->mapsize);
 	/*
 	 * MDB_NOTLS: read transactions are tied to our handles, not to
@@ -215,7 +249,9 @@ env_open(const char *dir, struct cdn_store *st, int create)
 
 	if (st->readonly)
 		flags = MDB_NOTLS | MDB_RDONLY | (st->readonly > 1 ? MDB_NOLOCK : 0);
-	if ((rc = mdb_env_open(st->env, dir, flags, 0600)) != 0)
+	rc = mdb_env_open(st->env, dir, flags, 0600);
+	map_lock(st, LOCK_UN);
+	if (rc != 0)
 		goto fail;
 	{
 		MDB_envinfo info;
@@ -377,7 +413,7 @@ int
 cdn_store_init(const char *dir)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	struct cdn_store st = { 0 };
+	struct cdn_store st = { .mapfd = -1 };
 	struct cdn_txn *txn = NULL;
 	int rc, empty;
 
@@ -415,6 +451,8 @@ cdn_store_init(const char *dir)
 		goto fail;
 	mdb_env_close(st.env);
 	st.env = NULL;
+	close(st.mapfd);
+	st.mapfd = -1;
 
 	snprintf(path, sizeof path, "%s/evidence.git", tmp);
 	if ((rc = make_repo(path)) != 0)
@@ -430,6 +468,8 @@ cdn_store_init(const char *dir)
 fail:
 	if (st.env)
 		mdb_env_close(st.env);
+	if (st.mapfd > 0)
+		close(st.mapfd);
 	cdn_rm_tree(tmp);
 	return rc;
 }
@@ -645,6 +685,8 @@ cdn_store_close(struct cdn_store *st)
 	cdn_repo_close(st->repo);
 	if (st->env)
 		mdb_env_close(st->env);
+	if (st->mapfd >= 0)
+		close(st->mapfd);
 	pthread_cond_destroy(&st->cond);
 	pthread_mutex_destroy(&st->lock);
 	free(st->dir);
@@ -708,7 +750,8 @@ static int
 resize_map(struct cdn_store *st, size_t size)
 {
 	MDB_envinfo info;
-	int rc, err = 0;
+	size_t length;
+	int rc, err = 0, adopt = size == 0;
 
 	if (__atomic_load_n(&txns_held, __ATOMIC_RELAXED) > 0)
 		return cdn_error_set(CDN_ESTORE, NULL, "the store's map must grow, but this thread "
@@ -719,20 +762,26 @@ resize_map(struct cdn_store *st, size_t size)
 	st->resizing = 1;
 	while (st->active > 0)
 		pthread_cond_wait(&st->cond, &st->lock);
-	/* Another thread may have grown it meanwhile: never shrink it. The
-	 * file is allocated first: if the disk cannot hold the larger map,
-	 * the map stays as it is and the write fails with CDN_ENOSPC. */
+	/* Another thread, or another process, may have grown it meanwhile:
+	 * never map less than the data file holds (internal.h, `mapfd`).
+	 * The file is allocated first: if the disk cannot hold the larger
+	 * map, the map stays as it is and the write fails with CDN_ENOSPC. */
 	rc = 0;
-	if (size == 0 || size > st->mapsize) {
-		if (size && (err = map_allocate(st, size)) == 0 &&
+	map_lock(st, LOCK_EX);
+	length = data_length(st->dir);
+	if (size < length)
+		size = length;
+	if (size > st->mapsize || (adopt && size)) {
+		if ((err = map_allocate(st, size)) == 0 &&
 		    (rc = mdb_env_set_mapsize(st->env, size)) == 0) {
 			mdb_env_info(st->env, &info);
 			st->mapsize = info.me_mapsize;
-		} else if (!size && (rc = mdb_env_set_mapsize(st->env, 0)) == 0) {
-			mdb_env_info(st->env, &info);
-			st->mapsize = info.me_mapsize;
 		}
+	} else if (adopt && (rc = mdb_env_set_mapsize(st->env, 0)) == 0) {
+		mdb_env_info(st->env, &info);
+		st->mapsize = info.me_mapsize;
 	}
+	map_lock(st, LOCK_UN);
 	st->resizing = 0;
 	pthread_cond_broadcast(&st->cond);
 	pthread_mutex_unlock(&st->lock);
