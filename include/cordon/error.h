@@ -37,10 +37,18 @@ struct cdn_error {
 /*
  * Record an error for this thread and return `code`, so that callers can
  * write `return cdn_error_set(CDN_EINVAL, "title", "required");`.
- * `field` may be NULL.
+ * `field` may be NULL. Field and message are made UTF-8 (cdn_utf8_scrub):
+ * they quote input, and are written into JSON.
  */
 int cdn_error_set(int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * Make `s` valid UTF-8 in place: each byte that does not belong to a
+ * well-formed character becomes '?', and a character cut short at the end
+ * (by a length limit) is dropped.
+ */
+void cdn_utf8_scrub(char *s);
 
 /* The last error recorded on this thread (never NULL; code 0 if none). */
 const struct cdn_error *cdn_error_last(void);

@@ -19,7 +19,64 @@ cdn_error_set(int code, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last.message, sizeof last.message, fmt, ap);
 	va_end(ap);
+	cdn_utf8_scrub(last.field);
+	cdn_utf8_scrub(last.message);
 	return code;
+}
+
+/* The length of the well-formed UTF-8 character at `p` (RFC 3629: no
+ * overlong forms, surrogates or code points past U+10FFFF), 0 if there is
+ * none, -1 if it is cut short by the end of the string. */
+static int
+utf8_char(const unsigned char *p)
+{
+	int n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if (p[i] == '\0')
+			return -1;
+		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+	}
+	return n;
+}
+
+void
+cdn_utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		int n = utf8_char(p);
+
+		if (n < 0) {
+			*p = '\0';
+			break;
+		}
+		if (n == 0)
+			*p++ = '?';
+		else
+			p += n;
+	}
 }
 
 const struct cdn_error *

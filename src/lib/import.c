@@ -377,6 +377,9 @@ imp_error(struct imp *im, uint64_t line, const char *field, const char *fmt, ...
 		free(e.reason);
 		return;
 	}
+	/* They quote the file, and are reported as JSON. */
+	cdn_utf8_scrub(e.field);
+	cdn_utf8_scrub(e.reason);
 	err_keep(&im->errs, im->max_errors, e);
 }
 
