@@ -507,6 +507,14 @@ alert_text(lua_State *L, const char *field, size_t max, int required, int multil
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t'))) || *p == 0x7f)
 			luaL_error(L, "alert: %s holds a control character", field);
+	{
+		/* The alert is kept as JSON, which holds only UTF-8. */
+		json_t *j = json_stringn(s, len);
+
+		if (!j)
+			luaL_error(L, "alert: %s is not UTF-8", field);
+		json_decref(j);
+	}
 	return s;		/* left on the stack, which keeps it alive */
 }
 
