@@ -29,7 +29,7 @@ else
 	set -- -seconds="$secs" "$seeds" ${crashes:+$(ls -d "$crashes" 2>/dev/null)}
 fi
 if "$bin" "$@" >fuzz.log 2>&1; then
-	echo "ok 2 - $NAME: new inputs for $secs s ($(grep -o '[0-9]* mutations ran\|stat::number_of_executed_units: *[0-9]*' fuzz.log | tail -1))"
+	echo "ok 2 - $NAME: new inputs for $secs s ($(grep -ao '[0-9]* mutations ran\|Done [0-9]* runs' fuzz.log | tail -1))"
 	rm -rf "$work"
 else
 	echo "not ok 2 - $NAME: new inputs for $secs s: the input is kept in $work"
