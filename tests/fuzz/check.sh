@@ -16,6 +16,9 @@ mkdir -p "$work/corpus" || exit 1
 inputs=$(find "$seeds" "$crashes" -type f 2>/dev/null | sort)
 n=$(printf '%s\n' "$inputs" | grep -c .)
 cd "$work" || exit 1
+# The harness's scratch store goes here too, even if it dies.
+TMPDIR=$work
+export TMPDIR
 # shellcheck disable=SC2086
 if [ "$n" -gt 0 ] && "$bin" $inputs >replay.log 2>&1; then
 	echo "ok 1 - $NAME: $n seeds and past crashes run clean"
