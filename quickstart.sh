@@ -7,7 +7,8 @@
 #   ./quickstart.sh test   install, build twice (plain, and with Address- and
 #                          UndefinedBehaviorSanitizer), run every test in both
 #                          builds, the tests that use threads once more under
-#                          ThreadSanitizer, and `make distcheck`; ends with
+#                          ThreadSanitizer, the fuzz harnesses with clang's
+#                          libFuzzer, and `make distcheck`; ends with
 #                          "N passed, M failed"
 #
 # Run as root (it calls apt-get), or as a user after installing the
@@ -22,8 +23,9 @@ packages="build-essential autoconf automake libtool pkg-config python3
 	libsqlite3-dev git curl openssl python3-jsonschema
 	libjs-chart.js node-d3 libjs-codemirror"
 # The browser tests drive Debian's chromium with Node.js (>= 20, with npm;
-# Debian's own nodejs only where the machine has none).
-test_packages="chromium"
+# Debian's own nodejs only where the machine has none); the fuzz harnesses
+# are built with clang's libFuzzer.
+test_packages="chromium clang"
 
 install_packages() {
 	[ -n "${CORDON_NO_APT:-}" ] && return 0
@@ -56,13 +58,16 @@ build() {
 # the background).
 threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/unit/test-qcache tests/e2e/import.sh tests/e2e/rules.sh tests/e2e/serve.sh tests/e2e/taxii.sh tests/e2e/partners.sh tests/e2e/import-http.sh"
 
+# The fuzz harnesses (tests/fuzz/, doc/security.md).
+fuzz_tests="tests/fuzz/import-jsonl.sh tests/fuzz/import-csv.sh tests/fuzz/validate.sh tests/fuzz/patch.sh tests/fuzz/ruleapi.sh tests/fuzz/evname.sh tests/fuzz/router.sh tests/fuzz/export.sh"
+
 # count DIR: add the TAP results of DIR's last `make check` to the totals.
 passed=0
 failed=0
 count() {
 	local p f
-	p=$(cat "$1"/tests/unit/*.trs "$1"/tests/e2e/*.trs 2>/dev/null | grep -c '^:test-result: \(PASS\|XFAIL\|SKIP\)')
-	f=$(cat "$1"/tests/unit/*.trs "$1"/tests/e2e/*.trs 2>/dev/null | grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)')
+	p=$(cat "$1"/tests/unit/*.trs "$1"/tests/e2e/*.trs "$1"/tests/fuzz/*.trs 2>/dev/null | grep -c '^:test-result: \(PASS\|XFAIL\|SKIP\)')
+	f=$(cat "$1"/tests/unit/*.trs "$1"/tests/e2e/*.trs "$1"/tests/fuzz/*.trs 2>/dev/null | grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)')
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
@@ -103,6 +108,14 @@ test)
 		status=1
 		failed=$((failed + 1))
 	fi
+	echo "== libFuzzer build, the fuzz harnesses"
+	if build build-fuzz --enable-fuzz; then
+		(cd build-fuzz && make check TESTS="$fuzz_tests") || status=1
+		count build-fuzz
+	else
+		status=1
+		failed=$((failed + 1))
+	fi
 	echo "== make distcheck"
 	if (cd build && make distcheck >distcheck.log 2>&1); then
 		passed=$((passed + 1))
@@ -111,7 +124,7 @@ test)
 		failed=$((failed + 1))
 		status=1
 	fi
-	for log in build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log; do
+	for log in build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log build-fuzz/test-suite.log; do
 		[ -f "$log" ] && grep -q '^# FAIL: *[1-9]' "$log" && sed -n '/^FAIL\|^ERROR/,$p' "$log" | head -80
 	done
 	echo "$passed passed, $failed failed"

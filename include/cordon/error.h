@@ -38,7 +38,8 @@ struct cdn_error {
 /*
  * Record an error for this thread and return `code`, so that callers can
  * write `return cdn_error_set(CDN_EINVAL, "title", "required");`.
- * `field` may be NULL.
+ * `field` may be NULL. Field and message are made UTF-8 (cdn_utf8_repair):
+ * they quote input, and are written into JSON.
  */
 int cdn_error_set(int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -189,6 +189,10 @@ http_evidence_sub(struct http_req *r, const char *id, const char *sub)
 		}
 		if (rc != 0)
 			return http_fail(r);
+		if (!json_is_array(json_object_get(rec, "versions"))) {
+			json_decref(rec);
+			return http_error(r, 404, "not_found", NULL, "%s is not evidence", id);
+		}
 		{
 			json_t *out = json_pack("{s:O,s:O,s:O}", "id", json_object_get(rec, "id"),
 			    "versions", json_object_get(rec, "versions"), "custody",

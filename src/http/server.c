@@ -23,6 +23,7 @@
 #include "cordon/query.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
+#include "cordon/text.h"
 #include "http.h"
 
 #define CONNECTION_LIMIT	256
@@ -562,14 +563,18 @@ enum MHD_Result
 http_error(struct http_req *r, unsigned status, const char *code, const char *field,
     const char *fmt, ...)
 {
-	char msg[CDN_MESSAGE_MAX];
+	char msg[CDN_MESSAGE_MAX], fld[CDN_FIELD_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Both may quote the request's path or arguments: JSON wants UTF-8. */
+	snprintf(fld, sizeof fld, "%s", field ? field : "");
+	cdn_utf8_repair(msg);
+	cdn_utf8_repair(fld);
 	return http_json(r, status, json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", code,
-	    "message", msg, "field", field && *field ? field : NULL));
+	    "message", msg, "field", *fld ? fld : NULL));
 }
 
 enum MHD_Result

@@ -47,6 +47,7 @@
 #include "cordon/error.h"
 #include "cordon/import.h"
 #include "cordon/query.h"
+#include "cordon/text.h"
 #include "csv.h"
 #include "intern.h"
 #include "internal.h"
@@ -377,6 +378,9 @@ imp_error(struct imp *im, uint64_t line, const char *field, const char *fmt, ...
 		free(e.reason);
 		return;
 	}
+	/* They quote the file, and are reported as JSON. */
+	cdn_utf8_repair(e.field);
+	cdn_utf8_repair(e.reason);
 	err_keep(&im->errs, im->max_errors, e);
 }
 
@@ -1189,8 +1193,9 @@ spool_put(struct imp *im, struct imp_batch *b, const struct imp_item *it)
 {
 	struct spool_hdr h = { it->line, it->aside, it->kept, (uint32_t)it->len, (uint32_t)it->kind };
 
+	/* A line with no text (a CSV row) has none to copy: b->text may be NULL. */
 	if (fwrite(&h, sizeof h, 1, im->spool) != 1 ||
-	    fwrite(b->text + it->off, 1, it->len, im->spool) != it->len)
+	    (it->len > 0 && fwrite(b->text + it->off, 1, it->len, im->spool) != it->len))
 		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
 	b->spooled += it->len;
 	return 0;

@@ -517,25 +517,25 @@ validate_string(struct vctx *vc, const struct cdn_field *f, json_t *v, json_t **
 		break;
 	case FT_REF: {
 		struct cdn_id id;
-		int rc;
+		int rc = 0;
 
-		if (cdn_id_parse(s, &id) != 0) {
-			free(nfc);
-			return cdn_error_set(CDN_EINVAL, f->name, "'%.40s' is not a record id", s);
-		}
-		if (f->refkinds && !strchr(f->refkinds, cdn_kind_info(id.kind)->letter)) {
-			free(nfc);
-			if (strlen(f->refkinds) > 1)
-				return cdn_error_set(CDN_EINVAL, f->name, "cannot be a %s (%s)",
-				    cdn_kind_info(id.kind)->name, s);
-			return cdn_error_set(CDN_EINVAL, f->name, "must be a %s id, not %s",
+		/* The messages quote `s`, which may be `nfc`: free it after. */
+		if (cdn_id_parse(s, &id) != 0)
+			rc = cdn_error_set(CDN_EINVAL, f->name, "'%.40s' is not a record id", s);
+		else if (f->refkinds && !strchr(f->refkinds, cdn_kind_info(id.kind)->letter) &&
+		    strlen(f->refkinds) > 1)
+			rc = cdn_error_set(CDN_EINVAL, f->name, "cannot be a %s (%s)",
+			    cdn_kind_info(id.kind)->name, s);
+		else if (f->refkinds && !strchr(f->refkinds, cdn_kind_info(id.kind)->letter))
+			rc = cdn_error_set(CDN_EINVAL, f->name, "must be a %s id, not %s",
 			    cdn_kind_info(cdn_kind_parse((char[]){ f->refkinds[0], 0 }))->name, s);
-		}
-		if (vc->txn && (rc = cdn_record_exists(vc->txn, s)) != 1) {
+		else if (vc->txn && (rc = cdn_record_exists(vc->txn, s)) != 1)
+			rc = rc < 0 ? rc : cdn_error_set(CDN_EINVAL, f->name, "no record %s", s);
+		else
+			rc = 0;
+		if (rc != 0) {
 			free(nfc);
-			if (rc < 0)
-				return rc;
-			return cdn_error_set(CDN_EINVAL, f->name, "no record %s", s);
+			return rc;
 		}
 		break;
 	}
