@@ -56,7 +56,7 @@ build() {
 # The tests that run threads (the worker pool, the sorter, imports, the
 # query cache, rule runs, the HTTP server, TAXII, exports and imports in
 # the background).
-threaded_tests="tests/unit/test-pool tests/unit/test-sorter tests/unit/test-import tests/unit/test-qcache tests/e2e/import.sh tests/e2e/rules.sh tests/e2e/serve.sh tests/e2e/taxii.sh tests/e2e/partners.sh tests/e2e/import-http.sh"
+threaded_tests="tests/unit/test-pool tests/unit/test-mapgrow tests/unit/test-sorter tests/unit/test-import tests/unit/test-qcache tests/e2e/import.sh tests/e2e/rules.sh tests/e2e/serve.sh tests/e2e/taxii.sh tests/e2e/partners.sh tests/e2e/import-http.sh"
 
 # The fuzz harnesses (tests/fuzz/, doc/security.md).
 fuzz_tests="tests/fuzz/import-jsonl.sh tests/fuzz/import-csv.sh tests/fuzz/validate.sh tests/fuzz/patch.sh tests/fuzz/ruleapi.sh tests/fuzz/evname.sh tests/fuzz/router.sh tests/fuzz/export.sh"
