@@ -325,6 +325,9 @@ count(const char *path, const char *method, unsigned status, int authed, double 
 }
 
 /* Append to a growing text. */
+static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static void
 put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 {
