@@ -141,6 +141,10 @@ cdn_alert_raise(struct cdn_txn *txn, const char *rule, const char *version,
 	*created = 0;
 	if (out)
 		*out = NULL;
+	if (!key)
+		return cdn_error_set(CDN_EINVAL, "key", "required");
+	if (!title)
+		return cdn_error_set(CDN_EINVAL, "title", "required");
 	/* JSON holds UTF-8 only: text that is not is refused as what it is,
 	 * before anything is written. */
 	if (cdn_check_text(key, strlen(key), 0, why) != 0)
