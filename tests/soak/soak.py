@@ -277,6 +277,11 @@ def analyst():
                 pass
 
 
+def tag(i):
+    """The tag of the i-th import's case: found through the tag index."""
+    return f"soak-import-{i}"
+
+
 def command_line():
     """Imports and exports through the command line, beside the server."""
     i = 0
@@ -285,14 +290,14 @@ def command_line():
         title = f"soak import {i}"
         path = os.path.join(WORK, "import.jsonl")
         with open(path, "w") as f:
-            f.write(json.dumps({"kind": "case", "ref": "c", "title": title}) + "\n")
+            f.write(json.dumps({"kind": "case", "ref": "c", "title": title, "tags": [tag(i)]}) + "\n")
             for k in range(20):
                 f.write(json.dumps({"kind": "seizure", "case": "@c", "occurred_at": "2025-03-05",
                                     "commodity": {"category": "timber"}, "quantity": {"amount": k + 1, "unit": "m3"}}) + "\n")
         r = subprocess.run([CORDON, "import", "--json", path], capture_output=True, text=True)
         if r.returncode == 0:
             with acked_lock:
-                acked_imports.append(title)
+                acked_imports.append((tag(i), title))
                 counts["imports"] += 1
         else:
             with acked_lock:
@@ -342,9 +347,9 @@ def check_acked_up(when):
         st, rec = request(OFFICER, "GET", f"/api/v1/evidence/{vid}")
         if st != 200 or rec.get("sha256") != sha:
             wrong.append(f"{vid}: {st} {rec.get('sha256') if isinstance(rec, dict) else rec}")
-    for title in imports:
-        st, page = request(OFFICER, "GET", "/api/v1/cases?where=" + ("title=" + title).replace(" ", "%20"))
-        if st != 200 or len(page["items"]) != 1:
+    for t, title in imports:
+        st, page = request(OFFICER, "GET", f"/api/v1/cases?tag={t}")
+        if st != 200 or [c["title"] for c in page["items"]] != [title]:
             missing.append(f"import '{title}': {st} {page}")
     T.ok(not missing and not wrong,
          f"{when}: all {len(items) + len(evid) + len(imports)} acknowledged writes are there as acknowledged",
