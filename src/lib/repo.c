@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,16 @@
 #define TRIAL		(64u << 10)	/* bytes compressed to decide how */
 #define STORE_ABOVE	0.95		/* stored when compressing keeps this much */
 
+/*
+ * libgit2's objects may be used by one thread at a time: a server's
+ * request threads share one repository, so every function here holds
+ * `lock` (recursive: a callback may call back in) for its whole call.
+ */
 struct cdn_repo {
 	git_repository *repo;
 	git_odb *odb;
 	char *objdir;
+	pthread_mutex_t lock;
 };
 
 /* The last libgit2 error as ours. */
@@ -63,6 +70,14 @@ cdn_repo_open(const char *path, struct cdn_repo **out)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
 	sprintf(r->objdir, "%s/objects", path);
+	{
+		pthread_mutexattr_t a;
+
+		pthread_mutexattr_init(&a);
+		pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&r->lock, &a);
+		pthread_mutexattr_destroy(&a);
+	}
 	git_libgit2_init();
 	/* Trees, commits and refs libgit2 writes are fsynced too: the store
 	 * records a commit only once it is on disk. */
@@ -91,14 +106,24 @@ cdn_repo_close(struct cdn_repo *r)
 	git_repository_free(r->repo);
 	if (r->repo || r->odb || r->objdir)
 		git_libgit2_shutdown();
+	if (r->objdir)
+		pthread_mutex_destroy(&r->lock);
 	free(r->objdir);
 	free(r);
+}
+
+static void
+locked_object_path(struct cdn_repo *r, const char *oid, char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/%.2s/%s", r->objdir, oid, oid + 2);
 }
 
 void
 cdn_repo_object_path(struct cdn_repo *r, const char *oid, char *path, size_t cap)
 {
-	snprintf(path, cap, "%s/%.2s/%s", r->objdir, oid, oid + 2);
+	pthread_mutex_lock(&r->lock);
+	locked_object_path(r, oid, path, cap);
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* --- writing blobs --------------------------------------------------------- */
@@ -186,8 +211,8 @@ deflate_some(z_stream *z, int tfd, const unsigned char *in, size_t len, int flus
 	return 0;
 }
 
-int
-cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
+static int
+locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
 {
 	unsigned char *buf = NULL, *zbuf = NULL, sha1[20], extra;
 	char tmp[4096], final[4096], dir[4096], header[64];
@@ -285,10 +310,21 @@ out:
 	return rc;
 }
 
+int
+cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_write_blob(r, fd, size, out);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
 /* --- reading ---------------------------------------------------------------- */
 
-int
-cdn_repo_read_blob(struct cdn_repo *r, const char *hex, cdn_chunk_fn fn, void *arg,
+static int
+locked_read_blob(struct cdn_repo *r, const char *hex, cdn_chunk_fn fn, void *arg,
     uint64_t *size)
 {
 	git_odb_stream *st = NULL;
@@ -357,7 +393,19 @@ cdn_repo_read_blob(struct cdn_repo *r, const char *hex, cdn_chunk_fn fn, void *a
 }
 
 int
-cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len, char oid[CDN_OID_HEX])
+cdn_repo_read_blob(struct cdn_repo *r, const char *hex, cdn_chunk_fn fn, void *arg,
+    uint64_t *size)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_read_blob(r, hex, fn, arg, size);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_write_buf(struct cdn_repo *r, const void *data, size_t len, char oid[CDN_OID_HEX])
 {
 	git_oid id;
 
@@ -366,6 +414,17 @@ cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len, char oid[CD
 		return git_fail("writing a blob");
 	git_oid_tostr(oid, CDN_OID_HEX, &id);
 	return 0;
+}
+
+int
+cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len, char oid[CDN_OID_HEX])
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_write_buf(r, data, len, oid);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
 }
 
 struct membuf {
@@ -390,8 +449,8 @@ membuf_add(void *arg, const void *data, size_t len)
 	return 0;
 }
 
-int
-cdn_repo_read_buf(struct cdn_repo *r, const char *oid, size_t max, char **out, size_t *len)
+static int
+locked_read_buf(struct cdn_repo *r, const char *oid, size_t max, char **out, size_t *len)
 {
 	struct membuf m = { NULL, 0, max };
 	uint64_t size;
@@ -411,7 +470,18 @@ cdn_repo_read_buf(struct cdn_repo *r, const char *oid, size_t max, char **out, s
 }
 
 int
-cdn_repo_has(struct cdn_repo *r, const char *hex)
+cdn_repo_read_buf(struct cdn_repo *r, const char *oid, size_t max, char **out, size_t *len)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_read_buf(r, oid, max, out, len);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_has(struct cdn_repo *r, const char *hex)
 {
 	git_oid oid;
 
@@ -420,10 +490,21 @@ cdn_repo_has(struct cdn_repo *r, const char *hex)
 	return git_odb_exists(r->odb, &oid) ? 1 : 0;
 }
 
+int
+cdn_repo_has(struct cdn_repo *r, const char *hex)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_has(r, hex);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
 /* --- commits and refs ---------------------------------------------------------- */
 
-int
-cdn_repo_commit(struct cdn_repo *r, const char *parent,
+static int
+locked_commit(struct cdn_repo *r, const char *parent,
     const struct cdn_repo_change *changes, size_t n, const char *user,
     const char *message, char commit[CDN_OID_HEX])
 {
@@ -481,7 +562,20 @@ out:
 }
 
 int
-cdn_repo_ref(struct cdn_repo *r, const char *branch, char commit[CDN_OID_HEX])
+cdn_repo_commit(struct cdn_repo *r, const char *parent,
+    const struct cdn_repo_change *changes, size_t n, const char *user,
+    const char *message, char commit[CDN_OID_HEX])
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_commit(r, parent, changes, n, user, message, commit);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_ref(struct cdn_repo *r, const char *branch, char commit[CDN_OID_HEX])
 {
 	git_reference *ref = NULL, *res = NULL;
 	char name[256];
@@ -502,7 +596,18 @@ cdn_repo_ref(struct cdn_repo *r, const char *branch, char commit[CDN_OID_HEX])
 }
 
 int
-cdn_repo_reaches(struct cdn_repo *r, const char *b, const char *a)
+cdn_repo_ref(struct cdn_repo *r, const char *branch, char commit[CDN_OID_HEX])
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_ref(r, branch, commit);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_reaches(struct cdn_repo *r, const char *b, const char *a)
 {
 	git_oid ob, oa;
 	int rc;
@@ -516,7 +621,18 @@ cdn_repo_reaches(struct cdn_repo *r, const char *b, const char *a)
 }
 
 int
-cdn_repo_advance(struct cdn_repo *r, const char *branch, const char *commit)
+cdn_repo_reaches(struct cdn_repo *r, const char *b, const char *a)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_reaches(r, b, a);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_advance(struct cdn_repo *r, const char *branch, const char *commit)
 {
 	char name[256], cur[CDN_OID_HEX];
 	git_reference *ref = NULL;
@@ -556,7 +672,18 @@ cdn_repo_advance(struct cdn_repo *r, const char *branch, const char *commit)
 }
 
 int
-cdn_repo_blob_at(struct cdn_repo *r, const char *commit, const char *path,
+cdn_repo_advance(struct cdn_repo *r, const char *branch, const char *commit)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_advance(r, branch, commit);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_blob_at(struct cdn_repo *r, const char *commit, const char *path,
     char blob[CDN_OID_HEX])
 {
 	git_commit *c = NULL;
@@ -588,7 +715,19 @@ out:
 }
 
 int
-cdn_repo_commit_info(struct cdn_repo *r, const char *commit, char *author, size_t cap,
+cdn_repo_blob_at(struct cdn_repo *r, const char *commit, const char *path,
+    char blob[CDN_OID_HEX])
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_blob_at(r, commit, path, blob);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_commit_info(struct cdn_repo *r, const char *commit, char *author, size_t cap,
     int64_t *when, char **message)
 {
 	const git_signature *sig;
@@ -613,7 +752,19 @@ cdn_repo_commit_info(struct cdn_repo *r, const char *commit, char *author, size_
 }
 
 int
-cdn_repo_diff(struct cdn_repo *r, const char *a, const char *apath, const char *b,
+cdn_repo_commit_info(struct cdn_repo *r, const char *commit, char *author, size_t cap,
+    int64_t *when, char **message)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_commit_info(r, commit, author, cap, when, message);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_diff(struct cdn_repo *r, const char *a, const char *apath, const char *b,
     const char *bpath, char **out, size_t *len, size_t *added, size_t *removed)
 {
 	git_blob *ba = NULL, *bb = NULL;
@@ -654,7 +805,19 @@ out:
 }
 
 int
-cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *arg)
+cdn_repo_diff(struct cdn_repo *r, const char *a, const char *apath, const char *b,
+    const char *bpath, char **out, size_t *len, size_t *added, size_t *removed)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_diff(r, a, apath, b, bpath, out, len, added, removed);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static int
+locked_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *arg)
 {
 	git_revwalk *w = NULL;
 	git_oid oid;
@@ -676,5 +839,16 @@ cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *a
 	if (rc == 0 && grc != GIT_ITEROVER)
 		rc = git_fail("walking the history");
 	git_revwalk_free(w);
+	return rc;
+}
+
+int
+cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *arg)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = locked_history(r, head, fn, arg);
+	pthread_mutex_unlock(&r->lock);
 	return rc;
 }

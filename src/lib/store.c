@@ -665,16 +665,19 @@ cdn_store_open(const char *dir, struct cdn_store **out)
 int
 cdn_store_repo(struct cdn_store *st, struct cdn_repo **out)
 {
+	/* Threads asking at once: one opens it, the others wait for it. */
+	static pthread_mutex_t opening = PTHREAD_MUTEX_INITIALIZER;
 	char path[PATH_MAX];
-	int rc;
+	int rc = 0;
 
+	pthread_mutex_lock(&opening);
 	if (!st->repo) {
 		snprintf(path, sizeof path, "%s/evidence.git", st->dir);
-		if ((rc = cdn_repo_open(path, &st->repo)) != 0)
-			return rc;
+		rc = cdn_repo_open(path, &st->repo);
 	}
 	*out = st->repo;
-	return 0;
+	pthread_mutex_unlock(&opening);
+	return rc;
 }
 
 void
