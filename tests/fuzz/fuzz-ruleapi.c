@@ -11,6 +11,8 @@
  * its arguments, and every alert it raises is written as UTF-8 JSON with
  * a key and a title.
  */
+#include <string.h>
+
 #include <jansson.h>
 
 #include "cordon/rule.h"
@@ -188,6 +190,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	srcs[0] = b.s;
 	lens[0] = b.len;
 	rc = cdn_rule_test(st, srcs, lens, 1, &o, &alerts, &stats);
+	/* Arguments built when the file loads are charged like any work: a
+	 * file whose top level runs over the budget or the memory limit is
+	 * refused for that, and for nothing else. */
+	if (rc != 0 && (strstr(cdn_error_last()->message, "over its budget") ||
+	    strstr(cdn_error_last()->message, "memory limit"))) {
+		cdn_error_clear();
+		return 0;
+	}
 	FUZZ_ASSERT(rc == 0, "the rule was refused (%d): %s\n%s", rc, cdn_error_last()->message, b.s);
 	json_array_foreach(alerts, i, a) {
 		char *text = json_dumps(a, JSON_COMPACT);
