@@ -9,7 +9,7 @@ import fs from 'node:fs';
 
 function expected(page, statuses) {
   const re = new RegExp(`status of (${statuses.join('|')})`);
-  page.__problems = page.__problems.filter((p) => !re.test(p));
+  (page.__expected ||= []).push(re);
 }
 
 async function download(page, link) {
