@@ -6,11 +6,14 @@
  *
  * Promises checked: a name is accepted only if it is a base name of 1 to
  * 255 bytes of UTF-8 without '/', '\', ".." or control characters, and
- * then it is recorded unchanged; the download answers 200 with the file's
+ * then it is recorded as its NFC form (like every string of a record:
+ * U+2000 EN QUAD is recorded as U+2002 EN SPACE); the download answers 200 with the file's
  * bytes and a Content-Disposition whose quoted name holds no quote,
  * backslash or control character.
  */
 #include <jansson.h>
+#include <stdlib.h>
+#include <utf8proc.h>
 
 #include "cordon/check.h"
 #include "cordon/evidence.h"
@@ -114,12 +117,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = cdn_evidence_add(st, "fuzz", "C-1", file, &o, &rec);
 	if (rc == 0) {
 		const char *id = json_string_value(json_object_get(rec, "id"));
+		char *nfc;
 
 		adds++;
 		FUZZ_ASSERT(checked && name_ok(name, size), "accepted as a file name: '%s'", name);
-		FUZZ_ASSERT(strcmp(json_string_value(json_object_get(rec, "filename")) ?: "", name) == 0,
-		    "recorded as '%s', given '%s'", json_string_value(json_object_get(rec, "filename")),
-		    name);
+		nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)name);
+		FUZZ_ASSERT(nfc != NULL, "accepted '%s', which is not UTF-8", name);
+		FUZZ_ASSERT(strcmp(json_string_value(json_object_get(rec, "filename")) ?: "", nfc) == 0,
+		    "recorded as '%s', given '%s' (NFC '%s')",
+		    json_string_value(json_object_get(rec, "filename")), name, nfc);
+		free(nfc);
 		download(id, name);
 	} else {
 		FUZZ_ASSERT(rc == CDN_EINVAL, "refused as error %d: %s", rc, cdn_error_last()->message);

@@ -196,6 +196,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0 && (strstr(cdn_error_last()->message, "over its budget") ||
 	    strstr(cdn_error_last()->message, "memory limit"))) {
 		cdn_error_clear();
+		free(b.s);
 		return 0;
 	}
 	FUZZ_ASSERT(rc == 0, "the rule was refused (%d): %s\n%s", rc, cdn_error_last()->message, b.s);
