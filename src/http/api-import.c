@@ -215,6 +215,12 @@ job_json(const struct job *j)
 	return o;
 }
 
+static json_t *
+job_show(struct http_job *base)
+{
+	return job_json((struct job *)base);
+}
+
 static void
 now_rfc3339(char buf[32])
 {
@@ -287,6 +293,7 @@ http_import_upload(struct http_req *r, const char *id, char *file)
 	}
 	j->base.kind = "import";
 	j->base.run = run_job;
+	j->base.show = job_show;
 	j->base.release = job_release;
 	j->st = r->st;
 	j->format = f;
@@ -418,7 +425,6 @@ enum MHD_Result
 http_imports(struct http_req *r, const char *rest)
 {
 	enum MHD_Result res;
-	json_t *out = NULL;
 
 	if (!http_require(r, CDN_ROLE_OFFICER, &res))
 		return res;
@@ -431,15 +437,7 @@ http_imports(struct http_req *r, const char *rest)
 	rest++;
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (strncmp(rest, "job-", 4) == 0) {
-		struct http_job *j;
-
-		http_jobs_lock();
-		if ((j = http_job_find("import", rest)) != NULL)
-			out = job_json((struct job *)j);
-		http_jobs_unlock();
-		if (out)
-			return http_json(r, 200, out);
-	}
+	if (strncmp(rest, "job-", 4) == 0)
+		return http_job_answer(r, "import", rest);
 	return http_error(r, 404, "not_found", NULL, "no such import job");
 }

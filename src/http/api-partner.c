@@ -347,6 +347,12 @@ job_json(struct job *j)
 	return o;
 }
 
+static json_t *
+job_show(struct http_job *base)
+{
+	return job_json((struct job *)base);
+}
+
 static enum MHD_Result
 start(struct http_req *r)
 {
@@ -381,6 +387,7 @@ start(struct http_req *r)
 	}
 	j->base.kind = "export";
 	j->base.run = run_job;
+	j->base.show = job_show;
 	j->base.release = job_release;
 	j->st = r->st;
 	j->format = (enum cdn_export_format)f;
@@ -493,15 +500,8 @@ http_exports(struct http_req *r, const char *rest)
 	rest++;
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (strncmp(rest, "job-", 4) == 0) {
-		struct http_job *j;
-
-		http_jobs_lock();
-		if ((j = http_job_find("export", rest)) != NULL)
-			out = job_json((struct job *)j);
-		http_jobs_unlock();
-		return out ? http_json(r, 200, out) : http_error(r, 404, "not_found", NULL, "no such job");
-	}
+	if (strncmp(rest, "job-", 4) == 0)
+		return http_job_answer(r, "export", rest);
 	{
 		char *end;
 		unsigned long long seq = strtoull(rest, &end, 10);

@@ -176,6 +176,7 @@ struct http_job {
 	const char *kind;		/* "export", "import" */
 	int state;			/* 0 running, 1 done, -1 failed */
 	int (*run)(struct http_job *j);		/* 0 done, -1 failed */
+	json_t *(*show)(struct http_job *j);	/* as JSON, with the lock held */
 	void (*release)(struct http_job *j);	/* frees it */
 };
 
@@ -191,6 +192,8 @@ int http_job_add(struct http_job *j);
 /* With the lock held: job `id` of `kind`, or NULL; each job of `kind`. */
 struct http_job *http_job_find(const char *kind, const char *id);
 void http_jobs_each(const char *kind, void (*fn)(struct http_job *j, void *arg), void *arg);
+/* GET of job `id` of `kind`: 200 and what its `show` says, or 404. */
+enum MHD_Result http_job_answer(struct http_req *r, const char *kind, const char *id);
 /* Wait for the jobs under way to end (they hold the store), and forget
  * them all: once the daemon has stopped. */
 void http_jobs_stop(void);

@@ -104,6 +104,21 @@ http_job_find(const char *kind, const char *id)
 	return NULL;
 }
 
+enum MHD_Result
+http_job_answer(struct http_req *r, const char *kind, const char *id)
+{
+	struct http_job *j;
+	json_t *out = NULL;
+
+	pthread_mutex_lock(&jobs.lock);
+	if ((j = http_job_find(kind, id)) != NULL)
+		out = j->show(j);
+	pthread_mutex_unlock(&jobs.lock);
+	if (out)
+		return http_json(r, 200, out);
+	return http_error(r, 404, "not_found", NULL, "no such %s job", kind);
+}
+
 void
 http_jobs_each(const char *kind, void (*fn)(struct http_job *j, void *arg), void *arg)
 {

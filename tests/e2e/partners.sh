@@ -257,6 +257,8 @@ openssl pkeyutl -verify -pubin -inkey "$T/key2.pem" -rawin -in "$T/api.json" -si
 ok $? "the downloaded bundle verifies with stock openssl"
 req GET "/exports/$seq/..%2F..%2Fsigning.key" "$STOK" --path-as-is
 [ "$status" = 404 ]; ok $? "no path out of the export ($status)"
+req GET "/exports/job-0000000000000000" "$STOK"
+[ "$status" = 404 ] && case $out in *"no such export job"*) true ;; *) false ;; esac; ok $? "an unknown export job ($status)"
 # Two exports at once (as many as may run), each in its own place: each
 # verifies when done.
 wait_job() {	# JOB: its final status in $out
