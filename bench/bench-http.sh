@@ -26,7 +26,6 @@ done
 command -v wrk >/dev/null || { echo "bench-http: needs wrk (apt-get install wrk)" >&2; exit 1; }
 T=$(mktemp -d /tmp/cordon-bench-http.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
-PORT=$((30000 + RANDOM % 20000))
 
 # wrk_run URL [headers...]: requests/s and p99 (ms) of a run.
 wrk_run() {
@@ -38,18 +37,24 @@ wrk_run() {
 	errs=$(awk '/Non-2xx|Socket errors/ { print }' "$T/wrk")
 }
 
-serve() {	# STORE: start cordon serve on it
-	"$CORDON" --store "$1" serve --listen 127.0.0.1:$PORT 2>/dev/null &
+serve() {	# STORE: start cordon serve on it; PORT once it listens
+	local addr=
+	rm -f "$T/ready"
+	mkfifo "$T/ready"
+	"$CORDON" --store "$1" serve --listen 127.0.0.1:0 --ready-fd 3 3>"$T/ready" 2>>"$T/serve.log" &
 	SPID=$!
-	for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0; sleep 0.1; done
-	return 1
+	read -r addr < "$T/ready"	# a line once listening, nothing if it exits
+	PORT=${addr##*:}
+	[ -n "$addr" ] || { tail -3 "$T/serve.log" >&2; return 1; }
 }
 
-fixed() {	# FILE: start the baseline serving FILE
-	"$FIXED" $((PORT + 1)) "$1" &
+fixed() {	# FILE: start the baseline serving FILE; FPORT once it listens
+	rm -f "$T/fready"
+	mkfifo "$T/fready"
+	"$FIXED" 0 "$1" > "$T/fready" &
 	FPID=$!
-	for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$((PORT + 1))/" && return 0; sleep 0.1; done
-	return 1
+	read -r FPORT < "$T/fready"	# its port once listening, nothing if it exits
+	[ -n "$FPORT" ]
 }
 
 compare() {	# LABEL PATH TOKEN
@@ -57,7 +62,7 @@ compare() {	# LABEL PATH TOKEN
 	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT$path" > "$T/body"
 	size=$(wc -c < "$T/body")
 	fixed "$T/body" || { echo "bench-http: the baseline did not start" >&2; exit 1; }
-	wrk_run "http://127.0.0.1:$((PORT + 1))$path"
+	wrk_run "http://127.0.0.1:$FPORT$path"
 	base_rps=$rps base_p99=$p99
 	kill $FPID; wait $FPID 2>/dev/null
 	wrk_run "http://127.0.0.1:$PORT$path" -H "Authorization: Bearer $tok"
@@ -101,7 +106,7 @@ taxii() {
 	} > "$T/pages.lua"
 	head -c "$size" "$T/page1" > "$T/body"
 	fixed "$T/body" || { echo "bench-http: the baseline did not start" >&2; exit 1; }
-	wrk_run "http://127.0.0.1:$((PORT + 1))/"
+	wrk_run "http://127.0.0.1:$FPORT/"
 	base_rps=$rps base_p99=$p99
 	kill $FPID; wait $FPID 2>/dev/null
 	wrk_run "http://127.0.0.1:$PORT/" -s "$T/pages.lua"

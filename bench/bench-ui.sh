@@ -27,12 +27,11 @@ PW=bench-ui-password
 if ! "$CORDON" --store "$STORE" user list 2>/dev/null | grep -q '^bench-ui '; then
 	printf '%s\n' "$PW" | "$CORDON" --store "$STORE" user add bench-ui --role supervisor >/dev/null || exit 1
 fi
-PORT=$((30000 + RANDOM % 20000))
-"$CORDON" --store "$STORE" serve --listen 127.0.0.1:$PORT 2>"$T/serve.log" &
-for i in $(seq 1 100); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break
-	sleep 0.1
-done
+mkfifo "$T/ready"
+"$CORDON" --store "$STORE" serve --listen 127.0.0.1:0 --ready-fd 3 3>"$T/ready" 2>"$T/serve.log" &
+read -r addr < "$T/ready"	# a line once listening, nothing if it exits
+PORT=${addr##*:}
+[ -n "$addr" ] || { echo "bench-ui: cordon serve did not start: $(tail -1 "$T/serve.log")" >&2; exit 1; }
 case_id=C-1
 seizure=S-1
 entity=E-1

@@ -5,8 +5,12 @@
  *
  *   mhd-fixed PORT FILE
  *
- * Runs until SIGINT or SIGTERM.
+ * PORT 0 lets the system pick one. Once listening, it prints the port it
+ * listens on and a newline on stdout, which it then closes; it runs until
+ * SIGINT or SIGTERM.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +44,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 int
 main(int argc, char **argv)
 {
+	const union MHD_DaemonInfo *di;
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof sa;
 	struct MHD_Daemon *d;
 	sigset_t sigs;
 	FILE *f;
@@ -69,6 +76,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "mhd-fixed: cannot listen on port %s\n", argv[1]);
 		return 1;
 	}
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	if (!di || getsockname(di->listen_fd, (struct sockaddr *)&sa, &salen) != 0) {
+		perror("mhd-fixed: getsockname");
+		return 1;
+	}
+	printf("%u\n", ntohs(sa.sin_port));
+	fclose(stdout);
 	sigwait(&sigs, &sig);
 	MHD_stop_daemon(d);
 	free(body);
