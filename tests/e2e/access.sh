@@ -7,15 +7,12 @@
 # that hold a user name or an address back.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-for u in alice:officer bob:officer mal:officer ann:analyst adm:admin; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-TOK=$("$CORDON" token create alice --label laptop)
-TOK2=$("$CORDON" token create alice --label nightly)
-BTOK=$("$CORDON" token create bob)
-DTOK=$("$CORDON" token create adm)
+setup init
+users alice:officer bob:officer mal:officer ann:analyst adm:admin
+token TOK alice --label laptop
+token TOK2 alice --label nightly
+token BTOK bob
+token DTOK adm
 J=(-H "Content-Type: application/json")
 D=(-H "Authorization: Bearer $DTOK")
 

@@ -7,13 +7,10 @@
 # over a period, and rule errors with the line of the source they name.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-for u in olga:officer anna:analyst; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-TOK=$("$CORDON" token create olga)
-ATOK=$("$CORDON" token create anna)
+setup init
+users olga:officer anna:analyst
+token TOK olga
+token ATOK anna
 
 cat > "$T/seed.jsonl" <<'JSONL'
 {"kind":"case","ref":"c1","title":"Ivory at Cat Lai"}

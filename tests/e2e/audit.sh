@@ -7,14 +7,11 @@
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 STORE_EDIT=${STORE_EDIT:-$(pwd)/tests/tools/store-edit}
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-for u in olga:officer anna:analyst sue:supervisor; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-OTOK=$("$CORDON" token create olga)
-ATOK=$("$CORDON" token create anna)
-STOK=$("$CORDON" token create sue)
+setup init
+users olga:officer anna:analyst sue:supervisor
+token OTOK olga
+token ATOK anna
+token STOK sue
 O=(-H "Authorization: Bearer $OTOK")
 A=(-H "Authorization: Bearer $ATOK")
 S=(-H "Authorization: Bearer $STOK")

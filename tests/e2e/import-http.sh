@@ -7,14 +7,11 @@
 # from the case index, and the check of one evidence file.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-for u in alice:officer pat:partner sue:supervisor; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-TOK=$("$CORDON" token create alice)
-PTOK=$("$CORDON" token create pat)
-STOK=$("$CORDON" token create sue)
+setup init
+users alice:officer pat:partner sue:supervisor
+token TOK alice
+token PTOK pat
+token STOK sue
 
 # Uploads go to the server's TMPDIR: here, to see that none is left.
 mkdir "$T/up"

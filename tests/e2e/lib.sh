@@ -19,6 +19,39 @@ ok() {	# ok COND-STATUS DESCRIPTION
 	fi
 }
 
+# bail WHY: stop the test here, since what would follow means nothing
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+# setup CMD...: a cordon command the test needs to have worked (its
+# output is dropped); the test stops if it fails
+setup() {
+	"$CORDON" "$@" >/dev/null 2>"$T/setup.err" ||
+		bail "cordon $*: $(tail -1 "$T/setup.err")"
+}
+
+# The password of every user `users` adds.
+PW='correct horse battery staple'
+
+# users NAME:ROLE...: add each user, with password $PW
+users() {
+	local u
+	for u; do
+		printf '%s\n' "$PW" | setup user add "${u%%:*}" --role "${u##*:}"
+	done
+}
+
+# token VAR NAME [ARGS...]: a new API token of user NAME in VAR
+token() {
+	local var=$1 tok
+	shift
+	tok=$("$CORDON" token create "$@" 2>"$T/setup.err") && [ -n "$tok" ] ||
+		bail "cordon token create $*: $(tail -1 "$T/setup.err")"
+	printf -v "$var" '%s' "$tok"
+}
+
 # run CMD...: run cordon, keeping stdout in $out, stderr in $err, status in $rc
 run() {
 	"$CORDON" "$@" >"$T/out" 2>"$T/err"

@@ -194,12 +194,10 @@ done
 expect 0 "audit verify after the kills" audit verify
 
 # --- over the API -----------------------------------------------------------------------------
-for u in sue:supervisor adm:admin; do
-	printf '%s\n' 'correct horse battery staple' | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-STOK=$("$CORDON" token create sue)
-DTOK=$("$CORDON" token create adm)
-OTOK=$("$CORDON" token create olga)
+users sue:supervisor adm:admin
+token STOK sue
+token DTOK adm
+token OTOK olga
 start_server
 URL="http://127.0.0.1:$PORT/api/v1"
 req() {	# METHOD PATH TOKEN [curl args…]

@@ -6,16 +6,13 @@
 # traversal, concurrent writers, and a clean shutdown.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-for u in alice:officer ann:analyst pat:partner sue:supervisor adm:admin; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-TOK=$("$CORDON" token create alice)
-PTOK=$("$CORDON" token create pat)
-ATOK=$("$CORDON" token create ann)
-STOK=$("$CORDON" token create sue)
-DTOK=$("$CORDON" token create adm)
+setup init
+users alice:officer ann:analyst pat:partner sue:supervisor adm:admin
+token TOK alice
+token PTOK pat
+token ATOK ann
+token STOK sue
+token DTOK adm
 
 start_server
 

@@ -4,11 +4,7 @@
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 "$CORDON" init >/dev/null || { echo "Bail out! cordon init failed"; exit 1; }
-PW='correct horse battery staple'
-for u in olga:officer ana:analyst; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null ||
-		{ echo "Bail out! cordon user add failed"; exit 1; }
-done
+users olga:officer ana:analyst
 SOAK_OFFICER_TOKEN=$("$CORDON" token create olga) && SOAK_ANALYST_TOKEN=$("$CORDON" token create ana) &&
 	"$CORDON" org --name "Soak Customs" >/dev/null && "$CORDON" partner add soak-la --country LA --max-tlp amber >/dev/null ||
 	{ echo "Bail out! setting up the store failed"; exit 1; }

@@ -6,13 +6,10 @@
 # without an index answered by reading the records.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-for u in alice:officer pat:partner; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
-TOK=$("$CORDON" token create alice)
-PTOK=$("$CORDON" token create pat)
+setup init
+users alice:officer pat:partner
+token TOK alice
+token PTOK pat
 
 # Every seizure raises an alert: critical for narcotics, medium otherwise.
 cat > "$T/flag.lua" <<'LUA'

@@ -12,21 +12,18 @@
 RULES=${TESTS_DIR:-$(dirname "$0")/..}/rules
 LUA=${TESTS_DIR:-$(dirname "$0")/..}/../lua/rules
 TAXII='application/taxii+json;version=2.1'
-PW='correct horse battery staple'
 
-"$CORDON" init >/dev/null
-for u in alice:officer sue:supervisor adm:admin; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
+setup init
+users alice:officer sue:supervisor adm:admin
 # The partners first, so that the records come after their policies and
 # the collection's date_added values differ.
 "$CORDON" partner add kh --country KH --max-tlp amber >/dev/null
 "$CORDON" partner add my --country MY --max-tlp green --profile nominal >/dev/null
-KT=$("$CORDON" token create kh)
-MT=$("$CORDON" token create my)
-OT=$("$CORDON" token create alice)
-ST=$("$CORDON" token create sue)
-DT=$("$CORDON" token create adm)
+token KT kh
+token MT my
+token OT alice
+token ST sue
+token DT adm
 for r in repeat-trader concealment-route transit-hub; do
 	sleep 1
 	"$CORDON" rule add "$LUA/$r.lua" >/dev/null

@@ -32,11 +32,9 @@ missing=$(cd "$TESTS_DIR/.." && find web -type f ! -name README.md | sort | whil
 [ -z "$missing" ]; ok $? "Makefile.am installs every file of web/${missing:+ (missing: $missing)}"
 
 # A store, a user of each role, and the records the screens show.
-"$CORDON" init >/dev/null
+setup init
 PW=correct-horse-battery
-for u in olga:officer anna:analyst sue:supervisor adam:admin; do
-	printf '%s\n' "$PW" | "$CORDON" user add "${u%%:*}" --role "${u##*:}" >/dev/null
-done
+users olga:officer anna:analyst sue:supervisor adam:admin
 "$CORDON" partner add kh --country KH --max-tlp amber >/dev/null
 printf '%s\n' "$PW" | "$CORDON" user passwd kh >/dev/null
 "$CORDON" import "$UI/records.jsonl" >/dev/null || echo "# cannot import tests/ui/records.jsonl"
