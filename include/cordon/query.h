@@ -59,8 +59,8 @@ int cdn_query_stats(struct cdn_txn *txn, const struct cdn_query *q,
     const char *path, struct cdn_stats *out);
 
 /*
- * Records within `depth` hops of `id` over links (both directions), and the
- * links between them. `*nodes` and `*links` are new arrays, ids sorted;
+ * Records within `depth` hops of `id` over links (both directions; 0 to
+ * CDN_GRAPH_DEPTH_MAX, else CDN_EUSAGE), and the links between them. `*nodes` and `*links` are new arrays, ids sorted;
  * nodes include `id` itself.
  */
 int cdn_graph(struct cdn_txn *txn, const char *id, int depth,

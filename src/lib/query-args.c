@@ -18,6 +18,7 @@ cdn_query_number(const char *name, const char *text, uint64_t lo, uint64_t hi, u
 	uint64_t n = 0;
 	size_t i;
 
+	name = name ? name : "the number";
 	for (i = 0; text && text[i]; i++) {
 		if (text[i] < '0' || text[i] > '9' || i >= 19)
 			break;
