@@ -98,28 +98,21 @@ exec_change(struct cmd_ctx *ctx, struct args *args)
 }
 
 #define CHANGE(name) \
-	{ name, NULL, { "note=", 1, 1, "alert " name " A-ID [--note T]" }, "A-ID [--note T]", \
-	    NULL, NULL, exec_change, NULL }
+	{ name, NULL, { "note=", 1, 1 }, "A-ID [--note T]", NULL, NULL, exec_change }
 
-static const struct cmd_entry alert_list = {
-	"list", NULL,
-	{ "status= rule= limit=", 0, 0, "alert list [--status S] [--rule NAME] [--limit N]" },
-	"[--status S] [--rule NAME] [--limit N]", NULL, NULL, exec_list, NULL,
+static const struct cmd_entry alert_subs[] = {
+	{ "list", NULL, { "status= rule= limit=", 0, 0 },
+	    "[--status S] [--rule NAME] [--limit N]", NULL, NULL, exec_list },
+	CHANGE("ack"),
+	CHANGE("escalate"),
+	CHANGE("dismiss"),
+	CHANGE("promote"),
+	{ "attach", NULL, { "note=", 2, 2 }, "A-ID C-ID [--note T]", NULL, NULL, exec_change },
+	{ NULL },
 };
-static const struct cmd_entry alert_ack = CHANGE("ack");
-static const struct cmd_entry alert_escalate = CHANGE("escalate");
-static const struct cmd_entry alert_dismiss = CHANGE("dismiss");
-static const struct cmd_entry alert_promote = CHANGE("promote");
-static const struct cmd_entry alert_attach = {
-	"attach", NULL, { "note=", 2, 2, "alert attach A-ID C-ID [--note T]" },
-	"A-ID C-ID [--note T]", NULL, NULL, exec_change, NULL,
-};
-
-static const struct cmd_entry *const alert_subs[] = { &alert_list, &alert_ack,
-	&alert_escalate, &alert_dismiss, &alert_promote, &alert_attach, NULL };
 
 const struct cmd_entry cmd_alert = {
-	"alert", NULL, { NULL, 0, -1, NULL },
+	"alert", NULL, { NULL, 0, -1 },
 	"list|ack|escalate|dismiss|promote|attach …", "alerts raised by rules, and their triage",
 	"  list [--status S] [--rule NAME] [--limit N]\n"
 	"                      alerts, oldest first; S is new, acknowledged,\n"

@@ -168,7 +168,9 @@ args_parse(struct cmd_ctx *ctx, const struct cmd_entry *group, const struct cmd_
 			rc = cmd_error(1, "out of memory");
 	}
 	if (rc == 0 && (a->npos < e->args.lower || (e->args.upper >= 0 && a->npos > e->args.upper)))
-		rc = cmd_usage(a, "%s", e->args.count);
+		rc = e->args.count ? cmd_usage(a, "%s", e->args.count) : cmd_usage(a, "%s%s%s %s",
+		    group ? group->name : "", group ? " " : "", e->name, e->args.upper == 0 ?
+		    "takes no arguments" : e->usage);
 	if (rc != 0) {
 		args_free(a);
 		return rc;

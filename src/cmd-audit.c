@@ -191,24 +191,18 @@ exec_verify(struct cmd_ctx *ctx, struct args *args)
 	    " entries", ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
 }
 
-static const struct cmd_entry audit_log = {
-	"log", NULL, { "n|limit= from= user= record=", 0, 0, "audit log takes no arguments" },
-	"[--limit N] [--from SEQ] [--user NAME] [--record ID]", NULL, NULL, exec_log, NULL,
+static const struct cmd_entry audit_subs[] = {
+	{ "log", NULL, { "n|limit= from= user= record=", 0, 0 },
+	    "[--limit N] [--from SEQ] [--user NAME] [--record ID]", NULL, NULL, exec_log },
+	{ "verify", NULL, { "checkpoint= key=", 0, 0 },
+	    "[--checkpoint FILE]... [--key FILE]...", NULL, NULL, exec_verify },
+	{ "checkpoint", NULL, { "key= o|out=", 0, 0 },
+	    "[--key FILE] -o FILE", NULL, NULL, exec_checkpoint },
+	{ NULL },
 };
-static const struct cmd_entry audit_verify = {
-	"verify", NULL, { "checkpoint= key=", 0, 0, "audit verify takes no arguments" },
-	"[--checkpoint FILE]... [--key FILE]...", NULL, NULL, exec_verify, NULL,
-};
-static const struct cmd_entry audit_checkpoint = {
-	"checkpoint", NULL, { "key= o|out=", 0, 0, "audit checkpoint takes no arguments" },
-	"[--key FILE] -o FILE", NULL, NULL, exec_checkpoint, NULL,
-};
-
-static const struct cmd_entry *const audit_subs[] = { &audit_log, &audit_verify,
-	&audit_checkpoint, NULL };
 
 const struct cmd_entry cmd_audit = {
-	"audit", NULL, { NULL, 0, -1, NULL }, "log [--limit N] [--from SEQ] [--user NAME] [--record ID] | "
+	"audit", NULL, { NULL, 0, -1 }, "log [--limit N] [--from SEQ] [--user NAME] [--record ID] | "
 	"verify [--checkpoint FILE]... [--key FILE]... | checkpoint [--key FILE] -o FILE",
 	"the audit trail",
 	"Every write adds an entry: who, when, what record and version, the\n"

@@ -45,7 +45,8 @@ exec_backup(struct cmd_ctx *ctx, struct args *args)
 }
 
 const struct cmd_entry cmd_backup = {
-	"backup", NULL, { "", 1, 1, "give one DEST directory" }, "DEST", "a consistent copy of the whole store while it is in use",
+	"backup", NULL, { "", 1, 1, "give one DEST directory" }, "DEST",
+	"a consistent copy of the whole store while it is in use",
 	"Copies the store into DEST, a new (or empty) directory: the database as\n"
 	"one snapshot, compacted; the evidence repository's objects; its refs as\n"
 	"the snapshot knows them; and the signing key. Writes may go on\n"

@@ -302,7 +302,8 @@ exec_demo(struct cmd_ctx *ctx, struct args *args)
 }
 
 const struct cmd_entry cmd_demo = {
-	"demo", NULL, { "", 0, 0, "unexpected argument" }, "", "create (if needed) a store filled with a realistic sample data set",
+	"demo", NULL, { "", 0, 0, "unexpected argument" }, "",
+	"create (if needed) a store filled with a realistic sample data set",
 	"Creates the store if it does not exist and, if it is empty, fills it\n"
 	"with a generated sample: a few hundred cases of narcotics by air,\n"
 	"ivory and pangolin scales by sea, cigarettes over land borders and\n"

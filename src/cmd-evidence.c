@@ -135,20 +135,13 @@ static int
 exec_log(struct cmd_ctx *ctx, struct args *args)
 {
 	const char *id = args_string(args, 0);
-	struct cdn_txn *txn;
 	struct event *ev;
 	json_t *rec, *versions, *custody, *e;
 	size_t n = 0, i;
 	int rc;
 
-	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_get_record(ctx, id, &rec)) != 0)
 		return rc;
-	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
-		return cmd_fail();
-	rc = cdn_record_get(txn, id, &rec);
-	cdn_txn_abort(txn);
-	if (rc != 0)
-		return cmd_fail();
 	versions = json_object_get(rec, "versions");
 	custody = json_object_get(rec, "custody");
 	if ((ev = calloc(json_array_size(versions) + json_array_size(custody) + 1, sizeof *ev)) == NULL) {
@@ -247,35 +240,22 @@ exec_verify(struct cmd_ctx *ctx, struct args *args)
 	    ui.problems, ui.problems == 1 ? "" : "s");
 }
 
-static const struct cmd_entry evidence_add = {
-	"add", NULL, { "note= name= description=", 2, 2, "evidence add CASE FILE" },
-	"CASE FILE [--note T] [--description T] [--name NAME]", NULL, NULL, exec_add_update, NULL,
+static const struct cmd_entry evidence_subs[] = {
+	{ "add", NULL, { "note= name= description=", 2, 2 },
+	    "CASE FILE [--note T] [--description T] [--name NAME]", NULL, NULL, exec_add_update },
+	{ "update", NULL, { "note= name=", 2, 2 },
+	    "V-ID FILE [--note T] [--name NAME]", NULL, NULL, exec_add_update },
+	{ "get", NULL, { "version= o|output=", 1, 1 },
+	    "V-ID [--version N] [-o OUT]", NULL, NULL, exec_get },
+	{ "log", NULL, { "", 1, 1 }, "V-ID", NULL, NULL, exec_log },
+	{ "custody", NULL, { "note=", 2, 2 }, "V-ID ACTION [--note T]", NULL, NULL, exec_custody },
+	{ "verify", NULL, { "", 0, 0 }, "", NULL, NULL, exec_verify },
+	{ NULL },
 };
-static const struct cmd_entry evidence_update = {
-	"update", NULL, { "note= name=", 2, 2, "evidence update V-ID FILE" },
-	"V-ID FILE [--note T] [--name NAME]", NULL, NULL, exec_add_update, NULL,
-};
-static const struct cmd_entry evidence_get = {
-	"get", NULL, { "version= o|output=", 1, 1, "evidence get V-ID [--version N] [-o OUT]" },
-	"V-ID [--version N] [-o OUT]", NULL, NULL, exec_get, NULL,
-};
-static const struct cmd_entry evidence_log = {
-	"log", NULL, { "", 1, 1, "evidence log V-ID" }, "V-ID", NULL, NULL, exec_log, NULL,
-};
-static const struct cmd_entry evidence_custody = {
-	"custody", NULL, { "note=", 2, 2, "evidence custody V-ID ACTION [--note T]" },
-	"V-ID ACTION [--note T]", NULL, NULL, exec_custody, NULL,
-};
-static const struct cmd_entry evidence_verify = {
-	"verify", NULL, { "", 0, 0, "evidence verify takes no arguments" }, "", NULL, NULL,
-	exec_verify, NULL,
-};
-
-static const struct cmd_entry *const evidence_subs[] = { &evidence_add, &evidence_update,
-	&evidence_get, &evidence_log, &evidence_custody, &evidence_verify, NULL };
 
 const struct cmd_entry cmd_evidence = {
-	"evidence", NULL, { NULL, 0, -1, NULL }, "add|update|get|log|custody|verify …", "evidence files, their versions and custody",
+	"evidence", NULL, { NULL, 0, -1 }, "add|update|get|log|custody|verify …",
+	"evidence files, their versions and custody",
 	"  add CASE FILE [--note T] [--description T] [--name NAME]\n"
 	"        keep FILE as new evidence of CASE; prints its id (V-…)\n"
 	"  update V-ID FILE [--note T] [--name NAME]\n"

@@ -161,13 +161,31 @@ exec_verify(struct cmd_ctx *ctx, struct args *args)
 	return bad ? cmd_fail() : 0;
 }
 
+static void
+export_line(json_t *e)
+{
+	const char *id = json_string_value(json_object_get(e, "id"));
+	json_t *policy = json_object_get(e, "policy");
+
+	printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
+	    id && strlen(id) > 7 ? id + 7 : "?", json_string_value(json_object_get(e, "at")),
+	    json_string_value(json_object_get(e, "by")),
+	    json_string_value(json_object_get(e, "partner")),
+	    json_string_value(json_object_get(e, "format")),
+	    json_string_value(json_object_get(policy, "profile")),
+	    json_string_value(json_object_get(policy, "max_tlp")),
+	    (long long)json_integer_value(json_object_get(e, "objects")),
+	    json_string_value(json_object_get(json_array_get(json_object_get(e, "files"), 0),
+	    "sha256")));
+}
+
 static int
 exec_log(struct cmd_ctx *ctx, struct args *args)
 {
 	const char *partner = args_get(args, "partner");
-	json_t *log = NULL, *e;
+	json_t *log = NULL;
 	uint64_t limit = 0;
-	size_t i;
+	char none[256];
 	int rc;
 
 	if ((rc = cmd_number(args, "limit", 1, INT64_MAX, &limit)) != 0 ||
@@ -175,52 +193,29 @@ exec_log(struct cmd_ctx *ctx, struct args *args)
 		return rc;
 	if (cdn_export_log(ctx->st, partner, (size_t)limit, &log) != 0)
 		return cmd_fail();
-	json_array_foreach(log, i, e) {
-		json_t *files = json_object_get(e, "files");
-
-		if (ctx->json)
-			cmd_print_jsonl(e);
-		else
-			printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
-			    strlen(json_string_value(json_object_get(e, "id")) ?: "") > 7 ?
-			    json_string_value(json_object_get(e, "id")) + 7 : "?",
-			    json_string_value(json_object_get(e, "at")),
-			    json_string_value(json_object_get(e, "by")),
-			    json_string_value(json_object_get(e, "partner")),
-			    json_string_value(json_object_get(e, "format")),
-			    json_string_value(json_object_get(json_object_get(e, "policy"), "profile")),
-			    json_string_value(json_object_get(json_object_get(e, "policy"), "max_tlp")),
-			    (long long)json_integer_value(json_object_get(e, "objects")),
-			    json_string_value(json_object_get(json_array_get(files, 0), "sha256")));
-	}
-	if (!ctx->json && json_array_size(log) == 0)
-		fprintf(stderr, "no exports%s%s\n", partner ? " for " : "", partner ? partner : "");
+	snprintf(none, sizeof none, "no exports%s%s", partner ? " for " : "", partner ? partner : "");
+	cmd_print_list(ctx, log, export_line, none);
 	json_decref(log);
 	return 0;
 }
 
 #define MAKE(name, out) \
-	{ name, NULL, { "partner= since= o|out=", 0, 0, \
-	    "export " name " --partner NAME [--since D] -o " out }, \
-	    "--partner NAME [--since D] -o " out, NULL, NULL, exec_make, NULL }
+	{ name, NULL, { "partner= since= o|out=", 0, 0 }, "--partner NAME [--since D] -o " out, \
+	    NULL, NULL, exec_make }
 
-static const struct cmd_entry export_stix = MAKE("stix", "FILE");
-static const struct cmd_entry export_misp = MAKE("misp", "DIR");
-static const struct cmd_entry export_csv = MAKE("csv", "FILE");
-static const struct cmd_entry export_verify = {
-	"verify", NULL, { "key=", 1, 1, "export verify FILE|DIR [--key PEM]" },
-	"FILE|DIR [--key PEM]", NULL, NULL, exec_verify, NULL,
+static const struct cmd_entry export_subs[] = {
+	MAKE("stix", "FILE"),
+	MAKE("misp", "DIR"),
+	MAKE("csv", "FILE"),
+	{ "verify", NULL, { "key=", 1, 1 }, "FILE|DIR [--key PEM]", NULL, NULL, exec_verify },
+	{ "log", NULL, { "partner= limit=", 0, 0 },
+	    "[--partner NAME] [--limit N]", NULL, NULL, exec_log },
+	{ NULL },
 };
-static const struct cmd_entry export_log = {
-	"log", NULL, { "partner= limit=", 0, 0, "export log [--partner NAME] [--limit N]" },
-	"[--partner NAME] [--limit N]", NULL, NULL, exec_log, NULL,
-};
-
-static const struct cmd_entry *const export_subs[] = { &export_stix, &export_misp,
-	&export_csv, &export_verify, &export_log, NULL };
 
 const struct cmd_entry cmd_export = {
-	"export", NULL, { NULL, 0, -1, NULL }, "stix|misp|csv|verify|log …", "signed exports of alerts for partners",
+	"export", NULL, { NULL, 0, -1 }, "stix|misp|csv|verify|log …",
+	"signed exports of alerts for partners",
 	"  stix --partner NAME [--since D] -o FILE\n"
 	"                      one STIX 2.1 bundle, and FILE.sig\n"
 	"  misp --partner NAME [--since D] -o DIR\n"

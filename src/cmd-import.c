@@ -173,7 +173,8 @@ exec_export_json(struct cmd_ctx *ctx, struct args *args)
 }
 
 const struct cmd_entry cmd_export_json = {
-	"export-json", NULL, { "", 0, 1, "give at most one FILE" }, "[FILE]", "every record as JSON Lines, re-importable",
+	"export-json", NULL, { "", 0, 1, "give at most one FILE" }, "[FILE]",
+	"every record as JSON Lines, re-importable",
 	"Writes every record, one JSON object a line, to FILE or standard\n"
 	"output, cases first and links last. `cordon import` of the file into\n"
 	"an empty store rebuilds the same records under the same ids.\n",

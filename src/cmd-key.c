@@ -91,24 +91,16 @@ exec_rotate(struct cmd_ctx *ctx, struct args *args)
 	return 0;
 }
 
-static const struct cmd_entry key_show = {
-	"show", NULL, { "all", 0, 0, "key show takes no arguments" }, "[--all]", NULL, NULL,
-	exec_show, NULL,
+static const struct cmd_entry key_subs[] = {
+	{ "show", NULL, { "all", 0, 0 }, "[--all]", NULL, NULL, exec_show },
+	{ "rotate", NULL, { "", 0, 0 }, "", NULL, NULL, exec_rotate },
+	{ "generate", NULL, { "o|out=", 0, 0 }, "-o FILE", NULL, NULL, exec_generate },
+	{ NULL },
 };
-static const struct cmd_entry key_rotate = {
-	"rotate", NULL, { "", 0, 0, "key rotate takes no arguments" }, "", NULL, NULL, exec_rotate,
-	NULL,
-};
-static const struct cmd_entry key_generate = {
-	"generate", NULL, { "o|out=", 0, 0, "key generate takes no arguments" }, "-o FILE", NULL,
-	NULL, exec_generate, NULL,
-};
-
-static const struct cmd_entry *const key_subs[] = { &key_show, &key_rotate, &key_generate,
-	NULL };
 
 const struct cmd_entry cmd_key = {
-	"key", NULL, { NULL, 0, -1, NULL }, "show [--all] | rotate | generate -o FILE", "the store's signing key for exports",
+	"key", NULL, { NULL, 0, -1 }, "show [--all] | rotate | generate -o FILE",
+	"the store's signing key for exports",
 	"  show          print the public key (PEM) partners check exports with\n"
 	"  show --all    every key, current and retired, each with its id\n"
 	"  rotate        make a new signing key; the public keys it replaces\n"

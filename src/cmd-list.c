@@ -88,9 +88,9 @@ static int
 exec_search(struct cmd_ctx *ctx, struct args *args)
 {
 	struct cdn_txn *txn;
-	json_t *hits = NULL, *rec;
+	json_t *hits = NULL;
 	uint64_t limit = 100;
-	size_t i, len = 0;
+	size_t len = 0;
 	char *text;
 	int rc;
 
@@ -118,16 +118,14 @@ exec_search(struct cmd_ctx *ctx, struct args *args)
 	free(text);
 	if (rc != 0)
 		return cmd_fail();
-	json_array_foreach(hits, i, rec)
-		print_cb(ctx, rec);
-	if (!ctx->json && json_array_size(hits) == 0)
-		fprintf(stderr, "cordon: no matches\n");
+	cmd_print_list(ctx, hits, cmd_print_line, "cordon: no matches");
 	json_decref(hits);
 	return 0;
 }
 
 const struct cmd_entry cmd_search = {
-	"search", NULL, { "n|limit=", 1, -1, "give the TEXT to search for" }, "TEXT [--limit N]", "find records by name, title, description or identifier",
+	"search", NULL, { "n|limit=", 1, -1, "give the TEXT to search for" }, "TEXT [--limit N]",
+	"find records by name, title, description or identifier",
 	"Finds records whose names, aliases, titles, summaries, descriptions,\n"
 	"species, places or identifiers contain every word of TEXT. Case and\n"
 	"diacritics do not matter (nguyen van hung finds Nguyễn Văn Hùng); the\n"

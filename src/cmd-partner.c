@@ -194,11 +194,19 @@ exec_show(struct cmd_ctx *ctx, struct args *args)
 	return 0;
 }
 
+static void
+partner_line(json_t *x)
+{
+	printf("%-24s %-3s %-13s %s\n", json_string_value(json_object_get(x, "name")),
+	    json_string_value(json_object_get(x, "country")),
+	    json_string_value(json_object_get(x, "max_tlp")),
+	    json_string_value(json_object_get(x, "profile")));
+}
+
 static int
 exec_list(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t *out = NULL, *x;
-	size_t i;
+	json_t *out = NULL;
 	int rc;
 
 	(void)args;
@@ -206,18 +214,8 @@ exec_list(struct cmd_ctx *ctx, struct args *args)
 		return rc;
 	if (cdn_partner_list(ctx->st, &out) != 0)
 		return cmd_fail();
-	json_array_foreach(out, i, x) {
-		if (ctx->json)
-			cmd_print_jsonl(x);
-		else
-			printf("%-24s %-3s %-13s %s\n", json_string_value(json_object_get(x, "name")),
-			    json_string_value(json_object_get(x, "country")),
-			    json_string_value(json_object_get(x, "max_tlp")),
-			    json_string_value(json_object_get(x, "profile")));
-	}
-	if (!ctx->json && json_array_size(out) == 0)
-		fprintf(stderr, "no partners (add one with cordon partner add NAME --country CC "
-		    "--max-tlp TLP)\n");
+	cmd_print_list(ctx, out, partner_line, "no partners (add one with cordon partner add NAME "
+	    "--country CC --max-tlp TLP)");
 	json_decref(out);
 	return 0;
 }
@@ -236,33 +234,21 @@ exec_remove(struct cmd_ctx *ctx, struct args *args)
 	return 0;
 }
 
-static const struct cmd_entry partner_add = {
-	"add", NULL, { POLICY_OPTS, 1, 1, "partner add NAME" },
-	"NAME --country CC --max-tlp TLP [POLICY]", NULL, NULL, exec_add_update, NULL,
+static const struct cmd_entry partner_subs[] = {
+	{ "add", NULL, { POLICY_OPTS, 1, 1 },
+	    "NAME --country CC --max-tlp TLP [POLICY]", NULL, NULL, exec_add_update },
+	{ "list", NULL, { "", 0, 0 }, "", NULL, NULL, exec_list },
+	{ "show", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_show },
+	{ "update", NULL, { POLICY_OPTS, 1, 1 },
+	    "NAME [--country CC] [--max-tlp TLP] [POLICY]", NULL, NULL, exec_add_update },
+	{ "remove", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_remove },
+	{ "preview", NULL, { "since= limit=", 1, 1 },
+	    "NAME [--since D] [--limit N]", NULL, NULL, exec_preview },
+	{ NULL },
 };
-static const struct cmd_entry partner_list = {
-	"list", NULL, { "", 0, 0, "partner list" }, "", NULL, NULL, exec_list, NULL,
-};
-static const struct cmd_entry partner_show = {
-	"show", NULL, { "", 1, 1, "partner show NAME" }, "NAME", NULL, NULL, exec_show, NULL,
-};
-static const struct cmd_entry partner_update = {
-	"update", NULL, { POLICY_OPTS, 1, 1, "partner update NAME" },
-	"NAME [--country CC] [--max-tlp TLP] [POLICY]", NULL, NULL, exec_add_update, NULL,
-};
-static const struct cmd_entry partner_remove = {
-	"remove", NULL, { "", 1, 1, "partner remove NAME" }, "NAME", NULL, NULL, exec_remove, NULL,
-};
-static const struct cmd_entry partner_preview = {
-	"preview", NULL, { "since= limit=", 1, 1, "partner preview NAME" },
-	"NAME [--since D] [--limit N]", NULL, NULL, exec_preview, NULL,
-};
-
-static const struct cmd_entry *const partner_subs[] = { &partner_add, &partner_list,
-	&partner_show, &partner_update, &partner_remove, &partner_preview, NULL };
 
 const struct cmd_entry cmd_partner = {
-	"partner", NULL, { NULL, 0, -1, NULL }, "add|list|show|update|remove|preview …",
+	"partner", NULL, { NULL, 0, -1 }, "add|list|show|update|remove|preview …",
 	"the services alerts are shared with, and what each may receive",
 	"  add NAME --country CC --max-tlp TLP [POLICY]\n"
 	"                      add a partner, and its user (role partner) for the\n"

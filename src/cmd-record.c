@@ -1,7 +1,6 @@
 /*
  * cmd-record.c - one record at a time: add, get, update, delete, link.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,41 +8,59 @@
 
 #include "cmd.h"
 
-/* --- add ------------------------------------------------------------------- */
+/* --- the one write ------------------------------------------------------------ */
 
-struct add_arg {
-	enum cdn_kind kind;
-	json_t *in;
+/* A create (the default), update or delete of one record, and what it
+ * gives back. */
+struct write {
+	char op;		/* 'c', 'u' or 'd' */
+	enum cdn_kind kind;	/* create */
+	const char *id;		/* update, delete */
+	json_t *in;		/* the record, or the patch */
+	int64_t if_version;
 	json_t *out;
 };
 
 static int
-do_add(struct cdn_txn *txn, void *arg)
+do_write(struct cdn_txn *txn, void *arg)
 {
-	struct add_arg *a = arg;
+	struct write *w = arg;
 
-	json_decref(a->out);
-	a->out = NULL;
-	return cdn_record_create(txn, a->kind, a->in, 0, &a->out);
+	/* A retried write starts again from nothing. */
+	json_decref(w->out);
+	w->out = NULL;
+	if (w->op == 'd')
+		return cdn_record_delete(txn, w->id);
+	if (w->op == 'u')
+		return cdn_record_update(txn, w->id, w->in, w->if_version, &w->out);
+	return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
 }
 
-/* Create a record from `a->in` and print its id (the record with
- * --json). */
+/* Write, and print what was written: the record with --json, else its
+ * id (a create), its new version (an update) or that it is gone. Takes
+ * `w->in`. */
 static int
-create(struct cmd_ctx *ctx, struct add_arg *a)
+write_record(struct cmd_ctx *ctx, struct write *w)
 {
-	int rc = cdn_store_write(ctx->st, ctx->user, do_add, a);
+	int rc = cdn_store_write(ctx->st, ctx->user, do_write, w);
 
-	json_decref(a->in);
-	if (rc == 0) {
-		if (ctx->json)
-			cmd_print_record(ctx, a->out);
-		else
-			printf("%s\n", json_string_value(json_object_get(a->out, "id")));
-	}
-	json_decref(a->out);
+	json_decref(w->in);
+	if (rc == 0 && w->op == 'd' && ctx->json)
+		cmd_print_new(json_pack("{s:s}", "deleted", w->id));
+	else if (rc == 0 && w->op == 'd')
+		printf("deleted %s\n", w->id);
+	else if (rc == 0 && ctx->json)
+		cmd_print_record(ctx, w->out);
+	else if (rc == 0 && w->op == 'u')
+		printf("%s version %" JSON_INTEGER_FORMAT "\n", json_string_value(json_object_get(w->out,
+		    "id")), json_integer_value(json_object_get(w->out, "version")));
+	else if (rc == 0)
+		printf("%s\n", json_string_value(json_object_get(w->out, "id")));
+	json_decref(w->out);
 	return rc ? cmd_fail() : 0;
 }
+
+/* --- add ------------------------------------------------------------------- */
 
 static int
 writable_kind(const struct args *args, const char *name, enum cdn_kind *kind)
@@ -72,17 +89,17 @@ input_file(const struct args *args, const char **file)
 static int
 exec_add(struct cmd_ctx *ctx, struct args *args)
 {
-	struct add_arg a = { 0 };
+	struct write w = { 'c' };
 	const char *file;
 	int rc;
 
 	if ((rc = input_file(args, &file)) != 0 ||
-	    (rc = writable_kind(args, args_string(args, 0), &a.kind)) != 0 ||
+	    (rc = writable_kind(args, args_string(args, 0), &w.kind)) != 0 ||
 	    (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cmd_read_json(file, &a.in) != 0)
+	if (cmd_read_json(file, &w.in) != 0)
 		return cmd_fail();
-	return create(ctx, &a);
+	return write_record(ctx, &w);
 }
 
 const struct cmd_entry cmd_add = {
@@ -107,18 +124,11 @@ static int
 exec_get(struct cmd_ctx *ctx, struct args *args)
 {
 	const char *id = args_string(args, 0);
-	struct cdn_txn *txn;
 	json_t *rec;
 	int rc;
 
-	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_get_record(ctx, id, &rec)) != 0)
 		return rc;
-	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
-		return cmd_fail();
-	rc = cdn_record_get(txn, id, &rec);
-	cdn_txn_abort(txn);
-	if (rc != 0)
-		return cmd_fail();
 	cmd_print_record(ctx, rec);
 	json_decref(rec);
 	return 0;
@@ -133,48 +143,22 @@ const struct cmd_entry cmd_get = {
 
 /* --- update ---------------------------------------------------------------- */
 
-struct update_arg {
-	const char *id;
-	json_t *patch;
-	int64_t if_version;
-	json_t *out;
-};
-
-static int
-do_update(struct cdn_txn *txn, void *arg)
-{
-	struct update_arg *a = arg;
-
-	json_decref(a->out);
-	a->out = NULL;
-	return cdn_record_update(txn, a->id, a->patch, a->if_version, &a->out);
-}
-
 static int
 exec_update(struct cmd_ctx *ctx, struct args *args)
 {
-	struct update_arg a = { .id = args_string(args, 0) };
+	struct write w = { 'u', .id = args_string(args, 0) };
 	uint64_t v = 0;
 	const char *file;
 	int rc;
 
-	if ((rc = input_file(args, &file)) != 0 || (rc = cmd_id_arg(args, a.id)) != 0)
-		return rc;
-	if ((rc = cmd_number(args, "if-version", 1, INT64_MAX, &v)) != 0 ||
+	if ((rc = input_file(args, &file)) != 0 || (rc = cmd_id_arg(args, w.id)) != 0 ||
+	    (rc = cmd_number(args, "if-version", 1, INT64_MAX, &v)) != 0 ||
 	    (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cmd_read_json(file, &a.patch) != 0)
+	if (cmd_read_json(file, &w.in) != 0)
 		return cmd_fail();
-	a.if_version = (int64_t)v;
-	rc = cdn_store_write(ctx->st, ctx->user, do_update, &a);
-	json_decref(a.patch);
-	if (rc == 0 && ctx->json)
-		cmd_print_record(ctx, a.out);
-	else if (rc == 0)
-		printf("%s version %" JSON_INTEGER_FORMAT "\n", json_string_value(json_object_get(a.out, "id")),
-		    json_integer_value(json_object_get(a.out, "version")));
-	json_decref(a.out);
-	return rc ? cmd_fail() : 0;
+	w.if_version = (int64_t)v;
+	return write_record(ctx, &w);
 }
 
 const struct cmd_entry cmd_update = {
@@ -199,26 +183,14 @@ const struct cmd_entry cmd_update = {
 /* --- delete ---------------------------------------------------------------- */
 
 static int
-do_delete(struct cdn_txn *txn, void *arg)
-{
-	return cdn_record_delete(txn, arg);
-}
-
-static int
 exec_delete(struct cmd_ctx *ctx, struct args *args)
 {
-	const char *id = args_string(args, 0);
+	struct write w = { 'd', .id = args_string(args, 0) };
 	int rc;
 
-	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_id_arg(args, w.id)) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_store_write(ctx->st, ctx->user, do_delete, (void *)id) != 0)
-		return cmd_fail();
-	if (ctx->json)
-		cmd_print_new(json_pack("{s:s}", "deleted", id));
-	else
-		printf("deleted %s\n", id);
-	return 0;
+	return write_record(ctx, &w);
 }
 
 const struct cmd_entry cmd_delete = {
@@ -237,18 +209,18 @@ exec_link(struct cmd_ctx *ctx, struct args *args)
 {
 	static const char *const fields[][2] = { { "since", "since" }, { "until", "until" },
 		{ "note", "notes" } };
-	struct add_arg a = { .kind = CDN_LINK };
+	struct write w = { 'c', CDN_LINK };
 	int rc;
 
 	if ((rc = cmd_id_arg(args, args_string(args, 0))) != 0 ||
 	    (rc = cmd_id_arg(args, args_string(args, 1))) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	a.in = json_pack("{s:s,s:s,s:s}", "from", args_string(args, 0), "to", args_string(args, 1),
+	w.in = json_pack("{s:s,s:s,s:s}", "from", args_string(args, 0), "to", args_string(args, 1),
 	    "type", args_string(args, 2));
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 		if (args_has(args, fields[i][0]))
-			json_object_set_new(a.in, fields[i][1], json_string(args_get(args, fields[i][0])));
-	return create(ctx, &a);
+			json_object_set_new(w.in, fields[i][1], json_string(args_get(args, fields[i][0])));
+	return write_record(ctx, &w);
 }
 
 const struct cmd_entry cmd_link = {

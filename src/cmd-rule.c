@@ -235,26 +235,25 @@ exec_enable(struct cmd_ctx *ctx, struct args *args)
 	return 0;
 }
 
+static void
+version_line(json_t *v)
+{
+	printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…  %s\n",
+	    json_integer_value(json_object_get(v, "version")), jstr(v, "commit"), jstr(v, "at"),
+	    jstr(v, "by"), jstr(v, "sha256"), jstr(v, "message"));
+}
+
 static int
 exec_log(struct cmd_ctx *ctx, struct args *args)
 {
-	const char *name = args_string(args, 0);
-	json_t *versions, *v;
-	size_t i;
+	json_t *versions;
 	int rc;
 
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_rule_log(ctx->st, name, &versions) != 0)
+	if (cdn_rule_log(ctx->st, args_string(args, 0), &versions) != 0)
 		return cmd_fail();
-	json_array_foreach(versions, i, v) {
-		if (ctx->json)
-			cmd_print_jsonl(v);
-		else
-			printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…  %s\n",
-			    json_integer_value(json_object_get(v, "version")), jstr(v, "commit"),
-			    jstr(v, "at"), jstr(v, "by"), jstr(v, "sha256"), jstr(v, "message"));
-	}
+	cmd_print_list(ctx, versions, version_line, NULL);
 	json_decref(versions);
 	return 0;
 }
@@ -498,33 +497,25 @@ cmd_rules_after(struct cmd_ctx *ctx)
 
 /* --- the command ------------------------------------------------------------------------------ */
 
-#define ONE(name, exec, what) \
-	{ name, NULL, { "", 1, 1, what }, "NAME", NULL, NULL, exec, NULL }
+#define ONE(name, exec) { name, NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec }
 
-static const struct cmd_entry rule_add = {
-	"add", NULL, { "", 1, 1, "rule add FILE" }, "FILE", NULL, NULL, exec_add, NULL,
+static const struct cmd_entry rule_subs[] = {
+	{ "add", NULL, { "", 1, 1 }, "FILE", NULL, NULL, exec_add },
+	{ "list", NULL, { "", 0, 0 }, "", NULL, NULL, exec_list },
+	ONE("show", exec_show),
+	{ "test", NULL, { "since= until= threads=", 1, -1 },
+	    "FILE… [--since D] [--until D] [--threads N]", NULL, NULL, exec_test },
+	{ "run", NULL, { "since= until= threads= all", 0, -1 },
+	    "NAME…|--all [--since D] [--until D] [--threads N]", NULL, NULL, exec_run },
+	ONE("enable", exec_enable),
+	ONE("disable", exec_enable),
+	ONE("log", exec_log),
+	{ NULL },
 };
-static const struct cmd_entry rule_list = {
-	"list", NULL, { "", 0, 0, "rule list takes no arguments" }, "", NULL, NULL, exec_list, NULL,
-};
-static const struct cmd_entry rule_show = ONE("show", exec_show, "rule show NAME");
-static const struct cmd_entry rule_test = {
-	"test", NULL, { "since= until= threads=", 1, -1, "rule test FILE… [--since D] [--until D]" },
-	"FILE… [--since D] [--until D] [--threads N]", NULL, NULL, exec_test, NULL,
-};
-static const struct cmd_entry rule_run = {
-	"run", NULL, { "since= until= threads= all", 0, -1, NULL },
-	"NAME…|--all [--since D] [--until D] [--threads N]", NULL, NULL, exec_run, NULL,
-};
-static const struct cmd_entry rule_enable = ONE("enable", exec_enable, "rule enable|disable NAME");
-static const struct cmd_entry rule_disable = ONE("disable", exec_enable, "rule enable|disable NAME");
-static const struct cmd_entry rule_log = ONE("log", exec_log, "rule log NAME");
-
-static const struct cmd_entry *const rule_subs[] = { &rule_add, &rule_list, &rule_show,
-	&rule_test, &rule_run, &rule_enable, &rule_disable, &rule_log, NULL };
 
 const struct cmd_entry cmd_rule = {
-	"rule", NULL, { NULL, 0, -1, NULL }, "add|list|show|test|run|enable|disable|log …", "analyst rules in Lua that raise alerts",
+	"rule", NULL, { NULL, 0, -1 }, "add|list|show|test|run|enable|disable|log …",
+	"analyst rules in Lua that raise alerts",
 	"  add FILE            check the rule in FILE (- for standard input), keep\n"
 	"                      its source as a new version in the store's git\n"
 	"                      repository, and enable it: from now on every write\n"

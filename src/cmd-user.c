@@ -116,11 +116,19 @@ exec_disable(struct cmd_ctx *ctx, struct args *args)
 	return 0;
 }
 
+static void
+user_line(json_t *u)
+{
+	printf("%-24s %-10s since %s%s\n", json_string_value(json_object_get(u, "name")),
+	    json_string_value(json_object_get(u, "role")),
+	    json_string_value(json_object_get(u, "created_at")),
+	    json_is_true(json_object_get(u, "disabled")) ? "  (disabled)" : "");
+}
+
 static int
 exec_list(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t *users = NULL, *u;
-	size_t i;
+	json_t *users = NULL;
 	int rc;
 
 	(void)args;
@@ -128,43 +136,23 @@ exec_list(struct cmd_ctx *ctx, struct args *args)
 		return rc;
 	if (cdn_user_list(ctx->st, &users) != 0)
 		return cmd_fail();
-	json_array_foreach(users, i, u) {
-		if (ctx->json)
-			cmd_print_jsonl(u);
-		else
-			printf("%-24s %-10s since %s%s\n", json_string_value(json_object_get(u, "name")),
-			    json_string_value(json_object_get(u, "role")),
-			    json_string_value(json_object_get(u, "created_at")),
-			    json_is_true(json_object_get(u, "disabled")) ? "  (disabled)" : "");
-	}
-	if (json_array_size(users) == 0 && !ctx->json)
-		fprintf(stderr, "no users (add one with cordon user add NAME --role ROLE)\n");
+	cmd_print_list(ctx, users, user_line, "no users (add one with cordon user add NAME --role ROLE)");
 	json_decref(users);
 	return 0;
 }
 
-static const struct cmd_entry user_add = {
-	"add", NULL, { "role=", 1, 1, "user add NAME --role ROLE" }, "NAME --role ROLE", NULL, NULL,
-	exec_password, NULL,
+static const struct cmd_entry user_subs[] = {
+	{ "add", NULL, { "role=", 1, 1 }, "NAME --role ROLE", NULL, NULL, exec_password },
+	{ "passwd", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_password },
+	{ "disable", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_disable },
+	{ "enable", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_disable },
+	{ "list", NULL, { "", 0, 0 }, "", NULL, NULL, exec_list },
+	{ NULL },
 };
-static const struct cmd_entry user_passwd = {
-	"passwd", NULL, { "", 1, 1, "user passwd NAME" }, "NAME", NULL, NULL, exec_password, NULL,
-};
-static const struct cmd_entry user_disable = {
-	"disable", NULL, { "", 1, 1, "user disable NAME" }, "NAME", NULL, NULL, exec_disable, NULL,
-};
-static const struct cmd_entry user_enable = {
-	"enable", NULL, { "", 1, 1, "user enable NAME" }, "NAME", NULL, NULL, exec_disable, NULL,
-};
-static const struct cmd_entry user_list = {
-	"list", NULL, { "", 0, 0, "user list" }, "", NULL, NULL, exec_list, NULL,
-};
-
-static const struct cmd_entry *const user_subs[] = { &user_add, &user_passwd, &user_disable,
-	&user_enable, &user_list, NULL };
 
 const struct cmd_entry cmd_user = {
-	"user", NULL, { NULL, 0, -1, NULL }, "add|passwd|disable|enable|list …", "who may sign in to the HTTP API, with which role",
+	"user", NULL, { NULL, 0, -1 }, "add|passwd|disable|enable|list …",
+	"who may sign in to the HTTP API, with which role",
 	"  add NAME --role ROLE   add a user; ROLE is officer, analyst, supervisor,\n"
 	"                         admin or partner\n"
 	"  passwd NAME            set a user's password; the user's sessions end\n"
@@ -185,12 +173,8 @@ const struct cmd_entry cmd_user = {
 };
 
 static void
-print_token(struct cmd_ctx *ctx, json_t *t)
+token_line(json_t *t)
 {
-	if (ctx->json) {
-		cmd_print_jsonl(t);
-		return;
-	}
 	printf("%s  %-24s %s  %s\n", json_string_value(json_object_get(t, "id")),
 	    json_string_value(json_object_get(t, "user")),
 	    json_string_value(json_object_get(t, "created_at")),
@@ -200,16 +184,14 @@ print_token(struct cmd_ctx *ctx, json_t *t)
 static int
 exec_token_list(struct cmd_ctx *ctx, struct args *args)
 {
-	json_t *list = NULL, *t;
-	size_t i;
+	json_t *list = NULL;
 	int rc;
 
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cdn_token_list(ctx->st, args_string(args, 0), &list) != 0)
 		return cmd_fail();
-	json_array_foreach(list, i, t)
-		print_token(ctx, t);
+	cmd_print_list(ctx, list, token_line, NULL);
 	json_decref(list);
 	return 0;
 }
@@ -252,22 +234,15 @@ exec_token_create(struct cmd_ctx *ctx, struct args *args)
 	return 0;
 }
 
-static const struct cmd_entry token_create = {
-	"create", NULL, { "label=", 1, 1, "token create NAME [--label TEXT]" }, "NAME [--label TEXT]",
-	NULL, NULL, exec_token_create, NULL,
+static const struct cmd_entry token_subs[] = {
+	{ "create", NULL, { "label=", 1, 1 }, "NAME [--label TEXT]", NULL, NULL, exec_token_create },
+	{ "list", NULL, { "", 0, 1 }, "[NAME]", NULL, NULL, exec_token_list },
+	{ "revoke", NULL, { "", 1, 1 }, "ID", NULL, NULL, exec_token_revoke },
+	{ NULL },
 };
-static const struct cmd_entry token_list = {
-	"list", NULL, { "", 0, 1, "token list [NAME]" }, "[NAME]", NULL, NULL, exec_token_list, NULL,
-};
-static const struct cmd_entry token_revoke = {
-	"revoke", NULL, { "", 1, 1, "token revoke ID" }, "ID", NULL, NULL, exec_token_revoke, NULL,
-};
-
-static const struct cmd_entry *const token_subs[] = { &token_create, &token_list, &token_revoke,
-	NULL };
 
 const struct cmd_entry cmd_token = {
-	"token", NULL, { NULL, 0, -1, NULL }, "create NAME [--label TEXT] | list [NAME] | revoke ID",
+	"token", NULL, { NULL, 0, -1 }, "create NAME [--label TEXT] | list [NAME] | revoke ID",
 	"API tokens for scripts, acting as a user",
 	"  create NAME [--label TEXT]\n"
 	"                      print a new token for user NAME; scripts send it as\n"

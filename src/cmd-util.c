@@ -66,6 +66,22 @@ cmd_verror(const char *fmt, va_list ap)
 }
 
 int
+cmd_get_record(struct cmd_ctx *ctx, const char *id, json_t **out)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
+		return cmd_fail();
+	rc = cdn_record_get(txn, id, out);
+	cdn_txn_abort(txn);
+	return rc ? cmd_fail() : 0;
+}
+
+int
 cmd_error(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -146,6 +162,22 @@ cmd_print_jsonl(json_t *v)
 {
 	json_dumpf(v, stdout, JSON_COMPACT | CDN_JSON_REAL);
 	putchar('\n');
+}
+
+void
+cmd_print_list(struct cmd_ctx *ctx, json_t *list, void (*line)(json_t *item), const char *none)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(list, i, item) {
+		if (ctx->json)
+			cmd_print_jsonl(item);
+		else
+			line(item);
+	}
+	if (!ctx->json && none && json_array_size(list) == 0)
+		fprintf(stderr, "%s\n", none);
 }
 
 void

@@ -39,14 +39,15 @@ struct cmd_entry {
 	struct {
 		const char *template;	/* options: "f|file= if-version= all" */
 		int lower, upper;	/* how many positional arguments; upper -1: any */
-		const char *count;	/* said when they are not that many */
+		const char *count;	/* said when they are not that many (default:
+				 * the name and usage) */
 	} args;
 	const char *usage;	/* arguments after the name */
 	const char *summary;	/* one line for `cordon --help` (commands only) */
 	const char *help;	/* options and details for `cordon NAME --help` */
 	/* Runs the command; returns an exit status. `a` is main's. */
 	int (*exec)(struct cmd_ctx *ctx, struct args *a);
-	const struct cmd_entry *const *subs;	/* a group's subcommands, NULL-ended */
+	const struct cmd_entry *subs;	/* a group's subcommands, ended by a NULL name */
 };
 
 extern const struct cmd_entry cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
@@ -60,6 +61,9 @@ void cmd_rules_after(struct cmd_ctx *ctx);
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);
+/* Open the store and read record `id` into *out (a new reference): 0, or
+ * an exit status, the error said. */
+int cmd_get_record(struct cmd_ctx *ctx, const char *id, json_t **out);
 
 /* Import FILE ("-": standard input) with a progress bar on a terminal,
  * reporting bad lines; prints what was created unless `quiet`. */
@@ -145,6 +149,11 @@ const char *cmd_text(const char *s);
 void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);
 /* One line for a record in a list (human mode). */
 void cmd_print_line(json_t *rec);
+/* Print the items of array `list`: a JSON line each with --json, else as
+ * `line` prints it; without --json, `none` (may be NULL) on standard
+ * error if there is none. */
+void cmd_print_list(struct cmd_ctx *ctx, json_t *list, void (*line)(json_t *item),
+    const char *none);
 /* JSON Lines output of one value. */
 void cmd_print_jsonl(json_t *v);
 /* Write text that came from the store or from a rule (a rule's source,

@@ -57,7 +57,7 @@ static const struct cmd_entry *
 find_sub(struct cmd_ctx *ctx, const struct cmd_entry *g, int argc, char **argv, int *at,
     int *status)
 {
-	const struct cmd_entry *const *s;
+	const struct cmd_entry *s;
 	char names[256] = "";
 	struct args *a = NULL;
 	int i;
@@ -71,19 +71,19 @@ find_sub(struct cmd_ctx *ctx, const struct cmd_entry *g, int argc, char **argv, 
 		}
 		if (argv[i][0] != '-' || argv[i][1] == '\0')
 			break;
-		for (s = g->subs; *s; s++)
-			value |= args_takes_value((*s)->args.template, argv[i]);
+		for (s = g->subs; s->name; s++)
+			value |= args_takes_value(s->args.template, argv[i]);
 		i += value;
 	}
-	for (s = g->subs; i < argc && *s; s++)
-		if (named(*s, argv[i])) {
+	for (s = g->subs; i < argc && s->name; s++)
+		if (named(s, argv[i])) {
 			*at = i;
-			return *s;
+			return s;
 		}
 	/* No subcommand: the group's --help, or a usage error. */
-	for (s = g->subs; *s; s++)
+	for (s = g->subs; s->name; s++)
 		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ?
-		    s[1] ? ", " : " or " : "", (*s)->name);
+		    s[1].name ? ", " : " or " : "", s->name);
 	if ((*status = args_parse(ctx, NULL, g, i < argc ? i : argc, argv, &a)) == 0 && a) {
 		if (i < argc)
 			*status = cmd_usage(a, "no such command: %s %.40s (%s)", g->name, argv[i], names);

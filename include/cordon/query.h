@@ -149,6 +149,9 @@ int cdn_where_parse(struct cdn_where *w, const char *name, const char *text);
 int cdn_where_add(struct cdn_where *w, const char *name, const char *path,
     const char *value);
 void cdn_where_free(struct cdn_where *w);
+/* Whether the `len` bytes at `s` are a FIELD as above (a name safe to
+ * write back in an error, too). */
+int cdn_where_field_ok(const char *s, size_t len);
 
 /* Every record of `kind` in id order, as stored JSON text (for export). */
 typedef int (*cdn_raw_fn)(void *arg, const char *json, size_t len);

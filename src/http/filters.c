@@ -34,24 +34,12 @@ alert_value_ok(const char *key, const char *value)
 	return 1;
 }
 
-/* A name as it can be written back in an error (JSON wants UTF-8):
- * letters, digits, '_', '-' and '.'. */
-static int
-plain(const char *s, size_t len)
-{
-	if (len == 0 || len > 200)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
-			return 0;
-	return 1;
-}
-
 void
 http_arg_name(const char *key, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s", plain(key, strlen(key)) ? key : "(a name not written in letters)");
+	/* Written back in JSON: a name in letters (as a FIELD is), or none. */
+	snprintf(buf, cap, "%s", cdn_where_field_ok(key, strlen(key)) ? key :
+	    "(a name not written in letters)");
 }
 
 /* Note the first filter given wrong, and why if the library said. */

@@ -37,8 +37,8 @@ cdn_query_number(const char *name, const char *text, uint64_t lo, uint64_t hi, u
 
 /* A path as it can be written back in an error and looked up in the
  * schema: letters, digits, '_', '-' and '.'. */
-static int
-plain_path(const char *s, size_t len)
+int
+cdn_where_field_ok(const char *s, size_t len)
 {
 	if (len == 0 || len > PATH_MAX_LEN)
 		return 0;
@@ -63,7 +63,7 @@ cdn_where_parse(struct cdn_where *w, const char *name, const char *text)
 
 	if (w->n == CDN_WHERE_MAX)
 		return too_many(name);
-	if (!eq || !plain_path(text, (size_t)(eq - text)))
+	if (!eq || !cdn_where_field_ok(text, (size_t)(eq - text)))
 		return cdn_error_set(CDN_EUSAGE, name, "%s must be FIELD=VALUE, FIELD a dotted path",
 		    name);
 	if ((copy = strdup(text)) == NULL)
