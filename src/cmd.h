@@ -1,8 +1,14 @@
 /*
  * cmd.h - the command-line front-end: one table entry per command, one
  * file per command group (src/cmd-*.c), and the helpers they share for
- * options, input and output. Commands hold no business logic: they parse
- * arguments, call libcordon and print.
+ * options, input and output. Commands hold no business logic: they read
+ * their arguments by name, call libcordon and print.
+ *
+ * A new command is an entry (struct cmd_entry) and its exec in its file,
+ * and a line in cordon.c's table; a new subcommand is a row of its
+ * group's array. main reads the arguments against the entry, owns them,
+ * and runs the exec; what a command must check beyond the template (an
+ * id, a number's bounds: cmd_id_arg, cmd_number) it checks first.
  */
 #ifndef CORDON_CMD_H
 #define CORDON_CMD_H
