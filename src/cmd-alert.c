@@ -36,25 +36,22 @@ list_one(void *arg, json_t *a)
 static int
 exec_list(struct cmd_ctx *ctx, struct args *args)
 {
-	static const char *const statuses[] = { "new", "acknowledged", "escalated", "dismissed",
-		"promoted" };
 	const char *status = args_get(args, "status");
 	struct cdn_where w = { .n = 0 };
 	struct cdn_query q = { .kind = CDN_ALERT };
 	struct cdn_txn *txn;
 	uint64_t limit = 0;
-	int rc, known = 0;
+	int rc;
 
-	if (status)
-		cdn_where_add(&w, "--status", "status", status);
 	if (args_has(args, "rule"))
 		cdn_where_add(&w, "--rule", "rule", args_get(args, "rule"));
 	if ((rc = cmd_number(args, "limit", 1, INT64_MAX, &limit)) != 0)
 		return rc;
-	for (size_t i = 0; status && i < sizeof statuses / sizeof *statuses; i++)
-		known |= strcmp(status, statuses[i]) == 0;
-	if (status && !known)
-		return cmd_error(2, "--status is new, acknowledged, escalated, dismissed or promoted");
+	if (status && cdn_where_enum(&w, "--status", CDN_ALERT, "status", status) != 0) {
+		rc = cmd_error(2, "%s", cdn_error_last()->message);
+		cdn_error_clear();
+		return rc;
+	}
 	q.where = w.c;
 	q.nwhere = w.n;
 	q.limit = (size_t)limit;

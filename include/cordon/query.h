@@ -148,6 +148,11 @@ int cdn_where_parse(struct cdn_where *w, const char *name, const char *text);
  * used. CDN_EUSAGE, field `name`, if it is one too many. */
 int cdn_where_add(struct cdn_where *w, const char *name, const char *path,
     const char *value);
+/* The same, and CDN_EUSAGE ("status is new, acknowledged, …") if `path`
+ * is an enum of `kind` that never takes `value`: a shorthand such as
+ * --status or status= names a value the records can hold. */
+int cdn_where_enum(struct cdn_where *w, const char *name, enum cdn_kind kind,
+    const char *path, const char *value);
 void cdn_where_free(struct cdn_where *w);
 /* Whether the `len` bytes at `s` are a FIELD as above (a name safe to
  * write back in an error, too). */

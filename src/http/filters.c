@@ -2,8 +2,9 @@
  * filters.c - the filters a list takes, and a count over one (http.h):
  * where=FIELD=VALUE (repeatable), since, until, tag, linked, and for
  * alerts the shorthands status, rule, severity and ref. One parser, so
- * that /api/v1/KINDS and /api/v1/stats take them alike; FIELD=VALUE and
- * numbers are read by the library's (query.h), as the command line does.
+ * that /api/v1/KINDS and /api/v1/stats take them alike; FIELD=VALUE, the
+ * values the shorthands take and numbers are read by the library's
+ * (query.h), as the command line reads them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,26 +14,6 @@
 #include "cordon/query.h"
 #include "cordon/record.h"
 #include "http.h"
-
-/* The values the alert shorthands take (alert.h, rules.h). */
-static int
-alert_value_ok(const char *key, const char *value)
-{
-	static const char *const ok[][6] = {
-		{ "status", "new", "acknowledged", "escalated", "dismissed", "promoted" },
-		{ "severity", "low", "medium", "high", "critical", NULL },
-	};
-
-	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
-		if (!http_is(key, ok[i][0]))
-			continue;
-		for (size_t j = 1; j < 6 && ok[i][j]; j++)
-			if (http_is(value, ok[i][j]))
-				return 1;
-		return 0;
-	}
-	return 1;
-}
 
 void
 http_arg_name(const char *key, char *buf, size_t cap)
@@ -69,9 +50,9 @@ http_filter_take(struct http_filters *f, const char *key, const char *value)
 	    http_is(key, "severity") || http_is(key, "ref"))) {
 		const char *path = http_is(key, "ref") ? "refs" : key;
 
-		if (!value || !*value || !alert_value_ok(key, value))
+		if (!value || !*value)
 			bad(f, key, 0);
-		else if (cdn_where_add(&f->w, "where", path, value) != 0)
+		else if (cdn_where_enum(&f->w, key, f->kind, path, value) != 0)
 			bad(f, key, 1);
 		return 1;
 	}
@@ -93,12 +74,6 @@ http_filters_query(struct http_req *r, struct http_filters *f, struct cdn_query 
 			*res = http_error(r, 500, "internal", NULL, "out of memory");
 		else if (f->err.code)
 			*res = http_error(r, 400, "bad_request", f->err.field, "%s", f->err.message);
-		else if (http_is(f->bad, "status"))
-			*res = http_error(r, 400, "bad_request", "status", "status is new, acknowledged, "
-			    "escalated, dismissed or promoted");
-		else if (http_is(f->bad, "severity"))
-			*res = http_error(r, 400, "bad_request", "severity", "severity is low, medium, "
-			    "high or critical");
 		else
 			*res = http_error(r, 400, "bad_request", f->bad, "%s must have a value", f->bad);
 		return -1;

@@ -9,6 +9,7 @@
 
 #include "cordon/error.h"
 #include "cordon/query.h"
+#include "schema.h"
 
 #define PATH_MAX_LEN 200
 
@@ -86,6 +87,27 @@ cdn_where_add(struct cdn_where *w, const char *name, const char *path, const cha
 	w->c[w->n].value = value;
 	w->n++;
 	return 0;
+}
+
+int
+cdn_where_enum(struct cdn_where *w, const char *name, enum cdn_kind kind, const char *path,
+    const char *value)
+{
+	const struct cdn_field *f = cdn_schema_lookup(kind, path);
+	char list[256] = "";
+	size_t n = 0;
+
+	if (f && f->type == FT_ENUM && !((f->flags & F_CUSTOM) && strncmp(value, "x-", 2) == 0)) {
+		for (size_t i = 0; f->values[i]; i++) {
+			if (strcmp(f->values[i], value) == 0)
+				return cdn_where_add(w, name, path, value);
+			n = strlen(list);
+			snprintf(list + n, sizeof list - n, "%s%s", i == 0 ? "" : f->values[i + 1] ?
+			    ", " : " or ", f->values[i]);
+		}
+		return cdn_error_set(CDN_EUSAGE, name, "%s is %s", name, list);
+	}
+	return cdn_where_add(w, name, path, value);
 }
 
 void

@@ -60,7 +60,14 @@ main(void)
 	ok(cdn_where_parse(&w, "where", "notes=") == 0 && w.n == 3 && strcmp(w.c[2].value, "") == 0,
 	    "an empty value");
 	ok(cdn_where_add(&w, "--status", "status", "new") == 0 && w.n == 4, "a condition as given");
-	ok(cdn_where_parse(&w, "--where", "title") == CDN_EUSAGE && w.n == 4 &&
+	ok(cdn_where_enum(&w, "status", CDN_ALERT, "status", "open") == CDN_EUSAGE && w.n == 4,
+	    "a value an alert's status never takes is refused");
+	is_str(cdn_error_last()->message, "status is new, acknowledged, escalated, dismissed or "
+	    "promoted", "naming those it takes");
+	ok(cdn_where_enum(&w, "severity", CDN_ALERT, "severity", "high") == 0 && w.n == 5 &&
+	    cdn_where_enum(&w, "rule", CDN_ALERT, "rule", "anything") == 0 && w.n == 6,
+	    "one it takes, and any value of a field that is no enum");
+	ok(cdn_where_parse(&w, "--where", "title") == CDN_EUSAGE && w.n == 6 &&
 	    strcmp(cdn_error_last()->field, "--where") == 0, "no = is refused");
 	ok(cdn_where_parse(&w, "where", "=x") == CDN_EUSAGE, "no field is refused");
 	ok(cdn_where_parse(&w, "where", "a b=x") == CDN_EUSAGE, "a field that is no path is refused");
