@@ -135,6 +135,7 @@ exec_list(struct cmd_ctx *ctx, struct args *args)
 	size_t i;
 	int rc;
 
+	(void)args;
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cdn_rule_list(ctx->st, &all) != 0)
