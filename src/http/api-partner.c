@@ -37,7 +37,6 @@
 #include "http.h"
 
 #define PREVIEW_DEFAULT	20
-#define PREVIEW_MAX	200
 #define LOG_DEFAULT	50
 #define LOG_MAX		1000
 #define JOBS_RUNNING	2
@@ -80,13 +79,13 @@ preview(struct http_req *r, const char *name)
 {
 	const char *since = http_arg(r, "since"), *limit = http_arg(r, "limit");
 	const char *format = http_arg(r, "format");
-	size_t n = limit ? count_arg(limit, PREVIEW_MAX) : PREVIEW_DEFAULT;
+	size_t n = limit ? count_arg(limit, CDN_PREVIEW_LIMIT_MAX) : PREVIEW_DEFAULT;
 	json_t *out = NULL;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 	if (n == 0)
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", PREVIEW_MAX);
+		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", CDN_PREVIEW_LIMIT_MAX);
 	if (format && !http_is(format, "records") && !http_is(format, "stix"))
 		return http_error(r, 400, "bad_request", "format", "format is records or stix");
 	if (!format || http_is(format, "records")) {

@@ -31,13 +31,20 @@
 #include "cordon/rule.h"
 #include "http.h"
 
+/* Defaults; the bounds are the library's (query.h), the command line's too. */
 #define LIST_DEFAULT	50
-#define LIST_MAX	1000
-#define DEPTH_MAX	4
 #define GRAPH_LIMIT	200	/* nodes in a graph's answer, by default */
-#define GRAPH_LIMIT_MAX	2000
 #define GRAPH_SUMMARY	20	/* neighbours of one kind shown before a summary */
-#define GRAPH_SUMMARY_MAX 1000
+
+/* Parameter `name` as a whole number in [lo, hi] into *out, left as it
+ * is if not given: 0, or an error for http_fail (cdn_query_number). */
+static int
+num_arg(struct http_req *r, const char *name, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const char *s = http_arg(r, name);
+
+	return s ? cdn_query_number(name, s, lo, hi, out) : 0;
+}
 
 /* --- lists ---------------------------------------------------------------------- */
 
@@ -60,7 +67,7 @@ list_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 
 struct page {
 	json_t *items;
-	size_t limit;
+	uint64_t limit;
 };
 
 static int
@@ -78,7 +85,6 @@ list(struct http_req *r, enum cdn_kind kind)
 	struct list_args a = { .f = { .kind = kind } };
 	struct cdn_query q = { .kind = kind };
 	struct page p = { json_array(), LIST_DEFAULT };
-	const char *limit = http_arg(r, "limit");
 	struct cdn_txn *txn;
 	enum MHD_Result res;
 	int rc;
@@ -92,17 +98,12 @@ list(struct http_req *r, enum cdn_kind kind)
 	}
 	if (http_filters_query(r, &a.f, &q, &res) != 0)
 		goto out;
-	if (limit) {
-		uint64_t n;
-
-		if (http_number(limit, 1, LIST_MAX, &n) != 0) {
-			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
-			goto out;
-		}
-		p.limit = n;
+	if (num_arg(r, "limit", 1, CDN_LIST_LIMIT_MAX, &p.limit) != 0) {
+		res = http_fail(r);
+		goto out;
 	}
 	q.after = http_arg(r, "after");
-	q.limit = p.limit + 1;
+	q.limit = (size_t)p.limit + 1;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_query_run(txn, &q, page_add, &p);
 		cdn_txn_abort(txn);
@@ -231,19 +232,6 @@ only_graph_args(void *cls, enum MHD_ValueKind kind, const char *key, const char 
 	return MHD_YES;
 }
 
-/* A whole number in [lo, hi] from parameter `name`, else `dflt`; -1 if
- * it is given but not such a number. */
-static long
-num_arg(struct http_req *r, const char *name, long lo, long hi, long dflt)
-{
-	const char *s = http_arg(r, name);
-	uint64_t n;
-
-	if (!s)
-		return dflt;
-	return http_number(s, (uint64_t)lo, (uint64_t)hi, &n) == 0 ? (long)n : -1;
-}
-
 /*
  * GET KINDS/ID/graph?depth=N&limit=N&summary=N: the records around ID,
  * capped at `limit` nodes, a node's neighbours of one kind past `summary`
@@ -255,9 +243,7 @@ graph(struct http_req *r, const char *id)
 	struct cdn_graph_opts o;
 	struct cdn_txn *txn;
 	char unknown[64] = "";
-	long depth = num_arg(r, "depth", 1, DEPTH_MAX, 1);
-	long limit = num_arg(r, "limit", 1, GRAPH_LIMIT_MAX, GRAPH_LIMIT);
-	long summary = num_arg(r, "summary", 0, GRAPH_SUMMARY_MAX, GRAPH_SUMMARY);
+	uint64_t depth = 1, limit = GRAPH_LIMIT, summary = GRAPH_SUMMARY;
 	json_t *out = NULL;
 	int rc;
 
@@ -267,14 +253,10 @@ graph(struct http_req *r, const char *id)
 	if (unknown[0])
 		return http_error(r, 400, "bad_request", unknown,
 		    "a graph takes depth, limit and summary, not %s", unknown);
-	if (depth < 0)
-		return http_error(r, 400, "bad_request", "depth", "depth must be 1 to %d", DEPTH_MAX);
-	if (limit < 0)
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d",
-		    GRAPH_LIMIT_MAX);
-	if (summary < 0)
-		return http_error(r, 400, "bad_request", "summary",
-		    "summary must be 0 (none) to %d", GRAPH_SUMMARY_MAX);
+	if (num_arg(r, "depth", 1, CDN_GRAPH_DEPTH_MAX, &depth) != 0 ||
+	    num_arg(r, "limit", 1, CDN_GRAPH_LIMIT_MAX, &limit) != 0 ||
+	    num_arg(r, "summary", 0, CDN_GRAPH_SUMMARY_MAX, &summary) != 0)
+		return http_fail(r);
 	o.depth = (int)depth;
 	o.limit = (size_t)limit;
 	o.summary = (size_t)summary;
@@ -284,8 +266,8 @@ graph(struct http_req *r, const char *id)
 	}
 	if (rc != 0)
 		return http_fail(r);
-	json_object_set_new(out, "limit", json_integer(limit));
-	json_object_set_new(out, "summary", json_integer(summary));
+	json_object_set_new(out, "limit", json_integer((json_int_t)limit));
+	json_object_set_new(out, "summary", json_integer((json_int_t)summary));
 	return http_json(r, 200, out);
 }
 
@@ -415,7 +397,7 @@ static enum MHD_Result
 search(struct http_req *r)
 {
 	const char *q = http_arg(r, "q");
-	long n = num_arg(r, "limit", 1, LIST_MAX, LIST_DEFAULT);
+	uint64_t n = LIST_DEFAULT;
 	struct cdn_txn *txn;
 	json_t *out = NULL, *rec;
 	size_t i;
@@ -428,8 +410,8 @@ search(struct http_req *r)
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
 	if (!q || !*q)
 		return http_error(r, 400, "bad_request", "q", "give q=TEXT");
-	if (n < 0)
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
+	if (num_arg(r, "limit", 1, CDN_SEARCH_LIMIT_MAX, &n) != 0)
+		return http_fail(r);
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_search(txn, q, (size_t)n, &out);
 		cdn_txn_abort(txn);

@@ -29,6 +29,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "cordon/error.h"
 #include "cordon/query.h"
 #include "cordon/rule.h"
 #include "cordon/store.h"
@@ -212,16 +213,14 @@ enum MHD_Result http_exports(struct http_req *r, const char *rest);
 
 /* --- a list's filters (filters.c) ---------------------------------------------- */
 
-#define HTTP_WHERE_MAX	16
-
-/* where=FIELD=VALUE (repeatable), since, until, tag, linked; for alerts
- * status, rule, severity and ref. Zeroed, with `kind` set, before use. */
+/* where=FIELD=VALUE (repeatable, read by cdn_where_parse as the command
+ * line's --where is), since, until, tag, linked; for alerts status, rule,
+ * severity and ref. Zeroed, with `kind` set, before use. */
 struct http_filters {
 	enum cdn_kind kind;
-	struct cdn_cond c[HTTP_WHERE_MAX];
-	char *buf[HTTP_WHERE_MAX];
-	size_t n;
+	struct cdn_where w;
 	const char *bad;	/* the first filter given wrong */
+	struct cdn_error err;	/* why, if the library said */
 };
 
 /* From a query-string walk: 1 if `key` is a filter (taken, or noted as
@@ -234,7 +233,8 @@ int http_filters_query(struct http_req *r, struct http_filters *f, struct cdn_qu
 void http_filters_free(struct http_filters *f);
 /* A whole number from `s` in [lo, hi]: 0 with *out, or -1. Digits only:
  * no sign, space, leading '+' or trailing text ("4abc", "+5", " 5" are no
- * numbers). Every number a query string carries is read by this. */
+ * numbers), as cdn_query_number reads them; for numbers whose error is
+ * said here (a limit, a depth: cdn_query_number and http_fail). */
 int http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* A query-string name as an error may write it back (JSON is UTF-8). */
