@@ -1,5 +1,5 @@
 /*
- * api-admin.c - the routes beyond records (http.h):
+ * api-admin.c - the routes beyond records (routes.h):
  *
  *   POST /api/v1/alerts/ID/ack|escalate|dismiss|promote   {"note"}   officer
  *   POST /api/v1/alerts/ID/attach  {"case","note"}: to an existing case
@@ -27,33 +27,13 @@
 #include "cordon/error.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "auth.h"
+#include "routes.h"
 
 #define AUDIT_DEFAULT	100
 #define AUDIT_MAX	1000
 #define VERIFY_PROBLEMS	100	/* problems a verify answers with */
 #define RULE_ERRORS	20
-
-/* A JSON object body, or an answer queued (then *res is set). */
-static json_t *
-object_body(struct http_req *r, enum MHD_Result *res)
-{
-	json_error_t jerr;
-	json_t *in;
-
-	if (r->len == 0)
-		return json_object();
-	if ((in = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		*res = http_error(r, 400, "bad_json", NULL, "not JSON: %s", jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(in)) {
-		json_decref(in);
-		*res = http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
-		return NULL;
-	}
-	return in;
-}
 
 /* --- alerts ---------------------------------------------------------------------- */
 
@@ -74,7 +54,7 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
-	if ((in = object_body(r, &res)) == NULL)
+	if (http_body_read(r, HTTP_BODY_JSON_OPTIONAL, &in, &res) != 0)
 		return res;
 	json_object_foreach(in, key, v) {
 		if (!http_is(key, "note") && !(http_is(key, "case") && http_is(action, "attach"))) {
@@ -112,25 +92,6 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 }
 
 /* --- rules ------------------------------------------------------------------------ */
-
-static int
-lua_body(struct http_req *r, enum MHD_Result *res)
-{
-	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-
-	if (!type || (strncmp(type, "text/plain", 10) != 0 && strncmp(type, "text/x-lua", 10) != 0 &&
-	    strncmp(type, "application/x-lua", 17) != 0)) {
-		*res = http_error(r, 415, "unsupported_media_type", NULL,
-		    "send the rule's Lua source as text/x-lua or text/plain");
-		return 0;
-	}
-	if (r->len == 0) {
-		*res = http_error(r, 400, "bad_request", NULL, "the body is the rule's Lua source");
-		return 0;
-	}
-	return 1;
-}
 
 #define TEST_ERRORS 100
 
@@ -180,7 +141,7 @@ rule_test(struct http_req *r)
 	json_t *alerts = NULL;
 	enum MHD_Result res;
 
-	if (!lua_body(r, &res)) {
+	if (http_body_read(r, HTTP_BODY_LUA, NULL, &res) != 0) {
 		json_decref(errors);
 		return res;
 	}
@@ -327,7 +288,7 @@ http_rules(struct http_req *r, const char *rest)
 
 		json_t *info = NULL;
 
-		if (!lua_body(r, &res))
+		if (http_body_read(r, HTTP_BODY_LUA, NULL, &res) != 0)
 			return res;
 		if (cdn_rule_limits_env(&lim) != 0 || cdn_rule_check(r->body, r->len, &lim, &info) != 0)
 			return rule_fail(r);
@@ -603,7 +564,7 @@ http_users(struct http_req *r)
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
 	if (!http_require(r, CDN_ROLE_ADMIN, &res))
 		return res;
-	if ((in = object_body(r, &res)) == NULL)
+	if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 		return res;
 	if (cdn_user_add(r->st, r->user, json_string_value(json_object_get(in, "name")),
 	    json_string_value(json_object_get(in, "role")),

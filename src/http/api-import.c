@@ -1,5 +1,5 @@
 /*
- * api-import.c - bulk imports over HTTP (http.h):
+ * api-import.c - bulk imports over HTTP (routes.h):
  *
  *   POST /api/v1/imports[?format=jsonl|csv][&filename=NAME]        officer
  *        the file as the body, streamed to a temporary file as it arrives
@@ -30,7 +30,9 @@
 #include "cordon/error.h"
 #include "cordon/import.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "auth.h"
+#include "jobs.h"
+#include "routes.h"
 
 #define IMPORT_MAX_DEFAULT	(1ULL << 30)	/* largest file, bytes */
 #define JOBS_RUNNING		2	/* they take turns at the store anyway */

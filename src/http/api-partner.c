@@ -1,5 +1,5 @@
 /*
- * api-partner.c - sharing with partners over the API (http.h):
+ * api-partner.c - sharing with partners over the API (routes.h):
  *
  *   GET    /api/v1/partners               every partner             supervisor
  *   POST   /api/v1/partners               {name, country, max_tlp, …}   admin
@@ -34,7 +34,9 @@
 #include "cordon/partner.h"
 #include "cordon/share.h"
 #include "cordon/stix.h"
-#include "http.h"
+#include "auth.h"
+#include "jobs.h"
+#include "routes.h"
 
 #define PREVIEW_DEFAULT	20
 #define PREVIEW_MAX	200
@@ -140,7 +142,7 @@ http_partners(struct http_req *r, const char *rest)
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
 		if (!http_require(r, CDN_ROLE_ADMIN, &res))
 			return res;
-		if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+		if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 			return res;
 		{
 			json_t *nm = json_incref(json_object_get(in, "name"));
@@ -174,7 +176,7 @@ http_partners(struct http_req *r, const char *rest)
 	if (http_is(r->method, "GET")) {
 		rc = cdn_partner_get(r->st, name, &out);
 	} else if (http_is(r->method, "PATCH")) {
-		if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+		if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 			return res;
 		rc = cdn_partner_update(r->st, r->user, name, in, &out);
 		json_decref(in);
@@ -363,7 +365,7 @@ start(struct http_req *r)
 	enum MHD_Result res;
 	int f;
 
-	if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+	if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 		return res;
 	partner = json_string_value(json_object_get(in, "partner"));
 	format = json_string_value(json_object_get(in, "format"));

@@ -1,5 +1,5 @@
 /*
- * api-stats.c - records counted in groups, for the dashboard (http.h):
+ * api-stats.c - records counted in groups, for the dashboard (routes.h):
  *
  *   GET /api/v1/stats?kind=KIND&by=KEY[,KEY]   officer
  *       [&where=FIELD=VALUE…][&since=D][&until=D][&tag=T][&linked=ID]
@@ -15,7 +15,9 @@
 
 #include "cordon/error.h"
 #include "cordon/stats.h"
-#include "http.h"
+#include "auth.h"
+#include "filters.h"
+#include "routes.h"
 
 #define STATS_LIMIT	1000	/* groups answered, by default */
 #define STATS_LIMIT_MAX	10000

@@ -1,5 +1,5 @@
 /*
- * api.c - the routes (http.h):
+ * api.c - the routes (api.h):
  *
  *   GET  /healthz
  *   GET  /metrics                 Prometheus text (supervisor)
@@ -29,7 +29,11 @@
 #include "cordon/query.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "api.h"
+#include "auth.h"
+#include "filters.h"
+#include "metrics.h"
+#include "routes.h"
 
 #define LIST_DEFAULT	50
 #define LIST_MAX	1000
@@ -150,38 +154,6 @@ write_fn(struct cdn_txn *txn, void *arg)
 	default:
 		return cdn_record_delete(txn, w->id);
 	}
-}
-
-enum MHD_Result
-http_body_json(struct http_req *r, json_t **out)
-{
-	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	json_error_t jerr;
-
-	*out = NULL;
-	if (!type || (strncmp(type, "application/json", 16) != 0 &&
-	    strncmp(type, "application/merge-patch+json", 28) != 0))
-		return http_error(r, 415, "unsupported_media_type", NULL,
-		    "send the body as application/json");
-	if ((*out = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return http_error(r, 400, "bad_json", NULL, "not JSON: %s (line %d, column %d)",
-		    jerr.text, jerr.line, jerr.column);
-	if (!json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
-	}
-	return MHD_YES;
-}
-
-void
-http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o)
-{
-	if (cdn_rule_drain(st, user, o, NULL) != 0)
-		fprintf(stderr, "cordon: rules did not run on what %s wrote: %s (they will after the "
-		    "next write)\n", user ? user : "a user", cdn_error_last()->message);
-	cdn_error_clear();
 }
 
 static enum MHD_Result
@@ -335,7 +307,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 				return http_error(r, 400, "bad_request", "If-Match",
 				    "If-Match must be the record's version");
 		}
-		if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
+		if (http_body_read(r, HTTP_BODY_JSON, &w.in, &res) != 0)
 			return res;
 		w.op = 'u';
 		return write_record(r, &w);
@@ -374,7 +346,7 @@ records(struct http_req *r, const char *rest)
 		if (http_is(r->method, "POST") && writable) {
 			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
 
-			if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
+			if (http_body_read(r, HTTP_BODY_JSON, &w.in, &res) != 0)
 				return res;
 			return write_record(r, &w);
 		}

@@ -1,5 +1,5 @@
 /*
- * filters.c - the filters a list takes, and a count over one (http.h):
+ * filters.c - the filters a list takes, and a count over one (filters.h):
  * where=FIELD=VALUE (repeatable), since, until, tag, linked, and for
  * alerts the shorthands status, rule, severity and ref. One parser, so
  * that /api/v1/KINDS and /api/v1/stats take them alike.
@@ -10,7 +10,7 @@
 
 #include "cordon/error.h"
 #include "cordon/record.h"
-#include "http.h"
+#include "filters.h"
 
 /* The values the alert shorthands take (alert.h, rules.h). */
 static int
@@ -135,23 +135,4 @@ http_filters_free(struct http_filters *f)
 	for (size_t i = 0; i < f->n; i++)
 		free(f->buf[i]);
 	f->n = 0;
-}
-
-int
-http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	uint64_t n = 0;
-	size_t i;
-
-	if (!s || !*s)
-		return -1;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= 19)
-			return -1;
-		n = n * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (n < lo || n > hi)
-		return -1;
-	*out = n;
-	return 0;
 }
