@@ -329,33 +329,16 @@ audit_add(void *arg, json_t *entry)
 static int
 seq_arg(struct http_req *r, const char *name, uint64_t *out, enum MHD_Result *res)
 {
-	const char *s = http_arg(r, name);
+	const char *s = NULL;
 
 	*out = 0;
-	if (!s)
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &s,
+	    NULL) != MHD_YES)
 		return 0;
 	if (http_number(s, 1, INT64_MAX, out) != 0) {
 		*res = http_error(r, 400, "bad_request", name, "%s must be an entry number >= 1", name);
 		return -1;
 	}
-	return 0;
-}
-
-/* `limit` (1 to AUDIT_MAX, default AUDIT_DEFAULT), or -1 (answer queued). */
-static int
-limit_arg(struct http_req *r, size_t *out, enum MHD_Result *res)
-{
-	const char *l = http_arg(r, "limit");
-	uint64_t n;
-
-	*out = AUDIT_DEFAULT;
-	if (!l)
-		return 0;
-	if (http_number(l, 1, AUDIT_MAX, &n) != 0) {
-		*res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", AUDIT_MAX);
-		return -1;
-	}
-	*out = n;
 	return 0;
 }
 
@@ -378,40 +361,6 @@ audit_answer(struct http_req *r, struct audit_page *p, int fwd)
 	return http_json(r, 200, json_pack("{s:o,s:o}", "items", p->items, "next", next));
 }
 
-/* The first query argument not in `known` (a NULL-ended list), if any:
- * a misspelt filter must not be ignored. */
-struct args_check {
-	const char *const *known;
-	char unknown[64];
-};
-
-static enum MHD_Result
-check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	struct args_check *a = cls;
-	const char *const *k;
-
-	(void)kind;
-	(void)value;
-	for (k = a->known; *k && !http_is(*k, key); k++)
-		;
-	if (!*k && !a->unknown[0])
-		snprintf(a->unknown, sizeof a->unknown, "%s", key);
-	return MHD_YES;
-}
-
-static int
-unknown_arg(struct http_req *r, const char *const *known, const char *takes, enum MHD_Result *res)
-{
-	struct args_check a = { known, "" };
-
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
-	if (!a.unknown[0])
-		return 0;
-	*res = http_error(r, 400, "bad_request", a.unknown, "this takes %s, not %s", takes, a.unknown);
-	return -1;
-}
-
 static enum MHD_Result
 audit_list(struct http_req *r)
 {
@@ -422,15 +371,18 @@ audit_list(struct http_req *r)
 	struct cdn_txn *txn;
 	enum MHD_Result res;
 	char why[CDN_WHY_MAX];
+	uint64_t limit;
 	int rc;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (unknown_arg(r, known, "user, record, limit, before and from", &res) != 0)
+	if (http_args_only(r, known, "this takes user, record, limit, before and from", &res) != 0)
 		return res;
-	if (limit_arg(r, &p.limit, &res) != 0 || seq_arg(r, "before", &f.before, &res) != 0 ||
+	if (http_arg_number(r, "limit", 1, AUDIT_MAX, AUDIT_DEFAULT, &limit, &res) != 0 ||
+	    seq_arg(r, "before", &f.before, &res) != 0 ||
 	    seq_arg(r, "from", &f.from, &res) != 0)
 		return res;
+	p.limit = (size_t)limit;
 	if (f.before && f.from)
 		return http_error(r, 400, "bad_request", "from", "give before (newest first) or from "
 		    "(oldest first), not both");
@@ -523,15 +475,17 @@ http_history(struct http_req *r, const char *id)
 	struct audit_page p = { NULL, 0 };
 	struct cdn_txn *txn;
 	enum MHD_Result res;
-	uint64_t before;
+	uint64_t before, limit;
 	json_t *rec = NULL;
 	int rc;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (unknown_arg(r, known, "limit and before", &res) != 0 ||
-	    limit_arg(r, &p.limit, &res) != 0 || seq_arg(r, "before", &before, &res) != 0)
+	if (http_args_only(r, known, "this takes limit and before", &res) != 0 ||
+	    http_arg_number(r, "limit", 1, AUDIT_MAX, AUDIT_DEFAULT, &limit, &res) != 0 ||
+	    seq_arg(r, "before", &before, &res) != 0)
 		return res;
+	p.limit = (size_t)limit;
 	p.items = json_array();
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		/* The record must be there: its history is part of it. */
@@ -619,7 +573,7 @@ http_tokens(struct http_req *r, const char *rest)
 	if (!*rest) {
 		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-		if (unknown_arg(r, known, "user", &res) != 0)
+		if (http_args_only(r, known, "this takes user", &res) != 0)
 			return res;
 		if (cdn_token_list(r->st, http_arg(r, "user"), &out) != 0)
 			return http_fail(r);

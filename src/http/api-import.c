@@ -233,25 +233,11 @@ now_rfc3339(char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The arguments an import takes; any other is refused, so that a
- * misspelt one is never silently ignored. */
-static enum MHD_Result
-only_known(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	const char **unknown = cls;
-
-	(void)kind;
-	(void)value;
-	if (!*unknown && !http_is(key, "format") && !http_is(key, "filename"))
-		*unknown = key;
-	return MHD_YES;
-}
-
 enum MHD_Result
 http_import_upload(struct http_req *r, const char *id, char *file)
 {
 	const char *format = http_arg(r, "format"), *filename = http_arg(r, "filename");
-	const char *unknown = NULL;
+	static const char *const known[] = { "format", "filename", NULL };
 	char why[CDN_WHY_MAX], loc[64];
 	enum cdn_import_format f;
 	struct job *j;
@@ -259,10 +245,8 @@ http_import_upload(struct http_req *r, const char *id, char *file)
 	struct stat sb;
 
 	(void)id;
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_known, &unknown);
-	if (unknown)
-		return http_error(r, 400, "bad_request", unknown, "imports take format and filename, "
-		    "not %.40s", unknown);
+	if (http_args_only(r, known, "imports take format and filename", &res) != 0)
+		return res;
 	if (stat(file, &sb) != 0 || sb.st_size == 0)
 		return http_error(r, 400, "bad_request", NULL, "the body is empty: send the file");
 	if (filename) {
@@ -392,18 +376,14 @@ unfinished(struct http_job *base, void *arg)
 static enum MHD_Result
 log_list(struct http_req *r)
 {
-	const char *limit = http_arg(r, "limit");
 	struct listing l = { 0 };
-	size_t n = LOG_DEFAULT, k;
+	enum MHD_Result res;
+	uint64_t n;
+	size_t k;
 	json_t *items, *e;
 
-	if (limit) {
-		uint64_t v;
-
-		if (http_number(limit, 1, LOG_MAX, &v) != 0)
-			return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LOG_MAX);
-		n = v;
-	}
+	if (http_arg_number(r, "limit", 1, LOG_MAX, LOG_DEFAULT, &n, &res) != 0)
+		return res;
 	if (cdn_import_log(r->st, n, &l.log) != 0)
 		return http_fail(r);
 	json_array_foreach(l.log, k, e) {

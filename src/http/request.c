@@ -48,6 +48,58 @@ http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return 0;
 }
 
+int
+http_arg_number(struct http_req *r, const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
+    uint64_t *out, enum MHD_Result *res)
+{
+	const char *v = NULL;
+
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v,
+	    NULL) != MHD_YES) {
+		*out = dflt;
+		return 0;
+	}
+	if (http_number(v, lo, hi, out) == 0)
+		return 0;
+	*res = http_error(r, 400, "bad_request", name, "%s must be %llu to %llu", name,
+	    (unsigned long long)lo, (unsigned long long)hi);
+	return -1;
+}
+
+/* The first query argument not in `known` (a NULL-ended list), if any. */
+struct args_check {
+	const char *const *known;
+	char unknown[64];
+};
+
+static enum MHD_Result
+check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct args_check *a = cls;
+	const char *const *k;
+
+	(void)kind;
+	(void)value;
+	for (k = a->known; *k && !http_is(*k, key); k++)
+		;
+	if (!*k && !a->unknown[0])
+		snprintf(a->unknown, sizeof a->unknown, "%s", key);
+	return MHD_YES;
+}
+
+int
+http_args_only(struct http_req *r, const char *const *known, const char *takes,
+    enum MHD_Result *res)
+{
+	struct args_check a = { known, "" };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
+	if (!a.unknown[0])
+		return 0;
+	*res = http_error(r, 400, "bad_request", a.unknown, "%s, not %s", takes, a.unknown);
+	return -1;
+}
+
 const char *
 http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
 {

@@ -56,6 +56,18 @@ http_is(const char *a, const char *b)
  * no sign, space, leading '+' or trailing text ("4abc", "+5", " 5" are no
  * numbers). Every number a query string carries is read by this. */
 int http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+/* Argument `name` as such a number: 0 with *out (`dflt` if the argument is
+ * absent), or -1 with a 400 naming it queued, its result in *res. Given
+ * without a value ("?limit") it is given wrong, not absent. */
+int http_arg_number(struct http_req *r, const char *name, uint64_t lo, uint64_t hi,
+    uint64_t dflt, uint64_t *out, enum MHD_Result *res);
+
+/* 0 if every query argument is among `known` (a NULL-ended list); else
+ * -1 with a 400 naming the first other one queued ("TAKES, not NAME"),
+ * its result in *res: a misspelt argument is never silently ignored. */
+int http_args_only(struct http_req *r, const char *const *known, const char *takes,
+    enum MHD_Result *res);
+
 /* The request's client address as text ("-" if unknown), in `buf`. */
 const char *http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap);
 

@@ -376,6 +376,12 @@ for q in "depth=4abc" "depth=+2" "depth=%202" "limit=+5" "summary=-0"; do
 done
 req GET "/api/v1/audit?limit=+5" -H "Authorization: Bearer $STOK"
 is_status 400 "the audit trail with limit=+5"
+for p in "audit?limit" "audit?before" "cases/C-1/history?limit" "imports?limit" "exports?limit" \
+    "partners/none/preview?limit" "stats?kind=seizure&by=month&limit"; do
+	req GET "/api/v1/$p" -H "Authorization: Bearer $STOK"
+	is_status 400 "$p without a value is refused"
+	has "\"field\":\"${p##*[?&]}\"" "naming it"
+done
 req GET "/api/v1/evidence/$eid/content?version=+1" "${A[@]}"
 is_status 400 "evidence content with version=+1"
 req GET "/api/v1/evidence/S-1/log" "${A[@]}"
