@@ -139,6 +139,9 @@ write_fn(struct cdn_txn *txn, void *arg)
 {
 	struct write *w = arg;
 
+	/* Run again after the map grew: what the last run made is not kept. */
+	json_decref(w->out);
+	w->out = NULL;
 	switch (w->op) {
 	case 'c':
 		return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
