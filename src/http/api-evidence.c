@@ -26,7 +26,6 @@
 #include "cordon/evidence.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "auth.h"
 #include "routes.h"
 
 uint64_t

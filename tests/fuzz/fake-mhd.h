@@ -1,5 +1,5 @@
 /*
- * fake-mhd.h - the part of libmicrohttpd the handlers call (http.h), over
+ * fake-mhd.h - the part of libmicrohttpd the handlers call (src/http), over
  * a request held in memory, so that a harness can call the router
  * without a daemon or a socket. The definitions here take the place of
  * the library's in the harness's program; the daemon itself
