@@ -1,5 +1,5 @@
 /*
- * api.c - the routes (http.h):
+ * api.c - the routes (api.h):
  *
  *   GET  /healthz
  *   GET  /metrics                 Prometheus text (supervisor)
@@ -29,22 +29,16 @@
 #include "cordon/query.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "api.h"
+#include "auth.h"
+#include "filters.h"
+#include "metrics.h"
+#include "routes.h"
 
 /* Defaults; the bounds are the library's (query.h), the command line's too. */
 #define LIST_DEFAULT	50
 #define GRAPH_LIMIT	200	/* nodes in a graph's answer, by default */
 #define GRAPH_SUMMARY	20	/* neighbours of one kind shown before a summary */
-
-/* Parameter `name` as a whole number in [lo, hi] into *out, left as it
- * is if not given: 0, or an error for http_fail (cdn_query_number). */
-static int
-num_arg(struct http_req *r, const char *name, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	const char *s = http_arg(r, name);
-
-	return s ? cdn_query_number(name, s, lo, hi, out) : 0;
-}
 
 /* --- lists ---------------------------------------------------------------------- */
 
@@ -87,6 +81,7 @@ list(struct http_req *r, enum cdn_kind kind)
 	struct page p = { json_array(), LIST_DEFAULT };
 	struct cdn_txn *txn;
 	enum MHD_Result res;
+	uint64_t n;
 	int rc;
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_arg, &a);
@@ -96,12 +91,10 @@ list(struct http_req *r, enum cdn_kind kind)
 		    "rule, severity and ref)" : "", a.unknown);
 		goto out;
 	}
-	if (http_filters_query(r, &a.f, &q, &res) != 0)
+	if (http_filters_query(r, &a.f, &q, &res) != 0 ||
+	    http_arg_number(r, "limit", 1, CDN_LIST_LIMIT_MAX, LIST_DEFAULT, &n, &res) != 0)
 		goto out;
-	if (num_arg(r, "limit", 1, CDN_LIST_LIMIT_MAX, &p.limit) != 0) {
-		res = http_fail(r);
-		goto out;
-	}
+	p.limit = (size_t)n;
 	q.after = http_arg(r, "after");
 	q.limit = (size_t)p.limit + 1;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
@@ -143,6 +136,9 @@ write_fn(struct cdn_txn *txn, void *arg)
 {
 	struct write *w = arg;
 
+	/* Run again after the map grew: what the last run made is not kept. */
+	json_decref(w->out);
+	w->out = NULL;
 	switch (w->op) {
 	case 'c':
 		return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
@@ -151,38 +147,6 @@ write_fn(struct cdn_txn *txn, void *arg)
 	default:
 		return cdn_record_delete(txn, w->id);
 	}
-}
-
-enum MHD_Result
-http_body_json(struct http_req *r, json_t **out)
-{
-	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	json_error_t jerr;
-
-	*out = NULL;
-	if (!type || (strncmp(type, "application/json", 16) != 0 &&
-	    strncmp(type, "application/merge-patch+json", 28) != 0))
-		return http_error(r, 415, "unsupported_media_type", NULL,
-		    "send the body as application/json");
-	if ((*out = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return http_error(r, 400, "bad_json", NULL, "not JSON: %s (line %d, column %d)",
-		    jerr.text, jerr.line, jerr.column);
-	if (!json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
-	}
-	return MHD_YES;
-}
-
-void
-http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o)
-{
-	if (cdn_rule_drain(st, user, o, NULL) != 0)
-		fprintf(stderr, "cordon: rules did not run on what %s wrote: %s (they will after the "
-		    "next write)\n", user ? user : "a user", cdn_error_last()->message);
-	cdn_error_clear();
 }
 
 static enum MHD_Result
@@ -219,19 +183,6 @@ write_record(struct http_req *r, struct write *w)
 
 /* --- graphs ------------------------------------------------------------------- */
 
-static enum MHD_Result
-only_graph_args(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	char *unknown = cls;
-
-	(void)kind;
-	(void)value;
-	if (!unknown[0] && !http_is(key, "depth") && !http_is(key, "limit") &&
-	    !http_is(key, "summary"))
-		snprintf(unknown, 64, "%s", key);
-	return MHD_YES;
-}
-
 /*
  * GET KINDS/ID/graph?depth=N&limit=N&summary=N: the records around ID,
  * capped at `limit` nodes, a node's neighbours of one kind past `summary`
@@ -240,23 +191,21 @@ only_graph_args(void *cls, enum MHD_ValueKind kind, const char *key, const char 
 static enum MHD_Result
 graph(struct http_req *r, const char *id)
 {
+	static const char *const known[] = { "depth", "limit", "summary", NULL };
 	struct cdn_graph_opts o;
 	struct cdn_txn *txn;
-	char unknown[64] = "";
-	uint64_t depth = 1, limit = GRAPH_LIMIT, summary = GRAPH_SUMMARY;
+	uint64_t depth, limit, summary;
 	json_t *out = NULL;
+	enum MHD_Result res;
 	int rc;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_graph_args, unknown);
-	if (unknown[0])
-		return http_error(r, 400, "bad_request", unknown,
-		    "a graph takes depth, limit and summary, not %s", unknown);
-	if (num_arg(r, "depth", 1, CDN_GRAPH_DEPTH_MAX, &depth) != 0 ||
-	    num_arg(r, "limit", 1, CDN_GRAPH_LIMIT_MAX, &limit) != 0 ||
-	    num_arg(r, "summary", 0, CDN_GRAPH_SUMMARY_MAX, &summary) != 0)
-		return http_fail(r);
+	if (http_args_only(r, known, "a graph takes depth, limit and summary", &res) != 0 ||
+	    http_arg_number(r, "depth", 1, CDN_GRAPH_DEPTH_MAX, 1, &depth, &res) != 0 ||
+	    http_arg_number(r, "limit", 1, CDN_GRAPH_LIMIT_MAX, GRAPH_LIMIT, &limit, &res) != 0 ||
+	    http_arg_number(r, "summary", 0, CDN_GRAPH_SUMMARY_MAX, GRAPH_SUMMARY, &summary, &res) != 0)
+		return res;
 	o.depth = (int)depth;
 	o.limit = (size_t)limit;
 	o.summary = (size_t)summary;
@@ -317,7 +266,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 				return http_error(r, 400, "bad_request", "If-Match",
 				    "If-Match must be the record's version");
 		}
-		if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
+		if (http_body_read(r, HTTP_BODY_JSON, &w.in, &res) != 0)
 			return res;
 		w.op = 'u';
 		return write_record(r, &w);
@@ -356,7 +305,7 @@ records(struct http_req *r, const char *rest)
 		if (http_is(r->method, "POST") && writable) {
 			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
 
-			if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
+			if (http_body_read(r, HTTP_BODY_JSON, &w.in, &res) != 0)
 				return res;
 			return write_record(r, &w);
 		}
@@ -396,10 +345,11 @@ records(struct http_req *r, const char *rest)
 static enum MHD_Result
 search(struct http_req *r)
 {
+	static const char *const known[] = { "q", "limit", NULL };
 	const char *q = http_arg(r, "q");
-	uint64_t n = LIST_DEFAULT;
 	struct cdn_txn *txn;
 	json_t *out = NULL, *rec;
+	uint64_t n;
 	size_t i;
 	enum MHD_Result res;
 	int rc;
@@ -408,10 +358,12 @@ search(struct http_req *r)
 		return res;
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (http_args_only(r, known, "search takes q and limit", &res) != 0)
+		return res;
 	if (!q || !*q)
 		return http_error(r, 400, "bad_request", "q", "give q=TEXT");
-	if (num_arg(r, "limit", 1, CDN_SEARCH_LIMIT_MAX, &n) != 0)
-		return http_fail(r);
+	if (http_arg_number(r, "limit", 1, CDN_SEARCH_LIMIT_MAX, LIST_DEFAULT, &n, &res) != 0)
+		return res;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_search(txn, q, (size_t)n, &out);
 		cdn_txn_abort(txn);

@@ -1,5 +1,5 @@
 /*
- * filters.c - the filters a list takes, and a count over one (http.h):
+ * filters.c - the filters a list takes, and a count over one (filters.h):
  * where=FIELD=VALUE (repeatable), since, until, tag, linked, and for
  * alerts the shorthands status, rule, severity and ref. One parser, so
  * that /api/v1/KINDS and /api/v1/stats take them alike; FIELD=VALUE, the
@@ -13,7 +13,7 @@
 #include "cordon/error.h"
 #include "cordon/query.h"
 #include "cordon/record.h"
-#include "http.h"
+#include "filters.h"
 
 void
 http_arg_name(const char *key, char *buf, size_t cap)
@@ -97,13 +97,4 @@ void
 http_filters_free(struct http_filters *f)
 {
 	cdn_where_free(&f->w);
-}
-
-int
-http_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	if (cdn_query_number(NULL, s, lo, hi, out) == 0)
-		return 0;
-	cdn_error_clear();
-	return -1;
 }
