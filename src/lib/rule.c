@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "cordon/check.h"
 #include "cordon/audit.h"
 #include "cordon/rule.h"
@@ -105,6 +107,127 @@ rule_write(struct cdn_txn *txn, json_t *rec, const char *op, const char *note)
 	return rc;
 }
 
+/* --- versions ---------------------------------------------------------------------- */
+
+/*
+ * A rule's versions are kept apart from it, one meta entry each
+ * ("rule-ver/NAME/VERSION", the version zero-padded so that name order is
+ * version order), so that saving, loading or running a rule costs the
+ * same at its thousandth version as at its first. The rule record, which
+ * is audited, holds a chain of their hashes ("versions_sha256": each link
+ * the SHA-256 of the previous link in hex and the version's stored
+ * bytes), so a version edited or lost is found when they are read. A rule
+ * stored before held them in an array "versions"; its next save moves
+ * them out.
+ */
+static void
+ver_prefix(char *buf, size_t cap, const char *name)
+{
+	snprintf(buf, cap, "rule-ver/%s/", name);
+}
+
+static void
+chain_link(const char *prev, const void *bytes, size_t len, char out[65])
+{
+	unsigned char sha[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	EVP_DigestUpdate(c, prev, strlen(prev));
+	EVP_DigestUpdate(c, bytes, len);
+	EVP_DigestFinal_ex(c, sha, NULL);
+	EVP_MD_CTX_free(c);
+	cdn_hex(sha, 32, out);
+}
+
+/* Keep version `ver` of rule `name`; `chain` moves on past it. */
+static int
+version_put(struct cdn_txn *txn, const char *name, json_t *ver, char chain[65])
+{
+	char key[128], *bytes;
+	int rc;
+
+	if ((bytes = json_dumps(ver, JSON_COMPACT)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	ver_prefix(key, sizeof key, name);
+	snprintf(key + strlen(key), sizeof key - strlen(key), "%020" PRId64,
+	    (int64_t)json_integer_value(json_object_get(ver, "version")));
+	if ((rc = cdn_meta_put(txn, key, bytes, strlen(bytes))) == 0)
+		chain_link(chain, bytes, strlen(bytes), chain);
+	free(bytes);
+	return rc;
+}
+
+struct versions_read {
+	json_t *list;
+	char chain[65];
+};
+
+static int
+versions_cb(void *arg, MDB_val *k, MDB_val *v)
+{
+	struct versions_read *r = arg;
+	json_t *ver = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+
+	if (!ver || json_array_append_new(r->list, ver) != 0)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored rule version %.*s is damaged",
+		    (int)k->mv_size, (const char *)k->mv_data);
+	chain_link(r->chain, v->mv_data, v->mv_size, r->chain);
+	return 0;
+}
+
+/* The versions of stored rule `rec`, oldest first, checked against it. */
+static int
+versions_read(struct cdn_txn *txn, json_t *rec, json_t **out)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	const char *want = json_string_value(json_object_get(rec, "versions_sha256"));
+	struct versions_read r = { json_object_get(rec, "versions"), "" };
+	char prefix[96];
+	int rc;
+
+	*out = NULL;
+	if (r.list) {	/* kept in the record, as before */
+		*out = json_incref(r.list);
+		return 0;
+	}
+	if ((r.list = json_array()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	ver_prefix(prefix, sizeof prefix, name ? name : "");
+	if ((rc = cdn_meta_each(txn, prefix, 0, versions_cb, &r)) == 0 &&
+	    (!want || strcmp(want, r.chain) != 0))
+		rc = cdn_error_set(CDN_ESTORE, NULL, "the versions of rule %s do not match its "
+		    "audited record: one was edited or lost", name ? name : "");
+	if (rc != 0) {
+		json_decref(r.list);
+		return rc;
+	}
+	*out = r.list;
+	return 0;
+}
+
+/* Stored rule `name` and its versions, from one snapshot. */
+static int
+rule_versions(struct cdn_store *st, const char *name, json_t **rec, json_t **versions)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	*rec = *versions = NULL;
+	if ((rc = check_name(name)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	if ((rc = rule_read(txn, name, rec)) == 0 && !*rec)
+		rc = cdn_error_set(CDN_ENOTFOUND, NULL, "no rule %s", name);
+	if (rc == 0)
+		rc = versions_read(txn, *rec, versions);
+	cdn_txn_abort(txn);
+	if (rc != 0) {
+		json_decref(*rec);
+		*rec = NULL;
+	}
+	return rc;
+}
+
 /* --- adding ------------------------------------------------------------------------ */
 
 struct add {
@@ -133,9 +256,10 @@ add_fn(struct cdn_txn *txn, void *arg)
 {
 	struct add *a = arg;
 	const struct cdn_ruledef *d = a->d;
-	char head[CDN_OID_HEX], path[96], msg[200], sha[65];
+	char head[CDN_OID_HEX], path[96], msg[200], sha[65], chain[65];
 	struct cdn_repo_change ch;
-	json_t *old = NULL, *rec = NULL, *versions, *ver;
+	json_t *old = NULL, *rec = NULL, *legacy, *ver;
+	size_t i;
 	int64_t version;
 	int rc;
 
@@ -167,21 +291,35 @@ add_fn(struct cdn_txn *txn, void *arg)
 		snprintf(a->commit, sizeof a->commit, "%s",
 		    json_string_value(json_object_get(old, "commit")));
 	}
-	versions = old ? json_deep_copy(json_object_get(old, "versions")) : json_array();
+	/* The chain of the versions so far; those an older store kept in the
+	 * record move out first. */
+	chain[0] = '\0';
+	if ((legacy = old ? json_object_get(old, "versions") : NULL) != NULL) {
+		json_array_foreach(legacy, i, ver)
+			if ((rc = version_put(txn, d->name, ver, chain)) != 0)
+				goto out;
+	} else if (old) {
+		snprintf(chain, sizeof chain, "%s",
+		    json_string_value(json_object_get(old, "versions_sha256")) ?: "");
+	}
 	if (a->changed) {
 		ver = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "version", (json_int_t)version,
 		    "commit", a->commit, "blob", a->blob, "sha256", sha, "at", cdn_txn_now(txn),
 		    "by", cdn_txn_user(txn));
-		json_array_append_new(versions, ver);
+		rc = ver ? version_put(txn, d->name, ver, chain) :
+		    cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		json_decref(ver);
+		if (rc != 0)
+			goto out;
 	}
-	rec = json_pack("{s:s,s:s,s:s,s:o,s:b,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
+	rec = json_pack("{s:s,s:s,s:s,s:o,s:b,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "name", d->name, "title", d->title, "severity", cdn_severity_names[d->severity],
 	    "on", on_array(d->on), "enabled", 1, "version", (json_int_t)version,
 	    "commit", a->commit, "blob", a->blob, "sha256", sha,
 	    "created_at", old ? json_string_value(json_object_get(old, "created_at")) : cdn_txn_now(txn),
 	    "created_by", old ? json_string_value(json_object_get(old, "created_by")) : cdn_txn_user(txn),
 	    "updated_at", cdn_txn_now(txn), "updated_by", cdn_txn_user(txn),
-	    "versions", versions);
+	    "versions_sha256", chain);
 	if (!rec) {
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
@@ -326,23 +464,24 @@ int
 cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
 {
 	struct cdn_repo *repo;
-	json_t *rec, *v;
+	json_t *rec, *versions, *v;
 	size_t i;
 	int rc;
 
 	*out = NULL;
-	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
+	if ((rc = rule_versions(st, name, &rec, &versions)) != 0)
 		return rc;
+	json_decref(rec);
 	if ((rc = cdn_store_repo(st, &repo)) != 0) {
-		json_decref(rec);
+		json_decref(versions);
 		return rc;
 	}
 	if ((*out = json_array()) == NULL) {
-		json_decref(rec);
+		json_decref(versions);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
 	/* The store lists the versions; each commit says who wrote it and why. */
-	json_array_foreach(json_object_get(rec, "versions"), i, v) {
+	json_array_foreach(versions, i, v) {
 		char author[256];
 		char *msg;
 		int64_t when;
@@ -363,7 +502,7 @@ cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
 		free(msg);
 		json_array_insert_new(*out, 0, c);
 	}
-	json_decref(rec);
+	json_decref(versions);
 	if (rc != 0) {
 		json_decref(*out);
 		*out = NULL;
@@ -374,17 +513,16 @@ cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
 /* The blob of rule `rec`'s version `commit`, as its commit's tree holds
  * it: CDN_ENOTFOUND if the commit is not one of the rule's versions. */
 static int
-version_blob(struct cdn_repo *repo, json_t *rec, const char *commit, char blob[CDN_OID_HEX],
-    json_t **version)
+version_blob(struct cdn_repo *repo, const char *name, json_t *versions, const char *commit,
+    char blob[CDN_OID_HEX], json_t **version)
 {
-	const char *name = json_string_value(json_object_get(rec, "name"));
 	char path[96];
 	json_t *v;
 	size_t i;
 	int rc;
 
 	*version = NULL;
-	json_array_foreach(json_object_get(rec, "versions"), i, v) {
+	json_array_foreach(versions, i, v) {
 		const char *c = json_string_value(json_object_get(v, "commit"));
 
 		if (c && commit && strcmp(c, commit) == 0)
@@ -408,19 +546,20 @@ cdn_rule_source_at(struct cdn_store *st, const char *name, const char *commit,
 {
 	char blob[CDN_OID_HEX];
 	struct cdn_repo *repo;
-	json_t *rec, *v;
+	json_t *rec, *versions, *v;
 	int rc;
 
 	*version = NULL;
 	*src = NULL;
 	*len = 0;
-	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
+	if ((rc = rule_versions(st, name, &rec, &versions)) != 0)
 		return rc;
 	if ((rc = cdn_store_repo(st, &repo)) == 0 &&
-	    (rc = version_blob(repo, rec, commit ? commit :
+	    (rc = version_blob(repo, name, versions, commit ? commit :
 	    json_string_value(json_object_get(rec, "commit")), blob, &v)) == 0 &&
 	    (rc = cdn_repo_read_buf(repo, blob, SOURCE_MAX, src, len)) == 0)
 		*version = json_incref(v);
+	json_decref(versions);
 	json_decref(rec);
 	return rc;
 }
@@ -431,17 +570,18 @@ cdn_rule_diff(struct cdn_store *st, const char *name, const char *from, const ch
 {
 	char a[CDN_OID_HEX], b[CDN_OID_HEX], path[96];
 	struct cdn_repo *repo;
-	json_t *rec, *v;
+	json_t *rec, *versions, *v;
 	int rc;
 
 	*patch = NULL;
-	if ((rc = cdn_rule_get(st, name, &rec, NULL)) != 0)
+	if ((rc = rule_versions(st, name, &rec, &versions)) != 0)
 		return rc;
 	snprintf(path, sizeof path, "%s.lua", name);
 	if ((rc = cdn_store_repo(st, &repo)) == 0 &&
-	    (rc = version_blob(repo, rec, from, a, &v)) == 0 &&
-	    (rc = version_blob(repo, rec, to, b, &v)) == 0)
+	    (rc = version_blob(repo, name, versions, from, a, &v)) == 0 &&
+	    (rc = version_blob(repo, name, versions, to, b, &v)) == 0)
 		rc = cdn_repo_diff(repo, a, path, b, path, patch, len, added, removed);
+	json_decref(versions);
 	json_decref(rec);
 	return rc;
 }
