@@ -38,7 +38,7 @@ start_server
 req POST /api/v1/links "${H[@]}" "${J[@]}" -d '{"from":"L-1","to":"E-1","type":"associate_of"}'
 is_status 422 "a link to a link over HTTP: 422"
 case $out in *'cannot be a link'*) ok 0 "saying why" ;; *) ok 1 "saying why"; echo "#   $out" ;; esac
-kill "$SPID"; wait "$SPID" 2>/dev/null
+stop_server
 expect 0 "a link in the cycle can be deleted" delete L-1
 expect 3 "the link pointing at it went with it" get L-2
 run audit log --limit 1
@@ -78,7 +78,7 @@ printf 'MZ not a picture' > "$T/inv.exe"
 req POST "/api/v1/cases/C-1/evidence?filename=inv${RLO}gpj.exe" "${H[@]}" --data-binary @"$T/inv.exe"
 is_status 422 "an upload named inv<U+202E>gpj.exe is refused"
 case $out in *'U+202E RIGHT-TO-LEFT OVERRIDE'*) ok 0 "naming the character" ;; *) ok 1 "naming the character"; echo "#   $out" ;; esac
-kill "$SPID"; wait "$SPID" 2>/dev/null
+stop_server
 expect 1 "so is evidence add with that name" evidence add C-1 "$T/inv.exe" --name "inv${RLO}gpj.exe"
 has "U+202E RIGHT-TO-LEFT OVERRIDE" "naming it too"
 expect 1 "a name with a bidirectional override is refused" add entity <<<"{\"type\":\"company\",\"name\":\"ACME${RLO}dtl\"}"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # evidence.sh - evidence as a user drives it: add, new versions, get any
 # version, log, custody, verify; bad input; stock git reading the history;
 # a backup taken while evidence is being added; a 1 GiB file streamed.
@@ -100,7 +100,7 @@ RO="$T/ro"
 mkdir "$RO"
 if [ "$(id -u)" = 0 ]; then
 	if mount -t tmpfs -o size=64m tmpfs "$RO" 2>/dev/null; then
-		trap 'umount "$RO" 2>/dev/null; rm -rf "$T"' EXIT
+		at_exit 'umount "$RO" 2>/dev/null'
 		cp -a "$T/copy/." "$RO/" && mount -o remount,ro "$RO"
 	else
 		RO=

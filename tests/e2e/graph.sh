@@ -129,7 +129,5 @@ py 'sorted(g) == ["links", "nodes"]'
 ok $? "--json without options keeps its shape"
 expect 2 "--limit 0 is a usage error" graph "$HUB" --limit 0
 
-kill "$SPID" 2>/dev/null
-wait "$SPID" 2>/dev/null
-grep -q 'Sanitizer' "$T/server.log" && { echo "# server log:"; tail -20 "$T/server.log" | sed 's/^/#   /'; ok 1 "the server ran clean"; }
+stop_server
 done_testing

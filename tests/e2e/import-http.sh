@@ -168,11 +168,8 @@ is_status 404 "no such evidence"
 req POST /api/v1/evidence/V-1/verify "${A[@]}"
 is_status 405 "verify is a GET"
 
-kill "$SPID"
-wait "$SPID"
-ok $? "the server stops cleanly"
-grep -q 'ERROR\|Sanitizer' "$T/server.log"; [ $? -ne 0 ]; ok $? "and its log is clean"
-grep 'Sanitizer' -A12 "$T/server.log" | head -30 | sed 's/^/#   /'
+stop_server
+grep -q 'ERROR' "$T/server.log"; [ $? -ne 0 ]; ok $? "and its log is clean"
 
 # --- shutdown waits for an import under way -----------------------------------------
 if [ -x "${GEN_DATA:-}" ]; then
@@ -181,14 +178,11 @@ if [ -x "${GEN_DATA:-}" ]; then
 	before=$(count seizures)
 	req POST "/api/v1/imports?filename=many.jsonl" "${A[@]}" --data-binary @"$T/many.jsonl"
 	is_status 202 "a larger import started"
-	kill -TERM "$SPID"
-	wait "$SPID"
-	ok $? "SIGTERM while it runs: the server waits for it and exits 0"
+	stop_server	# SIGTERM while it runs: the server waits for it and exits 0
 	after=$("$CORDON" list seizure --json | grep -c .)
 	[ "$after" -eq $((before + 20000)) ]; ok $? "and the import is whole ($before + 20000 seizures: $after)"
 	expect 0 "the audit trail verifies" audit verify
-	grep -q 'ERROR\|Sanitizer' "$T/server.log"; [ $? -ne 0 ]; ok $? "the server log is clean"
-	grep 'Sanitizer' -A12 "$T/server.log" | head -30 | sed 's/^/#   /'
+	grep -q 'ERROR' "$T/server.log"; [ $? -ne 0 ]; ok $? "the server log is clean"
 fi
 [ -z "$(find "$T/up" -name 'cordon-up-*')" ]; ok $? "no uploaded file is left behind"
 done_testing

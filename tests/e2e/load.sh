@@ -53,8 +53,7 @@ echo "# $CLIENTS clients, ${SECONDS_RUN} s: $acked writes acknowledged, $((acked
 [ "$acked" -gt 0 ]; ok $? "writes were acknowledged ($acked)"
 [ "$failed" -eq 0 ]; ok $? "no request failed ($failed)"
 [ "$failed" -eq 0 ] || sort "$T"/failed.* | uniq -c | head -5 | sed 's/^/#   /'
-kill -TERM $SPID
-wait $SPID; ok $? "the server stops cleanly"
+stop_server
 missing=0
 "$CORDON" list case --limit 1000000 --json > "$T/all"
 while read -r id; do

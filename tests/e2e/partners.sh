@@ -298,8 +298,7 @@ has "\"href\":\"/api/v1/exports/$seq\"" "an export made through the API has its 
 req GET /exports/1 "$STOK"
 [ "$status" = 200 ]; ok $? "an export made with cordon export is listed ($status)"
 lacks '"href"' "without a place to download its files from"
-kill "$SPID"
-wait "$SPID" 2>/dev/null
+stop_server
 expect 0 "audit verify at the end" audit verify
 
 done_testing

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # rule-budget.sh - a rule's instruction budget bounds its time, whatever
 # it calls: each library function that works on many bytes (patterns with
 # huge classes, upper, lower, rep, reverse, utf8.len, utf8.codes,

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # rules.sh - analyst rules as a user drives them: add (validated, kept in
 # git), list, show, log, test, run, enable, disable; on-write triggering;
 # hostile rules, each a rule error with a clear message while the writes

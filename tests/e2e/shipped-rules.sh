@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # shipped-rules.sh - every rule in lua/rules against its fixtures in
 # tests/rules: NAME.fires.jsonl must raise at least one alert and
 # NAME.quiet.jsonl none, both backtested (rule test) and on import with

@@ -496,8 +496,6 @@ wait $READERS
 [ "$(cat "$T"/conc.* | sort -u)" = 200 ]; ok $? "64 concurrent reads while records change: all 200"
 kill -0 "$SPID"; ok $? "the server is still up"
 
-kill -TERM "$SPID"
-wait "$SPID"
-ok $? "a clean shutdown (the cache freed)"
+stop_server	# the cache freed
 
 done_testing

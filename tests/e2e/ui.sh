@@ -62,9 +62,8 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	sed 's/^/#   /' "$T/node.err" | tail -10
 	failed=1
 fi
-grep -q 'ERROR\|AddressSanitizer' "$T/server.log" && { echo "# server log:"; tail -5 "$T/server.log" | sed 's/^/#   /'; }
-kill "$SPID" 2>/dev/null
-wait "$SPID" 2>/dev/null
+grep -q 'ERROR' "$T/server.log" && { echo "# server log:"; tail -5 "$T/server.log" | sed 's/^/#   /'; }
+stop_server
 
 # A machine without the UI's libraries: the server says which packages to
 # install, and serves what it has (the screens draw tables and lists

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # users.sh - users, roles and API tokens from the command line: passwords
 # checked and never stored in clear, tokens shown once and kept hashed,
 # every change audited.
