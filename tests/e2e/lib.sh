@@ -12,6 +12,9 @@ failed=0
 # looks at that call's status or not (a setup step, a server, a process
 # killed on purpose), lands in $T/san/ instead of standard error; the
 # test fails if one is there at the end (done_testing, or on any exit).
+# UndefinedBehaviorSanitizer beside AddressSanitizer (GCC's two runtimes)
+# ignores log_path and writes to standard error: ub_seen keeps what the
+# helpers below catch there, and the logs in $T are searched at the end.
 mkdir "$T/san"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/san/asan:halt_on_error=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/san/ubsan:halt_on_error=1:print_stacktrace=1"
@@ -50,11 +53,16 @@ finish() {
 	exit "$rc"
 }
 trap finish EXIT
+# The time limit (make check's TEST_TIME_LIMIT) ends the test with SIGTERM.
+trap '[ "$BASHPID" = "$$" ] && echo "Bail out! terminated (the time limit?)"; exit 143' TERM INT
 
 # sanitizer_reports: false (and the reports shown) if any cordon run so
 # far wrote a sanitizer report
 sanitizer_reports() {
 	local f
+	for f in "$T"/*err* "$T"/*.log; do
+		[ -f "$f" ] && ub_seen "$f"
+	done
 	for f in "$T"/san/*; do
 		[ -e "$f" ] || continue
 		echo "# sanitizer report $(basename "$f"):"
@@ -65,11 +73,18 @@ sanitizer_reports() {
 	[ -z "${SAN_FOUND:-}" ]
 }
 
+# ub_seen FILE: keep FILE among the reports if UBSan wrote to it
+ub_seen() {
+	grep -q 'runtime error:' "$1" 2>/dev/null &&
+		cp "$1" "$T/san/ubsan.$(basename "$1").$n.$RANDOM"
+	return 0
+}
+
 # reap PID: wait for PID (a child) and return its exit status; if it has
 # not ended within STOP_TIME seconds, kill it and return 137
 reap() {
 	local pid=$1 dog st
-	( trap - EXIT; sleep "$STOP_TIME"; kill -KILL "$pid" ) >/dev/null 2>&1 &
+	( trap - EXIT TERM INT; sleep "$STOP_TIME"; kill -KILL "$pid" ) >/dev/null 2>&1 &
 	dog=$!
 	wait "$pid"
 	st=$?
@@ -99,6 +114,7 @@ bail() {
 setup() {
 	"$CORDON" "$@" >/dev/null 2>"$T/setup.err" ||
 		bail "cordon $*: $(tail -1 "$T/setup.err")"
+	ub_seen "$T/setup.err"
 }
 
 # capture VAR CMD...: the standard output of a cordon command the test
@@ -108,6 +124,7 @@ capture() {
 	shift
 	capture_out=$("$CORDON" "$@" 2>"$T/setup.err") ||
 		bail "cordon $*: $(tail -1 "$T/setup.err")"
+	ub_seen "$T/setup.err"
 	printf -v "$capture_var" '%s' "$capture_out"
 }
 
@@ -117,12 +134,13 @@ capture() {
 kill_at() {
 	local ms=$1 pid
 	shift
-	"$CORDON" "$@" >/dev/null 2>&1 &
+	"$CORDON" "$@" >/dev/null 2>"$T/killed.err" &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?
+	ub_seen "$T/killed.err"
 	KILLED=$((rc == 137))
 }
 
@@ -158,6 +176,7 @@ token() {
 run() {
 	"$CORDON" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
+	ub_seen "$T/err"
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
 }
