@@ -23,7 +23,7 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$T/san/tsan:halt_on
 # How long a client call (curl) and a server's stop may take before the
 # test calls it a hang.
 CURL_TIME=${CURL_TIME:-60}
-STOP_TIME=${STOP_TIME:-30}
+STOP_TIME=${STOP_TIME:-120}
 
 # at_exit CMD: run CMD (before the temporary directory goes) on exit
 AT_EXIT=:
@@ -172,9 +172,12 @@ token() {
 	printf -v "$token_var" '%s' "$token_out"
 }
 
-# run CMD...: run cordon, keeping stdout in $out, stderr in $err, status in $rc
+# run CMD...: run cordon, keeping stdout in $out, stderr in $err, status in
+# $rc (124 if it ran over CMD_TIME seconds: a command that should have
+# failed at once, like a server on a port in use, must not hang the test)
+CMD_TIME=${CMD_TIME:-300}
 run() {
-	"$CORDON" "$@" >"$T/out" 2>"$T/err"
+	timeout -k 5 "$CMD_TIME" "$CORDON" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 	ub_seen "$T/err"
 	out=$(cat "$T/out")
