@@ -152,6 +152,15 @@ crash_delay() {
 	echo $((span * ($1 - 1) / $2 + RANDOM * RANDOM % (span / $2 + 1)))
 }
 
+# store_state FILE: every record of the store (export-json) and the
+# number of audit entries, in FILE, to compare before and after
+store_state() {
+	local records trail
+	capture records export-json
+	capture trail audit verify --json
+	printf '%s\n%s\n' "$records" "$trail" > "$1"
+}
+
 # The password of every user `users` adds.
 PW='correct horse battery staple'
 
