@@ -10,9 +10,9 @@ py() {
 	printf '%s' "$out" | python3 -c "import json,sys; g=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" 2>"$T/py.err"
 }
 
-"$CORDON" init >/dev/null
-printf '%s\n' 'correct horse battery staple' | "$CORDON" user add alice --role officer >/dev/null
-TOK=$("$CORDON" token create alice)
+setup init
+users alice:officer
+token TOK alice
 
 # A hub: Minh Phat, consignee of 600 seizures; its director; a vessel that
 # carried the first seizure; the director's alias to search for.
@@ -29,7 +29,7 @@ TOK=$("$CORDON" token create alice)
 	done
 	echo '{"kind":"link","from":"@ves","to":"@s1","type":"carrier_of"}'
 } > "$T/hub.jsonl"
-"$CORDON" import "$T/hub.jsonl" >/dev/null
+setup import "$T/hub.jsonl"
 ok $? "import a company in 600 seizures"
 HUB=E-1 DIR=E-2 VES=E-3
 

@@ -10,9 +10,9 @@
 
 SRC=${TESTS_DIR:-$(dirname "$0")/..}/..
 "$CORDON" demo >/dev/null 2>&1; ok $? "a demo store"
-for r in "$SRC"/lua/rules/*.lua; do "$CORDON" rule add "$r" >/dev/null || echo "# rule add $r failed"; done
+for r in "$SRC"/lua/rules/*.lua; do setup rule add "$r"; done
 for r in repeat-trader transit-hub known-offender-nearby name-variants; do
-	"$CORDON" rule run "$r" >/dev/null 2>&1
+	setup rule run "$r"
 done
 run --json alert list
 nalerts=$(printf '%s\n' "$out" | grep -c '"id"')
@@ -42,7 +42,7 @@ run partner list
 lacks "p1" "none of those bad partners was added"
 expect 1 "a second partner of the same name" partner add kh --country KH --max-tlp green
 has "exists" "says it exists"
-printf '%s\n' 'correct horse battery staple' | "$CORDON" user add olga --role officer >/dev/null
+users olga:officer
 expect 1 "a partner cannot take over a user of another role" partner add olga --country LA --max-tlp green
 has "role officer" "says whose role"
 expect 0 "a nominal partner for high and critical alerts" partner add my --country MY \
@@ -119,9 +119,10 @@ expect 0 "CSV to a file, signed" export csv --partner kh -o "$T/kh.csv"
 openssl pkeyutl -verify -pubin -inkey "$T/key1.pem" -rawin -in "$T/kh.csv" -sigfile "$T/kh.csv.sig" >/dev/null 2>&1
 ok $? "its signature verifies with stock openssl"
 # A formula in a field stays text in a spreadsheet.
-s=$("$CORDON" --json list seizure --limit 1 | sed -n 's/.*"id":"\(S-[0-9]*\)".*/\1/p')
-echo '{"commodity":{"category":"other","description":"=HYPERLINK(\"http://x.invalid\",\"click\")"},"tlp":"green"}' | "$CORDON" update "$s" >/dev/null
-"$CORDON" rule run repeat-trader >/dev/null 2>&1
+capture j --json list seizure --limit 1
+s=$(printf '%s' "$j" | sed -n 's/.*"id":"\(S-[0-9]*\)".*/\1/p')
+setup update "$s" <<<'{"commodity":{"category":"other","description":"=HYPERLINK(\"http://x.invalid\",\"click\")"},"tlp":"green"}'
+setup rule run repeat-trader
 expect 0 "CSV again" export csv --partner kh -o "$T/kh2.csv"
 if grep -q 'HYPERLINK' "$T/kh2.csv"; then
 	grep -q "\"'=HYPERLINK" "$T/kh2.csv" && ! grep -q '^=HYPERLINK\|,=HYPERLINK' "$T/kh2.csv"
@@ -167,7 +168,7 @@ mv "$T/kept.key" "$CORDON_STORE/signing.key"
 
 # --- killed while exporting: never a half file under the final name ----------------------------
 start=$(date +%s%N)
-"$CORDON" export stix --partner kh -o "$T/calib.json" >/dev/null
+setup export stix --partner kh -o "$T/calib.json"
 ms=$((($(date +%s%N) - start) / 1000000))
 bad=0 before=0 after=0
 for i in $(seq 1 20); do

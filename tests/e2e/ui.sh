@@ -35,9 +35,9 @@ missing=$(cd "$TESTS_DIR/.." && find web -type f ! -name README.md | sort | whil
 setup init
 PW=correct-horse-battery
 users olga:officer anna:analyst sue:supervisor adam:admin
-"$CORDON" partner add kh --country KH --max-tlp amber >/dev/null
-printf '%s\n' "$PW" | "$CORDON" user passwd kh >/dev/null
-"$CORDON" import "$UI/records.jsonl" >/dev/null || echo "# cannot import tests/ui/records.jsonl"
+setup partner add kh --country KH --max-tlp amber
+setup user passwd kh <<<"$PW"
+setup import "$UI/records.jsonl"
 cat > "$T/users.json" <<JSON
 { "officer": { "user": "olga", "password": "$PW" },
   "analyst": { "user": "anna", "password": "$PW" },
