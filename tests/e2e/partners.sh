@@ -9,7 +9,7 @@
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 SRC=${TESTS_DIR:-$(dirname "$0")/..}/..
-"$CORDON" demo >/dev/null 2>&1; ok $? "a demo store"
+"$CORDON" demo >/dev/null 2>"$T/demo.err"; ok $? "a demo store"
 for r in "$SRC"/lua/rules/*.lua; do setup rule add "$r"; done
 for r in repeat-trader transit-hub known-offender-nearby name-variants; do
 	setup rule run "$r"
@@ -113,7 +113,7 @@ ok $? "a header row named like import's columns"
 rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
 [ "$rows" -gt 10 ]; ok $? "a row per shared seizure and alert ($rows)"
 has "unsigned" "says standard output is unsigned"
-"$CORDON" export csv --partner kh --since 2999-01-01 > "$T/none.csv" 2>/dev/null
+"$CORDON" export csv --partner kh --since 2999-01-01 > "$T/none.csv" 2>"$T/none.err"
 [ $? -eq 1 ] && [ ! -s "$T/none.csv" ]; ok $? "nothing to share: an error, and not a byte on standard output"
 expect 0 "CSV to a file, signed" export csv --partner kh -o "$T/kh.csv"
 openssl pkeyutl -verify -pubin -inkey "$T/key1.pem" -rawin -in "$T/kh.csv" -sigfile "$T/kh.csv.sig" >/dev/null 2>&1
@@ -176,14 +176,14 @@ for i in $(seq 1 20); do
 	# Uniform over twice an export's time: some kills land before the
 	# files are in place, some after.
 	delay=$((RANDOM % (ms * 2 + 1)))
-	"$CORDON" export stix --partner kh -o "$T/crash.json" >/dev/null 2>&1 &
+	"$CORDON" export stix --partner kh -o "$T/crash.json" >/dev/null 2>>"$T/crash.err" &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	if [ ! -e "$T/crash.json" ]; then
 		before=$((before + 1))
-	elif "$CORDON" export verify "$T/crash.json" >/dev/null 2>&1; then
+	elif "$CORDON" export verify "$T/crash.json" >/dev/null 2>>"$T/verify.err"; then
 		after=$((after + 1))
 	else
 		bad=$((bad + 1))
@@ -280,7 +280,7 @@ for k in 0 1; do
 	misp) p="$CORDON_STORE/exports/$seq" ;;
 	csv) p="$CORDON_STORE/exports/$seq/kh-csv.csv" ;;
 	esac
-	"$CORDON" export verify "$p" >/dev/null 2>&1
+	"$CORDON" export verify "$p" >/dev/null 2>>"$T/verify.err"
 	ok $? "and verifies ($f, export $seq)"
 done
 ls "$CORDON_STORE/exports" | grep -q '^job-'; [ $? -ne 0 ]; ok $? "no job's working directory is left"

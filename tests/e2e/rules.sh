@@ -132,7 +132,7 @@ check_hostile record-write "read-only"
 
 # All of them enabled with a good rule: writes and the good rule carry on.
 for f in "$HOSTILE"/*.lua; do
-	"$CORDON" rule add "$f" >/dev/null 2>&1 || ok 1 "rule add $(basename "$f")"
+	"$CORDON" rule add "$f" >/dev/null 2>>"$T/hostile.err" || ok 1 "rule add $(basename "$f")"
 done
 expect 0 "a write with every hostile rule enabled succeeds" add case --json <<JSON
 {"title":"Four tonnes and four kilos"}
