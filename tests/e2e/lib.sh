@@ -15,7 +15,7 @@ failed=0
 # UndefinedBehaviorSanitizer beside AddressSanitizer (GCC's two runtimes)
 # ignores log_path and writes to standard error: ub_seen keeps what the
 # helpers below catch there, and the logs in $T are searched at the end.
-mkdir "$T/san"
+mkdir "$T/san" "$T/san.seen"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/san/asan:halt_on_error=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/san/ubsan:halt_on_error=1:print_stacktrace=1"
 export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$T/san/tsan:halt_on_error=1"
@@ -67,7 +67,7 @@ sanitizer_reports() {
 		[ -e "$f" ] || continue
 		echo "# sanitizer report $(basename "$f"):"
 		head -40 "$f" | sed 's/^/#   /'
-		mv "$f" "$T/san.seen.$(basename "$f")"
+		mv "$f" "$T/san.seen/"
 		SAN_FOUND=1
 	done
 	[ -z "${SAN_FOUND:-}" ]
