@@ -552,5 +552,9 @@ main(int argc, char **argv)
 			*slash = '\0';
 		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	}
+	for (size_t i = 0; i < rs.n; i++) {
+		free(rs.name[i]);
+		free(rs.src[i]);
+	}
 	return errors ? 1 : 0;
 }
