@@ -42,15 +42,16 @@ install_packages() {
 	apt-get install -y -qq --no-install-recommends $packages $more >/dev/null
 }
 
-# build DIR [CONFIGURE-ARGS...]: configure and build out of tree in DIR.
+# build DIR [CONFIGURE-ARGS...]: configure (always: a folder configured
+# earlier, by the demo say, may have other flags) and build out of tree
+# in DIR.
 build() {
 	local dir=$1
 	shift
 	[ -x configure ] || autoreconf -fi || return 1
-	mkdir -p "$dir" && cd "$dir" || return 1
-	[ -f Makefile ] || "$top/configure" "$@" >configure.log || { cat configure.log; return 1; }
-	make -j"$(nproc)" >make.log 2>&1 || { tail -40 make.log; return 1; }
-	cd "$top"
+	mkdir -p "$dir" || return 1
+	(cd "$dir" && "$top/configure" "$@" >configure.log) || { cat "$dir/configure.log"; return 1; }
+	(cd "$dir" && make -j"$(nproc)" >make.log 2>&1) || { tail -40 "$dir/make.log"; return 1; }
 }
 
 # The tests that run threads (the worker pool, the sorter, imports, the
@@ -61,13 +62,39 @@ threaded_tests="tests/unit/test-pool tests/unit/test-mapgrow tests/unit/test-sor
 # The fuzz harnesses (tests/fuzz/, doc/security.md).
 fuzz_tests="tests/fuzz/import-jsonl.sh tests/fuzz/import-csv.sh tests/fuzz/validate.sh tests/fuzz/patch.sh tests/fuzz/ruleapi.sh tests/fuzz/evname.sh tests/fuzz/router.sh tests/fuzz/export.sh"
 
-# count DIR: add the TAP results of DIR's last `make check` to the totals.
+# check NAME DIR [TESTS] [ENV...]: build DIR's tests and run them (every
+# test when TESTS is empty), then add their results to the totals. The
+# plan, the test files to run, is printed first and counted from a clean
+# slate: a test file that wrote no result (its program did not compile,
+# make stopped, it crashed before its plan) counts as failed, and so
+# does a make check that failed without any test saying why.
 passed=0
 failed=0
-count() {
-	local p f
-	p=$(cat "$1"/tests/unit/*.trs "$1"/tests/e2e/*.trs "$1"/tests/fuzz/*.trs 2>/dev/null | grep -c '^:test-result: \(PASS\|XFAIL\|SKIP\)')
-	f=$(cat "$1"/tests/unit/*.trs "$1"/tests/e2e/*.trs "$1"/tests/fuzz/*.trs 2>/dev/null | grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)')
+check() {
+	local name=$1 dir=$2 tests=$3 t p f missing=0 rc
+	shift 3
+	[ -n "$tests" ] || tests=$(make -s -C "$dir" print-tests) || {
+		echo "$name: cannot list the tests"; failed=$((failed + 1)); return; }
+	echo "== $name: plan: $(echo "$tests" | wc -w) test files"
+	for t in $tests; do rm -f "$dir/$t.trs" "$dir/$t.log"; done
+	(cd "$dir" && env "$@" make -k check -j"$(nproc)" TESTS="$tests")
+	rc=$?
+	p=0 f=0
+	for t in $tests; do
+		if [ -f "$dir/$t.trs" ]; then
+			p=$((p + $(grep -c '^:test-result: \(PASS\|XFAIL\|SKIP\)' "$dir/$t.trs")))
+			f=$((f + $(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$dir/$t.trs")))
+		else
+			echo "$name: $t wrote no result (did it build?)"
+			missing=$((missing + 1))
+		fi
+	done
+	f=$((f + missing))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "$name: make check failed (exit $rc) with every test passing"
+		f=1
+	fi
+	echo "== $name: $p passed, $f failed"
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
@@ -83,37 +110,30 @@ demo)
 	;;
 test)
 	install_packages test || { echo "quickstart: apt-get failed" >&2; echo "0 passed, 1 failed"; exit 1; }
-	status=0
+	# A build that fails counts as one failed test.
 	echo "== plain build, warnings as errors"
 	if build build --enable-werror; then
-		(cd build && make check -j"$(nproc)") || status=1
-		count build
+		check "plain build" build ""
 	else
-		status=1
 		failed=$((failed + 1))
 	fi
 	echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 	if build build-asan --enable-werror --enable-asan; then
-		(cd build-asan && ASAN_OPTIONS=detect_leaks=1 make check -j"$(nproc)") || status=1
-		count build-asan
+		check "ASan build" build-asan "" ASAN_OPTIONS=detect_leaks=1
 	else
-		status=1
 		failed=$((failed + 1))
 	fi
 	echo "== ThreadSanitizer build, the tests that use threads"
 	if build build-tsan --enable-werror --enable-tsan; then
-		(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 suppressions=$top/tests/tsan.supp" make check TESTS="$threaded_tests") || status=1
-		count build-tsan
+		check "TSan build" build-tsan "$threaded_tests" \
+		    TSAN_OPTIONS="halt_on_error=1 suppressions=$top/tests/tsan.supp"
 	else
-		status=1
 		failed=$((failed + 1))
 	fi
 	echo "== libFuzzer build, the fuzz harnesses"
 	if build build-fuzz --enable-fuzz; then
-		(cd build-fuzz && make check TESTS="$fuzz_tests") || status=1
-		count build-fuzz
+		check "libFuzzer build" build-fuzz "$fuzz_tests"
 	else
-		status=1
 		failed=$((failed + 1))
 	fi
 	echo "== make distcheck"
@@ -122,13 +142,16 @@ test)
 	else
 		tail -40 build/distcheck.log
 		failed=$((failed + 1))
-		status=1
 	fi
+	# The details of every test file that failed or crashed.
 	for log in build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log build-fuzz/test-suite.log; do
-		[ -f "$log" ] && grep -q '^# FAIL: *[1-9]' "$log" && sed -n '/^FAIL\|^ERROR/,$p' "$log" | head -80
+		[ -f "$log" ] && grep -q '^# \(FAIL\|ERROR\|XPASS\): *[1-9]' "$log" &&
+			{ echo "== $log"; sed -n '/^FAIL\|^ERROR\|^XPASS/,$p' "$log" | head -80; }
 	done
+	# The closing line and the exit status say the same thing.
 	echo "$passed passed, $failed failed"
-	exit $status
+	[ "$failed" -eq 0 ]
+	exit
 	;;
 *)
 	echo "usage: $0 demo|test" >&2

@@ -7,11 +7,15 @@
 #
 # 1. GET /api/v1/cases/{id} on a small store (made here).
 # 2. GET /api/v1/seizures/{id}/graph?depth=2 on the store given with
-#    --store (the 1,000,000-seizure store bench-rules builds), if any.
+#    --store (the store bench-rules builds), if any: the seizure in the
+#    middle of it (S-500000 of 1,000,000, S-50000 of --quick's 100,000).
 # 3. On that store, TAXII 2.1: the partner bench-export made paging its
 #    collection, 10 pages of 1,000 objects, round robin.
-# Goals (informational): requests/s >= 0.6 x the fixed response (0.3
-# for TAXII pages).
+# Each body benchmarked must first be answered 200 (a 404 benchmarks
+# nothing), and wrk must see no error. Goals: requests/s >= 0.6 x the
+# fixed response (0.3 for TAXII pages), a verdict printed for each; the
+# exit status is 1 if a body was not a 200 or a server did not stop
+# cleanly.
 set -u
 CORDON=$1 FIXED=$2
 shift 2
@@ -24,7 +28,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 command -v wrk >/dev/null || { echo "bench-http: needs wrk (apt-get install wrk)" >&2; exit 1; }
-T=$(mktemp -d /tmp/cordon-bench-http.XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/cordon-bench-http.XXXXXX")
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 
 # wrk_run URL [headers...]: requests/s and p99 (ms) of a run.
@@ -48,6 +52,22 @@ serve() {	# STORE: start cordon serve on it; PORT once it listens
 	[ -n "$addr" ] || { tail -3 "$T/serve.log" >&2; return 1; }
 }
 
+stop() {	# stop the server serve started; it must exit 0
+	local st
+	kill "$SPID"
+	wait "$SPID"
+	st=$?
+	[ "$st" -eq 0 ] || { echo "bench-http: cordon serve exited with status $st" >&2; exit 1; }
+}
+
+# verdict LABEL RPS BASE FACTOR: met if RPS >= FACTOR x BASE and wrk saw
+# no error
+verdict() {
+	local v=met
+	[ "$(echo "$2 >= $4 * $3" | bc -l)" = 1 ] && [ -z "$errs" ] || v="not met"
+	echo "goal: $1 at >= $4 x the fixed body: $v"
+}
+
 fixed() {	# FILE: start the baseline serving FILE; FPORT once it listens
 	rm -f "$T/fready"
 	mkfifo "$T/fready"
@@ -58,8 +78,10 @@ fixed() {	# FILE: start the baseline serving FILE; FPORT once it listens
 }
 
 compare() {	# LABEL PATH TOKEN
-	local label=$1 path=$2 tok=$3
-	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT$path" > "$T/body"
+	local label=$1 path=$2 tok=$3 code
+	code=$(curl -s --max-time 60 -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" \
+	    "http://127.0.0.1:$PORT$path")
+	[ "$code" = 200 ] || { echo "bench-http: $path answers $code, not 200: nothing to benchmark" >&2; exit 1; }
 	size=$(wc -c < "$T/body")
 	fixed "$T/body" || { echo "bench-http: the baseline did not start" >&2; exit 1; }
 	wrk_run "http://127.0.0.1:$FPORT$path"
@@ -69,6 +91,7 @@ compare() {	# LABEL PATH TOKEN
 	printf '%-34s %8s B %10.0f/s %10.0f/s %7.2f  p99 %7.2f ms (fixed %.2f ms)%s\n' "$label" "$size" \
 	    "$rps" "$base_rps" "$(echo "$rps / $base_rps" | bc -l)" "$p99" "$base_p99" \
 	    "${errs:+  [$errs]}"
+	verdict "$label" "$rps" "$base_rps" 0.6
 }
 
 # taxii STORE: a partner paging its TAXII collection, 10 pages of 1,000
@@ -82,7 +105,7 @@ taxii() {
 	ACC='Accept: application/taxii+json;version=2.1'
 	coll=$(curl -s -H "Authorization: Bearer $tok" -H "$ACC" "http://127.0.0.1:$PORT/taxii2/api/collections/" |
 	    sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p')
-	[ -n "$coll" ] || { echo "bench-http: no TAXII collection for bench-partner" >&2; kill $SPID; return 1; }
+	[ -n "$coll" ] || { echo "bench-http: no TAXII collection for bench-partner" >&2; stop; return 1; }
 	url="/taxii2/api/collections/$coll/objects/?limit=1000"
 	: > "$T/urls"
 	for i in $(seq 1 $pages); do
@@ -113,9 +136,8 @@ taxii() {
 	printf '%-34s %8s B %10.0f/s %10.0f/s %7.2f  p99 %7.2f ms (fixed %.2f ms)%s\n' \
 	    "TAXII: $(wc -l < "$T/urls") pages of 1000 objects" "$size" "$rps" "$base_rps" \
 	    "$(echo "$rps / $base_rps" | bc -l)" "$p99" "$base_p99" "${errs:+  [$errs]}"
-	if [ "$(echo "$rps >= 0.3 * $base_rps" | bc -l)" = 1 ]; then v=met; else v="not met"; fi
-	echo "goal: TAXII paging at >= 0.3 x the fixed body: $v"
-	kill $SPID; wait $SPID 2>/dev/null
+	verdict "TAXII paging" "$rps" "$base_rps" 0.3
+	stop
 }
 
 echo
@@ -129,14 +151,20 @@ for i in $(seq 1 50); do echo "{\"kind\":\"case\",\"ref\":\"c$i\",\"title\":\"Ca
 "$CORDON" --store "$T/small" import "$T/cases.jsonl" >/dev/null
 serve "$T/small" || { echo "bench-http: cordon serve did not start" >&2; exit 1; }
 compare "GET /api/v1/cases/C-17" /api/v1/cases/C-17 "$tok"
-kill $SPID; wait $SPID 2>/dev/null
+stop
 
 if [ -n "$STORE" ] && [ -d "$STORE" ]; then
 	tok=$("$CORDON" --store "$STORE" token create bench 2>/dev/null ||
 	    { printf '%s\n' 'benchmark password' | "$CORDON" --store "$STORE" user add bench --role officer >/dev/null &&
 	      "$CORDON" --store "$STORE" token create bench; })
+	# The seizure in the middle of the store.
+	mid=
+	for s in S-500000 S-50000 S-5000 S-500 S-1; do
+		"$CORDON" --store "$STORE" get "$s" >/dev/null 2>&1 && { mid=$s; break; }
+	done
+	[ -n "$mid" ] || { echo "bench-http: no seizure in $STORE" >&2; exit 1; }
 	serve "$STORE" || { echo "bench-http: cordon serve did not start on $STORE" >&2; exit 1; }
-	compare "GET /api/v1/seizures/S-500000/graph?depth=2" "/api/v1/seizures/S-500000/graph?depth=2" "$tok"
-	kill $SPID; wait $SPID 2>/dev/null
+	compare "GET /api/v1/seizures/$mid/graph?depth=2" "/api/v1/seizures/$mid/graph?depth=2" "$tok"
+	stop
 	taxii "$STORE"
 fi

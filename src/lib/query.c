@@ -805,15 +805,31 @@ stats_visit(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq)
 {
 	struct stats_run *r = arg;
 	struct cdn_stats *s = r->s;
+	json_t *own = NULL;
+	uint32_t code = CDN_QV_UNKNOWN;
 	double x;
 
+	/* A value the cache could not hold (out of room) is read from the
+	 * record. */
+	if (!rec && (code = cdn_qc_value(r->txn, kind, r->col, seq, &x)) == CDN_QV_UNKNOWN) {
+		struct cdn_id id = { kind, seq };
+
+		if (cdn_qc_record(r->txn, id, &own) != 0) {
+			cdn_error_clear();
+			return 0;
+		}
+		rec = own;
+	}
 	if (rec) {
 		json_t *v = cdn_json_path(rec, r->path);
+		int num = json_is_number(v);
 
-		if (!json_is_number(v))
+		if (num)
+			x = json_number_value(v);
+		json_decref(own);
+		if (!num)
 			return 0;
-		x = json_number_value(v);
-	} else if (cdn_qc_value(r->txn, kind, r->col, seq, &x) != CDN_QV_NUMBER) {
+	} else if (code != CDN_QV_NUMBER) {
 		return 0;
 	}
 	if (s->n == 0 || x < s->min)

@@ -34,7 +34,8 @@ expect 0 "token list" token list
 has "laptop" "lists the tokens, with their labels"
 has "alice" "and their users"
 lacks "$TOK" "never the tokens themselves"
-id=$("$CORDON" token list alice --json | grep '"label":"laptop"' | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+capture toks token list alice --json
+id=$(printf '%s\n' "$toks" | grep '"label":"laptop"' | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
 [ ${#id} -eq 16 ]; ok $? "each with an id ($id)"
 expect 0 "token revoke ID, while the server runs" token revoke "$id"
 has "revoked" "says so"
@@ -53,7 +54,7 @@ login "$T/bob" bob
 is_status 200 "bob signs in"
 req GET /api/v1/me -b "$T/bob"
 is_status 200 "his session works"
-printf 'another long password\n' | "$CORDON" user passwd bob >/dev/null
+setup user passwd bob <<<'another long password'
 req GET /api/v1/me -b "$T/bob"
 is_status 401 "after user passwd, his session is over at once"
 req GET /api/v1/me -H "Authorization: Bearer $BTOK"
@@ -100,7 +101,9 @@ req POST /api/v1/users/alice/enable "${D[@]}"
 is_status 200 "and enables her again"
 req POST /api/v1/users/adm/disable "${D[@]}"
 is_status 422 "an admin cannot disable itself over the API"
-id2=$("$CORDON" token list alice --json | grep '"label":"nightly"' | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+capture toks token list alice --json
+id2=$(printf '%s\n' "$toks" | grep '"label":"nightly"' | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+[ ${#id2} -eq 16 ] || bail "no token labelled nightly"
 req DELETE "/api/v1/tokens/$id2" "${D[@]}"
 is_status 200 "an admin revokes a token"
 req GET /api/v1/me -H "Authorization: Bearer $TOK2"
@@ -159,5 +162,4 @@ is_status 429 "and the flooding address is still held back, even with a right pa
 req POST /api/v1/login "${J[@]}" --interface 127.0.0.4 -d '{"user":"bob","password":"another long password"}'
 is_status 200 "another address signs another user in"
 
-grep -q 'Sanitizer\|runtime error' "$T/server.log"; [ $? -ne 0 ]; ok $? "the server logged no sanitizer report"
 done_testing

@@ -31,20 +31,9 @@ return {
   end,
 }
 LUA
-"$CORDON" rule add "$T/wild.lua" >/dev/null
+setup rule add "$T/wild.lua"
 
 start_server
-
-# stop_server: stop it, and check that it ran clean (under AddressSanitizer,
-# its report is in the log once it has exited).
-stop_server() {
-	kill "$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	if grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error' "$T/server.log"; then
-		ok 1 "the server ran clean"
-		grep -A12 'Sanitizer\|runtime error' "$T/server.log" | head -20 | sed 's/^/#   /'
-	fi
-}
 
 # py EXPR: EXPR in Python over the answer's JSON `d`, printed
 py() {
@@ -182,7 +171,8 @@ stop_server
 expect 0 "a store once upgraded opens as it is" audit verify
 
 # An entry taken out of an index is a problem verify names.
-seq=$("$CORDON" audit log --user anna --limit 1 --json | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["seq"])')
+capture j audit log --user anna --limit 1 --json
+seq=$(printf '%s\n' "$j" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["seq"])')
 "$STORE_EDIT" unindex "$CORDON_STORE" anna "$seq"
 start_server
 req POST /api/v1/audit/verify "${S[@]}"

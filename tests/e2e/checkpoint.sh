@@ -8,15 +8,15 @@
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 STORE_EDIT=${STORE_EDIT:-$(pwd)/tests/tools/store-edit}
 
-"$CORDON" init >/dev/null
+setup init
 expect 1 "an empty trail has nothing to checkpoint" audit checkpoint -o "$T/empty.json"
 has "nothing to witness" "says so"
 [ ! -e "$T/empty.json" ]; ok $? "and writes nothing"
 expect 2 "checkpoint needs -o" audit checkpoint
 
-for t in Pangolin Rosewood Ivory; do "$CORDON" add case <<<"{\"title\":\"$t\"}" >/dev/null; done
-"$CORDON" update C-1 <<<'{"notes":"opened at the port"}' >/dev/null
-"$CORDON" update C-2 <<<'{"notes":"sent on"}' >/dev/null
+for t in Pangolin Rosewood Ivory; do setup add case <<<"{\"title\":\"$t\"}"; done
+setup update C-1 <<<'{"notes":"opened at the port"}'
+setup update C-2 <<<'{"notes":"sent on"}'
 
 # --- making them -------------------------------------------------------------------------
 expect 0 "a checkpoint signed with the store's key" audit checkpoint -o "$T/store.cp"
@@ -33,7 +33,7 @@ python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); sys.exit(not(c["che
 ok $? "it holds the head, a mark per entry and a signature"
 
 # --- checking them ----------------------------------------------------------------------
-"$CORDON" update C-3 <<<'{"notes":"later"}' >/dev/null
+setup update C-3 <<<'{"notes":"later"}'
 expect 0 "the trail extends both (supervisor's public key given)" audit verify --checkpoint "$T/store.cp" --checkpoint "$T/sup.cp" --key "$T/sup.pub"
 has "it extends checkpoint $T/sup.cp (entry 5" "says so for each"
 expect 0 "the private key file does as well as the public one" audit verify --checkpoint "$T/sup.cp" --key "$T/media/sup.key"
@@ -45,19 +45,21 @@ has "changed after it was signed" "fails its signature"
 printf 'not json' > "$T/junk.cp"
 expect 1 "a file that is no checkpoint" audit verify --checkpoint "$T/junk.cp"
 has "not a checkpoint" "says so"
-mkdir "$T/other" && CORDON_STORE="$T/other/s" "$CORDON" init >/dev/null &&
-	CORDON_STORE="$T/other/s" "$CORDON" add case <<<'{"title":"x"}' >/dev/null
-CORDON_STORE="$T/other/s" "$CORDON" audit checkpoint --key "$T/media/sup.key" -o "$T/other.cp" >/dev/null
+mkdir "$T/other"
+setup --store "$T/other/s" init
+setup --store "$T/other/s" add case <<<'{"title":"x"}'
+setup --store "$T/other/s" audit checkpoint --key "$T/media/sup.key" -o "$T/other.cp"
 expect 1 "another store's checkpoint" audit verify --checkpoint "$T/other.cp" --key "$T/sup.pub"
 has "another store" "is named as such"
 
 # --- a partner export carries one ---------------------------------------------------------
-"$CORDON" update C-1 <<<'{"tlp":"green"}' >/dev/null
-"$CORDON" partner add kh --country KH --max-tlp amber --cases C-1 >/dev/null 2>&1
+setup update C-1 <<<'{"tlp":"green"}'
+setup partner add kh --country KH --max-tlp amber --cases C-1
 expect 0 "a STIX export" export stix --partner kh -o "$T/kh.json"
 [ -s "$T/kh.json.checkpoint.json" ] && [ "$(stat -c %s "$T/kh.json.checkpoint.json.sig")" = 64 ]
 ok $? "with a checkpoint beside it, and its signature"
-"$CORDON" key show > "$T/store.pub"
+capture pub key show
+printf '%s\n' "$pub" > "$T/store.pub"
 openssl pkeyutl -verify -pubin -inkey "$T/store.pub" -rawin -in "$T/kh.json.checkpoint.json" \
 	-sigfile "$T/kh.json.checkpoint.json.sig" >/dev/null 2>&1
 ok $? "stock openssl verifies the checkpoint's signature"
@@ -72,7 +74,8 @@ ok $? "has its checkpoint beside the feed, not in it"
 # --- editing behind cordon's back ---------------------------------------------------------------
 # The entry that recorded C-2's current bytes is the first the editor
 # must rewrite; every later one is re-chained.
-first=$("$CORDON" audit log --record C-2 --limit 1 --json | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["seq"])')
+capture j audit log --record C-2 --limit 1 --json
+first=$(printf '%s\n' "$j" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["seq"])')
 "$STORE_EDIT" rechain "$CORDON_STORE" C-2 title "Rosewood (nothing seized)" >/dev/null
 ok $? "C-2 edited in the file, and the trail re-chained after it"
 run get C-2

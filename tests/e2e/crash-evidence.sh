@@ -3,63 +3,79 @@
 # writing the blob, making the commit, inside the store's transaction,
 # moving the ref. Each time the store must open, evidence verify and audit
 # verify must pass (an orphan object is no problem), the evidence must be
-# there whole or not at all, and the next add must work.
+# there whole or not at all, and the next add must work. Some kills must
+# land before the add committed (nothing of it there) and some rounds
+# must end with it there, or the test proved nothing: rounds are added,
+# later or earlier, until both were seen (at most 6 more).
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 ROUNDS=${CRASH_ROUNDS:-20}
 
-"$CORDON" init >/dev/null
-echo '{"title":"Ivory, Hai Phong"}' | "$CORDON" add case >/dev/null
+setup init
+setup add case <<<'{"title":"Ivory, Hai Phong"}'
 head -c $((48 << 20)) /dev/urandom > "$T/scan.raw"
 printf 'small\n' > "$T/small.txt"
 
-count() {	# evidence records in the store
-	"$CORDON" list evidence --json | grep -c .
+count() {	# VAR: the evidence records in the store; the test stops if it cannot tell
+	local j
+	capture j list evidence --json
+	printf -v "$1" '%s' "$(printf '%s' "$j" | grep -c .)"
 }
 
 # How long one add takes here: the shorter of two.
-ms=
+ms= good=0
 for attempt in 1 2; do
 	start=$(date +%s%N)
 	"$CORDON" evidence add C-1 "$T/scan.raw" >/dev/null || break
+	good=$((good + 1))
 	took=$((($(date +%s%N) - start) / 1000000))
 	if [ -z "$ms" ] || [ "$took" -lt "$ms" ]; then ms=$took; fi
 done
-[ "$attempt" -eq 2 ]; ok $? "an add of a 48 MB file succeeds"
+[ "$good" -eq 2 ] || bail "an add of a 48 MB file fails"
+ok 0 "an add of a 48 MB file succeeds"
 echo "# one add takes ${ms} ms"
 
-none=0 all=0
-for i in $(seq 1 "$ROUNDS"); do
-	before=$(count)
-	delay=$((RANDOM * RANDOM % (ms * 11 / 10 + 1)))
-	"$CORDON" evidence add C-1 "$T/scan.raw" --note "round $i" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+# round I DELAY: one add killed after DELAY ms, and its checks
+none=0 all=0 landed=0
+round() {
+	local i=$1 delay=$2 before after ev au
+	count before
+	kill_at "$delay" evidence add C-1 "$T/scan.raw" --note "round $i"
+	landed=$((landed + KILLED))
 	run evidence verify
 	ev=$rc
 	run audit verify
 	au=$rc
-	after=$(count)
+	count after
 	if [ "$ev" -ne 0 ] || [ "$au" -ne 0 ]; then
 		ok 1 "round $i (kill at ${delay} ms): the store verifies"
 		echo "$err" | head -3 | sed 's/^/#   /'
-		continue
+		return
 	fi
 	if [ "$after" -eq "$before" ]; then
-		none=$((none + 1))
-		ok 0 "round $i (kill at ${delay} ms): nothing of the add, all verifies"
+		[ "$KILLED" -eq 1 ] && none=$((none + 1))
+		ok "$((1 - KILLED))" "round $i (kill at ${delay} ms): nothing of the add, all verifies"
 	elif [ "$after" -eq $((before + 1)) ]; then
 		all=$((all + 1))
-		ok 0 "round $i (kill at ${delay} ms): all of the add, all verifies"
+		ok 0 "round $i (kill at ${delay} ms$([ "$KILLED" -eq 1 ] || echo ", after it ended")): all of the add, all verifies"
 	else
 		ok 1 "round $i (kill at ${delay} ms): $after records, from $before"
 	fi
-	"$CORDON" evidence add C-1 "$T/small.txt" --name "after-$i.txt" >/dev/null 2>&1
-	ok $? "round $i: the next add works"
+	run evidence add C-1 "$T/small.txt" --name "after-$i.txt"
+	ok "$rc" "round $i: the next add works"
+}
+for i in $(seq 1 "$ROUNDS"); do
+	round "$i" "$(crash_delay "$i" "$ROUNDS" "$ms")"
 done
-echo "# $none rounds left nothing, $all left the add"
+extra=0
+while { [ "$none" -eq 0 ] || [ "$all" -eq 0 ]; } && [ "$extra" -lt 6 ]; do
+	extra=$((extra + 1))
+	if [ "$all" -eq 0 ]; then delay=$((ms * (12 + 3 * extra) / 10)); else delay=$((ms / (2 << extra))); fi
+	round "$((ROUNDS + extra))" "$delay"
+done
+echo "# $none rounds left nothing, $all left the add; $landed kills landed while it ran"
+[ "$none" -ge 1 ]; ok $? "some kills landed before the add committed ($none)"
+[ "$all" -ge 1 ]; ok $? "some rounds ended with the add there ($all)"
 expect 0 "evidence verify at the end" evidence verify
 has "evidence intact" "intact"
 git --git-dir="$CORDON_STORE/evidence.git" fsck >/dev/null 2>&1; ok $? "git fsck finds the repository sound"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # crash-rules.sh - kill -9 an import while the rules it triggered are
 # running. The import is one transaction and its trigger queue entry goes
 # in with it, so afterwards either none of its records exist, or all of
@@ -24,44 +24,65 @@ while [ $i -le $CASES ]; do
 	i=$((i + 1))
 done > "$T/cases.jsonl"
 
-# How long the import and its rules take here.
-"$CORDON" init >/dev/null && "$CORDON" rule add "$T/slow.lua" >/dev/null
+# How long the import and its rules take here, and how long the import
+# alone (the same store without the rule): its commit comes before the
+# rules run.
+setup --store "$T/norule" init
 start=$(date +%s%N)
-"$CORDON" import "$T/cases.jsonl" >/dev/null
+setup --store "$T/norule" import "$T/cases.jsonl"
+ms0=$((($(date +%s%N) - start) / 1000000))
+setup init
+setup rule add "$T/slow.lua"
+start=$(date +%s%N)
+setup import "$T/cases.jsonl"
 ms=$((($(date +%s%N) - start) / 1000000))
-"$CORDON" alert list --json > "$T/alerts"
-[ "$(grep -c '"rule":"slow"' "$T/alerts")" -eq $CASES ]; ok $? "uninterrupted: $CASES alerts ($ms ms)"
+capture alerts alert list --json
+[ "$(printf '%s\n' "$alerts" | grep -c '"rule":"slow"')" -eq $CASES ]; ok $? "uninterrupted: $CASES alerts ($ms ms, the import alone $ms0 ms)"
 
-none=0 all=0 killed=0 round=1
-while [ $round -le "$ROUNDS" ]; do
+# round I DELAY: one import killed after DELAY ms, and its checks
+none=0 all=0 killed=0
+round() {
+	local round=$1 delay=$2 cases alerts keys j
 	rm -rf "$CORDON_STORE"
-	"$CORDON" init >/dev/null && "$CORDON" rule add "$T/slow.lua" >/dev/null
-	# Kill somewhere in the first 90%: mostly while the rules run.
-	delay=$(( (ms * (round * 15)) / 100 ))
-	"$CORDON" import "$T/cases.jsonl" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-	kill -9 $pid 2>/dev/null && killed=$((killed + 1))
-	wait $pid 2>/dev/null
+	setup init
+	setup rule add "$T/slow.lua"
+	kill_at "$delay" import "$T/cases.jsonl"
+	killed=$((killed + KILLED))
 	# Any command runs what is left in the queue first.
-	cases=$("$CORDON" list case --json | grep -c '"kind":"case"')
-	"$CORDON" alert list --json > "$T/alerts"
-	alerts=$(grep -c '"rule":"slow"' "$T/alerts")
-	keys=$(sed 's/.*"key":"\([^"]*\)".*/\1/' "$T/alerts" | sort -u | wc -l)
+	capture j list case --json
+	cases=$(printf '%s\n' "$j" | grep -c '"kind":"case"')
+	capture j alert list --json
+	alerts=$(printf '%s\n' "$j" | grep -c '"rule":"slow"')
+	keys=$(printf '%s\n' "$j" | grep '"rule":"slow"' | sed 's/.*"key":"\([^"]*\)".*/\1/' | sort -u | wc -l)
 	if [ "$cases" -eq 0 ]; then
-		none=$((none + 1))
-		[ "$alerts" -eq 0 ]; ok $? "round $round (kill at ${delay} ms): nothing imported, no alerts"
+		[ "$KILLED" -eq 1 ] && none=$((none + 1))
+		[ "$alerts" -eq 0 ] && [ "$KILLED" -eq 1 ]; ok $? "round $round (kill at ${delay} ms): nothing imported, no alerts"
 	else
-		all=$((all + 1))
-		[ "$cases" -eq $CASES ]; ok $? "round $round (kill at ${delay} ms): all $CASES cases or none ($cases)"
+		[ "$KILLED" -eq 1 ] && all=$((all + 1))
+		[ "$cases" -eq $CASES ]; ok $? "round $round (kill at ${delay} ms$([ "$KILLED" -eq 1 ] || echo ", after it ended")): all $CASES cases or none ($cases)"
 		[ "$alerts" -eq $CASES ] && [ "$keys" -eq $CASES ]
 		ok $? "round $round: every case has its one alert ($alerts alerts, $keys keys)"
 	fi
-	"$CORDON" audit verify > /dev/null
-	ok $? "round $round: audit verify passes"
-	round=$((round + 1))
+	run audit verify
+	ok "$rc" "round $round: audit verify passes"
+}
+# Two kills in the import alone, the others spread over the rules' run.
+round 1 $((ms0 / 4))
+round 2 $((ms0 * 3 / 4))
+r=3
+while [ $r -le "$ROUNDS" ]; do
+	round $r $((ms0 + (ms - ms0) * (r - 2) / (ROUNDS - 1)))
+	r=$((r + 1))
 done
-echo "# rounds with nothing imported: $none, with everything: $all"
-[ "$all" -ge 1 ]; ok $? "at least one kill landed after the import committed"
-[ "$killed" -ge 1 ]; ok $? "and at least one while the process ran ($killed)"
+# A machine busier than when it was timed: earlier, or later, kills.
+extra=1
+while { [ "$none" -eq 0 ] || [ "$all" -eq 0 ]; } && [ "$extra" -le 6 ]; do
+	if [ "$none" -eq 0 ]; then delay=$((ms0 / (2 << extra))); else delay=$((ms0 + (ms - ms0) / 2)); fi
+	round $((ROUNDS + extra)) "$delay"
+	extra=$((extra + 1))
+done
+echo "# rounds killed before the commit: $none, after it (while the rules ran): $all"
+[ "$none" -ge 1 ]; ok $? "at least one kill landed before the import committed ($none)"
+[ "$all" -ge 1 ]; ok $? "at least one kill landed after the import committed ($all)"
+[ "$killed" -ge 2 ]; ok $? "kills landed while the process ran ($killed)"
 done_testing

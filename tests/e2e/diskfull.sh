@@ -13,16 +13,15 @@ if ! mount -t tmpfs -o size=40m tmpfs "$T/small" 2>/dev/null; then
 	echo "1..0 # SKIP cannot mount a tmpfs here (needs root)"
 	exit 0
 fi
-cleanup() { kill $SPIDS 2>/dev/null; wait 2>/dev/null; umount "$T/small"; rm -rf "$T"; }
-trap cleanup EXIT
+# The servers are stopped before this runs (lib.sh's finish).
+at_exit 'umount "$T/small"'
 export CORDON_STORE="$T/small/store"
 
-"$CORDON" init >/dev/null
-PW='correct horse battery staple'
-printf '%s\n' "$PW" | "$CORDON" user add olga --role officer >/dev/null
-TOK=$("$CORDON" token create olga)
+setup init
+users olga:officer
+token TOK olga
 H=(-H "Authorization: Bearer $TOK" -H "Content-Type: application/json")
-for i in 1 2 3; do "$CORDON" add case <<<"{\"title\":\"before $i\"}" >/dev/null; done
+for i in 1 2 3; do setup add case <<<"{\"title\":\"before $i\"}"; done
 
 # Sparse, as an older cordon left it: only the blocks that hold data.
 cp --sparse=always "$CORDON_STORE/data.mdb" "$T/small/sparse" && mv "$T/small/sparse" "$CORDON_STORE/data.mdb"
@@ -35,7 +34,6 @@ dd if=/dev/zero of="$T/small/fill" bs=64k 2>/dev/null
 ok $? "the disk is full"
 
 start_server
-trap cleanup EXIT	# start_server set its own
 kill -0 "$SPID" 2>/dev/null
 ok $? "the server starts on a full disk"
 codes=
@@ -61,12 +59,12 @@ rm -f "$T/small/fill"
 req POST /api/v1/cases "${H[@]}" -d '{"title":"after"}'
 is_status 201 "writes resume once there is space"
 expect 0 "and on the command line" add case <<<'{"title":"after, from the command line"}'
-kill "$SPID"; wait "$SPID" 2>/dev/null
+stop_server
 run list case --limit 0
 has "before 3" "what was written before is all there"
 has "after, from the command line" "and what was written after"
 expect 0 "audit verify" audit verify
-grep -q 'SIGBUS\|AddressSanitizer\|runtime error' "$T/server.log"; [ $? -ne 0 ]
+grep -q 'SIGBUS' "$T/server.log"; [ $? -ne 0 ]
 ok $? "the server ran clean"
 
 done_testing

@@ -1,11 +1,11 @@
-#!/bin/sh
+#!/bin/bash
 # evidence.sh - evidence as a user drives it: add, new versions, get any
 # version, log, custody, verify; bad input; stock git reading the history;
 # a backup taken while evidence is being added; a 1 GiB file streamed.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-echo '{"title":"Pangolin scales in cashew bags"}' | "$CORDON" add case >/dev/null
+setup init
+setup add case <<<'{"title":"Pangolin scales in cashew bags"}'
 printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\006\000\000\000\037\025\304\211' > "$T/scan.png"
 head -c 200000 /dev/urandom > "$T/photo.raw"
 printf 'Lab report.\nSample 3: Manis javanica scales.\n' > "$T/report.txt"
@@ -40,7 +40,12 @@ expect 1 "an unknown custody action" evidence custody V-1 misplaced
 has "action" "names the action"
 
 # --- bad input: clear errors, nothing written ---
-before=$("$CORDON" audit verify --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
+entries() {	# VAR: the audit trail's entries; it must verify
+	local j
+	capture j audit verify --json
+	printf -v "$1" '%s' "$(printf '%s' "$j" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')"
+}
+entries before
 : > "$T/empty.bin"
 expect 1 "an empty file" evidence add C-1 "$T/empty.bin"
 has "is empty" "says so"
@@ -53,8 +58,8 @@ expect 1 "a name with a control character" evidence add C-1 "$T/scan.png" --name
 expect 3 "a missing case" evidence add C-9 "$T/scan.png"
 has "no case C-9" "names it"
 expect 1 "a missing file" evidence add C-1 "$T/nope.png"
-after=$("$CORDON" audit verify --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
-[ "$before" = "$after" ]; ok $? "none of them wrote anything ($before audit entries)"
+entries after
+[ -n "$before" ] && [ "$before" = "$after" ]; ok $? "none of them wrote anything ($before audit entries, then $after)"
 expect 1 "evidence is never deleted" delete V-1
 has "custody" "and the error says what to do instead"
 
@@ -64,7 +69,8 @@ has "evidence intact: 2 records, 3 versions" "counts records and versions"
 git --git-dir="$CORDON_STORE/evidence.git" fsck --strict >/dev/null 2>&1; ok $? "git fsck --strict finds the repository sound"
 git --git-dir="$CORDON_STORE/evidence.git" show HEAD:C-1/V-1/photo.raw | cmp -s - "$T/photo.raw"
 ok $? "stock git reads the latest version at CASE/V-ID/NAME"
-blob=$("$CORDON" get V-1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["versions"][0]["blob"])')
+capture j get V-1 --json
+blob=$(printf '%s' "$j" | python3 -c 'import json,sys; print(json.load(sys.stdin)["versions"][0]["blob"])')
 obj="$CORDON_STORE/evidence.git/objects/$(printf %s "$blob" | cut -c1-2)/$(printf %s "$blob" | cut -c3-)"
 cp "$obj" "$T/obj.bak"
 chmod u+w "$obj"
@@ -79,10 +85,10 @@ cp "$T/obj.bak" "$obj"
 expect 0 "restored, verify passes" evidence verify
 
 # --- backup while evidence is being added ---
-( for i in 1 2 3 4 5 6; do "$CORDON" evidence add C-1 "$T/photo.raw" --name "p$i.raw" >/dev/null; done ) &
+( for i in 1 2 3 4 5 6; do "$CORDON" evidence add C-1 "$T/photo.raw" --name "p$i.raw" >/dev/null || exit 1; done ) &
 writer=$!
 expect 0 "backup while writes go on" backup "$T/copy"
-wait $writer
+wait $writer; ok $? "and each of those writes worked"
 expect 0 "the copy's evidence verifies" --store "$T/copy" evidence verify
 expect 0 "the copy's audit trail verifies" --store "$T/copy" audit verify
 expect 0 "the store itself still verifies" evidence verify
@@ -100,7 +106,7 @@ RO="$T/ro"
 mkdir "$RO"
 if [ "$(id -u)" = 0 ]; then
 	if mount -t tmpfs -o size=64m tmpfs "$RO" 2>/dev/null; then
-		trap 'umount "$RO" 2>/dev/null; rm -rf "$T"' EXIT
+		at_exit 'umount "$RO" 2>/dev/null'
 		cp -a "$T/copy/." "$RO/" && mount -o remount,ro "$RO"
 	else
 		RO=

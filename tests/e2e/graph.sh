@@ -10,9 +10,9 @@ py() {
 	printf '%s' "$out" | python3 -c "import json,sys; g=json.load(sys.stdin); sys.exit(0 if ($1) else 1)" 2>"$T/py.err"
 }
 
-"$CORDON" init >/dev/null
-printf '%s\n' 'correct horse battery staple' | "$CORDON" user add alice --role officer >/dev/null
-TOK=$("$CORDON" token create alice)
+setup init
+users alice:officer
+token TOK alice
 
 # A hub: Minh Phat, consignee of 600 seizures; its director; a vessel that
 # carried the first seizure; the director's alias to search for.
@@ -29,7 +29,7 @@ TOK=$("$CORDON" token create alice)
 	done
 	echo '{"kind":"link","from":"@ves","to":"@s1","type":"carrier_of"}'
 } > "$T/hub.jsonl"
-"$CORDON" import "$T/hub.jsonl" >/dev/null
+setup import "$T/hub.jsonl"
 ok $? "import a company in 600 seizures"
 HUB=E-1 DIR=E-2 VES=E-3
 
@@ -140,7 +140,5 @@ py 'sorted(g) == ["links", "nodes"]'
 ok $? "--json without options keeps its shape"
 expect 2 "--limit 0 is a usage error" graph "$HUB" --limit 0
 
-kill "$SPID" 2>/dev/null
-wait "$SPID" 2>/dev/null
-grep -q 'Sanitizer' "$T/server.log" && { echo "# server log:"; tail -20 "$T/server.log" | sed 's/^/#   /'; ok 1 "the server ran clean"; }
+stop_server
 done_testing

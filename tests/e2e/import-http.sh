@@ -75,6 +75,7 @@ cat > "$T/bad.jsonl" <<'J'
 {"kind":"entity","type":"person","name":"Trần Thị Bích"}
 not json at all
 J
+store_state "$T/before"
 import "$T/bad.jsonl" "format=jsonl&filename=bad.jsonl"; ok $? "a file with bad lines: a job that ends"
 [ "$(js 'd["status"]')" = failed ]; ok $? "it failed"
 [ "$(js 'd["errors"], d["bad_lines_more"]')" = "(2, 0)" ]; ok $? "2 bad lines, all listed"
@@ -83,7 +84,8 @@ ok $? "each with its line and field: $(js '[(b["line"], b["field"]) for b in d["
 js 'd["bad_lines"][0]["message"]' | grep -q .; ok $? "and the reason: $(js 'd["bad_lines"][0]["message"]')"
 has "nothing was imported" "the error says nothing was imported"
 [ "$(js 'd["error"]')" = "bad.jsonl: 2 bad lines; nothing was imported" ]; ok $? "naming the file as it was sent: $(js 'd["error"]')"
-[ "$(count cases)" = 1 ] && [ "$(count entities)" = 1 ]; ok $? "nothing of it was written"
+store_state "$T/after"
+cmp -s "$T/before" "$T/after"; ok $? "nothing of it was written (every record, and the audit trail, as before)"
 
 # --- CSV, by the name's extension ----------------------------------------------
 cat > "$T/s.csv" <<'C'
@@ -153,7 +155,8 @@ req GET /api/v1/evidence/V-1/verify "${A[@]}"
 is_status 200 "GET /api/v1/evidence/V-1/verify"
 [ "$(js 'd["intact"], [(v["version"], v["intact"]) for v in d["versions"]]')" = "(True, [(1, True), (2, True)])" ]
 ok $? "intact, each version checked"
-blob=$("$CORDON" get V-1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["versions"][0]["blob"])')
+capture j get V-1 --json
+blob=$(printf '%s' "$j" | python3 -c 'import json,sys; print(json.load(sys.stdin)["versions"][0]["blob"])')
 obj="$CORDON_STORE/evidence.git/objects/$(printf %s "$blob" | cut -c1-2)/$(printf %s "$blob" | cut -c3-)"
 cp "$obj" "$T/obj.bak"
 chmod u+w "$obj"
@@ -168,11 +171,8 @@ is_status 404 "no such evidence"
 req POST /api/v1/evidence/V-1/verify "${A[@]}"
 is_status 405 "verify is a GET"
 
-kill "$SPID"
-wait "$SPID"
-ok $? "the server stops cleanly"
-grep -q 'ERROR\|Sanitizer' "$T/server.log"; [ $? -ne 0 ]; ok $? "and its log is clean"
-grep 'Sanitizer' -A12 "$T/server.log" | head -30 | sed 's/^/#   /'
+stop_server
+grep -q 'ERROR' "$T/server.log"; [ $? -ne 0 ]; ok $? "and its log is clean"
 
 # --- shutdown waits for an import under way -----------------------------------------
 if [ -x "${GEN_DATA:-}" ]; then
@@ -181,14 +181,14 @@ if [ -x "${GEN_DATA:-}" ]; then
 	before=$(count seizures)
 	req POST "/api/v1/imports?filename=many.jsonl" "${A[@]}" --data-binary @"$T/many.jsonl"
 	is_status 202 "a larger import started"
-	kill -TERM "$SPID"
-	wait "$SPID"
-	ok $? "SIGTERM while it runs: the server waits for it and exits 0"
-	after=$("$CORDON" list seizure --json | grep -c .)
+	# SIGTERM while it runs: the server waits for it (slow under a
+	# sanitizer) and exits 0.
+	STOP_TIME=900 stop_server
+	capture j list seizure --json --limit 1000000
+	after=$(printf '%s\n' "$j" | grep -c .)
 	[ "$after" -eq $((before + 20000)) ]; ok $? "and the import is whole ($before + 20000 seizures: $after)"
 	expect 0 "the audit trail verifies" audit verify
-	grep -q 'ERROR\|Sanitizer' "$T/server.log"; [ $? -ne 0 ]; ok $? "the server log is clean"
-	grep 'Sanitizer' -A12 "$T/server.log" | head -30 | sed 's/^/#   /'
+	grep -q 'ERROR' "$T/server.log"; [ $? -ne 0 ]; ok $? "the server log is clean"
 fi
 [ -z "$(find "$T/up" -name 'cordon-up-*')" ]; ok $? "no uploaded file is left behind"
 done_testing

@@ -4,7 +4,7 @@
 # reported), and export-json re-importing to an identical store.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
+setup init
 
 # --- JSON Lines, the contract's example plus a forward reference ---
 cat > "$T/a.jsonl" <<'J'
@@ -34,6 +34,7 @@ not json at all
 {"kind":"case","title":"typo","staus":"open"}
 {"kind":"entity","type":"vessel","name":"Ocean Star","identifiers":{"imo":"1234568"}}
 J
+store_state "$T/before"
 expect 1 "a file with bad lines fails" import "$T/bad.jsonl"
 has "2: occurred_at" "line 2: bad date named"
 has "3: case" "line 3: unknown ref named"
@@ -42,8 +43,8 @@ has "5: kind" "line 5: unknown kind named"
 has "6: staus" "line 6: unknown field named"
 has "7: identifiers.imo" "line 7: IMO check digit named"
 lacks "1: " "the good line is not reported"
-expect 0 "store after the failed import" list case --json
-[ "$(printf '%s\n' "$out" | grep -c .)" -eq 1 ]; ok $? "still one case: nothing of the bad file was written"
+store_state "$T/after"
+cmp -s "$T/before" "$T/after"; ok $? "nothing of the bad file was written (every record, and the audit trail, as before)"
 expect 0 "audit still verifies" audit verify
 
 # --- CSV seizures ---
@@ -67,14 +68,15 @@ has "2: quantity.amount" "CSV line 2: number named"
 has "4: commodity.category" "CSV line 4: enum named"
 
 # --- export and re-import ---
-"$CORDON" link E-1 C-2 involved_in >/dev/null
+setup link E-1 C-2 involved_in
 expect 0 "export-json to a file" export-json "$T/export.jsonl"
 total=$(wc -l < "$T/export.jsonl")
 [ "$total" -eq 9 ]; ok $? "export holds every record ($total)"
 export CORDON_STORE="$T/copy"
-"$CORDON" init >/dev/null
+setup init
 expect 0 "re-import the export into a new store" import "$T/export.jsonl"
-"$CORDON" export-json > "$T/export2.jsonl"
+capture j export-json
+printf '%s\n' "$j" > "$T/export2.jsonl"
 cmp -s "$T/export.jsonl" "$T/export2.jsonl"; ok $? "the re-imported store exports identically"
 if ! cmp -s "$T/export.jsonl" "$T/export2.jsonl"; then diff "$T/export.jsonl" "$T/export2.jsonl" | head -6 | sed 's/^/#   /'; fi
 

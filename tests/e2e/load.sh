@@ -6,9 +6,9 @@
 
 SECONDS_RUN=${LOAD_SECONDS:-30}
 CLIENTS=8
-"$CORDON" init >/dev/null
-printf '%s\n' 'correct horse battery staple' | "$CORDON" user add loader --role officer >/dev/null
-TOK=$("$CORDON" token create loader)
+setup init
+users loader:officer
+token TOK loader
 start_server --threads 4
 URL="http://127.0.0.1:$PORT/api/v1"
 
@@ -53,10 +53,10 @@ echo "# $CLIENTS clients, ${SECONDS_RUN} s: $acked writes acknowledged, $((acked
 [ "$acked" -gt 0 ]; ok $? "writes were acknowledged ($acked)"
 [ "$failed" -eq 0 ]; ok $? "no request failed ($failed)"
 [ "$failed" -eq 0 ] || sort "$T"/failed.* | uniq -c | head -5 | sed 's/^/#   /'
-kill -TERM $SPID
-wait $SPID; ok $? "the server stops cleanly"
+stop_server
 missing=0
-"$CORDON" list case --limit 1000000 --json > "$T/all"
+capture j list case --limit 1000000 --json
+printf '%s\n' "$j" > "$T/all"
 while read -r id; do
 	grep -q "\"id\":\"$id\"" "$T/all" || missing=$((missing + 1))
 done < <(cat "$T"/acked.*)

@@ -22,9 +22,9 @@ expect 0 "people, companies, conveyances, seizures and links at every TLP" \
 # An alert is marked at least as high as what it names (a red person
 # makes it red); analysts mark them down as redaction.sh does.
 for a in A-1:green A-2:amber A-3:amber A-4:clear A-5:amber+strict A-6:green; do
-	echo "{\"tlp\":\"${a#*:}\"}" | "$CORDON" update "${a%%:*}" >/dev/null || echo "# cannot mark ${a%%:*}"
+	setup update "${a%%:*}" <<<"{\"tlp\":\"${a#*:}\"}"
 done
-"$CORDON" export-json "$T/all.jsonl" 2>/dev/null
+setup export-json "$T/all.jsonl"
 ok $? "every record, for the redaction check"
 expect 0 "a non-nominal partner with two cases" \
     partner add kh --country KH --max-tlp amber --cases C-1,C-2
@@ -83,7 +83,8 @@ F="$T/kh"
 ok $? "sha256sum -c SHA256SUMS"
 [ "$(wc -l < "$F/SHA256SUMS")" -eq "$(ls "$F" | grep -cv '^SHA256SUMS')" ]
 ok $? "SHA256SUMS lists every file"
-"$CORDON" key show > "$T/key.pem"
+capture key key show
+printf '%s\n' "$key" > "$T/key.pem"
 openssl pkeyutl -verify -pubin -inkey "$T/key.pem" -rawin -in "$F/SHA256SUMS" \
     -sigfile "$F/SHA256SUMS.sig" >/dev/null 2>&1
 ok $? "stock openssl verifies SHA256SUMS.sig"
@@ -143,7 +144,7 @@ ok $st "byte-identical files, signature included"
 touched=$(events_with "$F" S-4)
 [ -n "$touched" ]; ok $? "S-4 is in events: $(echo $touched)"
 patch_s4() {	# a new quantity: content a partner receives
-	echo "{\"quantity\":{\"amount\":$1,\"unit\":\"kg\"}}" | "$CORDON" update S-4 - >/dev/null
+	setup update S-4 - <<<"{\"quantity\":{\"amount\":$1,\"unit\":\"kg\"}}"
 }
 # Once a record changed in the second of a feed, MISP must still see a
 # later timestamp: start at the top of a second, change S-4, export,
@@ -152,13 +153,15 @@ same=0
 for try in 1 2 3 4 5; do
 	python3 -c 'import time; time.sleep(1 - time.time() % 1 + 0.01)'
 	patch_s4 $((20 + 2 * try))
-	v1=$("$CORDON" --json get S-4 | sed -n 's/.*"updated_at":"\([^"]*\)".*/\1/p')
+	capture j --json get S-4
+	v1=$(printf '%s' "$j" | sed -n 's/.*"updated_at":"\([^"]*\)".*/\1/p')
 	rm -rf "$T/a" "$T/b"
-	"$CORDON" export misp --partner kh -o "$T/a" >/dev/null || echo "# export a failed"
+	setup export misp --partner kh -o "$T/a"
 	patch_s4 $((21 + 2 * try))
-	v2=$("$CORDON" --json get S-4 | sed -n 's/.*"updated_at":"\([^"]*\)".*/\1/p')
-	"$CORDON" export misp --partner kh -o "$T/b" >/dev/null || echo "# export b failed"
-	[ "$v1" = "$v2" ] && { same=1; break; }
+	capture j --json get S-4
+	v2=$(printf '%s' "$j" | sed -n 's/.*"updated_at":"\([^"]*\)".*/\1/p')
+	setup export misp --partner kh -o "$T/b"
+	[ -n "$v1" ] && [ "$v1" = "$v2" ] && { same=1; break; }
 done
 echo "# S-4 changed twice within one second: $([ $same = 1 ] && echo yes || echo no, the machine is slow)"
 manifest "$F" > "$T/m0"
@@ -202,14 +205,16 @@ ok $? "its events change only where S-4 is ($nchanged)"
 # --- nothing written on error ----------------------------------------------------------------------
 mkdir -p "$T/busy"
 echo keep > "$T/busy/notes.txt"
-before=$("$CORDON" export log | wc -l)
+capture j export log
+before=$(printf '%s' "$j" | grep -c .)
 expect 1 "an existing non-empty directory is refused" export misp --partner kh -o "$T/busy"
 has "not empty" "says it is not empty"
 [ "$(ls "$T/busy")" = notes.txt ] && [ "$(cat "$T/busy/notes.txt")" = keep ]
 ok $? "and leaves it as it was"
 ls -d "$T"/busy.export-* >/dev/null 2>&1
 [ $? -ne 0 ]; ok $? "with no temporary directory beside it"
-[ "$("$CORDON" export log | wc -l)" -eq "$before" ]; ok $? "and no export recorded"
+capture j export log
+[ "$(printf '%s' "$j" | grep -c .)" -eq "$before" ]; ok $? "and no export recorded ($before before)"
 mkdir -p "$T/empty"
 expect 0 "an existing empty directory is taken" export misp --partner kh -o "$T/empty"
 expect 3 "an unknown partner" export misp --partner nobody -o "$T/none"

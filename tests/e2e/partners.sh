@@ -9,10 +9,10 @@
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 SRC=${TESTS_DIR:-$(dirname "$0")/..}/..
-"$CORDON" demo >/dev/null 2>&1; ok $? "a demo store"
-for r in "$SRC"/lua/rules/*.lua; do "$CORDON" rule add "$r" >/dev/null || echo "# rule add $r failed"; done
+"$CORDON" demo >/dev/null 2>"$T/demo.err"; ok $? "a demo store"
+for r in "$SRC"/lua/rules/*.lua; do setup rule add "$r"; done
 for r in repeat-trader transit-hub known-offender-nearby name-variants; do
-	"$CORDON" rule run "$r" >/dev/null 2>&1
+	setup rule run "$r"
 done
 run --json alert list
 nalerts=$(printf '%s\n' "$out" | grep -c '"id"')
@@ -42,7 +42,7 @@ run partner list
 lacks "p1" "none of those bad partners was added"
 expect 1 "a second partner of the same name" partner add kh --country KH --max-tlp green
 has "exists" "says it exists"
-printf '%s\n' 'correct horse battery staple' | "$CORDON" user add olga --role officer >/dev/null
+users olga:officer
 expect 1 "a partner cannot take over a user of another role" partner add olga --country LA --max-tlp green
 has "role officer" "says whose role"
 expect 0 "a nominal partner for high and critical alerts" partner add my --country MY \
@@ -113,15 +113,16 @@ ok $? "a header row named like import's columns"
 rows=$(($(printf '%s\n' "$out" | wc -l) - 1))
 [ "$rows" -gt 10 ]; ok $? "a row per shared seizure and alert ($rows)"
 has "unsigned" "says standard output is unsigned"
-"$CORDON" export csv --partner kh --since 2999-01-01 > "$T/none.csv" 2>/dev/null
+"$CORDON" export csv --partner kh --since 2999-01-01 > "$T/none.csv" 2>"$T/none.err"
 [ $? -eq 1 ] && [ ! -s "$T/none.csv" ]; ok $? "nothing to share: an error, and not a byte on standard output"
 expect 0 "CSV to a file, signed" export csv --partner kh -o "$T/kh.csv"
 openssl pkeyutl -verify -pubin -inkey "$T/key1.pem" -rawin -in "$T/kh.csv" -sigfile "$T/kh.csv.sig" >/dev/null 2>&1
 ok $? "its signature verifies with stock openssl"
 # A formula in a field stays text in a spreadsheet.
-s=$("$CORDON" --json list seizure --limit 1 | sed -n 's/.*"id":"\(S-[0-9]*\)".*/\1/p')
-echo '{"commodity":{"category":"other","description":"=HYPERLINK(\"http://x.invalid\",\"click\")"},"tlp":"green"}' | "$CORDON" update "$s" >/dev/null
-"$CORDON" rule run repeat-trader >/dev/null 2>&1
+capture j --json list seizure --limit 1
+s=$(printf '%s' "$j" | sed -n 's/.*"id":"\(S-[0-9]*\)".*/\1/p')
+setup update "$s" <<<'{"commodity":{"category":"other","description":"=HYPERLINK(\"http://x.invalid\",\"click\")"},"tlp":"green"}'
+setup rule run repeat-trader
 expect 0 "CSV again" export csv --partner kh -o "$T/kh2.csv"
 if grep -q 'HYPERLINK' "$T/kh2.csv"; then
 	grep -q "\"'=HYPERLINK" "$T/kh2.csv" && ! grep -q '^=HYPERLINK\|,=HYPERLINK' "$T/kh2.csv"
@@ -167,7 +168,7 @@ mv "$T/kept.key" "$CORDON_STORE/signing.key"
 
 # --- killed while exporting: never a half file under the final name ----------------------------
 start=$(date +%s%N)
-"$CORDON" export stix --partner kh -o "$T/calib.json" >/dev/null
+setup export stix --partner kh -o "$T/calib.json"
 ms=$((($(date +%s%N) - start) / 1000000))
 bad=0 before=0 after=0
 for i in $(seq 1 20); do
@@ -175,14 +176,14 @@ for i in $(seq 1 20); do
 	# Uniform over twice an export's time: some kills land before the
 	# files are in place, some after.
 	delay=$((RANDOM % (ms * 2 + 1)))
-	"$CORDON" export stix --partner kh -o "$T/crash.json" >/dev/null 2>&1 &
+	"$CORDON" export stix --partner kh -o "$T/crash.json" >/dev/null 2>>"$T/crash.err" &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	if [ ! -e "$T/crash.json" ]; then
 		before=$((before + 1))
-	elif "$CORDON" export verify "$T/crash.json" >/dev/null 2>&1; then
+	elif "$CORDON" export verify "$T/crash.json" >/dev/null 2>>"$T/verify.err"; then
 		after=$((after + 1))
 	else
 		bad=$((bad + 1))
@@ -279,7 +280,7 @@ for k in 0 1; do
 	misp) p="$CORDON_STORE/exports/$seq" ;;
 	csv) p="$CORDON_STORE/exports/$seq/kh-csv.csv" ;;
 	esac
-	"$CORDON" export verify "$p" >/dev/null 2>&1
+	"$CORDON" export verify "$p" >/dev/null 2>>"$T/verify.err"
 	ok $? "and verifies ($f, export $seq)"
 done
 ls "$CORDON_STORE/exports" | grep -q '^job-'; [ $? -ne 0 ]; ok $? "no job's working directory is left"
@@ -298,8 +299,7 @@ has "\"href\":\"/api/v1/exports/$seq\"" "an export made through the API has its 
 req GET /exports/1 "$STOK"
 [ "$status" = 200 ]; ok $? "an export made with cordon export is listed ($status)"
 lacks '"href"' "without a place to download its files from"
-kill "$SPID"
-wait "$SPID" 2>/dev/null
+stop_server
 expect 0 "audit verify at the end" audit verify
 
 done_testing

@@ -27,9 +27,9 @@ alert_tlp() { printf '%s\n' "$out" | grep "\"id\":\"$1\"" | sed 's/.*"tlp":"\([^
 [ "$(alert_tlp A-6)" = amber ]; ok $? "one naming only green records is raised amber"
 # Alerts at every level, as analysts would mark them.
 for a in A-1:green A-2:amber A-3:amber A-4:clear A-5:amber+strict A-6:green; do
-	echo "{\"tlp\":\"${a#*:}\"}" | "$CORDON" update "${a%%:*}" >/dev/null || echo "# cannot mark ${a%%:*}"
+	setup update "${a%%:*}" <<<"{\"tlp\":\"${a#*:}\"}"
 done
-"$CORDON" export-json "$T/all.jsonl" 2>/dev/null
+setup export-json "$T/all.jsonl"
 [ "$(wc -l < "$T/all.jsonl")" -gt 50 ]; ok $? "every record, the truth the check works from"
 grep -q '"id":"E-16".*Kestrel Dawn' "$T/all.jsonl"; ok $? "E-16 is the vessel only a red link ties to C-1"
 

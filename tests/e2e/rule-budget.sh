@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # rule-budget.sh - a rule's instruction budget bounds its time, whatever
 # it calls: each library function that works on many bytes (patterns with
 # huge classes, upper, lower, rep, reverse, utf8.len, utf8.codes,
@@ -9,8 +9,8 @@
 # other rules' alerts are saved.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
-echo '{"title":"One case"}' | "$CORDON" add case >/dev/null
+setup init
+setup add case <<<'{"title":"One case"}'
 
 rule() {	# NAME BODY: a rule on cases whose check() is BODY
 	cat > "$T/$1.lua" <<LUA
@@ -83,14 +83,15 @@ expect 0 "alert list" alert list --json
 has "\"key\":\"$id\"" "the good rule's alert is saved"
 expect 0 "rule show flood" rule show flood
 has "more than 1000 alerts in one call of check()" "the flood is the rule's error, saying why"
-[ "$("$CORDON" alert list --json | grep -c '"rule":"flood"')" -le 1000 ]
+capture j alert list --json
+[ "$(printf '%s\n' "$j" | grep -c '"rule":"flood"')" -le 1000 ]
 ok $? "no more than a call's worth of its alerts is kept"
-"$CORDON" rule disable flood >/dev/null
-"$CORDON" rule disable every-case >/dev/null
+setup rule disable flood
+setup rule disable every-case
 
 # Within the limit per call, but over a run: the rest are dropped, once.
 i=0; while [ $i -lt 120 ]; do echo "{\"kind\":\"case\",\"title\":\"Case $i\"}"; i=$((i + 1)); done > "$T/cases.jsonl"
-"$CORDON" import "$T/cases.jsonl" >/dev/null 2>&1
+setup import "$T/cases.jsonl"
 rule many 'for i = 1, 1000 do alert { key = rec.id .. "/" .. i, title = "Many" } end'
 expect 0 "a rule raising 1,000 alerts on each of 120 records" rule test "$T/many.lua"
 has "alerts in one run" "is stopped by the run's limit"

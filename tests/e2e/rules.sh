@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # rules.sh - analyst rules as a user drives them: add (validated, kept in
 # git), list, show, log, test, run, enable, disable; on-write triggering;
 # hostile rules, each a rule error with a clear message while the writes
@@ -6,7 +6,7 @@
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
 HOSTILE=${TESTS_DIR:-$(dirname "$0")/..}/rules/hostile
-"$CORDON" init >/dev/null
+setup init
 
 cat > "$T/big-case.lua" <<'LUA'
 -- big-case: a case whose title mentions tonnes.
@@ -54,7 +54,8 @@ expect 0 "rule list" rule list
 has "big-case" "lists the rule"
 expect 0 "rule show" rule show big-case
 has "rec.title:find" "shows the source"
-commit1=$("$CORDON" rule show big-case --json | sed -n 's/.*"commit": *"\([0-9a-f]*\)".*/\1/p' | head -1)
+capture j rule show big-case --json
+commit1=$(printf '%s\n' "$j" | sed -n 's/.*"commit": *"\([0-9a-f]*\)".*/\1/p' | head -1)
 [ ${#commit1} -eq 40 ]; ok $? "the version has a git commit"
 git --git-dir="$CORDON_STORE/evidence.git" cat-file -p "$commit1:big-case.lua" > "$T/git.lua" 2>/dev/null
 cmp -s "$T/git.lua" "$T/big-case.lua"; ok $? "stock git reads the rule's source back from its commit"
@@ -65,7 +66,7 @@ ok $? "a write with the rule enabled succeeds"
 expect 0 "alert list" alert list --json
 has '"key":"C-1"' "the alert is there when the write returns"
 has "\"rule_version\":\"$commit1\"" "and records the commit of the rule that raised it"
-echo '{"title":"Five kilos of heroin"}' | "$CORDON" add case >/dev/null
+setup add case <<<'{"title":"Five kilos of heroin"}'
 expect 0 "alert list" alert list --json
 lacks '"key":"C-2"' "a record the rule does not match raises nothing"
 
@@ -75,8 +76,9 @@ expect 0 "rule add of a new version" rule add "$T/big-case2.lua"
 has "version 2" "is version 2"
 expect 0 "rule log" rule log big-case
 [ "$(printf '%s\n' "$out" | grep -c '^version')" -eq 2 ]; ok $? "the log lists both versions"
-commit2=$("$CORDON" rule show big-case --json | sed -n 's/.*"commit": *"\([0-9a-f]*\)".*/\1/p' | head -1)
-[ "$commit2" != "$commit1" ]; ok $? "each version is its own commit"
+capture j rule show big-case --json
+commit2=$(printf '%s\n' "$j" | sed -n 's/.*"commit": *"\([0-9a-f]*\)".*/\1/p' | head -1)
+[ ${#commit2} -eq 40 ] && [ "$commit2" != "$commit1" ]; ok $? "each version is its own commit"
 expect 0 "rule run over history" rule run big-case
 expect 0 "alert list" alert list --json
 has "\"rule_version\":\"$commit2\"" "the new alert records the new version"
@@ -84,20 +86,20 @@ has "\"rule_version\":\"$commit2\"" "the new alert records the new version"
 # --- test (dry run) ---------------------------------------------------------------
 expect 0 "rule test" rule test "$T/big-case.lua"
 has "Big case C-1" "prints what it would raise"
-before=$("$CORDON" alert list --json | wc -l)
+capture before alert list --json
 expect 0 "rule test --json" rule test "$T/big-case.lua" --json
-after=$("$CORDON" alert list --json | wc -l)
-[ "$before" -eq "$after" ]; ok $? "rule test saves nothing"
+capture after alert list --json
+[ -n "$before" ] && [ "$before" = "$after" ]; ok $? "rule test saves nothing (the alert list is the same, and not empty)"
 expect 0 "rule test --since" rule test "$T/big-case.lua" --since 2999-01-01
 has "0 records checked" "--since leaves out older records"
 
 # --- disable, enable -------------------------------------------------------------
 expect 0 "rule disable" rule disable big-case
-echo '{"title":"Ten kilos of cocaine"}' | "$CORDON" add case >/dev/null
+setup add case <<<'{"title":"Ten kilos of cocaine"}'
 expect 0 "alert list" alert list --json
 lacks '"key":"C-3"' "a disabled rule does not run on writes"
 expect 0 "rule enable" rule enable big-case
-echo '{"title":"Three kilos of cocaine"}' | "$CORDON" add case >/dev/null
+setup add case <<<'{"title":"Three kilos of cocaine"}'
 expect 0 "alert list" alert list --json
 has '"key":"C-4"' "an enabled rule runs again"
 expect 3 "enable a rule that does not exist" rule enable nope
@@ -130,7 +132,7 @@ check_hostile record-write "read-only"
 
 # All of them enabled with a good rule: writes and the good rule carry on.
 for f in "$HOSTILE"/*.lua; do
-	"$CORDON" rule add "$f" >/dev/null 2>&1 || ok 1 "rule add $(basename "$f")"
+	"$CORDON" rule add "$f" >/dev/null 2>>"$T/hostile.err" || ok 1 "rule add $(basename "$f")"
 done
 expect 0 "a write with every hostile rule enabled succeeds" add case --json <<JSON
 {"title":"Four tonnes and four kilos"}
@@ -145,13 +147,13 @@ errs=$(printf '%s\n' "$out" | grep -c ' 1 err ')
 [ "$errs" -ge 16 ]; ok $? "each hostile rule kept its error ($errs)"
 expect 0 "rule show keeps the error" rule show infinite-loop
 has "over its budget" "with its message"
-for f in "$HOSTILE"/*.lua; do "$CORDON" rule disable "$(basename "$f" .lua)" >/dev/null; done
+for f in "$HOSTILE"/*.lua; do setup rule disable "$(basename "$f" .lua)"; done
 
 # --- text that is not UTF-8, and messages cut short ----------------------------------
 # A rule whose alert title is not UTF-8, and one whose error message is cut
 # at its byte limit in the middle of a character: each is that rule's
 # error; the write, the good rule's alert and the queue carry on.
-"$CORDON" rule enable big-case >/dev/null
+setup rule enable big-case
 cat > "$T/latin1.lua" <<'LUA'
 return { name = "latin1", title = "t", severity = "low", on = { "case" },
   check = function(rec)
@@ -186,8 +188,8 @@ assert m.startswith("long-error.lua:3: x\u1ec7\u1ec7") and len(m.encode()) > 400
 ok $? "the long message is kept, cut on a character boundary"
 expect 0 "the next command has nothing left to run" list case
 lacks "did not run" "the queue was drained"
-for r in latin1 long-error; do "$CORDON" rule disable $r >/dev/null; done
-"$CORDON" rule disable big-case >/dev/null
+for r in latin1 long-error; do setup rule disable $r; done
+setup rule disable big-case
 
 # --- what rules show on a terminal --------------------------------------------------------
 # A rule's source and what it prints reach the terminal with control and
@@ -201,10 +203,10 @@ has '-- \x1B[2J\u{202E}cod.exe' "which is shown escaped, with the bidi override"
 expect 0 "rule test of a rule printing an escape and a newline" rule test "$T/shouty.lua"
 printf '%s' "$err" | grep -q "$(printf '\033')"; [ $? -ne 0 ]; ok $? "what it prints reaches the terminal without the escape"
 has 'shouty: one\nC-1: \x1B[31mforged' "on one line, escaped"
-"$CORDON" rule disable shouty >/dev/null
+setup rule disable shouty
 echo hi > "$T/ev.txt"
-v=$("$CORDON" evidence add C-1 "$T/ev.txt")
-"$CORDON" evidence custody "$v" note --note "$(printf 'checked\n    99  2024-01-01T00:00:00Z  boss  delete  C-1')" >/dev/null
+capture v evidence add C-1 "$T/ev.txt"
+setup evidence custody "$v" note --note "$(printf 'checked\n    99  2024-01-01T00:00:00Z  boss  delete  C-1')"
 expect 0 "audit log" audit log
 lacks "$(printf '\n    99  2024')" "a note cannot pass for another audit entry"
 has 'note: checked\n    99' "it is shown on its entry's line"
@@ -273,21 +275,26 @@ cat > "$T/pairs.jsonl" <<'JSONL'
 JSONL
 expect 0 "clear people, linked in secret and in the open" import "$T/pairs.jsonl"
 alert_tlp() {
-	"$CORDON" alert list --json | grep "\"title\":\"pair $1\"" | sed 's/.*"tlp":"\([^"]*\)".*/\1/'
+	local j
+	capture j alert list --json
+	printf '%s\n' "$j" | grep "\"title\":\"pair $1\"" | sed 's/.*"tlp":"\([^"]*\)".*/\1/'
 }
-links=$("$CORDON" list link --json | sed -n 's/.*"id":"\(L-[0-9]*\)".*/\1/p' | tail -3)
+capture j list link --json
+links=$(printf '%s\n' "$j" | sed -n 's/.*"id":"\(L-[0-9]*\)".*/\1/p' | tail -3)
 set -- $links
 [ "$(alert_tlp "$1")" = red ]; ok $? "naming two records a red link joins: red"
 [ "$(alert_tlp "$2")" = red ]; ok $? "so is another alert naming the same two"
 [ "$(alert_tlp "$3")" = amber+strict ]; ok $? "naming an amber+strict record: amber+strict"
-a=$("$CORDON" alert list --json | grep "\"title\":\"pair $2\"" | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
-echo '{"tlp":"green"}' | "$CORDON" update "$a" >/dev/null
+capture j alert list --json
+a=$(printf '%s\n' "$j" | grep "\"title\":\"pair $2\"" | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
+setup update "$a" <<<'{"tlp":"green"}'
 expect 0 "the rule run again over every link" rule run pair
 [ "$(alert_tlp "$2")" = green ]; ok $? "an analyst's lower marking stays when nothing new is named"
-"$CORDON" rule disable pair >/dev/null
+setup rule disable pair
 
 # --- alerts: triage and promotion ------------------------------------------------------
-a=$("$CORDON" alert list --json | head -1 | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
+capture j alert list --json
+a=$(printf '%s\n' "$j" | head -1 | sed 's/.*"id":"\(A-[0-9]*\)".*/\1/')
 expect 0 "alert ack" alert ack "$a" --note "looking into it"
 expect 0 "alert escalate" alert escalate "$a" --note "for the intel unit"
 expect 1 "the same status twice is refused" alert escalate "$a"

@@ -7,7 +7,7 @@
 # 10 s by default); libmicrohttpd's idle timeout (30 s) never fires here.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
+setup init
 CORDON_HEAD_TIMEOUT=2 CORDON_BODY_RATE=1000 start_server
 
 # trickle HEAD|BODY: 32 connections trickling a byte every 0.5 s; prints
@@ -84,5 +84,4 @@ CORDON_HEAD_TIMEOUT=0 timeout 10 "$CORDON" serve --listen 127.0.0.1:0 2>"$T/err"
 [ $rc -eq 2 ]; ok $? "CORDON_HEAD_TIMEOUT=0 is refused (exit $rc)"
 grep -q "CORDON_HEAD_TIMEOUT must be" "$T/err"; ok $? "saying what it must be"
 
-grep -q 'Sanitizer\|runtime error' "$T/server.log"; [ $? -ne 0 ]; ok $? "the server logged no sanitizer report"
 done_testing

@@ -25,7 +25,7 @@ return {
   end,
 }
 LUA
-"$CORDON" rule add "$T/flag.lua" >/dev/null
+setup rule add "$T/flag.lua"
 
 # Eleven seizures: wildlife 3 in 2024-01 (VN, VN, TH) and 2 in 2024-02
 # (VN); narcotics 4 in 2024-01 (LA, on route r1) and 1 in 2024-03 (VN,
@@ -49,9 +49,9 @@ LUA
 	echo '{"kind":"seizure","case":"@c2","occurred_at":"2024-03-02","commodity":{"category":"narcotics"},"location":{"country":"VN"},"route":"@r2","detection":"x_ray"}'
 	echo '{"kind":"seizure","case":"@c3","occurred_at":"2023-12-20","commodity":{"category":"timber"}}'
 } > "$T/data.jsonl"
-"$CORDON" import "$T/data.jsonl" >/dev/null
+setup import "$T/data.jsonl"
 # One alert triaged: no longer new.
-"$CORDON" alert ack A-6 >/dev/null
+setup alert ack A-6
 
 start_server
 
@@ -151,8 +151,5 @@ is_status 403 "a partner: 403"
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOK" "$URL/api/v1/stats?kind=seizure&by=month")
 same 405 "$status" "POST: 405"
 
-kill "$SPID" 2>/dev/null
-wait "$SPID" 2>/dev/null
-grep -q 'AddressSanitizer\|runtime error' "$T/server.log"
-[ $? -ne 0 ]; ok $? "the server logged no sanitizer report"
+stop_server
 done_testing

@@ -17,8 +17,8 @@ setup init
 users alice:officer sue:supervisor adm:admin
 # The partners first, so that the records come after their policies and
 # the collection's date_added values differ.
-"$CORDON" partner add kh --country KH --max-tlp amber >/dev/null
-"$CORDON" partner add my --country MY --max-tlp green --profile nominal >/dev/null
+setup partner add kh --country KH --max-tlp amber
+setup partner add my --country MY --max-tlp green --profile nominal
 token KT kh
 token MT my
 token OT alice
@@ -26,8 +26,8 @@ token ST sue
 token DT adm
 for r in repeat-trader concealment-route transit-hub; do
 	sleep 1
-	"$CORDON" rule add "$LUA/$r.lua" >/dev/null
-	"$CORDON" import "$RULES/$r.fires.jsonl" >/dev/null
+	setup rule add "$LUA/$r.lua"
+	setup import "$RULES/$r.fires.jsonl"
 done
 expect 0 "cordon export stix for kh" export stix --partner kh -o "$T/kh.json"
 
@@ -423,7 +423,7 @@ req GET "$O?limit=3" "${K[@]}"
 js 'json.dumps(b["objects"])' > "$T/page1.json"
 RESUME=$(js 'b["next"]')
 T0=$(date +%s%N)
-echo '{"quantity":{"amount":7,"unit":"kg"}}' | "$CORDON" update S-1 >/dev/null
+setup update S-1 <<<'{"quantity":{"amount":7,"unit":"kg"}}'
 req GET "$O?added_after=$LAST" "${K[@]}"
 T1=$(date +%s%N)
 if [ $(( (T1 - T0) / 1000000 )) -lt 1500 ]; then
@@ -451,7 +451,7 @@ client "$KC" "$KT" resume "$T/page1.json" "$RESUME"; ok $? "a next token given b
 client "$KC" "$KT" last
 LAST=$(grep -v '^#' "$T/client")
 # Case C-1 shared whole: a report, given before the alerts (share.h).
-"$CORDON" partner update kh --profile nominal --cases C-1 >/dev/null
+setup partner update kh --profile nominal --cases C-1
 sleep 2.2
 client "$KC" "$KT" poll "$LAST"
 python3 -c "import json,sys; got=json.load(open(sys.argv[1])); n=len(json.load(open(sys.argv[2]))['objects']); sys.exit(0 if len(got) > n else 1)" "$T/client" "$T/kh.json"; ok $? "after a policy change, added_after gives the whole collection again"
@@ -459,7 +459,7 @@ python3 -c "import json,sys; got=json.load(open(sys.argv[1])); n=len(json.load(o
 # --- an alert's change offers again what an earlier group gave ----------------------------------------
 client "$KC" "$KT" last
 LAST=$(grep -v '^#' "$T/client")
-"$CORDON" alert ack A-1 >/dev/null
+setup alert ack A-1
 sleep 2.2
 client "$KC" "$KT" poll "$LAST"; ok $? "a poll after alert A-1 was acknowledged"
 python3 - "$T/client" <<'PY'; ok $? "gives every object of its grouping, those the case's report gave first too"
@@ -489,15 +489,13 @@ for i in 1 2 3 4; do
 	READERS="$READERS $!"
 done
 for j in 1 2 3 4 5; do
-	echo "{\"quantity\":{\"amount\":$((10 + j)),\"unit\":\"kg\"}}" | "$CORDON" update S-2 >/dev/null
+	setup update S-2 <<<"{\"quantity\":{\"amount\":$((10 + j)),\"unit\":\"kg\"}}"
 done
 # Not a bare wait: the server is a child of this shell too.
 wait $READERS
 [ "$(cat "$T"/conc.* | sort -u)" = 200 ]; ok $? "64 concurrent reads while records change: all 200"
 kill -0 "$SPID"; ok $? "the server is still up"
 
-kill -TERM "$SPID"
-wait "$SPID"
-ok $? "a clean shutdown (the cache freed)"
+stop_server	# the cache freed
 
 done_testing

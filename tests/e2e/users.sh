@@ -1,10 +1,10 @@
-#!/bin/sh
+#!/bin/bash
 # users.sh - users, roles and API tokens from the command line: passwords
 # checked and never stored in clear, tokens shown once and kept hashed,
 # every change audited.
 . "${TESTS_DIR:-$(dirname "$0")/..}/e2e/lib.sh"
 
-"$CORDON" init >/dev/null
+setup init
 PW='correct horse battery staple'
 
 printf '%s\n' "$PW" > "$T/pw"
@@ -27,7 +27,15 @@ has "analyst" "with the role"
 expect 0 "user list --json" user list --json
 lacks "$PW" "never shows the password"
 lacks '"password"' "nor its hash"
-grep -a -q "$PW" "$CORDON_STORE/data.mdb"; [ $? -ne 0 ]; ok $? "the password is not in the store in clear"
+# stored TEXT: whether TEXT is anywhere in the store: any file, and any
+# object of the evidence repository (compressed on disk)
+stored() {
+	grep -r -a -q -F -e "$1" "$CORDON_STORE" && return 0
+	git --git-dir="$CORDON_STORE/evidence.git" cat-file --batch-all-objects --batch 2>/dev/null |
+		grep -a -q -F -e "$1"
+}
+stored "$PW"; [ $? -ne 0 ]; ok $? "the password is in no file of the store in clear"
+stored '"name":"alice","role":"analyst"'; ok $? "(where the search does find what the store holds: the user)"
 grep -a -q '"scheme":"scrypt"' "$CORDON_STORE/data.mdb"; ok $? "an scrypt hash is"
 printf 'another long password\n' > "$T/pw2"
 expect 0 "user passwd" user passwd alice < "$T/pw2"
@@ -37,7 +45,8 @@ expect 0 "token create" token create alice --label "nightly export"
 token=$out
 case "$token" in cordon_*) ok 0 "prints a token" ;; *) ok 1 "prints a token ($token)" ;; esac
 [ ${#token} -eq 71 ]; ok $? "of 71 characters"
-grep -a -q "$token" "$CORDON_STORE/data.mdb"; [ $? -ne 0 ]; ok $? "the token is not in the store in clear"
+stored "$token"; [ $? -ne 0 ]; ok $? "the token is in no file of the store in clear"
+stored "${token#cordon_}"; [ $? -ne 0 ]; ok $? "nor its secret part"
 expect 3 "token for a user that does not exist" token create nobody
 expect 2 "token without a subcommand" token
 

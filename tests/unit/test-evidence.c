@@ -337,7 +337,7 @@ main(void)
 	{
 		char *raw = get_raw("V-1");
 		json_t *r = json_loads(raw, 0, NULL);
-		char obj[600];
+		char obj[600], aside[600];
 		FILE *f;
 		long sz;
 		unsigned char *b;
@@ -367,11 +367,12 @@ main(void)
 		fwrite(b, 1, (size_t)sz, f);
 		fclose(f);
 		ok(verify(&c) == 0, "restored, it verifies again");
-		/* A deleted object. */
-		rename(obj, "/tmp/cordon-evidence-object");
+		/* A deleted object (kept aside in the test's own directory). */
+		snprintf(aside, sizeof aside, "%s/object-aside", top);
+		rename(obj, aside);
 		ok(verify(&c) != 0 && strstr(problems, "evidence V-1 version 2: ") &&
 		    strstr(problems, "not in the repository"), "a deleted object is named");
-		rename("/tmp/cordon-evidence-object", obj);
+		rename(aside, obj);
 		free(b);
 		/* An edited record: the SHA-256 of version 1 changed. */
 		saved = raw;
