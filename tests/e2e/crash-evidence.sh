@@ -64,18 +64,7 @@ round() {
 	run evidence add C-1 "$T/small.txt" --name "after-$i.txt"
 	ok "$rc" "round $i: the next add works"
 }
-for i in $(seq 1 "$ROUNDS"); do
-	round "$i" "$(crash_delay "$i" "$ROUNDS" "$ms")"
-done
-extra=0
-while { [ "$none" -eq 0 ] || [ "$all" -eq 0 ]; } && [ "$extra" -lt 6 ]; do
-	extra=$((extra + 1))
-	if [ "$all" -eq 0 ]; then delay=$((ms * (12 + 3 * extra) / 10)); else delay=$((ms / (2 << extra))); fi
-	round "$((ROUNDS + extra))" "$delay"
-done
-echo "# $none rounds left nothing, $all left the add; $landed kills landed while it ran"
-[ "$none" -ge 1 ]; ok $? "some kills landed before the add committed ($none)"
-[ "$all" -ge 1 ]; ok $? "some rounds ended with the add there ($all)"
+crash_rounds "$ROUNDS" "$ms" "the add"
 expect 0 "evidence verify at the end" evidence verify
 has "evidence intact" "intact"
 git --git-dir="$CORDON_STORE/evidence.git" fsck >/dev/null 2>&1; ok $? "git fsck finds the repository sound"

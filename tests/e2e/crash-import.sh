@@ -84,16 +84,5 @@ round() {
 	[ "$rc" -eq 0 ] || ok 1 "round $i: the store takes writes after the crash"
 	entries base
 }
-for i in $(seq 1 "$ROUNDS"); do
-	round "$i" "$(crash_delay "$i" "$ROUNDS" "$ms")"
-done
-extra=0
-while { [ "$none" -eq 0 ] || [ "$all" -eq 0 ]; } && [ "$extra" -lt 6 ]; do
-	extra=$((extra + 1))
-	if [ "$all" -eq 0 ]; then delay=$((ms * (12 + 3 * extra) / 10)); else delay=$((ms / (2 << extra))); fi
-	round "$((ROUNDS + extra))" "$delay"
-done
-echo "# $none rounds left nothing, $all left everything; $landed kills landed while it ran"
-[ "$none" -ge 1 ]; ok $? "some kills landed before the import committed ($none)"
-[ "$all" -ge 1 ]; ok $? "some rounds ended with the whole import there ($all)"
+crash_rounds "$ROUNDS" "$ms" "the whole import"
 done_testing

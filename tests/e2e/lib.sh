@@ -152,6 +152,25 @@ crash_delay() {
 	echo $((span * ($1 - 1) / $2 + RANDOM * RANDOM % (span / $2 + 1)))
 }
 
+# crash_rounds ROUNDS MS WHAT: call the test's `round N DELAY` ROUNDS
+# times, kills spread by crash_delay, then up to 6 rounds more until some
+# kill landed before WHAT committed ($none > 0, counted by `round`) and
+# some round ended with WHAT there ($all > 0); then check both
+crash_rounds() {
+	local rounds=$1 ms=$2 what=$3 i extra=0 delay
+	for i in $(seq 1 "$rounds"); do
+		round "$i" "$(crash_delay "$i" "$rounds" "$ms")"
+	done
+	while { [ "$none" -eq 0 ] || [ "$all" -eq 0 ]; } && [ "$extra" -lt 6 ]; do
+		extra=$((extra + 1))
+		if [ "$all" -eq 0 ]; then delay=$((ms * (12 + 3 * extra) / 10)); else delay=$((ms / (2 << extra))); fi
+		round "$((rounds + extra))" "$delay"
+	done
+	echo "# $none rounds left nothing, $all left $what there; $landed kills landed while it ran"
+	[ "$none" -ge 1 ]; ok $? "some kills landed before $what committed ($none)"
+	[ "$all" -ge 1 ]; ok $? "some rounds ended with $what there ($all)"
+}
+
 # store_state FILE: every record of the store (export-json) and the
 # number of audit entries, in FILE, to compare before and after
 store_state() {
