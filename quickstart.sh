@@ -76,14 +76,15 @@ check() {
 	[ -n "$tests" ] || tests=$(make -s -C "$dir" print-tests) || {
 		echo "$name: cannot list the tests"; failed=$((failed + 1)); return; }
 	echo "== $name: plan: $(echo "$tests" | wc -w) test files"
-	for t in $tests; do rm -f "$dir/$t.trs" "$dir/$t.log"; done
+	for t in $tests; do rm -f "$dir/${t%.sh}.trs" "$dir/${t%.sh}.log"; done
 	(cd "$dir" && env "$@" make -k check -j"$(nproc)" TESTS="$tests")
 	rc=$?
 	p=0 f=0
 	for t in $tests; do
-		if [ -f "$dir/$t.trs" ]; then
-			p=$((p + $(grep -c '^:test-result: \(PASS\|XFAIL\|SKIP\)' "$dir/$t.trs")))
-			f=$((f + $(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$dir/$t.trs")))
+		# automake drops the .sh of a test's name for its results.
+		if [ -f "$dir/${t%.sh}.trs" ]; then
+			p=$((p + $(grep -c '^:test-result: \(PASS\|XFAIL\|SKIP\)' "$dir/${t%.sh}.trs")))
+			f=$((f + $(grep -c '^:test-result: \(FAIL\|XPASS\|ERROR\)' "$dir/${t%.sh}.trs")))
 		else
 			echo "$name: $t wrote no result (did it build?)"
 			missing=$((missing + 1))
