@@ -80,9 +80,9 @@ run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *cas
 
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	rc = strcmp(sub, "promote") == 0 ? cdn_alert_promote(ctx->st, ctx->user, id, note, &a) :
+	rc = cmd_written(strcmp(sub, "promote") == 0 ? cdn_alert_promote(ctx->st, ctx->user, id, note, &a) :
 	    case_id ? cdn_alert_attach(ctx->st, ctx->user, id, case_id, note, &a) :
-	    cdn_alert_set_status(ctx->st, ctx->user, id, status, note, &a);
+	    cdn_alert_set_status(ctx->st, ctx->user, id, status, note, &a));
 	if (rc != 0)
 		return cmd_fail();
 	if (ctx->json)

@@ -54,8 +54,8 @@ do_add_update(struct cmd_ctx *ctx, int update, const char *target, const char *f
 	o.description = update ? NULL : opts[2].value;
 	if ((rc = max_size(&o.max_size)) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	rc = update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
-	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec);
+	rc = cmd_written(update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
+	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec));
 	if (rc != 0)
 		return cmd_fail();
 	if (ctx->json || update)
@@ -200,7 +200,7 @@ run_custody(struct cmd_ctx *ctx, const char *id, const char *action, const char 
 
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_evidence_custody(ctx->st, ctx->user, id, action, note, &rec) != 0)
+	if (cmd_written(cdn_evidence_custody(ctx->st, ctx->user, id, action, note, &rec)) != 0)
 		return cmd_fail();
 	if (ctx->json)
 		cmd_print_record(ctx, rec);

@@ -18,16 +18,6 @@ struct add_arg {
 };
 
 static int
-do_add(struct cdn_txn *txn, void *arg)
-{
-	struct add_arg *a = arg;
-
-	json_decref(a->out);
-	a->out = NULL;
-	return cdn_record_create(txn, a->kind, a->in, 0, &a->out);
-}
-
-static int
 print_created(struct cmd_ctx *ctx, json_t *rec)
 {
 	if (ctx->json)
@@ -75,12 +65,10 @@ run_add(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (cmd_read_json(file, &a.in) != 0)
 		return cmd_fail();
-	rc = cdn_store_write(ctx->st, ctx->user, do_add, &a);
+	rc = cmd_written(cdn_record_add(ctx->st, ctx->user, a.kind, a.in, 0, &a.out));
 	json_decref(a.in);
-	if (rc != 0) {
-		json_decref(a.out);
+	if (rc != 0)
 		return cmd_fail();
-	}
 	print_created(ctx, a.out);
 	json_decref(a.out);
 	return 0;
@@ -153,16 +141,6 @@ struct update_arg {
 };
 
 static int
-do_update(struct cdn_txn *txn, void *arg)
-{
-	struct update_arg *a = arg;
-
-	json_decref(a->out);
-	a->out = NULL;
-	return cdn_record_update(txn, a->id, a->patch, a->if_version, &a->out);
-}
-
-static int
 run_update(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct cmd_opt opts[] = {
@@ -203,13 +181,11 @@ run_update(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return cmd_fail();
 	}
-	rc = cdn_store_write(ctx->st, ctx->user, do_update, &a);
+	rc = cmd_written(cdn_record_edit(ctx->st, ctx->user, a.id, a.patch, a.if_version, &a.out));
 	json_decref(a.patch);
 	free(pos);
-	if (rc != 0) {
-		json_decref(a.out);
+	if (rc != 0)
 		return cmd_fail();
-	}
 	if (ctx->json)
 		cmd_print_record(ctx, a.out);
 	else
@@ -239,12 +215,6 @@ const struct cmd cmd_update = {
 /* --- delete ---------------------------------------------------------------- */
 
 static int
-do_delete(struct cdn_txn *txn, void *arg)
-{
-	return cdn_record_delete(txn, arg);
-}
-
-static int
 run_delete(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	char **pos;
@@ -261,7 +231,7 @@ run_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		free(pos);
 		return rc;
 	}
-	rc = cdn_store_write(ctx->st, ctx->user, do_delete, pos[0]);
+	rc = cmd_written(cdn_record_remove(ctx->st, ctx->user, pos[0]));
 	if (rc == 0 && !ctx->json)
 		printf("deleted %s\n", pos[0]);
 	else if (rc == 0) {
@@ -316,12 +286,10 @@ run_link(struct cmd_ctx *ctx, int argc, char **argv)
 		json_object_set_new(a.in, "until", json_string(opts[1].value));
 	if (opts[2].value)
 		json_object_set_new(a.in, "notes", json_string(opts[2].value));
-	rc = cdn_store_write(ctx->st, ctx->user, do_add, &a);
+	rc = cmd_written(cdn_record_add(ctx->st, ctx->user, a.kind, a.in, 0, &a.out));
 	json_decref(a.in);
-	if (rc != 0) {
-		json_decref(a.out);
+	if (rc != 0)
 		return cmd_fail();
-	}
 	print_created(ctx, a.out);
 	json_decref(a.out);
 	return 0;

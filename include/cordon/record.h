@@ -1,6 +1,6 @@
 /*
- * record.h - record kinds, ids, and the create/get/update/delete of
- * records (contract §2).
+ * record.h - the create/get/update/delete of records (contract §2); their
+ * kinds and ids are in kind.h.
  *
  * Records are jansson objects shaped exactly like their JSON. Input objects
  * are borrowed (never modified or kept); output objects (`json_t **out`)
@@ -16,45 +16,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "cordon/kind.h"
 #include "cordon/store.h"
-
-enum cdn_kind {
-	CDN_CASE,
-	CDN_SEIZURE,
-	CDN_ENTITY,
-	CDN_ROUTE,
-	CDN_LINK,
-	CDN_EVIDENCE,
-	CDN_ALERT,
-	CDN_NKINDS
-};
-
-struct cdn_kind_info {
-	char letter;		/* 'C' */
-	const char *name;	/* "case" */
-	const char *plural;	/* "cases" */
-	int writable;		/* created through the generic record API */
-	int editable;		/* updated through it (its own fields stay its
-				 * module's) */
-};
-
-const struct cdn_kind_info *cdn_kind_info(enum cdn_kind kind);
-/* "case", "cases" or "C" → kind; -1 if none. */
-int cdn_kind_parse(const char *name);
-
-/* An id: kind letter, '-', decimal sequence ("S-42"). */
-#define CDN_ID_MAX 24
-
-/* The highest version a record may reach (and an import may give):
- * 2^53 - 1, exact in every JSON reader. An update past it is refused. */
-#define CDN_VERSION_MAX 9007199254740991LL
-struct cdn_id {
-	enum cdn_kind kind;
-	uint64_t seq;		/* >= 1 */
-};
-/* 0, or CDN_EINVAL with a message naming the problem. */
-int cdn_id_parse(const char *s, struct cdn_id *out);
-void cdn_id_format(struct cdn_id id, char buf[CDN_ID_MAX]);
 
 /* Flags for cdn_record_create. */
 enum {
@@ -105,6 +68,19 @@ int cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 
 /* Delete; CDN_EINUSE while links or references to the record exist. */
 int cdn_record_delete(struct cdn_txn *txn, const char *id);
+
+/*
+ * The same writes as a whole job, for front-ends: each in a write
+ * transaction of its own by `user` (run again if the store's map must
+ * grow), after which the enabled rules run on what it wrote (rule.h).
+ * Errors as above, and CDN_ERULES: the write is in (`*out` is set) but
+ * the rules could not run on it.
+ */
+int cdn_record_add(struct cdn_store *st, const char *user, enum cdn_kind kind, json_t *input,
+    unsigned flags, json_t **out);
+int cdn_record_edit(struct cdn_store *st, const char *user, const char *id, json_t *patch,
+    int64_t if_version, json_t **out);
+int cdn_record_remove(struct cdn_store *st, const char *user, const char *id);
 
 /*
  * Flags for writing records as JSON: 15 significant digits, the precision

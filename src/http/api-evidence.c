@@ -80,9 +80,8 @@ http_evidence_upload(struct http_req *r, const char *id, char *file)
 		rc = cdn_evidence_add(r->st, r->user, id, file, &o, &out);
 	else
 		rc = cdn_evidence_update(r->st, r->user, id, file, &o, &out);
-	if (rc != 0)
+	if (http_written(r, rc) != 0)
 		return http_fail(r);
-	http_rules_after(r->st, r->user, NULL);
 	if (http_is(r->method, "POST")) {
 		char loc[96];
 

@@ -103,12 +103,6 @@ on_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
 	http_jobs_unlock();
 }
 
-static void
-on_rules(void *arg, uint64_t done, uint64_t total)
-{
-	on_progress(arg, "rules", done, total);
-}
-
 /* Each bad line, after the import (on the job's thread; read by others
  * only once the job has ended). */
 static void
@@ -142,7 +136,6 @@ run_job(struct http_job *base)
 {
 	struct job *j = (struct job *)base;
 	struct cdn_import_opts o = { 0 };
-	struct cdn_rule_run_opts ro = { 0 };
 	int rc;
 
 	o.format = j->format;
@@ -151,15 +144,16 @@ run_job(struct http_job *base)
 	o.arg = j;
 	o.max_errors = BAD_LINES_MAX;
 	o.name = j->filename;	/* "" if none was given: recorded as null */
+	/* What it writes is seen by the rules before the job is done (their
+	 * progress its last phase, "rules"), as after any write through the
+	 * API; if they cannot run, the import is in and says so. */
 	rc = cdn_import_file(j->st, j->file, j->user, &o, &j->res);
-	if (rc != 0) {
+	if (rc == CDN_ERULES) {
+		fprintf(stderr, "cordon: %s wrote: %s\n", j->user, cdn_error_last()->message);
 		job_error(j);
-	} else {
-		/* What it wrote is seen by the rules before the job is done, as
-		 * after any write through the API. */
-		ro.progress = on_rules;
-		ro.progress_arg = j;
-		http_rules_after(j->st, j->user, &ro);
+		rc = 0;
+	} else if (rc != 0) {
+		job_error(j);
 	}
 	cdn_error_clear();
 	unlink(j->file);

@@ -138,17 +138,15 @@ struct write {
 };
 
 static int
-write_fn(struct cdn_txn *txn, void *arg)
+write_one(struct http_req *r, struct write *w)
 {
-	struct write *w = arg;
-
 	switch (w->op) {
 	case 'c':
-		return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
+		return cdn_record_add(r->st, r->user, w->kind, w->in, 0, &w->out);
 	case 'u':
-		return cdn_record_update(txn, w->id, w->in, w->if_version, &w->out);
+		return cdn_record_edit(r->st, r->user, w->id, w->in, w->if_version, &w->out);
 	default:
-		return cdn_record_delete(txn, w->id);
+		return cdn_record_remove(r->st, r->user, w->id);
 	}
 }
 
@@ -175,26 +173,32 @@ http_body_json(struct http_req *r, json_t **out)
 	return MHD_YES;
 }
 
-void
-http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o)
+int
+http_written(struct http_req *r, int rc)
 {
-	if (cdn_rule_drain(st, user, o, NULL) != 0)
-		fprintf(stderr, "cordon: rules did not run on what %s wrote: %s (they will after the "
-		    "next write)\n", user ? user : "a user", cdn_error_last()->message);
+	if (rc != CDN_ERULES)
+		return rc;
+	fprintf(stderr, "cordon: %s wrote: %s\n", r->user[0] ? r->user : "a user",
+	    cdn_error_last()->message);
+	snprintf(r->warning, sizeof r->warning, "199 cordon \"%s\"", cdn_error_last()->message);
+	/* A header's quoted string: no quotes, backslashes or bytes that
+	 * are not printable ASCII inside it. */
+	for (char *p = r->warning + 12; p[0] && p[1]; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '_';
 	cdn_error_clear();
+	return 0;
 }
 
 static enum MHD_Result
 write_record(struct http_req *r, struct write *w)
 {
 	enum MHD_Result res;
-	int rc = cdn_store_write(r->st, r->user, write_fn, w);
+	int rc = http_written(r, write_one(r, w));
 
 	json_decref(w->in);
 	if (rc != 0)
 		return http_fail(r);
-	/* What the write raised is there when it is answered. */
-	http_rules_after(r->st, r->user, NULL);
 	if (w->op == 'd') {
 		json_decref(w->out);
 		return http_json(r, 200, json_pack("{s:s,s:b}", "id", w->id, "deleted", 1));

@@ -29,6 +29,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "cordon/error.h"
 #include "cordon/query.h"
 #include "cordon/rule.h"
 #include "cordon/store.h"
@@ -59,6 +60,9 @@ struct http_req {
 	enum cdn_role role;
 	/* What was answered, for the access log. */
 	unsigned status;
+	/* A Warning header for the answer: the write is in, but the rules
+	 * did not run on it (http_written). */
+	char warning[CDN_MESSAGE_MAX + 16];
 };
 
 /* Serve until SIGINT or SIGTERM; then finish the requests under way. */
@@ -141,11 +145,11 @@ enum MHD_Result http_route(struct http_req *r);
 /* The request body as a JSON object sent as application/json: MHD_YES
  * with `*out` set, or an answer queued (400, 415) with `*out` NULL. */
 enum MHD_Result http_body_json(struct http_req *r, json_t **out);
-/* Run the rules on what a write left for them (api.c). A rule's failure is
- * a rule error, kept with the rule; a failure to run them at all (the
- * store's) is written to the server's log, and the queue waits for the
- * next write. The write stands either way. */
-void http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o);
+/* The result of a write through the library: CDN_ERULES (written, but the
+ * rules did not run on it) is logged, becomes the answer's Warning header
+ * and 0, so that the write is answered as done; any other code is
+ * returned. */
+int http_written(struct http_req *r, int rc);
 
 /* Evidence (api-evidence.c): is this request an upload (and of which
  * case or evidence id), the size limit, the upload's answer (given the

@@ -551,6 +551,8 @@ http_send(struct http_req *r, unsigned status, const char *type, char *body, siz
 	}
 	add_headers(resp, type);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->warning[0])
+		MHD_add_response_header(resp, "Warning", r->warning);
 	for (size_t i = 0; i < n; i++)
 		MHD_add_response_header(resp, extra[i][0], extra[i][1]);
 	return queue(r, status, resp);

@@ -345,6 +345,7 @@ write_evidence(struct cdn_store *st, const char *user, struct ev_write *w, const
     cdn_write_fn fn, json_t **out)
 {
 	struct file f = { .fd = -1 };
+	struct cdn_error saved;
 	int rc;
 
 	if (out)
@@ -357,12 +358,15 @@ write_evidence(struct cdn_store *st, const char *user, struct ev_write *w, const
 	if ((rc = cdn_store_repo(st, &w->repo)) != 0 ||
 	    (rc = cdn_repo_write_blob(w->repo, f.fd, f.size, &w->blob)) != 0)
 		goto out;
-	if ((rc = cdn_store_write(st, user, fn, w)) != 0)
+	if ((rc = cdn_store_write(st, user, fn, w)) != 0 && rc != CDN_ERULES)
 		goto out;
 	/* The store has it: now the ref may follow. If it cannot, the store
 	 * is still right and the next write tries again. */
+	saved = *cdn_error_last();
 	(void)cdn_repo_advance(w->repo, BRANCH, w->commit);
 	cdn_error_clear();
+	if (rc != 0)
+		cdn_error_set(rc, saved.field, "%s", saved.message);
 	if (out) {
 		*out = w->out;
 		w->out = NULL;
@@ -425,7 +429,7 @@ cdn_evidence_custody(struct cdn_store *st, const char *user, const char *id,
 			    a == f->values ? "" : ", ", *a);
 		return cdn_error_set(CDN_EINVAL, "action", "'%.40s' is not one of %s", action, list);
 	}
-	if ((rc = cdn_store_write(st, user, custody_fn, &w)) == 0 && out) {
+	if (((rc = cdn_store_write(st, user, custody_fn, &w)) == 0 || rc == CDN_ERULES) && out) {
 		*out = w.out;
 		w.out = NULL;
 	}

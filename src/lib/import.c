@@ -1636,6 +1636,15 @@ imp_index_progress(void *arg, uint64_t done, uint64_t total)
 	im->o->on_progress(im->o->arg, "indexing", done, total);
 }
 
+/* Once it is in, the rules run on what it wrote (rule.h): its last phase. */
+static void
+imp_rules_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct imp *im = arg;
+
+	im->o->on_progress(im->o->arg, "rules", done, total);
+}
+
 /* The write transaction: the whole import. May be run again from the start. */
 static int
 imp_run(struct cdn_txn *txn, void *arg)
@@ -1806,7 +1815,9 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 	 * transaction again when the map fills. Failing here is not fatal:
 	 * the write grows the map itself. */
 	(void)cdn_store_reserve(st, im->total * 4);
+	cdn_store_after_progress(im->o->on_progress ? imp_rules_progress : NULL, im);
 	rc = cdn_store_write(st, user, imp_run, im);
+	cdn_store_after_progress(NULL, NULL);
 out:
 	/* on_error may use the error slot: keep the outcome across it. */
 	saved = *cdn_error_last();
@@ -1816,7 +1827,7 @@ out:
 	if (res) {
 		res->lines = im->lines;
 		res->errors = im->errors;
-		if (rc == 0) {
+		if (rc == 0 || rc == CDN_ERULES) {
 			memcpy(res->created, im->created, sizeof res->created);
 			res->seq = im->seq;
 		}

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <zlib.h>
 
 #include "cordon/error.h"
+#include "internal.h"
 #include "repo.h"
 
 #define CHUNK		(1u << 20)	/* bytes read and deflated at a time */
@@ -850,5 +852,57 @@ cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *a
 	pthread_mutex_lock(&r->lock);
 	rc = locked_history(r, head, fn, arg);
 	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+/* --- the store's repository ---------------------------------------------- */
+
+int
+cdn_repo_init(const char *path)
+{
+	git_repository *repo = NULL;
+	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	int rc;
+
+	git_libgit2_init();
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	o.initial_head = "main";
+	o.description = "cordon evidence and rule history";
+	rc = git_repository_init_ext(&repo, path, &o);
+	git_repository_free(repo);
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+
+		cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, e ? e->message : "cannot create repository");
+	}
+	git_libgit2_shutdown();
+	return rc < 0 ? CDN_ESTORE : 0;
+}
+
+static void
+release(void *repo)
+{
+	cdn_repo_close(repo);
+}
+
+int
+cdn_store_repo(struct cdn_store *st, struct cdn_repo **out)
+{
+	/* Threads asking at once: one opens it, the others wait for it. */
+	static pthread_mutex_t opening = PTHREAD_MUTEX_INITIALIZER;
+	struct cdn_repo *repo;
+	char path[PATH_MAX];
+	int rc = 0;
+
+	pthread_mutex_lock(&opening);
+	if (!st->parts[CDN_PART_REPO].ptr) {
+		snprintf(path, sizeof path, "%s/evidence.git", st->dir);
+		if ((rc = cdn_repo_open(path, &repo)) == 0) {
+			st->parts[CDN_PART_REPO].ptr = repo;
+			st->parts[CDN_PART_REPO].release = release;
+		}
+	}
+	*out = st->parts[CDN_PART_REPO].ptr;
+	pthread_mutex_unlock(&opening);
 	return rc;
 }

@@ -29,9 +29,13 @@ struct cdn_store;
 
 #define CDN_OID_HEX 41		/* a git object id as hex, with its NUL */
 
+/* Create the bare repository of a new store at `path` (HEAD at "main"). */
+int cdn_repo_init(const char *path);
 /* Open the repository at `path`. */
 int cdn_repo_open(const char *path, struct cdn_repo **out);
 void cdn_repo_close(struct cdn_repo *r);
+/* The store's repository, opened on first use and closed with the store. */
+int cdn_store_repo(struct cdn_store *st, struct cdn_repo **out);
 
 /* What writing a blob found out. */
 struct cdn_blob {

@@ -17,9 +17,11 @@
 #include <string.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/audit.h"
 #include "cordon/rule.h"
 #include "cordon/text.h"
+#include "changes.h"
 #include "internal.h"
 #include "rules.h"
 
@@ -29,32 +31,16 @@
 
 /* --- limits ------------------------------------------------------------------ */
 
-static int
-env_size(const char *name, uint64_t *out)
-{
-	const char *s = getenv(name);
-
-	if (!s || !*s)
-		return 0;
-	if (cdn_size_parse(s, out) != 0)
-		return cdn_error_set(CDN_EUSAGE, NULL, "%s must be a positive number%s", name,
-		    strcmp(name, "CORDON_RULE_MEMORY") == 0 ? " of bytes (or with K, M, G)" : "");
-	return 0;
-}
-
 int
 cdn_rule_limits_env(struct cdn_rule_limits *out)
 {
-	uint64_t ins = CDN_RULE_INSTRUCTIONS_DEFAULT, mem = CDN_RULE_MEMORY_DEFAULT;
+	const struct cdn_config *c;
 	int rc;
 
-	if ((rc = env_size("CORDON_RULE_INSTRUCTIONS", &ins)) != 0 ||
-	    (rc = env_size("CORDON_RULE_MEMORY", &mem)) != 0)
+	if ((rc = cdn_config(&c)) != 0)
 		return rc;
-	if (mem < (1u << 20))
-		return cdn_error_set(CDN_EUSAGE, NULL, "CORDON_RULE_MEMORY must be at least 1M");
-	out->instructions = ins;
-	out->memory = (size_t)mem;
+	out->instructions = c->rule_instructions;
+	out->memory = (size_t)c->rule_memory;
 	return 0;
 }
 
@@ -723,7 +709,6 @@ cdn_trigger_kinds_update(struct cdn_txn *txn)
 {
 	json_t *all = json_array(), *rec, *on;
 	unsigned kinds = 0;
-	unsigned char b[8];
 	size_t i, j;
 	int rc;
 
@@ -743,8 +728,5 @@ cdn_trigger_kinds_update(struct cdn_txn *txn)
 	json_decref(all);
 	if (rc != 0)
 		return rc;
-	cdn_be64(b, kinds & CDN_RULE_KINDS);
-	txn->trig_kinds = kinds & CDN_RULE_KINDS;
-	txn->trig_loaded = 1;
-	return cdn_meta_put(txn, "rules.kinds", b, 8);
+	return cdn_changes_watch(txn, kinds & CDN_RULE_KINDS);
 }

@@ -1,0 +1,51 @@
+/*
+ * json.c - stored JSON, written and read one way (json.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cordon/error.h"
+#include "json.h"
+
+char *
+cdn_json_encode(json_t *v, size_t *len)
+{
+	char *s = json_dumps(v, CDN_JSON_STORED | JSON_ENCODE_ANY);
+
+	if (!s) {
+		cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	if (len)
+		*len = strlen(s);
+	return s;
+}
+
+int
+cdn_json_decode(const void *bytes, size_t len, const char *what, json_t **out)
+{
+	json_error_t jerr;
+
+	if ((*out = json_loadb(bytes, len, 0, &jerr)) != NULL && json_is_object(*out))
+		return 0;
+	json_decref(*out);
+	*out = NULL;
+	return cdn_error_set(CDN_ESTORE, NULL, "the stored %.120s is damaged: %s", what,
+	    jerr.text[0] ? jerr.text : "not an object");
+}
+
+json_t *
+cdn_json_path(json_t *rec, const char *path)
+{
+	char buf[256];
+	char *p, *dot;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	p = buf;
+	while ((dot = strchr(p, '.')) != NULL) {
+		*dot = '\0';
+		rec = json_object_get(rec, p);
+		p = dot + 1;
+	}
+	return json_object_get(rec, p);
+}

@@ -1,0 +1,34 @@
+/*
+ * json.h - the one way the library writes and reads what it stores as
+ * JSON (records, audit entries, objects in meta), and walks dotted paths
+ * in it. Private to src/lib.
+ *
+ * Stored bytes are compact, keys in the order they were set, reals to
+ * 15 significant digits (CDN_JSON_REAL). Bytes that do not decode to an
+ * object are damaged: an error naming where they are kept (CDN_ESTORE),
+ * never something skipped in silence.
+ */
+#ifndef CORDON_JSON_H
+#define CORDON_JSON_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "cordon/record.h"
+
+#define CDN_JSON_STORED (JSON_COMPACT | CDN_JSON_REAL)
+
+/* `v` as stored bytes: a NUL-terminated malloc'd string, its length in
+ * `*len` (may be NULL); NULL with CDN_ENOMEM (or CDN_EINVAL for text
+ * that is not UTF-8) in the error slot. */
+char *cdn_json_encode(json_t *v, size_t *len);
+
+/* Stored bytes back to an object (a new reference in `*out`);
+ * CDN_ESTORE "the stored WHAT is damaged" if they are not one. */
+int cdn_json_decode(const void *bytes, size_t len, const char *what, json_t **out);
+
+/* The value at dotted `path` ("commodity.category") in `rec`, borrowed;
+ * NULL if there is none. */
+json_t *cdn_json_path(json_t *rec, const char *path);
+
+#endif
