@@ -14,20 +14,6 @@
 #include "cordon/check.h"
 #include "cordon/evidence.h"
 
-/* The size limit: $CORDON_EVIDENCE_MAX in bytes, or with K, M or G. */
-static int
-max_size(uint64_t *out)
-{
-	const char *s = getenv("CORDON_EVIDENCE_MAX");
-
-	*out = CDN_EVIDENCE_MAX_DEFAULT;
-	if (!s || !*s)
-		return 0;
-	if (cdn_size_parse(s, out) != 0)
-		return cmd_error(2, "CORDON_EVIDENCE_MAX must be a size in bytes (or with K, M, G)");
-	return 0;
-}
-
 static void
 print_evidence(struct cmd_ctx *ctx, json_t *rec)
 {
@@ -52,7 +38,7 @@ do_add_update(struct cmd_ctx *ctx, int update, const char *target, const char *f
 	o.note = opts[0].value;
 	o.filename = opts[1].value;
 	o.description = update ? NULL : opts[2].value;
-	if ((rc = max_size(&o.max_size)) != 0 || (rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	rc = cmd_written(update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
 	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec));

@@ -42,4 +42,12 @@ struct cdn_config {
  * gives the same answer, error included. */
 int cdn_config(const struct cdn_config **out);
 
+/*
+ * A new temporary file in the configured directory (TMPDIR, else /tmp),
+ * named "cordon-WHAT-XXXXXX" and `suffix` (may be NULL): its descriptor,
+ * or -1 with errno set. Its name goes to `path` (`cap` bytes) for the
+ * caller to unlink; with `path` NULL it is unlinked at once.
+ */
+int cdn_tmpfile(const char *what, const char *suffix, char *path, size_t cap);
+
 #endif

@@ -27,7 +27,8 @@ struct cdn_evidence_opts {
 	const char *note;		/* kept with the version and its audit entry */
 	const char *description;	/* add: what the evidence is */
 	const char *filename;		/* the name recorded; NULL: the file's own */
-	uint64_t max_size;		/* largest file; 0: CDN_EVIDENCE_MAX_DEFAULT */
+	uint64_t max_size;		/* largest file; 0: the configuration's
+					 * (cdn_config: CORDON_EVIDENCE_MAX) */
 };
 
 /* A new evidence record (V-…) in case `case_id` for the file at `path`. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "cordon/evidence.h"
 #include "cordon/record.h"
@@ -31,12 +32,10 @@
 uint64_t
 http_evidence_max(void)
 {
-	const char *s = getenv("CORDON_EVIDENCE_MAX");
-	uint64_t v;
+	const struct cdn_config *c;
 
-	if (s && *s && cdn_size_parse(s, &v) == 0)
-		return v;
-	return CDN_EVIDENCE_MAX_DEFAULT;
+	/* Checked before the server started: it cannot fail now. */
+	return cdn_config(&c) == 0 ? c->evidence_max : CDN_EVIDENCE_MAX_DEFAULT;
 }
 
 int
@@ -72,7 +71,6 @@ http_evidence_upload(struct http_req *r, const char *id, char *file)
 	o.filename = http_arg(r, "filename");
 	o.note = http_arg(r, "note");
 	o.description = http_arg(r, "description");
-	o.max_size = http_evidence_max();
 	if (!o.filename || !*o.filename)
 		return http_error(r, 400, "bad_request", "filename",
 		    "give the file's name as ?filename=NAME");
@@ -96,7 +94,6 @@ static enum MHD_Result
 content(struct http_req *r, const char *id)
 {
 	const char *v = http_arg(r, "version");
-	char path[] = "/tmp/cordon-get-XXXXXX";
 	uint64_t version = 0;
 	json_t *ver = NULL;
 	struct MHD_Response *resp;
@@ -105,9 +102,8 @@ content(struct http_req *r, const char *id)
 
 	if (v && http_number(v, 1, INT64_MAX, &version) != 0)
 		return http_error(r, 400, "bad_request", "version", "version must be a number >= 1");
-	if ((fd = mkstemp(path)) < 0)
+	if ((fd = cdn_tmpfile("get", NULL, NULL, 0)) < 0)
 		return http_error(r, 500, "internal", NULL, "no room for a temporary file");
-	unlink(path);
 	rc = cdn_evidence_get(r->st, id, version, fd, &ver);
 	if (rc != 0 || fstat(fd, &sb) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
 		close(fd);

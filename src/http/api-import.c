@@ -27,12 +27,12 @@
 #include <unistd.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "cordon/import.h"
 #include "cordon/rule.h"
 #include "http.h"
 
-#define IMPORT_MAX_DEFAULT	(1ULL << 30)	/* largest file, bytes */
 #define JOBS_RUNNING		2	/* they take turns at the store anyway */
 #define BAD_LINES_MAX		1000	/* bad lines listed, as the command line */
 #define LOG_DEFAULT		20
@@ -41,12 +41,10 @@
 uint64_t
 http_import_max(void)
 {
-	const char *s = getenv("CORDON_IMPORT_MAX");
-	uint64_t v;
+	const struct cdn_config *c;
 
-	if (s && *s && cdn_size_parse(s, &v) == 0)
-		return v;
-	return IMPORT_MAX_DEFAULT;
+	/* Checked before the server started: it cannot fail now. */
+	return cdn_config(&c) == 0 ? c->import_max : CDN_IMPORT_MAX_DEFAULT;
 }
 
 int

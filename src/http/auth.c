@@ -41,6 +41,7 @@
 #include <openssl/rand.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "http.h"
 
@@ -88,18 +89,12 @@ token_user(struct cdn_store *st, const char *token, char user[65], enum cdn_role
 int
 http_auth_init(void)
 {
-	const char *n = getenv("CORDON_SESSIONS");
-	char *end;
+	const struct cdn_config *c;
+	int rc;
 
-	auth.nsessions = SESSIONS;
-	if (n && *n) {
-		unsigned long v = strtoul(n, &end, 10);
-
-		if (*end || n[0] < '0' || n[0] > '9' || v < SESSIONS_PER_USER * 2 || v > 1000000)
-			return cdn_error_set(CDN_EUSAGE, "CORDON_SESSIONS", "CORDON_SESSIONS must be "
-			    "%d to 1000000", SESSIONS_PER_USER * 2);
-		auth.nsessions = v;
-	}
+	if ((rc = cdn_config(&c)) != 0)
+		return rc;
+	auth.nsessions = c->sessions ? c->sessions : SESSIONS;
 	auth.s = calloc(auth.nsessions, sizeof *auth.s);
 	auth.addrs = calloc(ADDR_SLOTS, sizeof *auth.addrs);
 	auth.names = calloc(NAME_SLOTS, sizeof *auth.names);

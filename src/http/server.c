@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "cordon/query.h"
 #include "cordon/record.h"
@@ -165,21 +166,15 @@ watch_sweep(void)
 static int
 watch_env(void)
 {
-	const char *h = getenv("CORDON_HEAD_TIMEOUT"), *r = getenv("CORDON_BODY_RATE");
-	uint64_t v;
+	const struct cdn_config *c;
+	int rc;
 
-	if (h && *h) {
-		if (http_number(h, 1, TIMEOUT_S, &v) != 0)
-			return cdn_error_set(CDN_EUSAGE, "CORDON_HEAD_TIMEOUT", "CORDON_HEAD_TIMEOUT must "
-			    "be 1 to %d seconds", TIMEOUT_S);
-		watch.head_s = (unsigned)v;
-	}
-	if (r && *r) {
-		if (http_number(r, 0, 1u << 30, &v) != 0)
-			return cdn_error_set(CDN_EUSAGE, "CORDON_BODY_RATE", "CORDON_BODY_RATE must be "
-			    "0 (no minimum) to %u bytes a second", 1u << 30);
-		watch.rate = v;
-	}
+	if ((rc = cdn_config(&c)) != 0)
+		return rc;
+	if (c->head_timeout)
+		watch.head_s = c->head_timeout;
+	if (c->body_rate >= 0)
+		watch.rate = (uint64_t)c->body_rate;
 	return 0;
 }
 
@@ -477,7 +472,7 @@ struct pending {
 	const struct upload *upload;
 	int fd;
 	uint64_t max, got;
-	char id[CDN_ID_MAX + 1], tmp[64];
+	char id[CDN_ID_MAX + 1], tmp[4096];
 };
 
 static void
@@ -711,8 +706,6 @@ static enum MHD_Result
 upload_start(struct pending *p, const struct upload *up, const char *cl)
 {
 	enum MHD_Result res;
-	const char *tmpdir = getenv("TMPDIR");
-
 	p->upload = up;
 	p->max = up->max();
 	if (http_identify(&p->r, &res) != 0 || !http_require(&p->r, CDN_ROLE_OFFICER, &res)) {
@@ -724,8 +717,7 @@ upload_start(struct pending *p, const struct upload *up, const char *cl)
 		return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
 		    "(%s)", (unsigned long long)p->max, up->knob);
 	}
-	snprintf(p->tmp, sizeof p->tmp, "%.40s/cordon-up-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if ((p->fd = mkstemp(p->tmp)) < 0) {
+	if ((p->fd = cdn_tmpfile("up", NULL, p->tmp, sizeof p->tmp)) < 0) {
 		p->answered = 1;
 		return http_error(&p->r, 500, "internal", NULL, "no room for the upload");
 	}

@@ -1,11 +1,14 @@
 /*
  * config.c - the environment, read once (config.h).
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cordon/check.h"
 #include "cordon/config.h"
@@ -99,6 +102,29 @@ load(void)
 {
 	if (read_env() != 0)
 		failure = *cdn_error_last();
+}
+
+int
+cdn_tmpfile(const char *what, const char *suffix, char *path, size_t cap)
+{
+	char buf[PATH_MAX];
+	size_t slen = suffix ? strlen(suffix) : 0;
+	int fd;
+
+	/* TMPDIR is read before anything that can be wrong (read_env). */
+	pthread_once(&once, load);
+	if (!path) {
+		path = buf;
+		cap = sizeof buf;
+	}
+	if ((size_t)snprintf(path, cap, "%s/cordon-%s-XXXXXX%s", config.tmpdir, what,
+	    suffix ? suffix : "") >= cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemps(path, (int)slen)) >= 0 && path == buf)
+		unlink(buf);
+	return fd;
 }
 
 int

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/evidence.h"
 #include "cordon/query.h"
 #include "intern.h"
@@ -80,9 +81,16 @@ static int
 file_open(const char *path, const struct cdn_evidence_opts *o, struct file *f)
 {
 	const char *base = strrchr(path, '/');
-	uint64_t max = o && o->max_size ? o->max_size : CDN_EVIDENCE_MAX_DEFAULT;
+	const struct cdn_config *c;
+	uint64_t max = o && o->max_size ? o->max_size : 0;
 	char why[CDN_WHY_MAX];
 	struct stat sb;
+	int rc;
+
+	if (!max && (rc = cdn_config(&c)) != 0)
+		return rc;
+	if (!max)
+		max = c->evidence_max;
 
 	/* The file as its user knows it: the name given (an upload is a
 	 * temporary file whose path means nothing to them), else its path. */

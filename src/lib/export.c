@@ -32,6 +32,7 @@
 #include "cordon/sign.h"
 #include "cordon/stix.h"
 #include "internal.h"
+#include "cordon/config.h"
 
 static const char *const format_names[] = { "stix", "misp", "csv", NULL };
 
@@ -295,10 +296,7 @@ struct dest {
 static int
 dest_spool(struct dest *d)
 {
-	const char *dir = getenv("TMPDIR");
-
-	snprintf(d->tmp, sizeof d->tmp, "%s/cordon-export-XXXXXX", dir && *dir ? dir : "/tmp");
-	if ((d->spool = mkstemp(d->tmp)) < 0)
+	if ((d->spool = cdn_tmpfile("export", NULL, d->tmp, sizeof d->tmp)) < 0)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->tmp, strerror(errno));
 	unlink(d->tmp);
 	return 0;

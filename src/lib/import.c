@@ -51,6 +51,7 @@
 #include "csv.h"
 #include "intern.h"
 #include "internal.h"
+#include "cordon/config.h"
 #include "pool.h"
 #include "schema.h"
 
@@ -1732,6 +1733,26 @@ imp_is_csv(const char *path, const struct cdn_import_opts *o)
  * Input that cannot be read twice (a pipe) is copied to a temporary file
  * first: a transaction that has to run again reads it from the start.
  */
+/* A temporary file under TMPDIR (cdn_tmpfile), gone once closed; NULL
+ * with CDN_EIO naming the directory. */
+static FILE *
+imp_tmpfile(void)
+{
+	const struct cdn_config *c;
+	int fd = cdn_tmpfile("import", NULL, NULL, 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
+
+	if (!f && fd >= 0)
+		close(fd);
+	if (!f) {
+		int e = errno;
+
+		(void)cdn_config(&c);
+		cdn_error_set(CDN_EIO, NULL, "no temporary file in %s: %s", c->tmpdir, strerror(e));
+	}
+	return f;
+}
+
 static int
 imp_seekable(struct imp *im, const struct stat *sb)
 {
@@ -1741,8 +1762,8 @@ imp_seekable(struct imp *im, const struct stat *sb)
 
 	if (S_ISREG(sb->st_mode))
 		return 0;
-	if ((copy = tmpfile()) == NULL)
-		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+	if ((copy = imp_tmpfile()) == NULL)
+		return CDN_EIO;
 	while ((n = fread(buf, 1, sizeof buf, im->in)) > 0)
 		if (fwrite(buf, 1, n, copy) != n) {
 			fclose(copy);
@@ -1798,8 +1819,8 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 	im->total = (uint64_t)sb.st_size;
 	if ((rc = imp_seekable(im, &sb)) != 0)
 		goto out;
-	if ((im->spool = tmpfile()) == NULL) {
-		rc = cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+	if ((im->spool = imp_tmpfile()) == NULL) {
+		rc = CDN_EIO;
 		goto out;
 	}
 	if ((im->rbuf = malloc(IMP_READ_BUF + IMP_LINE_MAX + 1)) == NULL ||
