@@ -169,6 +169,85 @@ struct cdn_txn {
 	void (*on_end)(struct cdn_txn *txn);
 };
 
+/* --- writing (front-ends write through the store-level calls) --------------- */
+
+/* The acting user recorded on every write of this transaction;
+ * CDN_EINVAL if it is not a valid user name (cdn_check_username). */
+int cdn_txn_set_user(struct cdn_txn *txn, const char *user);
+const char *cdn_txn_user(const struct cdn_txn *txn);
+/* The transaction's clock: one RFC 3339 instant for all its writes. */
+const char *cdn_txn_now(const struct cdn_txn *txn);
+
+/*
+ * Run `fn` in a write transaction and commit it. When the memory map is
+ * full, the transaction is aborted, the map grown, and `fn` run again from
+ * the start, so `fn` must not have effects outside the transaction that a
+ * second run would repeat. Returns fn's error, or the commit's.
+ */
+typedef int (*cdn_write_fn)(struct cdn_txn *txn, void *arg);
+int cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn,
+    void *arg);
+
+/*
+ * Bulk mode for a large write: index inserts are collected (spilling to
+ * temporary files past a memory cap), sorted, and written in key order at
+ * commit, so each index page is touched once rather than once per record.
+ * Index lookups inside the transaction do not see the deferred entries;
+ * only writers that do not look (import) should use it. With a worker
+ * pool (may be NULL; it must outlive the transaction), the sorting runs
+ * on its workers.
+ */
+struct cdn_pool;
+int cdn_txn_bulk(struct cdn_txn *txn, struct cdn_pool *pool);
+
+/*
+ * Write the index entries bulk mode deferred, reporting how many of them
+ * are done now and then (`progress` may be NULL). Commit does this itself;
+ * a long write calls it first to show progress.
+ */
+int cdn_txn_bulk_finish(struct cdn_txn *txn, cdn_progress_fn progress, void *arg);
+
+/*
+ * Give back the pages of the store's map that this process holds, and
+ * start writing the file's dirty pages back. Pages a long read or write
+ * has touched stay resident otherwise; their contents live on in the page
+ * cache and the file. A bulk write calls this every few thousand records.
+ */
+void cdn_txn_trim(struct cdn_txn *txn);
+
+/* Hint the expected size of a large write (bytes of records) so the map
+ * is grown once up-front instead of by repeated retries. */
+int cdn_store_reserve(struct cdn_store *st, uint64_t bytes);
+
+/* The next sequence number `kind` will be given in this transaction. */
+uint64_t cdn_txn_peek_seq(struct cdn_txn *txn, enum cdn_kind kind);
+
+/*
+ * Validate `input` as a new record of `kind` and write it. On success
+ * `*out` (if not NULL) receives the stored record, with its new id.
+ * Errors: CDN_EINVAL (field and reason in cdn_error_last()),
+ * CDN_ENOTFOUND for a reference to a missing record, CDN_ESTORE.
+ */
+int cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind,
+    json_t *input, unsigned flags, json_t **out);
+
+/*
+ * Apply an RFC 7386 merge patch. Read-only fields may appear in the patch
+ * only with their current value. `if_version` > 0 makes the update
+ * conditional: CDN_ECONFLICT unless the stored version equals it.
+ */
+int cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
+    int64_t if_version, json_t **out);
+
+/* Delete; CDN_EINUSE while links or references to the record exist. */
+int cdn_record_delete(struct cdn_txn *txn, const char *id);
+
+/* Append an entry for `op` ("create", "update", "delete", or another verb
+ * of a later feature) on record `id`, whose stored bytes hash to `sha256`
+ * (NULL for a delete). */
+int cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
+    int64_t version, const unsigned char *sha256, const char *note);
+
 /* Translate an LMDB error into the error slot; returns CDN_ESTORE
  * (or CDN_ENOTFOUND for MDB_NOTFOUND). Notes MDB_MAP_FULL in txn. */
 int cdn_lmdb_error(struct cdn_txn *txn, int rc, const char *what);

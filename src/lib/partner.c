@@ -167,8 +167,14 @@ item_case(struct cdn_txn *txn, const char *field, const char *s)
 	return rc ? 0 : cdn_error_set(CDN_EINVAL, field, "no case %s", s);
 }
 
-int
-cdn_policy_check(struct cdn_txn *txn, json_t *policy, int partial, json_t **out)
+/*
+ * Check a policy, or the members of one being changed (`partial`), and
+ * give its stored form: `*out` the policy with defaults filled in (not
+ * for `partial`). `txn` (may be NULL) is used to check that the rules and
+ * cases named exist. CDN_EINVAL naming the field.
+ */
+static int
+policy_check(struct cdn_txn *txn, json_t *policy, int partial, json_t **out)
 {
 	char why[CDN_WHY_MAX], words[120];
 	const char *key;
@@ -353,7 +359,7 @@ partner_write_fn(struct cdn_txn *txn, void *arg)
 		}
 		return cdn_user_remove_txn(txn, w->name);
 	}
-	if ((rc = cdn_policy_check(txn, w->in, w->op == 'u', &policy)) != 0)
+	if ((rc = policy_check(txn, w->in, w->op == 'u', &policy)) != 0)
 		goto out;
 	if (w->op == 'a') {
 		if ((rc = partner_user(txn, w->name)) != 0)

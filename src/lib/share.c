@@ -1374,12 +1374,6 @@ cdn_share_stats(const struct cdn_share *sh)
 }
 
 json_t *
-cdn_share_partner(const struct cdn_share *sh)
-{
-	return sh->partner;
-}
-
-json_t *
 cdn_share_org(const struct cdn_share *sh)
 {
 	return sh->org;

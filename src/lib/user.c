@@ -28,8 +28,9 @@
 static const char *const role_names[] = { "partner", "officer", "analyst", "supervisor",
 	"admin", NULL };
 
-int
-cdn_role_parse(const char *s)
+/* The role named `s`, or -1. */
+static int
+role_parse(const char *s)
 {
 	for (int i = 0; s && role_names[i]; i++)
 		if (strcmp(s, role_names[i]) == 0)
@@ -232,7 +233,7 @@ cdn_user_add(struct cdn_store *st, const char *actor, const char *name, const ch
 
 	if (!name || cdn_check_username(name, why) != 0)
 		return cdn_error_set(CDN_EINVAL, "name", "%s", name ? why : "required");
-	if (cdn_role_parse(role) < 0)
+	if (role_parse(role) < 0)
 		return cdn_error_set(CDN_EINVAL, "role", "'%.40s' is not a role (partner, officer, "
 		    "analyst, supervisor or admin)", role ? role : "");
 	if ((rc = check_password(password)) != 0)
@@ -325,7 +326,7 @@ cdn_user_disable(struct cdn_store *st, const char *actor, const char *name, int 
 static int
 user_may_act(json_t *rec, enum cdn_role *role, int64_t *version)
 {
-	int r = cdn_role_parse(json_string_value(json_object_get(rec, "role")));
+	int r = role_parse(json_string_value(json_object_get(rec, "role")));
 
 	if (r < 0)
 		return cdn_error_set(CDN_EAUTH, NULL, "the user's role is unknown");
@@ -508,7 +509,7 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	cdn_error_clear();
 	if (rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")), &u)) == 0 && u &&
 	    !json_is_true(json_object_get(u, "disabled")))
-		r = cdn_role_parse(json_string_value(json_object_get(u, "role")));
+		r = role_parse(json_string_value(json_object_get(u, "role")));
 	cdn_txn_abort(txn);
 	if (rc == 0 && r >= 0) {
 		snprintf(user, 65, "%s", json_string_value(json_object_get(u, "name")));
