@@ -494,7 +494,6 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	struct cdn_txn *txn;
 	char key[96];
 	json_t *rec = NULL, *u = NULL;
-	MDB_val v;
 	int rc, r = -1;
 
 	if (!token || strlen(token) != CDN_TOKEN_LEN || strncmp(token, "cordon_", 7) != 0)
@@ -503,12 +502,11 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
 	/* The key is the token's hash: looking it up reveals nothing of
-	 * other tokens, however long the comparison takes. */
-	if (cdn_meta_get(txn, key, &v) == 0)
-		rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-	cdn_error_clear();
-	if (rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")), &u)) == 0 && u &&
-	    !json_is_true(json_object_get(u, "disabled")))
+	 * other tokens, however long the comparison takes. A store that
+	 * cannot say is its error, not an unknown token. */
+	rc = cdn_meta_get_json(txn, key, &rec);
+	if (rc == 0 && rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")),
+	    &u)) == 0 && u && !json_is_true(json_object_get(u, "disabled")))
 		r = role_parse(json_string_value(json_object_get(u, "role")));
 	cdn_txn_abort(txn);
 	if (rc == 0 && r >= 0) {

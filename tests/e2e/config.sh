@@ -26,6 +26,23 @@ CORDON_EVIDENCE_MAX=1M "$CORDON" list case >/dev/null 2>&1; ok $? "a good value 
 "$CORDON" --version >/dev/null 2>&1; ok $? "--version needs no store"
 CORDON_RULE_MEMORY=lots "$CORDON" --help >/dev/null 2>&1; ok $? "--help is given whatever the environment"
 
+# --- a store that cannot say is not a bad token ------------------------------------
+STORE_EDIT=${STORE_EDIT:-$(pwd)/tests/tools/store-edit}
+token TOK2 olga
+start_server
+req GET /api/v1/cases -H "Authorization: Bearer $TOK2"
+is_status 200 "a token signs in"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+key="token/$(printf '%s' "$TOK2" | sha256sum | cut -d' ' -f1)"
+"$STORE_EDIT" putmeta "$CORDON_STORE" "$key" '{"user":' ; ok $? "its record in the store is damaged"
+start_server
+req GET /api/v1/cases -H "Authorization: Bearer $TOK2"
+is_status 500 "a damaged token record is the store's error, not a bad token"
+has "$key" "naming the key"
+req GET /taxii2/ -H "Authorization: Bearer $TOK2" -H 'Accept: application/taxii+json;version=2.1'
+is_status 500 "TAXII says the same"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+
 # --- TMPDIR ----------------------------------------------------------------------------
 echo '{"kind":"case","title":"Spooled through TMPDIR"}' > "$T/one.jsonl"
 mkdir "$T/tmp"
