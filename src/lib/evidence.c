@@ -30,6 +30,7 @@
 #include "cordon/query.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
 #include "repo.h"
 #include "schema.h"
 
@@ -627,14 +628,14 @@ verify_record(void *arg, const char *json, size_t len)
 {
 	struct verify *v = arg;
 	static const char *const facts[] = { "filename", "media_type", "size", "sha256" };
-	json_t *rec = json_loadb(json, len, 0, NULL), *versions, *ver;
+	json_t *rec, *versions, *ver;
 	const char *id, *case_id;
 	char where[96], path[600], held[CDN_OID_HEX];
 	size_t i;
 	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "an evidence record is not JSON");
+	if ((rc = cdn_json_decode(json, len, "evidence record", &rec)) != 0)
+		return rc;
 	id = json_string_value(json_object_get(rec, "id"));
 	case_id = json_string_value(json_object_get(rec, "case"));
 	versions = json_object_get(rec, "versions");

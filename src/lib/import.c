@@ -51,6 +51,7 @@
 #include "csv.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
 #include "cordon/config.h"
 #include "pool.h"
 #include "schema.h"
@@ -1505,11 +1506,11 @@ static int
 imp_log_one(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct imp_log *l = arg;
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	json_t *rec;
+	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	json_array_append_new(l->out, rec);
 	return l->limit && json_array_size(l->out) >= l->limit;
 }

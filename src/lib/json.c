@@ -34,6 +34,25 @@ cdn_json_decode(const void *bytes, size_t len, const char *what, json_t **out)
 	    jerr.text[0] ? jerr.text : "not an object");
 }
 
+int
+cdn_json_decode_meta(const void *key, size_t klen, const void *bytes, size_t len, json_t **out)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, "%.*s", (int)(klen < 120 ? klen : 120), (const char *)key);
+	return cdn_json_decode(bytes, len, what, out);
+}
+
+int
+cdn_json_decode_record(struct cdn_id id, const void *bytes, size_t len, json_t **out)
+{
+	char what[CDN_ID_MAX + 8];
+
+	snprintf(what, sizeof what, "record ");
+	cdn_id_format(id, what + 7);
+	return cdn_json_decode(bytes, len, what, out);
+}
+
 json_t *
 cdn_json_path(json_t *rec, const char *path)
 {

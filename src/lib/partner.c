@@ -10,6 +10,7 @@
 #include "cordon/partner.h"
 #include "cordon/user.h"
 #include "internal.h"
+#include "json.h"
 #include "rules.h"
 
 static const char *const tlp_names[] = { "clear", "green", "amber", "amber+strict", "red", NULL };
@@ -457,11 +458,11 @@ cdn_partner_get(struct cdn_store *st, const char *name, json_t **out)
 static int
 list_one(void *arg, MDB_val *k, MDB_val *v)
 {
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	json_t *rec;
+	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 80 ? k->mv_size : 80), (const char *)k->mv_data);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	json_array_append_new(arg, rec);
 	return 0;
 }

@@ -540,12 +540,8 @@ cdn_qc_record(struct cdn_txn *txn, struct cdn_id id, json_t **out)
 		return 0;
 	if ((rc = cdn_record_get_raw(txn, id, &json, &len)) != 0)
 		return rc;
-	if ((*out = json_loadb(json, len, 0, NULL)) == NULL) {
-		char buf[CDN_ID_MAX];
-
-		cdn_id_format(id, buf);
-		return cdn_error_set(CDN_ESTORE, NULL, "record %s is damaged", buf);
-	}
+	if ((rc = cdn_json_decode_record(id, json, len, out)) != 0)
+		return rc;
 	if (txn->qc)
 		rec_put(txn, packed(id), *out);
 	return 0;

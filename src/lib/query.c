@@ -649,10 +649,8 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 
 		if (cdn_rkey_id(k.mv_data, k.mv_size, &id) != 0 || id.kind != q->kind)
 			break;
-		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL) {
-			rc = cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON");
+		if ((rc = cdn_json_decode_record(id, v.mv_data, v.mv_size, &rec)) != 0)
 			break;
-		}
 		rc = visit(txn, q, &b, id.seq, rec, need, fn, arg, &n);
 		json_decref(rec);
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
@@ -931,12 +929,16 @@ cdn_search(struct cdn_txn *txn, const char *text, size_t limit, json_t **out)
 			size_t len;
 			json_t *rec;
 
-			if (cdn_record_get_raw(txn, id, &json, &len) != 0) {
-				cdn_error_clear();
-				continue;
-			}
-			if ((rec = json_loadb(json, len, 0, NULL)) != NULL)
-				json_array_append_new(*out, rec);
+			/* The index and the records are one snapshot: an
+			 * entry without its record is damage, named. */
+			if ((rc = cdn_record_get_raw(txn, id, &json, &len)) != 0 ||
+			    (rc = cdn_json_decode_record(id, json, len, &rec)) != 0)
+				break;
+			json_array_append_new(*out, rec);
+		}
+		if (rc != 0) {
+			json_decref(*out);
+			*out = NULL;
 		}
 	}
 	free(acc.v);

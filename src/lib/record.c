@@ -39,16 +39,6 @@ cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id, const char **json, siz
 	return 0;
 }
 
-static int
-parse_stored(const char *json, size_t len, json_t **out)
-{
-	json_error_t jerr;
-
-	if ((*out = json_loadb(json, len, 0, &jerr)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON: %s", jerr.text);
-	return 0;
-}
-
 int
 cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out)
 {
@@ -62,7 +52,7 @@ cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out)
 		return rc;
 	if ((rc = cdn_record_get_raw(txn, rid, &json, &len)) != 0)
 		return rc;
-	return parse_stored(json, len, out);
+	return cdn_json_decode_record(rid, json, len, out);
 }
 
 /* 1 if the record exists, 0 if not, or a negative error. */
@@ -217,11 +207,10 @@ cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
 		return rc;
 	p->version = json_integer_value(json_object_get(rec, "version"));
 	if (!(flags & CDN_PREPARE_CHECK)) {
-		if ((p->json = json_dumps(rec, JSON_COMPACT | CDN_JSON_REAL)) == NULL) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		if ((p->json = cdn_json_encode(rec, &p->len)) == NULL) {
+			rc = cdn_error_last()->code;
 			goto out;
 		}
-		p->len = strlen(p->json);
 		cdn_sha256(p->json, p->len, p->sha256);
 		if ((rc = cdn_schema_index_keys(id.kind, rec, add_key, p)) != 0)
 			goto out;

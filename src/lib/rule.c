@@ -23,6 +23,7 @@
 #include "cordon/text.h"
 #include "changes.h"
 #include "internal.h"
+#include "json.h"
 #include "rules.h"
 
 #define BRANCH			"rules"
@@ -275,11 +276,11 @@ cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
 static int
 list_cb(void *arg, MDB_val *k, MDB_val *v)
 {
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	json_t *rec;
+	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored rule %.*s is damaged",
-		    (int)k->mv_size, (const char *)k->mv_data);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	json_array_append_new(arg, rec);
 	return 0;
 }
@@ -515,12 +516,13 @@ errs_cb(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct errs *e = arg;
 	json_t *rec;
+	int rc;
 
-	(void)k;
 	if (e->limit && json_array_size(e->out) >= e->limit)
 		return 1;
-	if ((rec = json_loadb(v->mv_data, v->mv_size, 0, NULL)) != NULL)
-		json_array_append_new(e->out, rec);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
+	json_array_append_new(e->out, rec);
 	return 0;
 }
 
@@ -601,7 +603,7 @@ cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
 	e = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)total, "at", cdn_txn_now(txn),
 	    "record", record, "message", clean, "commit", commit);
 	free(clean);
-	if (!e || (bytes = json_dumps(e, JSON_COMPACT)) == NULL) {
+	if (!e || (bytes = cdn_json_encode(e, NULL)) == NULL) {
 		json_decref(e);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}

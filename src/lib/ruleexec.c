@@ -29,6 +29,7 @@
 #include "cordon/text.h"
 #include "changes.h"
 #include "internal.h"
+#include "json.h"
 #include "pool.h"
 #include "qcache.h"
 #include "rules.h"
@@ -166,8 +167,8 @@ one_record(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn, uint64_t 
 	struct exec *x = c->x;
 	json_t *rec;
 
-	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
+	if (cdn_json_decode_record((struct cdn_id){ c->kind, seq }, json, len, &rec) != 0)
+		return cdn_error_last()->code;
 	/* What the rules' queries would read of this record again. */
 	cdn_qc_learn(txn, c->kind, seq, rec);
 	if (!before_since(x, c->kind, rec)) {

@@ -23,6 +23,7 @@
 
 #include "cordon/sign.h"
 #include "internal.h"
+#include "json.h"
 
 int
 cdn_key_generate(const char *path)
@@ -133,11 +134,11 @@ cdn_key_public(struct cdn_store *st, char **pem, char id[CDN_KEYID_LEN + 1])
 static int
 list_one(void *arg, MDB_val *k, MDB_val *v)
 {
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	json_t *rec;
+	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	json_array_append_new(arg, rec);
 	return 0;
 }

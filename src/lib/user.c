@@ -17,6 +17,7 @@
 #include "cordon/check.h"
 #include "cordon/user.h"
 #include "internal.h"
+#include "json.h"
 
 #define SCRYPT_N	32768
 #define SCRYPT_R	8
@@ -363,11 +364,11 @@ cdn_user_state(struct cdn_store *st, const char *name, enum cdn_role *role, int6
 static int
 list_one(void *arg, MDB_val *k, MDB_val *v)
 {
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	json_t *rec;
+	int rc;
 
-	(void)k;
-	if (!rec)
-		return 0;
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	json_object_del(rec, "password");
 	json_array_append_new(arg, rec);
 	return 0;
@@ -526,13 +527,19 @@ static int
 token_list_one(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct user_tokens *t = arg;
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-	const char *u = json_string_value(json_object_get(rec, "user"));
 	const char *hash = (const char *)k->mv_data + 6;	/* after "token/" */
+	const char *u;
+	json_t *rec;
+	int rc;
 
-	if (!rec || k->mv_size < 6 + CDN_TOKEN_ID_LEN)
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
+	if (k->mv_size < 6 + CDN_TOKEN_ID_LEN) {
+		json_decref(rec);
 		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
 		    (int)(k->mv_size < 80 ? k->mv_size : 80), (const char *)k->mv_data);
+	}
+	u = json_string_value(json_object_get(rec, "user"));
 	if (!t->user || (u && strcmp(u, t->user) == 0)) {
 		json_object_del(rec, "version");
 		json_object_set_new(rec, "id", json_stringn(hash, CDN_TOKEN_ID_LEN));

@@ -97,6 +97,40 @@ hook(struct cdn_store *s, const char *user, cdn_progress_fn progress, void *arg)
 	return 0;
 }
 
+static int
+odd_entry(struct cdn_txn *txn, void *arg)
+{
+	(void)arg;
+	return cdn_audit_append(txn, "update", "rule/\"x\"\\y", 1, NULL, "a \"quoted\" note");
+}
+
+static int
+newest(void *arg, json_t *e)
+{
+	*(json_t **)arg = json_incref(e);
+	return 0;
+}
+
+/* Overwrite case `seq`'s bytes with something that is not JSON. */
+static int
+damage_fn(struct cdn_txn *txn, void *arg)
+{
+	unsigned char key[CDN_RKEY_LEN];
+	MDB_val k = { CDN_RKEY_LEN, key }, v = { 5, "{\"ti" };
+	int rc;
+
+	cdn_rkey((struct cdn_id){ CDN_CASE, *(uint64_t *)arg }, key);
+	if ((rc = mdb_put(txn->txn, txn->st->recs, &k, &v, 0)) != 0)
+		return cdn_lmdb_error(txn, rc, "record");
+	return 0;
+}
+
+static int
+damage_record(uint64_t seq)
+{
+	return cdn_store_write(st, NULL, damage_fn, &seq);
+}
+
 static void
 report(void *arg, const char *where, const char *problem)
 {
@@ -168,11 +202,42 @@ main(void)
 		cdn_qcache_free(qc);
 	}
 
+	/* An audit entry is JSON whatever its caller gives it. */
+	{
+		json_t *got = NULL;
+
+		ok(cdn_store_write(st, "tester", odd_entry, NULL) == 0, "an entry for an odd name");
+		ok(cdn_txn_begin(st, CDN_TXN_READ, &txn) == 0 &&
+		    cdn_audit_each(txn, 1, 1, 1, newest, &got) == 0 && got, "is read back");
+		is_str(json_string_value(json_object_get(got, "id")), "rule/\"x\"\\y",
+		    "with the name as it was given");
+		is_str(json_string_value(json_object_get(got, "note")), "a \"quoted\" note",
+		    "and its note");
+		json_decref(got);
+		cdn_txn_abort(txn);
+	}
+
 	ok(cdn_txn_begin(st, CDN_TXN_READ, &txn) == 0 &&
 	    cdn_audit_verify(txn, report, NULL, &checked) == 0, "the audit chain is intact");
-	ok(checked == 5, "with an entry for each record written (%llu)",
+	ok(checked == 6, "with an entry for each write audited (%llu)",
 	    (unsigned long long)checked);
 	cdn_txn_abort(txn);
+
+	/* Damaged bytes are an error naming where they are, on every path. */
+	ok(damage_record(1) == 0, "record C-1 is damaged behind the store's back");
+	{
+		json_t *rec = NULL;
+		struct cdn_query all = { .kind = CDN_CASE };
+
+		n = 0;
+		ok(cdn_txn_begin(st, CDN_TXN_READ, &txn) == 0, "a read");
+		ok(cdn_record_get(txn, "C-1", &rec) == CDN_ESTORE &&
+		    strstr(cdn_error_last()->message, "record C-1"), "get names it: %s",
+		    cdn_error_last()->message);
+		ok(cdn_query_run(txn, &all, count_fn, &n) == CDN_ESTORE &&
+		    strstr(cdn_error_last()->message, "record C-1"), "a query too, not skipping it");
+		cdn_txn_abort(txn);
+	}
 
 	cdn_store_close(st);
 	cdn_rm_tree(dir);
