@@ -454,9 +454,16 @@ static const struct upload {
 	uint64_t (*max)(void);
 	const char *knob;
 	enum MHD_Result (*done)(struct http_req *r, const char *id, char *file);
+	/* With a Content-Length, streamed to a worker instead (may be NULL). */
+	int (*begin)(struct http_req *r, const char *id, uint64_t size, int *fd, void **job,
+	    enum MHD_Result *res);
+	enum MHD_Result (*finish)(struct http_req *r, void *job, int *fd);
+	void (*abandon)(void *job, int *fd);
 } uploads[] = {
-	{ http_evidence_is_upload, http_evidence_max, "CORDON_EVIDENCE_MAX", http_evidence_upload },
-	{ http_import_is_upload, http_import_max, "CORDON_IMPORT_MAX", http_import_upload },
+	{ http_evidence_is_upload, http_evidence_max, "CORDON_EVIDENCE_MAX", http_evidence_upload,
+	    http_evidence_begin, http_evidence_finish, http_evidence_abandon },
+	{ http_import_is_upload, http_import_max, "CORDON_IMPORT_MAX", http_import_upload,
+	    NULL, NULL, NULL },
 };
 
 /* A connection's request, across the calls MHD makes for it. */
@@ -468,8 +475,12 @@ struct pending {
 	size_t len;
 	int too_big;
 	int answered;
-	/* An upload: streamed to a temporary file. */
+	/* An upload: streamed to a temporary file, or to a worker (`job`)
+	 * that stops reading when it has failed (`dropped`: the rest of the
+	 * body is discarded). */
 	const struct upload *upload;
+	void *job;
+	int dropped;
 	int fd;
 	uint64_t max, got;
 	char id[CDN_ID_MAX + 1], tmp[4096];
@@ -700,7 +711,8 @@ write_all(int fd, const char *buf, size_t len)
 /*
  * The first call of an upload: who is sending it and how big it says it
  * is are settled before any of it is taken, so that no one fills the
- * disk without the right to. Then a temporary file for it.
+ * disk without the right to. Then where it goes: a worker taking it as
+ * it arrives when its size is said, else a temporary file.
  */
 static enum MHD_Result
 upload_start(struct pending *p, const struct upload *up, const char *cl)
@@ -717,6 +729,14 @@ upload_start(struct pending *p, const struct upload *up, const char *cl)
 		return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
 		    "(%s)", (unsigned long long)p->max, up->knob);
 	}
+	if (up->begin && cl) {
+		if (up->begin(&p->r, p->id, strtoull(cl, NULL, 10), &p->fd, &p->job, &res) != 0) {
+			p->answered = 1;
+			return res;
+		}
+		return MHD_YES;
+	}
+	/* Sent chunked, with no size said: it is spooled (TMPDIR). */
 	if ((p->fd = cdn_tmpfile("up", NULL, p->tmp, sizeof p->tmp)) < 0) {
 		p->answered = 1;
 		return http_error(&p->r, 500, "internal", NULL, "no room for the upload");
@@ -808,8 +828,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if (!p->answered && !p->too_big) {
 			if (p->got + *upload_size > p->max)
 				p->too_big = 1;
-			else if (write_all(p->fd, upload, *upload_size) != 0)
-				return MHD_NO;
+			else if (!p->dropped && write_all(p->fd, upload, *upload_size) != 0) {
+				if (!p->job)
+					return MHD_NO;
+				p->dropped = 1;	/* the worker stopped: its answer waits */
+			}
 			p->got += *upload_size;
 		}
 		*upload_size = 0;
@@ -841,7 +864,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if (p->too_big)
 			return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
 			    "(%s)", (unsigned long long)p->max, p->upload->knob);
-		res = p->upload->done(&p->r, p->id, p->tmp);
+		if (p->job) {
+			res = p->upload->finish(&p->r, p->job, &p->fd);
+			p->job = NULL;
+		} else {
+			res = p->upload->done(&p->r, p->id, p->tmp);
+		}
 		cdn_error_clear();
 		return res;
 	}
@@ -931,6 +959,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e6, p->r.authed ? p->r.user : "-",
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
+	if (p->job)
+		p->upload->abandon(p->job, &p->fd);
 	if (p->fd >= 0) {
 		close(p->fd);
 		if (p->tmp[0])

@@ -130,17 +130,29 @@ cdn_repo_object_path(struct cdn_repo *r, const char *oid, char *path, size_t cap
 
 /* --- writing blobs --------------------------------------------------------- */
 
+static long
+fd_read(void *arg, void *buf, size_t cap)
+{
+	ssize_t n;
+
+	while ((n = read(*(int *)arg, buf, cap)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		cdn_error_set(CDN_EIO, NULL, "read: %s", strerror(errno));
+	return (long)n;
+}
+
+/* Up to `len` bytes from `src`, fewer only at its end. */
 static int
-read_full(int fd, unsigned char *buf, size_t len, size_t *got)
+read_full(const struct cdn_source *src, unsigned char *buf, size_t len, size_t *got)
 {
 	*got = 0;
 	while (*got < len) {
-		ssize_t n = read(fd, buf + *got, len - *got);
+		long n = src->read(src->arg, buf + *got, len - *got);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0)
-			return cdn_error_set(CDN_EIO, NULL, "read: %s", strerror(errno));
+			return cdn_error_last()->code ? cdn_error_last()->code :
+			    cdn_error_set(CDN_EIO, NULL, "read failed");
 		if (n == 0)
 			break;
 		*got += (size_t)n;
@@ -213,14 +225,16 @@ deflate_some(z_stream *z, int tfd, const unsigned char *in, size_t len, int flus
 	return 0;
 }
 
+/* The bytes go to a temporary file without the lock (they may arrive
+ * slowly, from a client); the object is put in place under it. */
 static int
-locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
+write_blob(struct cdn_repo *r, const struct cdn_source *src, uint64_t size, struct cdn_blob *out)
 {
 	unsigned char *buf = NULL, *zbuf = NULL, sha1[20], extra;
 	char tmp[4096], final[4096], dir[4096], header[64];
 	EVP_MD_CTX *c1 = EVP_MD_CTX_new(), *c256 = EVP_MD_CTX_new();
 	z_stream z = { 0 };
-	int tfd = -1, zinit = 0, have_tmp = 0, rc = 0;
+	int tfd = -1, zinit = 0, have_tmp = 0, locked = 0, rc = 0;
 	uint64_t done = 0;
 	size_t got, hlen;
 
@@ -230,7 +244,7 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = read_full(fd, buf, size < CHUNK ? (size_t)size : CHUNK, &got)) != 0)
+	if ((rc = read_full(src, buf, size < CHUNK ? (size_t)size : CHUNK, &got)) != 0)
 		goto out;
 	out->stored = !compressible(buf, got < TRIAL ? got : TRIAL);
 	if ((tfd = mkstemp(tmp)) < 0) {
@@ -257,13 +271,14 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 		done += got;
 		if (done >= size || got == 0)
 			break;
-		if ((rc = read_full(fd, buf, size - done < CHUNK ? (size_t)(size - done) : CHUNK,
+		if ((rc = read_full(src, buf, size - done < CHUNK ? (size_t)(size - done) : CHUNK,
 		    &got)) != 0)
 			goto out;
 	}
 	/* Exactly `size` bytes: the header promised it. */
-	if (done != size || read_full(fd, &extra, 1, &got) != 0 || got != 0) {
-		rc = cdn_error_set(CDN_EIO, NULL, "the file changed while it was being read");
+	if (done != size || read_full(src, &extra, 1, &got) != 0 || got != 0) {
+		rc = cdn_error_set(CDN_EIO, NULL, "the file is not the %" PRIu64 " bytes it was "
+		    "said to be (it changed while it was read, or was cut short)", size);
 		goto out;
 	}
 	if ((rc = deflate_some(&z, tfd, NULL, 0, Z_FINISH, zbuf)) != 0)
@@ -279,6 +294,8 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 	for (int i = 0; i < 20; i++)
 		snprintf(out->oid + 2 * i, 3, "%02x", sha1[i]);
 	out->size = size;
+	pthread_mutex_lock(&r->lock);
+	locked = 1;
 	snprintf(dir, sizeof dir, "%s/%.2s", r->objdir, out->oid);
 	if (mkdir(dir, 0755) == 0)
 		rc = fsync_dir(r->objdir);
@@ -299,6 +316,8 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 	}
 	have_tmp = 0;
 out:
+	if (locked)
+		pthread_mutex_unlock(&r->lock);
 	if (zinit)
 		deflateEnd(&z);
 	if (tfd >= 0)
@@ -315,12 +334,16 @@ out:
 int
 cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
 {
-	int rc;
+	struct cdn_source src = { fd_read, &fd };
 
-	pthread_mutex_lock(&r->lock);
-	rc = locked_write_blob(r, fd, size, out);
-	pthread_mutex_unlock(&r->lock);
-	return rc;
+	return write_blob(r, &src, size, out);
+}
+
+int
+cdn_repo_write_from(struct cdn_repo *r, const struct cdn_source *src, uint64_t size,
+    struct cdn_blob *out)
+{
+	return write_blob(r, src, size, out);
 }
 
 /* --- reading ---------------------------------------------------------------- */

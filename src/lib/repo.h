@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cordon/evidence.h"	/* struct cdn_source */
+
 struct cdn_repo;
 struct cdn_store;
 
@@ -54,6 +56,12 @@ struct cdn_blob {
  * being read.
  */
 int cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out);
+/* The same from a stream (evidence.h): CDN_EIO if it gives more or fewer
+ * than `size` bytes. The repository is locked only to put the object in
+ * place, not while the bytes arrive. */
+struct cdn_source;
+int cdn_repo_write_from(struct cdn_repo *r, const struct cdn_source *src, uint64_t size,
+    struct cdn_blob *out);
 
 /* Write a small blob from memory (a rule's source), durably. */
 int cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len,

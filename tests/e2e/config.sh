@@ -54,6 +54,24 @@ expect 0 "and under a TMPDIR that is there, it goes in" import "$T/one.jsonl"
 TMPDIR="$T/tmp" "$CORDON" import "$T/one.jsonl" >/dev/null 2>&1; ok $? "import with TMPDIR set"
 [ -z "$(ls -A "$T/tmp")" ]; ok $? "leaving nothing behind in it"
 
+# An upload whose size is said goes into the store as it arrives: no
+# temporary file, so a TMPDIR that is not there is no matter. One sent
+# chunked, with no size, is spooled there.
+printf 'a photo of the seal\n' > "$T/seal.txt"
+TMPDIR="$T/nowhere" start_server
+req POST "/api/v1/cases/C-1/evidence?filename=seal.txt" -H "Authorization: Bearer $TOK" \
+    --data-binary @"$T/seal.txt"
+is_status 201 "an upload with its size is taken without a temporary file"
+sha=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["versions"][-1]["sha256"])' 2>/dev/null)
+[ "$sha" = "$(sha256sum < "$T/seal.txt" | cut -d' ' -f1)" ]; ok $? "and what was stored is what was sent"
+req POST "/api/v1/cases/C-1/evidence?filename=seal2.txt" -H "Authorization: Bearer $TOK" \
+    -H "Transfer-Encoding: chunked" --data-binary @"$T/seal.txt"
+is_status 500 "one sent chunked is spooled under TMPDIR"
+req POST "/api/v1/cases/C-999/evidence?filename=seal.txt" -H "Authorization: Bearer $TOK" \
+    --data-binary @"$T/seal.txt"
+is_status 404 "an upload to a case that is not there is refused while it streams"
+kill "$SPID"; wait "$SPID" 2>/dev/null
+
 # --- a write whose rules cannot run --------------------------------------------------
 cat > "$T/big.lua" <<'LUA'
 return { name = "every-case", title = "A case", severity = "low", on = { "case" },
