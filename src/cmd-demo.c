@@ -252,8 +252,8 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	free(pos);
 	if (npos > 0)
 		return cmd_usage(&cmd_demo, "unexpected argument");
-	if (cdn_store_open(ctx->store_dir, &ctx->st) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTSTORE)
+	if ((rc = cmd_written(cdn_store_open(ctx->store_dir, &ctx->st))) != 0) {
+		if (rc != CDN_ENOTSTORE)
 			return cmd_fail();
 		if (cdn_store_init(ctx->store_dir) != 0 ||
 		    cdn_store_open(ctx->store_dir, &ctx->st) != 0)

@@ -52,7 +52,7 @@ cmd_open(struct cmd_ctx *ctx)
 {
 	if (ctx->st)
 		return 0;
-	if (cdn_store_open(ctx->store_dir, &ctx->st) != 0)
+	if (cmd_written(cdn_store_open(ctx->store_dir, &ctx->st)) != 0)
 		return cmd_fail();
 	return cmd_rules_on_write(ctx);
 }

@@ -39,7 +39,8 @@ int cdn_evidence_add(struct cdn_store *st, const char *user, const char *case_id
 /*
  * A file's bytes from a stream rather than a path (an upload as it
  * arrives, never spooled): `read` puts up to `cap` bytes in `buf` and
- * returns how many, 0 at the end, or -1 having set the error (error.h);
+ * returns how many, 0 at the end, or a negative cdn_code (error.h) that
+ * cdn_error_set recorded;
  * `size` is the size announced before the first byte. It is checked
  * against the limit before anything is read, and a stream that gives more
  * or fewer bytes is refused (CDN_EIO) with nothing recorded. The name is

@@ -29,7 +29,10 @@ struct cdn_txn;
 
 /* Create a new store in `dir` (created if missing, must not hold a store). */
 int cdn_store_init(const char *dir);
-/* Open an existing store; CDN_ENOTSTORE if `dir` is not one (nothing created). */
+/* Open an existing store; CDN_ENOTSTORE if `dir` is not one (nothing
+ * created). Rules a process killed after a write left unrun are run on it
+ * first; CDN_ERULES if they could not be: the store is open all the same
+ * (`*out` is set). */
 int cdn_store_open(const char *dir, struct cdn_store **out);
 void cdn_store_close(struct cdn_store *st);
 

@@ -140,9 +140,7 @@ pipe_read(void *arg, void *buf, size_t cap)
 
 	while ((n = read(j->rfd, buf, cap)) < 0 && errno == EINTR)
 		;
-	if (n < 0)
-		cdn_error_set(CDN_EIO, NULL, "the upload: %s", strerror(errno));
-	return (long)n;
+	return n < 0 ? cdn_error_set(CDN_EIO, NULL, "the upload: %s", strerror(errno)) : (long)n;
 }
 
 static void *

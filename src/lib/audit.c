@@ -78,18 +78,19 @@ static int
 load_head(struct cdn_txn *txn)
 {
 	MDB_val v;
+	int rc;
 
 	if (txn->audit_loaded)
 		return 0;
 	txn->audit_seq = 0;
 	memset(txn->audit_hash, 0, 32);
-	if (cdn_meta_get(txn, "audit.head", &v) == 0) {
+	if ((rc = cdn_meta_get(txn, "audit.head", &v)) == 0) {
 		if (v.mv_size != 40)
-			return cdn_error_set(CDN_ESTORE, NULL, "audit head is damaged");
+			return cdn_error_set(CDN_ESTORE, NULL, "the stored audit.head is damaged");
 		txn->audit_seq = cdn_get_be64(v.mv_data);
 		memcpy(txn->audit_hash, (unsigned char *)v.mv_data + 8, 32);
-	} else if (cdn_error_last()->code != CDN_ENOTFOUND) {
-		return cdn_error_last()->code;
+	} else if (rc != CDN_ENOTFOUND) {
+		return rc;
 	}
 	cdn_error_clear();
 	txn->audit_loaded = 1;
@@ -134,10 +135,10 @@ cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
 		json_decref(e);
 		return cdn_error_set(CDN_EINVAL, NULL, "audit entry for %.40s: not valid UTF-8", id);
 	}
-	buf = cdn_json_encode(e, &len);
+	rc = cdn_json_encode(e, &buf, &len);
 	json_decref(e);
-	if (!buf)
-		return cdn_error_last()->code;
+	if (rc != 0)
+		return rc;
 	cdn_be64(key, txn->audit_seq + 1);
 	v.mv_size = len;
 	v.mv_data = buf;
@@ -879,11 +880,12 @@ int
 cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out)
 {
 	MDB_val v;
+	int rc;
 
 	*out = NULL;
-	if (cdn_meta_get(txn, key, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
+	if ((rc = cdn_meta_get(txn, key, &v)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
 		cdn_error_clear();
 		return 0;
 	}
@@ -898,8 +900,8 @@ cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t 
 	char *bytes;
 	int rc;
 
-	if ((bytes = cdn_json_encode(obj, NULL)) == NULL)
-		return cdn_error_last()->code;
+	if ((rc = cdn_json_encode(obj, &bytes, NULL)) != 0)
+		return rc;
 	cdn_sha256(bytes, strlen(bytes), sha);
 	if ((rc = cdn_meta_put(txn, key, bytes, strlen(bytes))) == 0)
 		rc = cdn_audit_append(txn, op, key, version, sha, note);

@@ -156,7 +156,7 @@ file_read(void *arg, void *buf, size_t cap)
 		while ((n = (long)read(f->fd, buf, cap)) < 0 && errno == EINTR)
 			;
 		if (n < 0)
-			cdn_error_set(CDN_EIO, NULL, "%s: %s", f->name, strerror(errno));
+			return cdn_error_set(CDN_EIO, NULL, "%s: %s", f->name, strerror(errno));
 	}
 	if (n > 0 && f->nhead < SNIFF_BYTES) {
 		size_t k = (size_t)n < SNIFF_BYTES - f->nhead ? (size_t)n : SNIFF_BYTES - f->nhead;

@@ -232,8 +232,8 @@ stamps_put(struct cdn_txn *txn, const struct stamps *sp)
 	if (!same)
 		return cdn_error_set(CDN_ECONFLICT, NULL, "another MISP feed for this partner was "
 		    "exported meanwhile: export again");
-	if ((text = cdn_json_encode(sp->after, NULL)) == NULL)
-		return cdn_error_last()->code;
+	if ((rc = cdn_json_encode(sp->after, &text, NULL)) != 0)
+		return rc;
 	rc = cdn_meta_put(txn, sp->key, text, strlen(text));
 	free(text);
 	return rc;

@@ -7,18 +7,14 @@
 #include "cordon/error.h"
 #include "json.h"
 
-char *
-cdn_json_encode(json_t *v, size_t *len)
+int
+cdn_json_encode(json_t *v, char **out, size_t *len)
 {
-	char *s = json_dumps(v, CDN_JSON_STORED | JSON_ENCODE_ANY);
-
-	if (!s) {
-		cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		return NULL;
-	}
+	if ((*out = json_dumps(v, CDN_JSON_STORED | JSON_ENCODE_ANY)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if (len)
-		*len = strlen(s);
-	return s;
+		*len = strlen(*out);
+	return 0;
 }
 
 int

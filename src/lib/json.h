@@ -18,10 +18,9 @@
 
 #define CDN_JSON_STORED (JSON_COMPACT | CDN_JSON_REAL)
 
-/* `v` as stored bytes: a NUL-terminated malloc'd string, its length in
- * `*len` (may be NULL); NULL with CDN_ENOMEM (or CDN_EINVAL for text
- * that is not UTF-8) in the error slot. */
-char *cdn_json_encode(json_t *v, size_t *len);
+/* `v` as stored bytes: `*out` a NUL-terminated malloc'd string, its
+ * length in `*len` (may be NULL); or CDN_ENOMEM. */
+int cdn_json_encode(json_t *v, char **out, size_t *len);
 
 /* Stored bytes back to an object (a new reference in `*out`);
  * CDN_ESTORE "the stored WHAT is damaged" if they are not one. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cordon/store.h"
+#include "changes.h"
 #include "grow.h"
 #include "internal.h"
 #include "repo.h"
@@ -185,8 +186,11 @@ upgrade_fn(struct cdn_txn *txn, void *arg)
 	if ((rc = mdb_dbi_open(txn->txn, "audit-by-record", fl, &st->arec)) != 0 ||
 	    (rc = mdb_dbi_open(txn->txn, "audit-by-user", fl, &st->auser)) != 0)
 		return cdn_lmdb_error(txn, rc, "audit index");
-	if (cdn_meta_get(txn, "format", &v) == 0 && v.mv_size == 8)
+	/* A store without a format number is of format 1. */
+	if ((rc = cdn_meta_get(txn, "format", &v)) == 0 && v.mv_size == 8)
 		from = cdn_get_be64(v.mv_data);
+	else if (rc != 0 && rc != CDN_ENOTFOUND)
+		return rc;
 	cdn_error_clear();
 	if (from >= CDN_FORMAT)
 		return 0;
@@ -219,5 +223,12 @@ cdn_store_open(const char *dir, struct cdn_store **out)
 	st->upgrade = 0;
 	cdn_store_set_after_write(st, cdn_rule_after_write);
 	*out = st;
-	return 0;
+	/* What a process killed between a write and its rules left in the
+	 * change log is run now, before anything is read or written. */
+	if (st->readonly || (rc = cdn_changes_pending(st)) == 0)
+		return 0;
+	if (rc > 0)
+		rc = cdn_rule_after_write(st, cdn_default_user(), NULL, NULL);
+	return rc == 0 || rc == CDN_ERULES ? rc : cdn_error_set(CDN_ERULES, NULL,
+	    "rules did not run on what was written: %s", cdn_error_last()->message);
 }

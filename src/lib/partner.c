@@ -106,6 +106,7 @@ item_rule(struct cdn_txn *txn, const char *field, const char *s)
 {
 	char key[96];
 	MDB_val v;
+	int rc;
 
 	if (strlen(s) == 0 || strlen(s) > CDN_RULE_NAME_MAX || strspn(s,
 	    "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(s))
@@ -113,9 +114,9 @@ item_rule(struct cdn_txn *txn, const char *field, const char *s)
 	if (!txn)
 		return 0;
 	snprintf(key, sizeof key, "rule/%s", s);
-	if (cdn_meta_get(txn, key, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
+	if ((rc = cdn_meta_get(txn, key, &v)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
 		return cdn_error_set(CDN_EINVAL, field, "no rule %s (cordon rule list shows them)", s);
 	}
 	return 0;

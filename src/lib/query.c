@@ -360,7 +360,8 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 		b->srclen = 0;
 out:
 	free(links.v);
-	cdn_error_clear();
+	if (rc == 0)
+		cdn_error_clear();
 	return rc;
 }
 
@@ -561,12 +562,9 @@ visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, ui
 	if (!rec && (m < 0 || need)) {
 		struct cdn_id id = { q->kind, seq };
 
-		if (cdn_qc_record(txn, id, &rec) != 0) {
-			/* An index entry without its record would be a bug;
-			 * skip rather than fail a read. */
-			cdn_error_clear();
-			return 0;
-		}
+		/* An index entry without its record is damage: named. */
+		if ((rc = cdn_qc_record(txn, id, &rec)) != 0)
+			return rc;
 		own = 1;
 	}
 	if (m > 0 || matches(q, b, rec)) {

@@ -207,10 +207,8 @@ cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
 		return rc;
 	p->version = json_integer_value(json_object_get(rec, "version"));
 	if (!(flags & CDN_PREPARE_CHECK)) {
-		if ((p->json = cdn_json_encode(rec, &p->len)) == NULL) {
-			rc = cdn_error_last()->code;
+		if ((rc = cdn_json_encode(rec, &p->json, &p->len)) != 0)
 			goto out;
-		}
 		cdn_sha256(p->json, p->len, p->sha256);
 		if ((rc = cdn_schema_index_keys(id.kind, rec, add_key, p)) != 0)
 			goto out;

@@ -137,9 +137,7 @@ fd_read(void *arg, void *buf, size_t cap)
 
 	while ((n = read(*(int *)arg, buf, cap)) < 0 && errno == EINTR)
 		;
-	if (n < 0)
-		cdn_error_set(CDN_EIO, NULL, "read: %s", strerror(errno));
-	return (long)n;
+	return n < 0 ? cdn_error_set(CDN_EIO, NULL, "read: %s", strerror(errno)) : (long)n;
 }
 
 /* Up to `len` bytes from `src`, fewer only at its end. */
@@ -151,8 +149,7 @@ read_full(const struct cdn_source *src, unsigned char *buf, size_t len, size_t *
 		long n = src->read(src->arg, buf + *got, len - *got);
 
 		if (n < 0)
-			return cdn_error_last()->code ? cdn_error_last()->code :
-			    cdn_error_set(CDN_EIO, NULL, "read failed");
+			return (int)n;
 		if (n == 0)
 			break;
 		*got += (size_t)n;

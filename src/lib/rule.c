@@ -243,7 +243,7 @@ cdn_rule_add(struct cdn_store *st, const char *user, const char *src, size_t len
 
 /* --- reading ------------------------------------------------------------------------ */
 
-static uint64_t errors_total(struct cdn_txn *txn, const char *name);
+static int errors_total(struct cdn_txn *txn, const char *name, uint64_t *n);
 
 int
 cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
@@ -298,9 +298,13 @@ cdn_rule_list(struct cdn_store *st, json_t **out)
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
 	rc = cdn_meta_each(txn, "rule/", 0, list_cb, *out);
-	json_array_foreach(*out, i, rec)
-		json_object_set_new(rec, "error_count", json_integer((json_int_t)errors_total(txn,
-		    json_string_value(json_object_get(rec, "name")))));
+	json_array_foreach(*out, i, rec) {
+		uint64_t n = 0;
+
+		if (rc == 0 && (rc = errors_total(txn, json_string_value(json_object_get(rec, "name")),
+		    &n)) == 0)
+			json_object_set_new(rec, "error_count", json_integer((json_int_t)n));
+	}
 	cdn_txn_abort(txn);
 	if (rc != 0) {
 		json_decref(*out);
@@ -526,18 +530,26 @@ errs_cb(void *arg, MDB_val *k, MDB_val *v)
 	return 0;
 }
 
-static uint64_t
-errors_total(struct cdn_txn *txn, const char *name)
+/* The count of rule `name`'s errors (0 before its first). */
+static int
+errors_total(struct cdn_txn *txn, const char *name, uint64_t *n)
 {
 	char key[96];
 	MDB_val v;
+	int rc;
 
+	*n = 0;
 	snprintf(key, sizeof key, "rule-errs.%s", name);
-	if (cdn_meta_get(txn, key, &v) != 0 || v.mv_size != 8) {
+	if ((rc = cdn_meta_get(txn, key, &v)) == CDN_ENOTFOUND) {
 		cdn_error_clear();
 		return 0;
 	}
-	return cdn_get_be64(v.mv_data);
+	if (rc != 0)
+		return rc;
+	if (v.mv_size != 8)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.80s is damaged", key);
+	*n = cdn_get_be64(v.mv_data);
+	return 0;
 }
 
 int
@@ -560,8 +572,8 @@ cdn_rule_errors(struct cdn_store *st, const char *name, size_t limit, json_t **o
 	rc = cdn_meta_each(txn, prefix, 1, errs_cb, &e);
 	if (rc > 0)
 		rc = 0;
-	if (total)
-		*total = errors_total(txn, name);
+	if (rc == 0 && total)
+		rc = errors_total(txn, name, total);
 	cdn_txn_abort(txn);
 	if (rc != 0)
 		json_decref(e.out);
@@ -586,11 +598,14 @@ cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
 {
 	char key[128], prefix[96], ckey[96], *bytes, *clean;
 	unsigned char cnt[8];
-	uint64_t total = errors_total(txn, name) + 1;
+	uint64_t total;
 	size_t plen;
 	json_t *e;
 	int rc;
 
+	if ((rc = errors_total(txn, name, &total)) != 0)
+		return rc;
+	total++;
 	snprintf(prefix, sizeof prefix, "rule-err/%s/", name);
 	plen = strlen(prefix);
 	memcpy(key, prefix, plen);
@@ -603,7 +618,7 @@ cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
 	e = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)total, "at", cdn_txn_now(txn),
 	    "record", record, "message", clean, "commit", commit);
 	free(clean);
-	if (!e || (bytes = cdn_json_encode(e, NULL)) == NULL) {
+	if (!e || cdn_json_encode(e, &bytes, NULL) != 0) {
 		json_decref(e);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}

@@ -166,9 +166,10 @@ one_record(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn, uint64_t 
 {
 	struct exec *x = c->x;
 	json_t *rec;
+	int rc;
 
-	if (cdn_json_decode_record((struct cdn_id){ c->kind, seq }, json, len, &rec) != 0)
-		return cdn_error_last()->code;
+	if ((rc = cdn_json_decode_record((struct cdn_id){ c->kind, seq }, json, len, &rec)) != 0)
+		return rc;
 	/* What the rules' queries would read of this record again. */
 	cdn_qc_learn(txn, c->kind, seq, rec);
 	if (!before_since(x, c->kind, rec)) {
@@ -187,10 +188,9 @@ chunk_seqs(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn)
 		const char *json;
 		size_t len;
 
-		if (cdn_record_get_raw(txn, (struct cdn_id){ c->kind, c->seqs[i] }, &json, &len) != 0) {
-			c->rc = cdn_error_last()->code;
+		if ((c->rc = cdn_record_get_raw(txn, (struct cdn_id){ c->kind, c->seqs[i] }, &json,
+		    &len)) != 0)
 			break;
-		}
 		c->rc = one_record(c, r, txn, c->seqs[i], json, len);
 	}
 }

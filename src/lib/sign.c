@@ -265,7 +265,7 @@ cdn_key_rotate(struct cdn_store *st, const char *actor, json_t **out)
 	if (rc == 0) {
 		r.old_id = old_id;
 		r.old_pem = old_pem;
-	} else if (cdn_error_last()->code == CDN_ENOTFOUND) {
+	} else if (rc == CDN_ENOTFOUND) {
 		cdn_error_clear();
 	} else {
 		return rc;

@@ -692,9 +692,9 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 	if (rc == MDB_MAP_RESIZED && txns_held == 1) {
 		/* Another process grew the map: adopt its size. */
 		txn_leave(txn);
-		if (resize_map(st, 0) != 0) {
+		if ((rc = resize_map(st, 0)) != 0) {
 			free(txn);
-			return cdn_error_last()->code;
+			return rc;
 		}
 		txn_enter(txn);
 		rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
@@ -1021,12 +1021,13 @@ cdn_branch_head(struct cdn_txn *txn, const char *branch, char head[41])
 {
 	char name[64];
 	MDB_val v;
+	int rc;
 
 	head[0] = '\0';
 	snprintf(name, sizeof name, "git.%s", branch);
-	if (cdn_meta_get(txn, name, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
+	if ((rc = cdn_meta_get(txn, name, &v)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
 		cdn_error_clear();
 		return 0;
 	}
