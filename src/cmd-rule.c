@@ -1,6 +1,7 @@
 /*
  * cmd-rule.c - `cordon rule add|list|show|test|run|enable|disable|log`,
- * and the run of rules on what a command wrote (cmd_rules_after).
+ * and how the rules the library runs after a write report on the
+ * terminal (cmd_rules_on_write).
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -11,6 +11,7 @@
 #ifndef CORDON_CONFIG_H
 #define CORDON_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cdn_config {

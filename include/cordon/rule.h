@@ -4,9 +4,10 @@
  * versioned in the store's git repository (branch "rules"), and run:
  *
  * - after every write of a kind they watch ("on"): the write notes the
- *   record in a queue in the same transaction, and cdn_rule_drain runs
- *   the rules on what is queued (the command line does so before it
- *   returns); a crash in between leaves the queue for the next drain;
+ *   record in the store's change log in the same transaction, and the
+ *   library call that wrote it runs the rules on it before it returns
+ *   (cdn_rule_on_write); a crash in between leaves the log for the next
+ *   opening of the store, or the next write;
  * - over history, as a dry run (cdn_rule_test) or saving what they raise
  *   (cdn_rule_run).
  *

@@ -9,7 +9,7 @@
  *   rule.c      rules in the store: their definitions, git history,
  *               enable/disable, errors
  *   ruleexec.c  running rules: over history (on a pool), and after writes
- *               (the trigger queue)
+ *               (the store's change log, changes.h)
  *   alert.c     alerts: raising (deduplicated), status, promotion
  */
 #ifndef CORDON_RULES_H
