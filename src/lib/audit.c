@@ -892,6 +892,26 @@ cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out)
 	return cdn_json_decode(v.mv_data, v.mv_size, key, out);
 }
 
+static int
+list_one(void *arg, MDB_val *k, MDB_val *v)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
+	json_array_append_new(arg, rec);
+	return 0;
+}
+
+int
+cdn_meta_list(struct cdn_txn *txn, const char *prefix, json_t *out)
+{
+	int rc = cdn_meta_each(txn, prefix, 0, list_one, out);
+
+	return rc > 0 ? 0 : rc;
+}
+
 int
 cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t version,
     const char *op, const char *note)

@@ -292,6 +292,9 @@ int cdn_meta_del_audited(struct cdn_txn *txn, const char *key, int64_t version, 
     const char *note);
 /* Read one back: `*out` a new object, or NULL if there is none. */
 int cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out);
+/* All those whose name starts with `prefix`, in name order, appended to
+ * the array `out`; one that is damaged is the error. */
+int cdn_meta_list(struct cdn_txn *txn, const char *prefix, json_t *out);
 
 /* Make the kind's sequence at least `seq` (an id written explicitly). */
 void cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq);

@@ -456,18 +456,6 @@ cdn_partner_get(struct cdn_store *st, const char *name, json_t **out)
 	return rc;
 }
 
-static int
-list_one(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec;
-	int rc;
-
-	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
-		return rc;
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
 int
 cdn_partner_list(struct cdn_store *st, json_t **out)
 {
@@ -477,7 +465,7 @@ cdn_partner_list(struct cdn_store *st, json_t **out)
 	if ((*out = json_array()) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_meta_each(txn, "partner/", 0, list_one, *out);
+		rc = cdn_meta_list(txn, "partner/", *out);
 		cdn_txn_abort(txn);
 	}
 	if (rc != 0) {

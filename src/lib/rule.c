@@ -273,18 +273,6 @@ cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
 	return rc;
 }
 
-static int
-list_cb(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec;
-	int rc;
-
-	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
-		return rc;
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
 int
 cdn_rule_list(struct cdn_store *st, json_t **out)
 {
@@ -297,7 +285,7 @@ cdn_rule_list(struct cdn_store *st, json_t **out)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
-	rc = cdn_meta_each(txn, "rule/", 0, list_cb, *out);
+	rc = cdn_meta_list(txn, "rule/", *out);
 	json_array_foreach(*out, i, rec) {
 		uint64_t n = 0;
 
@@ -677,7 +665,7 @@ cdn_rule_load(struct cdn_txn *txn, struct cdn_repo *repo, const char *const *nam
 				json_array_append_new(all, rec);
 		}
 	} else {
-		rc = cdn_meta_each(txn, "rule/", 0, list_cb, all);
+		rc = cdn_meta_list(txn, "rule/", all);
 	}
 	if (rc == 0 && (defs = calloc(json_array_size(all) + 1, sizeof *defs)) == NULL)
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -731,7 +719,7 @@ cdn_trigger_kinds_update(struct cdn_txn *txn)
 
 	if (!all)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	rc = cdn_meta_each(txn, "rule/", 0, list_cb, all);
+	rc = cdn_meta_list(txn, "rule/", all);
 	json_array_foreach(all, i, rec) {
 		if (!json_is_true(json_object_get(rec, "enabled")))
 			continue;

@@ -132,18 +132,6 @@ cdn_key_public(struct cdn_store *st, char **pem, char id[CDN_KEYID_LEN + 1])
 }
 
 static int
-list_one(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec;
-	int rc;
-
-	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
-		return rc;
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
-static int
 newest_first(const void *a, const void *b)
 {
 	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "retired_at"));
@@ -165,7 +153,7 @@ cdn_key_list(struct cdn_store *st, json_t **out)
 	if (!stored)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_meta_each(txn, "key/", 0, list_one, stored);
+		rc = cdn_meta_list(txn, "key/", stored);
 		cdn_txn_abort(txn);
 	}
 	if (rc == 0)

@@ -361,36 +361,27 @@ cdn_user_state(struct cdn_store *st, const char *name, enum cdn_role *role, int6
 	return rc;
 }
 
-static int
-list_one(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec;
-	int rc;
-
-	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
-		return rc;
-	json_object_del(rec, "password");
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
 int
 cdn_user_list(struct cdn_store *st, json_t **out)
 {
 	struct cdn_txn *txn;
+	json_t *rec;
+	size_t i;
 	int rc;
 
 	if ((*out = json_array()) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
-	rc = cdn_meta_each(txn, "user/", 0, list_one, *out);
+	rc = cdn_meta_list(txn, "user/", *out);
 	cdn_txn_abort(txn);
-	if (rc < 0) {
+	if (rc != 0) {
 		json_decref(*out);
 		*out = NULL;
 		return rc;
 	}
+	json_array_foreach(*out, i, rec)
+		json_object_del(rec, "password");
 	return 0;
 }
 
