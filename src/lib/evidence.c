@@ -433,60 +433,56 @@ out:
 	return rc;
 }
 
-int
-cdn_evidence_add(struct cdn_store *st, const char *user, const char *case_id,
-    const char *path, const struct cdn_evidence_opts *o, json_t **out)
+/* An add or an update, from a path or a stream (`src`, else `path`). */
+static int
+add_or_update(struct cdn_store *st, const char *user, const char *target, const char *path,
+    const struct cdn_source *src, const struct cdn_evidence_opts *o, int update, json_t **out)
 {
-	struct ev_write w = { .case_id = case_id, .o = o };
+	struct ev_write w = { .o = o };
+	struct cdn_id rid;
 	int rc;
 
 	if (out)
 		*out = NULL;
-	if ((rc = case_exists(st, case_id)) != 0)
-		return rc;
-	return write_evidence(st, user, &w, path, NULL, add_fn, out);
+	if (update) {
+		if (cdn_id_parse(target, &rid) != 0 || rid.kind != CDN_EVIDENCE)
+			return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not an evidence id (V-…)",
+			    target);
+		w.id = target;
+	} else {
+		if ((rc = case_exists(st, target)) != 0)
+			return rc;
+		w.case_id = target;
+	}
+	return write_evidence(st, user, &w, path, src, update ? update_fn : add_fn, out);
+}
+
+int
+cdn_evidence_add(struct cdn_store *st, const char *user, const char *case_id,
+    const char *path, const struct cdn_evidence_opts *o, json_t **out)
+{
+	return add_or_update(st, user, case_id, path, NULL, o, 0, out);
 }
 
 int
 cdn_evidence_add_from(struct cdn_store *st, const char *user, const char *case_id,
     const struct cdn_source *src, const struct cdn_evidence_opts *o, json_t **out)
 {
-	struct ev_write w = { .case_id = case_id, .o = o };
-	int rc;
-
-	if (out)
-		*out = NULL;
-	if ((rc = case_exists(st, case_id)) != 0)
-		return rc;
-	return write_evidence(st, user, &w, NULL, src, add_fn, out);
+	return add_or_update(st, user, case_id, NULL, src, o, 0, out);
 }
 
 int
 cdn_evidence_update(struct cdn_store *st, const char *user, const char *id,
     const char *path, const struct cdn_evidence_opts *o, json_t **out)
 {
-	struct ev_write w = { .id = id, .o = o };
-	struct cdn_id rid;
-
-	if (out)
-		*out = NULL;
-	if (cdn_id_parse(id, &rid) != 0 || rid.kind != CDN_EVIDENCE)
-		return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not an evidence id (V-…)", id);
-	return write_evidence(st, user, &w, path, NULL, update_fn, out);
+	return add_or_update(st, user, id, path, NULL, o, 1, out);
 }
 
 int
 cdn_evidence_update_from(struct cdn_store *st, const char *user, const char *id,
     const struct cdn_source *src, const struct cdn_evidence_opts *o, json_t **out)
 {
-	struct ev_write w = { .id = id, .o = o };
-	struct cdn_id rid;
-
-	if (out)
-		*out = NULL;
-	if (cdn_id_parse(id, &rid) != 0 || rid.kind != CDN_EVIDENCE)
-		return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not an evidence id (V-…)", id);
-	return write_evidence(st, user, &w, NULL, src, update_fn, out);
+	return add_or_update(st, user, id, NULL, src, o, 1, out);
 }
 
 int
