@@ -1,7 +1,6 @@
 /*
  * cmd-alert.c - `cordon alert list|ack|escalate|dismiss|promote|attach`.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,31 +34,27 @@ list_one(void *arg, json_t *a)
 }
 
 static int
-run_list(struct cmd_ctx *ctx, struct cmd_opt *opts)
+exec_list(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cdn_cond conds[2];
-	struct cdn_query q = { .kind = CDN_ALERT, .where = conds };
+	const char *status = args_get(args, "status");
+	struct cdn_where w = { .n = 0 };
+	struct cdn_query q = { .kind = CDN_ALERT };
 	struct cdn_txn *txn;
+	uint64_t limit = 0;
 	int rc;
 
-	if (opts[0].value)
-		conds[q.nwhere++] = (struct cdn_cond){ "status", opts[0].value };
-	if (opts[1].value)
-		conds[q.nwhere++] = (struct cdn_cond){ "rule", opts[1].value };
-	if (opts[2].value) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(opts[2].value, &end, 10);
-		if (errno || *end || n < 1)
-			return cmd_error(2, "--limit needs a number >= 1");
-		q.limit = (size_t)n;
+	if (args_has(args, "rule"))
+		cdn_where_add(&w, "--rule", "rule", args_get(args, "rule"));
+	if ((rc = cmd_number(args, "limit", 1, INT64_MAX, &limit)) != 0)
+		return rc;
+	if (status && cdn_where_enum(&w, "--status", CDN_ALERT, "status", status) != 0) {
+		rc = cmd_error(2, "%s", cdn_error_last()->message);
+		cdn_error_clear();
+		return rc;
 	}
-	if (opts[0].value && strcmp(opts[0].value, "new") != 0 &&
-	    strcmp(opts[0].value, "acknowledged") != 0 && strcmp(opts[0].value, "escalated") != 0 &&
-	    strcmp(opts[0].value, "dismissed") != 0 && strcmp(opts[0].value, "promoted") != 0)
-		return cmd_error(2, "--status is new, acknowledged, escalated, dismissed or promoted");
+	q.where = w.c;
+	q.nwhere = w.n;
+	q.limit = (size_t)limit;
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
@@ -70,15 +65,17 @@ run_list(struct cmd_ctx *ctx, struct cmd_opt *opts)
 }
 
 static int
-run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *case_id,
-    const char *note)
+exec_change(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *sub = args_entry(args)->name, *id = args_string(args, 0);
+	const char *case_id = args_string(args, 1), *note = args_get(args, "note");
 	const char *status = strcmp(sub, "ack") == 0 ? "acknowledged" :
 	    strcmp(sub, "escalate") == 0 ? "escalated" : "dismissed";
 	json_t *a;
 	int rc;
 
-	if ((rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_id_arg(args, id)) != 0 || (case_id && (rc = cmd_id_arg(args, case_id)) != 0) ||
+	    (rc = cmd_open(ctx)) != 0)
 		return rc;
 	rc = cmd_written(strcmp(sub, "promote") == 0 ? cdn_alert_promote(ctx->st, ctx->user, id, note, &a) :
 	    case_id ? cdn_alert_attach(ctx->st, ctx->user, id, case_id, note, &a) :
@@ -97,49 +94,23 @@ run_change(struct cmd_ctx *ctx, const char *sub, const char *id, const char *cas
 	return 0;
 }
 
-static int
-run_alert(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct cmd_opt opts[] = {
-		{ "status", 0, 1, NULL, NULL, 0 },
-		{ "rule", 0, 1, NULL, NULL, 0 },
-		{ "limit", 0, 1, NULL, NULL, 0 },
-		{ "note", 0, 1, NULL, NULL, 0 },
-	};
-	const char *sub;
-	char **pos;
-	int npos, done, rc;
+#define CHANGE(name) \
+	{ name, NULL, { "note=", 1, 1 }, "A-ID [--note T]", NULL, NULL, exec_change }
 
-	rc = cmd_parse(ctx, &cmd_alert, argc, argv, opts, 4, &pos, &npos, &done);
-	if (done)
-		return rc;
-	sub = npos > 0 ? pos[0] : "";
-	if (strcmp(sub, "list") == 0) {
-		if (npos != 1 || opts[3].value)
-			rc = cmd_usage(&cmd_alert, "alert list [--status S] [--rule NAME] [--limit N]");
-		else
-			rc = run_list(ctx, opts);
-	} else if (strcmp(sub, "ack") == 0 || strcmp(sub, "escalate") == 0 ||
-	    strcmp(sub, "dismiss") == 0 || strcmp(sub, "promote") == 0) {
-		if (npos != 2 || opts[0].value || opts[1].value || opts[2].value)
-			rc = cmd_usage(&cmd_alert, "alert %s A-ID [--note T]", sub);
-		else if ((rc = cmd_id_arg(&cmd_alert, pos[1])) == 0)
-			rc = run_change(ctx, sub, pos[1], NULL, opts[3].value);
-	} else if (strcmp(sub, "attach") == 0) {
-		if (npos != 3 || opts[0].value || opts[1].value || opts[2].value)
-			rc = cmd_usage(&cmd_alert, "alert attach A-ID C-ID [--note T]");
-		else if ((rc = cmd_id_arg(&cmd_alert, pos[1])) == 0 &&
-		    (rc = cmd_id_arg(&cmd_alert, pos[2])) == 0)
-			rc = run_change(ctx, sub, pos[1], pos[2], opts[3].value);
-	} else {
-		rc = cmd_usage(&cmd_alert, "give list, ack, escalate, dismiss, promote or attach");
-	}
-	free(pos);
-	return rc;
-}
+static const struct cmd_entry alert_subs[] = {
+	{ "list", NULL, { "status= rule= limit=", 0, 0 },
+	    "[--status S] [--rule NAME] [--limit N]", NULL, NULL, exec_list },
+	CHANGE("ack"),
+	CHANGE("escalate"),
+	CHANGE("dismiss"),
+	CHANGE("promote"),
+	{ "attach", NULL, { "note=", 2, 2 }, "A-ID C-ID [--note T]", NULL, NULL, exec_change },
+	{ NULL },
+};
 
-const struct cmd cmd_alert = {
-	"alert", "list|ack|escalate|dismiss|promote|attach …", "alerts raised by rules, and their triage",
+const struct cmd_entry cmd_alert = {
+	"alert", NULL, { NULL, 0, -1 },
+	"list|ack|escalate|dismiss|promote|attach …", "alerts raised by rules, and their triage",
 	"  list [--status S] [--rule NAME] [--limit N]\n"
 	"                      alerts, oldest first; S is new, acknowledged,\n"
 	"                      escalated, dismissed or promoted\n"
@@ -154,5 +125,5 @@ const struct cmd cmd_alert = {
 	"An alert is one per rule and key: a rule raising it again updates its\n"
 	"refs and last_seen_at, whatever its status. Every change is an audit\n"
 	"entry with its note. `cordon get A-ID` shows one alert whole.\n",
-	run_alert,
+	NULL, alert_subs,
 };

@@ -1,7 +1,6 @@
 /*
  * cmd-audit.c - `cordon audit log|verify|checkpoint`.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,30 +36,18 @@ log_cb(void *arg, json_t *e)
 	return 0;
 }
 
-struct verify_ui {
-	uint64_t problems;
-};
-
-static void
-report(void *arg, const char *where, const char *problem)
-{
-	struct verify_ui *ui = arg;
-
-	ui->problems++;
-	fprintf(stderr, "cordon: %s: %s\n", where, problem);
-}
-
 /* `audit checkpoint [--key FILE] -o FILE` */
 static int
-checkpoint(struct cmd_ctx *ctx, const char *key, const char *out, int many)
+exec_checkpoint(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *key = args_get(args, "key"), *out = args_get(args, "out");
 	json_t *cp = NULL;
 	int rc;
 
-	if (many)
-		return cmd_usage(&cmd_audit, "a checkpoint is signed with one --key");
+	if (args_has(args, "key") > 1)
+		return cmd_usage(args, "a checkpoint is signed with one --key");
 	if (!out)
-		return cmd_usage(&cmd_audit, "give where to write the checkpoint (-o FILE)");
+		return cmd_usage(args, "give where to write the checkpoint (-o FILE)");
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cdn_checkpoint_make(ctx->st, key, ctx->user, &cp) != 0 || cdn_checkpoint_save(cp, out) != 0) {
@@ -68,14 +55,11 @@ checkpoint(struct cmd_ctx *ctx, const char *key, const char *out, int many)
 		return cmd_fail();
 	}
 	if (ctx->json) {
-		json_t *o = json_pack("{s:s,s:O,s:O,s:O,s:O}", "file", out, "seq",
+		cmd_print_new(json_pack("{s:s,s:O,s:O,s:O,s:O}", "file", out, "seq",
 		    json_object_get(json_object_get(cp, "checkpoint"), "seq"), "hash",
 		    json_object_get(json_object_get(cp, "checkpoint"), "hash"), "at",
 		    json_object_get(json_object_get(cp, "checkpoint"), "at"), "key",
-		    json_object_get(cp, "key"));
-
-		cmd_print_jsonl(o);
-		json_decref(o);
+		    json_object_get(cp, "key")));
 	} else {
 		printf("checkpoint of audit entry %" JSON_INTEGER_FORMAT " (%.16s...) signed with key %s "
 		    "into %s\n", json_integer_value(json_object_get(json_object_get(cp, "checkpoint"),
@@ -92,40 +76,40 @@ checkpoint(struct cmd_ctx *ctx, const char *key, const char *out, int many)
  * what held in `done` ({file, seq, at, key}).
  */
 static int
-verify_checkpoints(struct cmd_ctx *ctx, struct cdn_txn *txn, struct cmd_opt *files,
-    struct cmd_opt *keyfiles, struct verify_ui *ui, json_t *done)
+verify_checkpoints(struct cmd_ctx *ctx, struct cdn_txn *txn, struct args *args,
+    struct cmd_problems *ui, json_t *done)
 {
 	json_t *keys = NULL, *cp;
 	int bad = 0;
 
-	if (files->nall == 0)
+	if (!args_has(args, "checkpoint"))
 		return 0;
 	if (cdn_key_list(ctx->st, &keys) != 0) {
 		/* A store without a key: only --key can be trusted. */
 		cdn_error_clear();
 		keys = json_array();
 	}
-	for (size_t i = 0; i < keyfiles->nall; i++) {
+	for (int i = 0; i < args_has(args, "key"); i++) {
 		char id[CDN_KEYID_LEN + 1], *pem;
 
-		if (cdn_key_file_public(keyfiles->all[i], &pem, id) != 0) {
-			report(ui, "--key", cdn_error_last()->message);
+		if (cdn_key_file_public(args_value(args, "key", i), &pem, id) != 0) {
+			cmd_problem(ui, "--key", cdn_error_last()->message);
 			bad = 1;
 			continue;
 		}
 		json_array_append_new(keys, json_string(pem));
 		free(pem);
 	}
-	for (size_t i = 0; i < files->nall; i++) {
-		const char *name = files->all[i];
+	for (int i = 0; i < args_has(args, "checkpoint"); i++) {
+		const char *name = args_value(args, "checkpoint", i);
 		uint64_t first, last;
 
 		if (cdn_checkpoint_load(name, &cp) != 0) {
-			report(ui, "checkpoint", cdn_error_last()->message);
+			cmd_problem(ui, "checkpoint", cdn_error_last()->message);
 			bad = 1;
 			continue;
 		}
-		if (cdn_checkpoint_check(txn, cp, keys, name, report, ui, &first, &last) != 0) {
+		if (cdn_checkpoint_check(txn, cp, keys, name, cmd_problem, ui, &first, &last) != 0) {
 			bad = 1;
 		} else {
 			json_t *b = json_object_get(cp, "checkpoint");
@@ -143,128 +127,82 @@ verify_checkpoints(struct cmd_ctx *ctx, struct cdn_txn *txn, struct cmd_opt *fil
 }
 
 static int
-run_audit(struct cmd_ctx *ctx, int argc, char **argv)
+exec_log(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = {
-		{ "limit", 'n', 1, NULL, NULL, 0 },
-		{ "from", 0, 1, NULL, NULL, 0 },
-		{ "user", 0, 1, NULL, NULL, 0 },
-		{ "record", 0, 1, NULL, NULL, 0 },
-		{ "checkpoint", 0, 1, NULL, NULL, 0 },
-		{ "key", 0, 1, NULL, NULL, 0 },
-		{ "out", 'o', 1, NULL, NULL, 0 },
-	};
+	const char *record = args_get(args, "record"), *user = args_get(args, "user");
+	uint64_t limit = 50, from = 0;
 	struct cdn_txn *txn;
-	char **pos;
-	int npos, done, rc;
+	int rc;
 
-	/* --checkpoint and --key may be given more than once. */
-	if ((opts[4].all = calloc((size_t)argc + 1, sizeof *opts[4].all)) == NULL ||
-	    (opts[5].all = calloc((size_t)argc + 1, sizeof *opts[5].all)) == NULL) {
-		free(opts[4].all);
-		return cmd_error(1, "out of memory");
-	}
-	rc = cmd_parse(ctx, &cmd_audit, argc, argv, opts, 7, &pos, &npos, &done);
-	if (done)
-		goto out_opts;
-	if (npos != 1 || (strcmp(pos[0], "log") != 0 && strcmp(pos[0], "verify") != 0 &&
-	    strcmp(pos[0], "checkpoint") != 0)) {
-		rc = cmd_usage(&cmd_audit, "give log, verify or checkpoint");
-		goto out_pos;
-	}
-	if (strcmp(pos[0], "checkpoint") == 0) {
-		rc = checkpoint(ctx, opts[5].nall > 1 ? NULL : opts[5].value, opts[6].value,
-		    opts[5].nall > 1);
-		goto out_pos;
-	}
-	if (opts[6].value || (opts[5].value && strcmp(pos[0], "verify") != 0) ||
-	    (opts[4].value && strcmp(pos[0], "verify") != 0)) {
-		rc = cmd_usage(&cmd_audit, "-o is for checkpoint; --checkpoint and --key for "
-		    "verify and checkpoint");
-		goto out_pos;
-	}
-	if ((rc = cmd_open(ctx)) != 0)
-		goto out_pos;
-	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
-		rc = cmd_fail();
-		goto out_pos;
-	}
-	if (strcmp(pos[0], "log") == 0) {
-		unsigned long long limit = 50, from = 0;
-		char *end;
+	/* --limit 0 is the whole trail: it is written as it is read. */
+	if ((rc = cmd_number(args, "limit", 0, INT64_MAX, &limit)) != 0 ||
+	    (rc = cmd_number(args, "from", 1, INT64_MAX, &from)) != 0 || (rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
+		return cmd_fail();
+	/* Newest first unless a starting point is given. */
+	if (user || record) {
+		struct cdn_audit_filter f = { .ids = &record, .nids = record ? 1 : 0,
+			.user = user, .from = from, .limit = (size_t)limit };
 
-		if (opts[0].value) {
-			errno = 0;
-			limit = strtoull(opts[0].value, &end, 10);
-			if (errno || *end) {
-				rc = cmd_usage(&cmd_audit, "--limit needs a number");
-				goto out;
-			}
-		}
-		if (opts[1].value) {
-			errno = 0;
-			from = strtoull(opts[1].value, &end, 10);
-			if (errno || *end || from < 1) {
-				rc = cmd_usage(&cmd_audit, "--from needs an entry number");
-				goto out;
-			}
-		}
-		/* Newest first unless a starting point is given. */
-		if (opts[2].value || opts[3].value) {
-			const char *record = opts[3].value;
-			struct cdn_audit_filter f = { .ids = &record, .nids = record ? 1 : 0,
-				.user = opts[2].value, .from = from, .limit = (size_t)limit };
-
-			rc = cdn_audit_find(txn, &f, log_cb, ctx);
-		} else {
-			rc = cdn_audit_each(txn, from, (size_t)limit, from == 0, log_cb, ctx);
-		}
-		rc = rc ? cmd_fail() : 0;
+		rc = cdn_audit_find(txn, &f, log_cb, ctx);
 	} else {
-		struct verify_ui ui = { 0 };
-		uint64_t checked = 0;
-
-		json_t *cps = json_array();
-
-		rc = cdn_audit_verify(txn, report, &ui, &checked);
-		if (rc == 0 || cdn_error_last()->code == CDN_ESTORE)
-			rc = verify_checkpoints(ctx, txn, &opts[4], &opts[5], &ui, cps) || rc;
-		if (ctx->json) {
-			json_t *o = json_pack("{s:b,s:I,s:I,s:O}", "ok", rc == 0, "entries",
-			    (json_int_t)checked, "problems", (json_int_t)ui.problems,
-			    "checkpoints", cps);
-
-			cmd_print_jsonl(o);
-			json_decref(o);
-		} else if (rc == 0) {
-			printf("audit trail intact: %" PRIu64 " entries, every record matches it\n",
-			    checked);
-			for (size_t i = 0; i < json_array_size(cps); i++)
-				printf("it extends checkpoint %s (entry %" JSON_INTEGER_FORMAT
-				    ", signed %s by key %s)\n",
-				    json_string_value(json_object_get(json_array_get(cps, i), "file")),
-				    json_integer_value(json_object_get(json_array_get(cps, i), "seq")),
-				    json_string_value(json_object_get(json_array_get(cps, i), "at")),
-				    json_string_value(json_object_get(json_array_get(cps, i), "key")));
-		}
-		json_decref(cps);
-		if (ui.problems == 0 && rc)
-			ui.problems = 1;
-		rc = rc ? cmd_error(1, "audit trail or records damaged: %" PRIu64 " problem%s in %" PRIu64
-		    " entries", ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
+		rc = cdn_audit_each(txn, from, (size_t)limit, from == 0, log_cb, ctx);
 	}
-out:
 	cdn_txn_abort(txn);
-out_pos:
-	free(pos);
-out_opts:
-	free(opts[4].all);
-	free(opts[5].all);
-	return rc;
+	return rc ? cmd_fail() : 0;
 }
 
-const struct cmd cmd_audit = {
-	"audit", "log [--limit N] [--from SEQ] [--user NAME] [--record ID] | "
+static int
+exec_verify(struct cmd_ctx *ctx, struct args *args)
+{
+	struct cmd_problems ui = { 0 };
+	uint64_t checked = 0;
+	struct cdn_txn *txn;
+	json_t *cps;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
+		return cmd_fail();
+	cps = json_array();
+	rc = cdn_audit_verify(txn, cmd_problem, &ui, &checked);
+	if (rc == 0 || cdn_error_last()->code == CDN_ESTORE)
+		rc = verify_checkpoints(ctx, txn, args, &ui, cps) || rc;
+	if (ctx->json) {
+		cmd_print_new(json_pack("{s:b,s:I,s:I,s:O}", "ok", rc == 0, "entries",
+		    (json_int_t)checked, "problems", (json_int_t)ui.problems, "checkpoints", cps));
+	} else if (rc == 0) {
+		printf("audit trail intact: %" PRIu64 " entries, every record matches it\n", checked);
+		for (size_t i = 0; i < json_array_size(cps); i++)
+			printf("it extends checkpoint %s (entry %" JSON_INTEGER_FORMAT
+			    ", signed %s by key %s)\n",
+			    json_string_value(json_object_get(json_array_get(cps, i), "file")),
+			    json_integer_value(json_object_get(json_array_get(cps, i), "seq")),
+			    json_string_value(json_object_get(json_array_get(cps, i), "at")),
+			    json_string_value(json_object_get(json_array_get(cps, i), "key")));
+	}
+	json_decref(cps);
+	cdn_txn_abort(txn);
+	if (ui.problems == 0 && rc)
+		ui.problems = 1;
+	return rc ? cmd_error(1, "audit trail or records damaged: %" PRIu64 " problem%s in %" PRIu64
+	    " entries", ui.problems, ui.problems == 1 ? "" : "s", checked) : 0;
+}
+
+static const struct cmd_entry audit_subs[] = {
+	{ "log", NULL, { "n|limit= from= user= record=", 0, 0 },
+	    "[--limit N] [--from SEQ] [--user NAME] [--record ID]", NULL, NULL, exec_log },
+	{ "verify", NULL, { "checkpoint= key=", 0, 0 },
+	    "[--checkpoint FILE]... [--key FILE]...", NULL, NULL, exec_verify },
+	{ "checkpoint", NULL, { "key= o|out=", 0, 0 },
+	    "[--key FILE] -o FILE", NULL, NULL, exec_checkpoint },
+	{ NULL },
+};
+
+const struct cmd_entry cmd_audit = {
+	"audit", NULL, { NULL, 0, -1 }, "log [--limit N] [--from SEQ] [--user NAME] [--record ID] | "
 	"verify [--checkpoint FILE]... [--key FILE]... | checkpoint [--key FILE] -o FILE",
 	"the audit trail",
 	"Every write adds an entry: who, when, what record and version, the\n"
@@ -290,5 +228,5 @@ const struct cmd cmd_audit = {
 	"           someone who can write the store's files can re-chain the trail\n"
 	"           so that verify alone finds nothing, but cannot rewrite a\n"
 	"           checkpoint signed with a key they do not hold\n",
-	run_audit,
+	NULL, audit_subs,
 };

@@ -22,48 +22,36 @@ progress(void *arg, uint64_t done, uint64_t total)
 }
 
 static int
-run_backup(struct cmd_ctx *ctx, int argc, char **argv)
+exec_backup(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *dest = args_string(args, 0);
 	struct cdn_backup_result res;
-	char **pos;
-	int npos, done, rc, drawn = 0;
+	int rc, drawn = 0;
 
-	rc = cmd_parse(ctx, &cmd_backup, argc, argv, NULL, 0, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (npos != 1) {
-		free(pos);
-		return cmd_usage(&cmd_backup, "give one DEST directory");
-	}
-	if ((rc = cmd_open(ctx)) == 0) {
-		rc = cdn_store_backup(ctx->st, pos[0], progress, &drawn, &res);
-		if (drawn)
-			fputs("\r\033[K", stderr);
-		if (rc != 0) {
-			rc = cmd_fail();
-		} else if (ctx->json) {
-			json_t *o = json_pack("{s:s,s:I,s:I}", "backup", pos[0], "db_bytes",
-			    (json_int_t)res.db_bytes, "repo_bytes", (json_int_t)res.repo_bytes);
-
-			cmd_print_jsonl(o);
-			json_decref(o);
-		} else {
-			printf("backed up %s to %s: database %.1f MB, repository %.1f MB\n",
-			    ctx->store_dir, pos[0], (double)res.db_bytes / 1e6,
-			    (double)res.repo_bytes / 1e6);
-		}
-	}
-	free(pos);
-	return rc;
+	rc = cdn_store_backup(ctx->st, dest, progress, &drawn, &res);
+	if (drawn)
+		fputs("\r\033[K", stderr);
+	if (rc != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_new(json_pack("{s:s,s:I,s:I}", "backup", dest, "db_bytes",
+		    (json_int_t)res.db_bytes, "repo_bytes", (json_int_t)res.repo_bytes));
+	else
+		printf("backed up %s to %s: database %.1f MB, repository %.1f MB\n", ctx->store_dir,
+		    dest, (double)res.db_bytes / 1e6, (double)res.repo_bytes / 1e6);
+	return 0;
 }
 
-const struct cmd cmd_backup = {
-	"backup", "DEST", "a consistent copy of the whole store while it is in use",
+const struct cmd_entry cmd_backup = {
+	"backup", NULL, { "", 1, 1, "give one DEST directory" }, "DEST",
+	"a consistent copy of the whole store while it is in use",
 	"Copies the store into DEST, a new (or empty) directory: the database as\n"
 	"one snapshot, compacted; the evidence repository's objects; its refs as\n"
 	"the snapshot knows them; and the signing key. Writes may go on\n"
 	"meanwhile: what they add after the snapshot is not in the copy. The\n"
 	"copy is a store of its own (cordon --store DEST …) and passes audit\n"
 	"verify and evidence verify.\n",
-	run_backup,
+	exec_backup, NULL,
 };

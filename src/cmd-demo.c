@@ -238,20 +238,14 @@ out:
 }
 
 static int
-run_demo(struct cmd_ctx *ctx, int argc, char **argv)
+exec_demo(struct cmd_ctx *ctx, struct args *args)
 {
 	struct cdn_txn *txn;
-	char **pos;
 	size_t n = 0, nrules = 0, nalerts = 0;
 	char password[33];
-	int npos, done, rc, empty = 1, created = 0;
+	int rc, empty = 1, created = 0;
 
-	rc = cmd_parse(ctx, &cmd_demo, argc, argv, NULL, 0, &pos, &npos, &done);
-	if (done)
-		return rc;
-	free(pos);
-	if (npos > 0)
-		return cmd_usage(&cmd_demo, "unexpected argument");
+	(void)args;
 	if ((rc = cmd_written(cdn_store_open(ctx->store_dir, &ctx->st))) != 0) {
 		if (rc != CDN_ENOTSTORE)
 			return cmd_fail();
@@ -308,8 +302,9 @@ run_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_demo = {
-	"demo", "", "create (if needed) a store filled with a realistic sample data set",
+const struct cmd_entry cmd_demo = {
+	"demo", NULL, { "", 0, 0, "unexpected argument" }, "",
+	"create (if needed) a store filled with a realistic sample data set",
 	"Creates the store if it does not exist and, if it is empty, fills it\n"
 	"with a generated sample: a few hundred cases of narcotics by air,\n"
 	"ivory and pangolin scales by sea, cigarettes over land borders and\n"
@@ -318,5 +313,5 @@ const struct cmd cmd_demo = {
 	"and runs them over it. Then prints a short tour, and a user (demo, a\n"
 	"supervisor, with a new random password each time) to sign in to the\n"
 	"web UI with.\n",
-	run_demo,
+	exec_demo, NULL,
 };

@@ -28,17 +28,18 @@ print_evidence(struct cmd_ctx *ctx, json_t *rec)
 }
 
 static int
-do_add_update(struct cmd_ctx *ctx, int update, const char *target, const char *file,
-    struct cmd_opt *opts)
+exec_add_update(struct cmd_ctx *ctx, struct args *args)
 {
+	int update = strcmp(args_entry(args)->name, "update") == 0;
+	const char *target = args_string(args, 0), *file = args_string(args, 1);
 	struct cdn_evidence_opts o = { 0 };
 	json_t *rec = NULL;
 	int rc;
 
-	o.note = opts[0].value;
-	o.filename = opts[1].value;
-	o.description = update ? NULL : opts[2].value;
-	if ((rc = cmd_open(ctx)) != 0)
+	o.note = args_get(args, "note");
+	o.filename = args_get(args, "name");
+	o.description = update ? NULL : args_get(args, "description");
+	if ((update && (rc = cmd_id_arg(args, target)) != 0) || (rc = cmd_open(ctx)) != 0)
 		return rc;
 	rc = cmd_written(update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
 	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec));
@@ -53,21 +54,17 @@ do_add_update(struct cmd_ctx *ctx, int update, const char *target, const char *f
 }
 
 static int
-run_get(struct cmd_ctx *ctx, const char *id, struct cmd_opt *opts)
+exec_get(struct cmd_ctx *ctx, struct args *args)
 {
-	const char *outpath = opts[1].value;
+	const char *id = args_string(args, 0), *outpath = args_get(args, "output");
 	char tmp[4096];
 	json_t *ver = NULL;
-	int64_t version = 0;
+	uint64_t version = 0;
 	int fd = STDOUT_FILENO, rc;
-	char *end;
 
-	if (opts[0].value) {
-		errno = 0;
-		version = strtoll(opts[0].value, &end, 10);
-		if (errno || *end || version < 1)
-			return cmd_error(2, "--version needs a version number (1, 2, …)");
-	}
+	if ((rc = cmd_id_arg(args, id)) != 0 ||
+	    (rc = cmd_number(args, "version", 1, INT64_MAX, &version)) != 0)
+		return rc;
 	if (!outpath && isatty(STDOUT_FILENO))
 		return cmd_error(2, "standard output is a terminal: give -o FILE for the content");
 	if (ctx->json && !outpath)
@@ -80,7 +77,7 @@ run_get(struct cmd_ctx *ctx, const char *id, struct cmd_opt *opts)
 		if ((fd = mkstemp(tmp)) < 0)
 			return cmd_error(1, "%s: %s", outpath, strerror(errno));
 	}
-	rc = cdn_evidence_get(ctx->st, id, version, fd, &ver);
+	rc = cdn_evidence_get(ctx->st, id, (int64_t)version, fd, &ver);
 	if (outpath) {
 		if (rc == 0 && (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, outpath) != 0))
 			rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", outpath, strerror(errno));
@@ -120,22 +117,16 @@ by_time(const void *a, const void *b)
 }
 
 static int
-run_log(struct cmd_ctx *ctx, const char *id)
+exec_log(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cdn_txn *txn;
+	const char *id = args_string(args, 0);
 	struct event *ev;
 	json_t *rec, *versions, *custody, *e;
 	size_t n = 0, i;
 	int rc;
 
-	if ((rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_get_record(ctx, id, &rec)) != 0)
 		return rc;
-	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
-		return cmd_fail();
-	rc = cdn_record_get(txn, id, &rec);
-	cdn_txn_abort(txn);
-	if (rc != 0)
-		return cmd_fail();
 	versions = json_object_get(rec, "versions");
 	custody = json_object_get(rec, "custody");
 	if ((ev = calloc(json_array_size(versions) + json_array_size(custody) + 1, sizeof *ev)) == NULL) {
@@ -179,12 +170,14 @@ run_log(struct cmd_ctx *ctx, const char *id)
 }
 
 static int
-run_custody(struct cmd_ctx *ctx, const char *id, const char *action, const char *note)
+exec_custody(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *id = args_string(args, 0), *action = args_string(args, 1);
+	const char *note = args_get(args, "note");
 	json_t *rec = NULL;
 	int rc;
 
-	if ((rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cmd_written(cdn_evidence_custody(ctx->st, ctx->user, id, action, note, &rec)) != 0)
 		return cmd_fail();
@@ -197,24 +190,11 @@ run_custody(struct cmd_ctx *ctx, const char *id, const char *action, const char 
 	return 0;
 }
 
-struct verify_ui {
-	uint64_t problems;
-};
-
-static void
-report(void *arg, const char *where, const char *problem)
-{
-	struct verify_ui *ui = arg;
-
-	ui->problems++;
-	fprintf(stderr, "cordon: %s: %s\n", where, problem);
-}
-
 static int
-run_verify(struct cmd_ctx *ctx)
+exec_verify(struct cmd_ctx *ctx, struct args *args)
 {
 	struct cdn_evidence_check c;
-	struct verify_ui ui = { 0 };
+	struct cmd_problems ui = { 0 };
 	struct timespec t0, t1;
 	double secs;
 	int rc;
@@ -222,19 +202,17 @@ run_verify(struct cmd_ctx *ctx)
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = cdn_evidence_verify(ctx->st, report, &ui, &c);
+	(void)args;
+	rc = cdn_evidence_verify(ctx->st, cmd_problem, &ui, &c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (rc != 0 && ui.problems == 0)
 		return cmd_fail();
 	if (ctx->json) {
-		json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:b}", "ok", rc == 0,
+		cmd_print_new(json_pack("{s:b,s:I,s:I,s:I,s:I,s:b}", "ok", rc == 0,
 		    "records", (json_int_t)c.records, "versions", (json_int_t)c.versions,
 		    "bytes", (json_int_t)c.bytes, "problems", (json_int_t)ui.problems,
-		    "ref_behind", c.ref_behind);
-
-		cmd_print_jsonl(o);
-		json_decref(o);
+		    "ref_behind", c.ref_behind));
 	} else if (rc == 0) {
 		printf("evidence intact: %" PRIu64 " record%s, %" PRIu64 " version%s, %.1f MB"
 		    " re-hashed in %.2f s\n", c.records, c.records == 1 ? "" : "s", c.versions,
@@ -247,59 +225,22 @@ run_verify(struct cmd_ctx *ctx)
 	    ui.problems, ui.problems == 1 ? "" : "s");
 }
 
-static int
-run_evidence(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct cmd_opt opts[] = {
-		{ "note", 0, 1, NULL, NULL, 0 },
-		{ "name", 0, 1, NULL, NULL, 0 },
-		{ "description", 0, 1, NULL, NULL, 0 },
-		{ "version", 0, 1, NULL, NULL, 0 },
-		{ "output", 'o', 1, NULL, NULL, 0 },
-	};
-	const char *sub;
-	char **pos;
-	int npos, done, rc;
+static const struct cmd_entry evidence_subs[] = {
+	{ "add", NULL, { "note= name= description=", 2, 2 },
+	    "CASE FILE [--note T] [--description T] [--name NAME]", NULL, NULL, exec_add_update },
+	{ "update", NULL, { "note= name=", 2, 2 },
+	    "V-ID FILE [--note T] [--name NAME]", NULL, NULL, exec_add_update },
+	{ "get", NULL, { "version= o|output=", 1, 1 },
+	    "V-ID [--version N] [-o OUT]", NULL, NULL, exec_get },
+	{ "log", NULL, { "", 1, 1 }, "V-ID", NULL, NULL, exec_log },
+	{ "custody", NULL, { "note=", 2, 2 }, "V-ID ACTION [--note T]", NULL, NULL, exec_custody },
+	{ "verify", NULL, { "", 0, 0 }, "", NULL, NULL, exec_verify },
+	{ NULL },
+};
 
-	rc = cmd_parse(ctx, &cmd_evidence, argc, argv, opts, 5, &pos, &npos, &done);
-	if (done)
-		return rc;
-	sub = npos > 0 ? pos[0] : "";
-#define NEED(n, what) \
-	if (npos != (n)) { rc = cmd_usage(&cmd_evidence, "%s", what); goto out; }
-	if (strcmp(sub, "add") == 0) {
-		NEED(3, "evidence add CASE FILE");
-		rc = do_add_update(ctx, 0, pos[1], pos[2], opts);
-	} else if (strcmp(sub, "update") == 0) {
-		NEED(3, "evidence update V-ID FILE");
-		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
-			rc = do_add_update(ctx, 1, pos[1], pos[2], opts);
-	} else if (strcmp(sub, "get") == 0) {
-		NEED(2, "evidence get V-ID [--version N] [-o OUT]");
-		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
-			rc = run_get(ctx, pos[1], opts + 3);
-	} else if (strcmp(sub, "log") == 0) {
-		NEED(2, "evidence log V-ID");
-		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
-			rc = run_log(ctx, pos[1]);
-	} else if (strcmp(sub, "custody") == 0) {
-		NEED(3, "evidence custody V-ID ACTION [--note T]");
-		if ((rc = cmd_id_arg(&cmd_evidence, pos[1])) == 0)
-			rc = run_custody(ctx, pos[1], pos[2], opts[0].value);
-	} else if (strcmp(sub, "verify") == 0) {
-		NEED(1, "evidence verify takes no arguments");
-		rc = run_verify(ctx);
-	} else {
-		rc = cmd_usage(&cmd_evidence, "give add, update, get, log, custody or verify");
-	}
-#undef NEED
-out:
-	free(pos);
-	return rc;
-}
-
-const struct cmd cmd_evidence = {
-	"evidence", "add|update|get|log|custody|verify …", "evidence files, their versions and custody",
+const struct cmd_entry cmd_evidence = {
+	"evidence", NULL, { NULL, 0, -1 }, "add|update|get|log|custody|verify …",
+	"evidence files, their versions and custody",
 	"  add CASE FILE [--note T] [--description T] [--name NAME]\n"
 	"        keep FILE as new evidence of CASE; prints its id (V-…)\n"
 	"  update V-ID FILE [--note T] [--name NAME]\n"
@@ -323,5 +264,5 @@ const struct cmd cmd_evidence = {
 	"raises it); its name must be a plain base name. Identical content is\n"
 	"stored once. The git repository is STORE/evidence.git: every version is\n"
 	"a commit by the acting user, its file at CASE/V-ID/NAME.\n",
-	run_evidence,
+	NULL, evidence_subs,
 };

@@ -12,8 +12,6 @@
 #include "cordon/partner.h"
 #include "cordon/sign.h"
 
-enum { O_PARTNER, O_SINCE, O_OUT, O_KEY, O_LIMIT, NOPTS };
-
 static void
 progress(void *arg, uint64_t done, uint64_t total)
 {
@@ -42,19 +40,21 @@ org_hint(struct cmd_ctx *ctx)
 }
 
 static int
-run_make(struct cmd_ctx *ctx, enum cdn_export_format f, struct cmd_opt *opts)
+exec_make(struct cmd_ctx *ctx, struct args *args)
 {
+	enum cdn_export_format f = (enum cdn_export_format)cdn_export_format_parse(
+	    args_entry(args)->name);
 	struct cmd_bar bar;
-	struct cdn_export_opts o = { opts[O_PARTNER].value, f, opts[O_SINCE].value,
-		opts[O_OUT].value, stdout, progress, &bar };
+	struct cdn_export_opts o = { args_get(args, "partner"), f, args_get(args, "since"),
+		args_get(args, "out"), stdout, progress, &bar };
 	json_t *r = NULL, *file;
 	size_t i;
 	int rc;
 
 	if (!o.partner)
-		return cmd_usage(&cmd_export, "give the partner: --partner NAME");
+		return cmd_usage(args, "give the partner: --partner NAME");
 	if (!o.out && f != CDN_EXPORT_CSV)
-		return cmd_usage(&cmd_export, "give where to write it: -o %s",
+		return cmd_usage(args, "give where to write it: -o %s",
 		    f == CDN_EXPORT_MISP ? "DIR" : "FILE");
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
@@ -131,8 +131,9 @@ keys_for(struct cmd_ctx *ctx, const char *file, json_t **keys)
 }
 
 static int
-run_verify(struct cmd_ctx *ctx, const char *path, const char *keyfile)
+exec_verify(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *path = args_string(args, 0), *keyfile = args_get(args, "key");
 	json_t *keys, *report = NULL, *f;
 	size_t i;
 	int rc, bad;
@@ -162,92 +163,61 @@ run_verify(struct cmd_ctx *ctx, const char *path, const char *keyfile)
 	return bad ? cmd_fail() : 0;
 }
 
-static int
-run_log(struct cmd_ctx *ctx, struct cmd_opt *opts)
+static void
+export_line(json_t *e)
 {
-	json_t *log = NULL, *e;
-	size_t i, limit = 0;
+	const char *id = json_string_value(json_object_get(e, "id"));
+	json_t *policy = json_object_get(e, "policy");
+
+	printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
+	    id && strlen(id) > 7 ? id + 7 : "?", json_string_value(json_object_get(e, "at")),
+	    json_string_value(json_object_get(e, "by")),
+	    json_string_value(json_object_get(e, "partner")),
+	    json_string_value(json_object_get(e, "format")),
+	    json_string_value(json_object_get(policy, "profile")),
+	    json_string_value(json_object_get(policy, "max_tlp")),
+	    (long long)json_integer_value(json_object_get(e, "objects")),
+	    json_string_value(json_object_get(json_array_get(json_object_get(e, "files"), 0),
+	    "sha256")));
+}
+
+static int
+exec_log(struct cmd_ctx *ctx, struct args *args)
+{
+	const char *partner = args_get(args, "partner");
+	json_t *log = NULL;
+	uint64_t limit = 0;
+	char none[256];
 	int rc;
 
-	if (opts[O_LIMIT].value) {
-		char *end;
-		long n = strtol(opts[O_LIMIT].value, &end, 10);
-
-		if (*end || n < 1)
-			return cmd_error(2, "--limit needs a number >= 1");
-		limit = (size_t)n;
-	}
-	if ((rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_number(args, "limit", 1, INT64_MAX, &limit)) != 0 ||
+	    (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_export_log(ctx->st, opts[O_PARTNER].value, limit, &log) != 0)
+	if (cdn_export_log(ctx->st, partner, (size_t)limit, &log) != 0)
 		return cmd_fail();
-	json_array_foreach(log, i, e) {
-		json_t *files = json_object_get(e, "files");
-
-		if (ctx->json)
-			cmd_print_jsonl(e);
-		else
-			printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
-			    strlen(json_string_value(json_object_get(e, "id")) ?: "") > 7 ?
-			    json_string_value(json_object_get(e, "id")) + 7 : "?",
-			    json_string_value(json_object_get(e, "at")),
-			    json_string_value(json_object_get(e, "by")),
-			    json_string_value(json_object_get(e, "partner")),
-			    json_string_value(json_object_get(e, "format")),
-			    json_string_value(json_object_get(json_object_get(e, "policy"), "profile")),
-			    json_string_value(json_object_get(json_object_get(e, "policy"), "max_tlp")),
-			    (long long)json_integer_value(json_object_get(e, "objects")),
-			    json_string_value(json_object_get(json_array_get(files, 0), "sha256")));
-	}
-	if (!ctx->json && json_array_size(log) == 0)
-		fprintf(stderr, "no exports%s%s\n", opts[O_PARTNER].value ? " for " : "",
-		    opts[O_PARTNER].value ? opts[O_PARTNER].value : "");
+	snprintf(none, sizeof none, "no exports%s%s", partner ? " for " : "", partner ? partner : "");
+	cmd_print_list(ctx, log, export_line, none);
 	json_decref(log);
 	return 0;
 }
 
-static int
-run_export(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct cmd_opt opts[NOPTS] = {
-		{ "partner", 0, 1, NULL, NULL, 0 }, { "since", 0, 1, NULL, NULL, 0 },
-		{ "out", 'o', 1, NULL, NULL, 0 }, { "key", 0, 1, NULL, NULL, 0 },
-		{ "limit", 0, 1, NULL, NULL, 0 },
-	};
-	const char *sub;
-	char **pos;
-	int npos, done, rc, f;
+#define MAKE(name, out) \
+	{ name, NULL, { "partner= since= o|out=", 0, 0 }, "--partner NAME [--since D] -o " out, \
+	    NULL, NULL, exec_make }
 
-	rc = cmd_parse(ctx, &cmd_export, argc, argv, opts, NOPTS, &pos, &npos, &done);
-	if (done)
-		return rc;
-	sub = npos > 0 ? pos[0] : "";
-	if ((f = cdn_export_format_parse(sub)) >= 0) {
-		if (npos != 1 || opts[O_KEY].value || opts[O_LIMIT].value)
-			rc = cmd_usage(&cmd_export, "export %s --partner NAME [--since D] -o %s", sub,
-			    f == CDN_EXPORT_MISP ? "DIR" : "FILE");
-		else
-			rc = run_make(ctx, (enum cdn_export_format)f, opts);
-	} else if (strcmp(sub, "verify") == 0) {
-		if (npos != 2 || opts[O_PARTNER].value || opts[O_SINCE].value || opts[O_OUT].value ||
-		    opts[O_LIMIT].value)
-			rc = cmd_usage(&cmd_export, "export verify FILE|DIR [--key PEM]");
-		else
-			rc = run_verify(ctx, pos[1], opts[O_KEY].value);
-	} else if (strcmp(sub, "log") == 0) {
-		if (npos != 1 || opts[O_SINCE].value || opts[O_OUT].value || opts[O_KEY].value)
-			rc = cmd_usage(&cmd_export, "export log [--partner NAME] [--limit N]");
-		else
-			rc = run_log(ctx, opts);
-	} else {
-		rc = cmd_usage(&cmd_export, "give stix, misp, csv, verify or log");
-	}
-	free(pos);
-	return rc;
-}
+static const struct cmd_entry export_subs[] = {
+	MAKE("stix", "FILE"),
+	MAKE("misp", "DIR"),
+	MAKE("csv", "FILE"),
+	{ "verify", NULL, { "key=", 1, 1 }, "FILE|DIR [--key PEM]", NULL, NULL, exec_verify },
+	{ "log", NULL, { "partner= limit=", 0, 0 },
+	    "[--partner NAME] [--limit N]", NULL, NULL, exec_log },
+	{ NULL },
+};
 
-const struct cmd cmd_export = {
-	"export", "stix|misp|csv|verify|log …", "signed exports of alerts for partners",
+const struct cmd_entry cmd_export = {
+	"export", NULL, { NULL, 0, -1 }, "stix|misp|csv|verify|log …",
+	"signed exports of alerts for partners",
 	"  stix --partner NAME [--since D] -o FILE\n"
 	"                      one STIX 2.1 bundle, and FILE.sig\n"
 	"  misp --partner NAME [--since D] -o DIR\n"
@@ -271,5 +241,5 @@ const struct cmd cmd_export = {
 	"FILE.sig), which stock OpenSSL checks:\n"
 	"  openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in FILE -sigfile FILE.sig\n"
 	"Every export is an audit entry naming the SHA-256 of every file.\n",
-	run_export,
+	NULL, export_subs,
 };

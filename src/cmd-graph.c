@@ -1,7 +1,6 @@
 /*
  * cmd-graph.c - `cordon graph`: the neighbourhood of a record.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,58 +8,28 @@
 #include "cordon/query.h"
 
 static int
-run_graph(struct cmd_ctx *ctx, int argc, char **argv)
+exec_graph(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "depth", 'd', 1, NULL, NULL, 0 }, { "limit", 'n', 1, NULL, NULL, 0 },
-		{ "summary", 's', 1, NULL, NULL, 0 } };
 	struct cdn_graph_opts o = { 0 };
 	struct cdn_txn *txn;
 	json_t *g = NULL, *nodes, *links, *sums, *v;
-	long depth = 1;
-	char **pos, *end;
+	uint64_t depth = 1, limit = 0, summary = 0;
 	size_t i;
-	int npos, done, rc;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_graph, argc, argv, opts, 3, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_number(args, "depth", 1, CDN_GRAPH_DEPTH_MAX, &depth)) != 0 ||
+	    (rc = cmd_number(args, "limit", 1, CDN_GRAPH_LIMIT_MAX, &limit)) != 0 ||
+	    (rc = cmd_number(args, "summary", 0, CDN_GRAPH_SUMMARY_MAX, &summary)) != 0)
 		return rc;
-	if (npos != 1) {
-		free(pos);
-		return cmd_usage(&cmd_graph, "give one ID");
-	}
-	if (opts[0].value) {
-		errno = 0;
-		depth = strtol(opts[0].value, &end, 10);
-		if (errno || *end || depth < 0 || depth > 6) {
-			free(pos);
-			return cmd_usage(&cmd_graph, "--depth must be 0 to 6");
-		}
-	}
-	for (int k = 1; k < 3; k++) {
-		unsigned long n;
-
-		if (!opts[k].value)
-			continue;
-		errno = 0;
-		n = strtoul(opts[k].value, &end, 10);
-		if (errno || *end || !*opts[k].value || opts[k].value[0] == '-' ||
-		    n > 1000000UL || (k == 1 && n == 0)) {
-			free(pos);
-			return cmd_usage(&cmd_graph, k == 1 ? "--limit must be 1 or more" :
-			    "--summary must be 0 or more");
-		}
-		*(k == 1 ? &o.limit : &o.summary) = n;
-	}
 	o.depth = (int)depth;
-	if ((rc = cmd_id_arg(&cmd_graph, pos[0])) != 0 || (rc = cmd_open(ctx)) != 0) {
-		free(pos);
+	o.limit = (size_t)limit;
+	o.summary = (size_t)summary;
+	if ((rc = cmd_id_arg(args, args_string(args, 0))) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	}
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_graph_view(txn, pos[0], &o, &g);
+		rc = cdn_graph_view(txn, args_string(args, 0), &o, &g);
 		cdn_txn_abort(txn);
 	}
-	free(pos);
 	if (rc != 0)
 		return cmd_fail();
 	nodes = json_object_get(g, "nodes");
@@ -105,17 +74,19 @@ run_graph(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_graph = {
-	"graph", "ID [--depth N] [--limit N] [--summary N]",
+const struct cmd_entry cmd_graph = {
+	"graph", NULL, { "d|depth= n|limit= s|summary=", 1, 1, "give one ID" },
+	"ID [--depth N] [--limit N] [--summary N]",
 	"records within N hops and the links between them",
 	"Walks links in both directions from ID and prints the records reached\n"
-	"within N hops (default 1, at most 6) and every link between them.\n"
+	"within N hops (default 1, at most 4) and every link between them.\n"
 	"--json prints {\"nodes\": [...], \"links\": [...]}.\n"
 	"\n"
 	"  -d, --depth N     hops (default 1)\n"
-	"  -n, --limit N     at most N records: the walk stops there\n"
-	"  -s, --summary N   a record's neighbours of one kind past N are counted,\n"
-	"                    not shown (\"E-1: 500 seizure records\"); --json adds\n"
-	"                    \"summaries\" and \"truncated\" with either option\n",
-	run_graph,
+	"  -n, --limit N     at most N records (up to 2000): the walk stops there\n"
+	"  -s, --summary N   a record's neighbours of one kind past N (up to 1000)\n"
+	"                    are counted, not shown (\"E-1: 500 seizure records\");\n"
+	"                    --json adds \"summaries\" and \"truncated\" with either\n"
+	"                    option\n",
+	exec_graph, NULL,
 };

@@ -108,36 +108,26 @@ cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_format fo
 }
 
 static int
-run_import(struct cmd_ctx *ctx, int argc, char **argv)
+exec_import(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "format", 0, 1, NULL, NULL, 0 } };
-	enum cdn_import_format format = CDN_IMPORT_AUTO;
-	char **pos;
-	int npos, done, rc;
+	const char *format = args_get(args, "format");
+	enum cdn_import_format f = CDN_IMPORT_AUTO;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_import, argc, argv, opts, 1, &pos, &npos, &done);
-	if (done)
+	if (format && strcmp(format, "jsonl") == 0)
+		f = CDN_IMPORT_JSONL;
+	else if (format && strcmp(format, "csv") == 0)
+		f = CDN_IMPORT_CSV;
+	else if (format)
+		return cmd_usage(args, "--format is jsonl or csv");
+	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (npos != 1) {
-		free(pos);
-		return cmd_usage(&cmd_import, "give one FILE (or - for standard input)");
-	}
-	if (opts[0].value && strcmp(opts[0].value, "jsonl") == 0) {
-		format = CDN_IMPORT_JSONL;
-	} else if (opts[0].value && strcmp(opts[0].value, "csv") == 0) {
-		format = CDN_IMPORT_CSV;
-	} else if (opts[0].value) {
-		free(pos);
-		return cmd_usage(&cmd_import, "--format is jsonl or csv");
-	}
-	if ((rc = cmd_open(ctx)) == 0)
-		rc = cmd_import_file(ctx, pos[0], format, 0);
-	free(pos);
-	return rc;
+	return cmd_import_file(ctx, args_string(args, 0), f, 0);
 }
 
-const struct cmd cmd_import = {
-	"import", "[--format jsonl|csv] FILE|-", "bulk import JSON Lines (.jsonl) or CSV seizures (.csv)",
+const struct cmd_entry cmd_import = {
+	"import", NULL, { "format=", 1, 1, "give one FILE (or - for standard input)" },
+	"[--format jsonl|csv] FILE|-", "bulk import JSON Lines (.jsonl) or CSV seizures (.csv)",
 	"JSON Lines: one record per line with a `kind` and an optional `ref`;\n"
 	"\"@REF\" in case, route, from or to points at the line with that ref,\n"
 	"earlier or later in the file. An `id` (as in export-json output) acts\n"
@@ -155,50 +145,38 @@ const struct cmd cmd_import = {
 	"  --format F   jsonl or csv; by default a name ending in .csv is CSV\n"
 	"               and anything else (standard input too) JSON Lines\n"
 	"  -            read standard input\n",
-	run_import,
+	exec_import, NULL,
 };
 
 static int
-run_export(struct cmd_ctx *ctx, int argc, char **argv)
+exec_export_json(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *path = args_string(args, 0);
 	struct cdn_txn *txn;
 	uint64_t count = 0;
 	FILE *out = stdout;
-	char **pos;
-	int npos, done, rc;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_export_json, argc, argv, NULL, 0, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (npos > 1) {
-		free(pos);
-		return cmd_usage(&cmd_export_json, "give at most one FILE");
-	}
-	if ((rc = cmd_open(ctx)) != 0) {
-		free(pos);
-		return rc;
-	}
-	if (npos == 1 && strcmp(pos[0], "-") != 0 && (out = fopen(pos[0], "w")) == NULL) {
-		rc = cmd_error(1, "%s: %s", pos[0], strerror(errno));
-		free(pos);
-		return rc;
-	}
+	if (path && strcmp(path, "-") != 0 && (out = fopen(path, "w")) == NULL)
+		return cmd_error(1, "%s: %s", path, strerror(errno));
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_export_json(txn, out, &count);
 		cdn_txn_abort(txn);
 	}
 	if (out != stdout && fclose(out) != 0 && rc == 0)
-		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", pos[0], strerror(errno));
+		rc = cdn_error_set(CDN_EIO, NULL, "%s: %s", path, strerror(errno));
 	if (rc == 0 && out != stdout)
-		fprintf(stderr, "exported %" PRIu64 " records to %s\n", count, pos[0]);
-	free(pos);
+		fprintf(stderr, "exported %" PRIu64 " records to %s\n", count, path);
 	return rc ? cmd_fail() : 0;
 }
 
-const struct cmd cmd_export_json = {
-	"export-json", "[FILE]", "every record as JSON Lines, re-importable",
+const struct cmd_entry cmd_export_json = {
+	"export-json", NULL, { "", 0, 1, "give at most one FILE" }, "[FILE]",
+	"every record as JSON Lines, re-importable",
 	"Writes every record, one JSON object a line, to FILE or standard\n"
 	"output, cases first and links last. `cordon import` of the file into\n"
 	"an empty store rebuilds the same records under the same ids.\n",
-	run_export,
+	exec_export_json, NULL,
 };

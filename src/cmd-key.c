@@ -31,76 +31,76 @@ print_key(struct cmd_ctx *ctx, json_t *k, int pem)
 }
 
 static int
-run_key(struct cmd_ctx *ctx, int argc, char **argv)
+exec_generate(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "all", 0, 0, NULL, NULL, 0 }, { "out", 'o', 1, NULL, NULL, 0 } };
-	json_t *keys = NULL, *k;
-	const char *sub;
-	char **pos;
-	size_t i;
-	int npos, done, rc;
+	const char *file = args_get(args, "out");
+	char id[CDN_KEYID_LEN + 1], *pem = NULL;
 
-	rc = cmd_parse(ctx, &cmd_key, argc, argv, opts, 2, &pos, &npos, &done);
-	if (done)
-		return rc;
-	sub = npos > 0 ? pos[0] : "";
-	if (npos != 1 || (strcmp(sub, "show") != 0 && strcmp(sub, "rotate") != 0 &&
-	    strcmp(sub, "generate") != 0)) {
-		rc = cmd_usage(&cmd_key, "give show, rotate or generate");
-	} else if (strcmp(sub, "show") != 0 && opts[0].value) {
-		rc = cmd_usage(&cmd_key, "--all is for key show");
-	} else if ((strcmp(sub, "generate") == 0) != (opts[1].value != NULL)) {
-		rc = cmd_usage(&cmd_key, "-o FILE is for key generate, and it needs one");
-	} else if (strcmp(sub, "generate") == 0) {
-		char id[CDN_KEYID_LEN + 1], *pem = NULL;
-
-		/* No store needed: the key is for keeping elsewhere. */
-		if (cdn_key_file_new(opts[1].value, &pem, id) != 0) {
-			rc = cmd_fail();
-		} else if (ctx->json) {
-			k = json_pack("{s:s,s:s,s:s}", "file", opts[1].value, "id", id, "public", pem);
-			cmd_print_jsonl(k);
-			json_decref(k);
-		} else {
-			printf("new private key %s in %s (mode 0600); its public key:\n%s", id,
-			    opts[1].value, pem);
-		}
-		free(pem);
-	} else if ((rc = cmd_open(ctx)) != 0) {
-		;
-	} else if (strcmp(sub, "show") == 0) {
-		if (cdn_key_list(ctx->st, &keys) != 0)
-			rc = cmd_fail();
-		json_array_foreach(keys, i, k) {
-			if (i > 0 && !opts[0].value)
-				break;
-			if (opts[0].value && !ctx->json) {
-				print_key(ctx, k, 0);
-				print_key(ctx, k, 1);
-			} else {
-				print_key(ctx, k, 1);
-			}
-		}
-	} else {
-		if (cdn_key_rotate(ctx->st, ctx->user, &k) != 0) {
-			rc = cmd_fail();
-		} else {
-			if (ctx->json)
-				cmd_print_jsonl(k);
-			else
-				printf("new signing key %s; the keys it replaced stay listed (cordon key "
-				    "show --all) so that earlier exports still check\n",
-				    json_string_value(json_object_get(k, "id")));
-			json_decref(k);
-		}
-	}
-	json_decref(keys);
-	free(pos);
-	return rc;
+	if (!file)
+		return cmd_usage(args, "-o FILE is for key generate, and it needs one");
+	/* No store needed: the key is for keeping elsewhere. */
+	if (cdn_key_file_new(file, &pem, id) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_new(json_pack("{s:s,s:s,s:s}", "file", file, "id", id, "public", pem));
+	else
+		printf("new private key %s in %s (mode 0600); its public key:\n%s", id, file, pem);
+	free(pem);
+	return 0;
 }
 
-const struct cmd cmd_key = {
-	"key", "show [--all] | rotate | generate -o FILE", "the store's signing key for exports",
+static int
+exec_show(struct cmd_ctx *ctx, struct args *args)
+{
+	int all = args_has(args, "all"), rc;
+	json_t *keys = NULL, *k;
+	size_t i;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_key_list(ctx->st, &keys) != 0)
+		return cmd_fail();
+	json_array_foreach(keys, i, k) {
+		if (i > 0 && !all)
+			break;
+		if (all && !ctx->json)
+			print_key(ctx, k, 0);
+		print_key(ctx, k, 1);
+	}
+	json_decref(keys);
+	return 0;
+}
+
+static int
+exec_rotate(struct cmd_ctx *ctx, struct args *args)
+{
+	json_t *k;
+	int rc;
+
+	(void)args;
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_key_rotate(ctx->st, ctx->user, &k) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_jsonl(k);
+	else
+		printf("new signing key %s; the keys it replaced stay listed (cordon key show --all) so "
+		    "that earlier exports still check\n", json_string_value(json_object_get(k, "id")));
+	json_decref(k);
+	return 0;
+}
+
+static const struct cmd_entry key_subs[] = {
+	{ "show", NULL, { "all", 0, 0 }, "[--all]", NULL, NULL, exec_show },
+	{ "rotate", NULL, { "", 0, 0 }, "", NULL, NULL, exec_rotate },
+	{ "generate", NULL, { "o|out=", 0, 0 }, "-o FILE", NULL, NULL, exec_generate },
+	{ NULL },
+};
+
+const struct cmd_entry cmd_key = {
+	"key", NULL, { NULL, 0, -1 }, "show [--all] | rotate | generate -o FILE",
+	"the store's signing key for exports",
 	"  show          print the public key (PEM) partners check exports with\n"
 	"  show --all    every key, current and retired, each with its id\n"
 	"  rotate        make a new signing key; the public keys it replaces\n"
@@ -118,5 +118,5 @@ const struct cmd cmd_key = {
 	"  cordon key show > cordon-key.pem\n"
 	"  openssl pkeyutl -verify -pubin -inkey cordon-key.pem -rawin \\\n"
 	"      -in FILE -sigfile FILE.sig\n",
-	run_key,
+	NULL, key_subs,
 };

@@ -1,7 +1,6 @@
 /*
  * cmd-list.c - many records: list and search.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,91 +21,49 @@ print_cb(void *arg, json_t *rec)
 }
 
 static int
-parse_limit(const struct cmd *c, const char *s, size_t *limit)
+exec_list(struct cmd_ctx *ctx, struct args *args)
 {
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || !*s || s[0] == '-')
-		return cmd_usage(c, "--limit needs a number");
-	*limit = (size_t)v;
-	return 0;
-}
-
-static int
-run_list(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	const char *where_vals[256];
-	struct cmd_opt opts[] = {
-		{ "where", 'w', 1, NULL, where_vals, 0 },
-		{ "since", 0, 1, NULL, NULL, 0 },
-		{ "until", 0, 1, NULL, NULL, 0 },
-		{ "limit", 'n', 1, NULL, NULL, 0 },
-		{ "tag", 0, 1, NULL, NULL, 0 },
-		{ "linked", 0, 1, NULL, NULL, 0 },
-		{ "after", 0, 1, NULL, NULL, 0 },
-	};
-	struct cdn_cond conds[256];
+	struct cdn_where w = { .n = 0 };
 	struct cdn_query q = { 0 };
 	struct cdn_txn *txn;
-	char **pos, *copies[256];
-	int npos, done, rc, kind;
+	uint64_t limit = 0;
+	int rc = 0, kind;
 
-	if (argc > 256)
-		return cmd_usage(&cmd_list, "too many arguments");
-	rc = cmd_parse(ctx, &cmd_list, argc, argv, opts, 7, &pos, &npos, &done);
-	if (done)
-		return rc;
-	if (npos != 1) {
-		free(pos);
-		return cmd_usage(&cmd_list, "give one KIND");
-	}
-	if ((kind = cdn_kind_parse(pos[0])) < 0) {
-		rc = cmd_usage(&cmd_list, "unknown kind '%s'", pos[0]);
-		free(pos);
-		return rc;
-	}
-	free(pos);
+	if ((kind = cdn_kind_parse(args_string(args, 0))) < 0)
+		return cmd_usage(args, "unknown kind '%s'", args_string(args, 0));
 	q.kind = (enum cdn_kind)kind;
-	for (size_t i = 0; i < opts[0].nall; i++) {
-		char *eq;
-
-		copies[i] = strdup(where_vals[i]);
-		if (!copies[i] || (eq = strchr(copies[i], '=')) == NULL || eq == copies[i]) {
-			for (size_t j = 0; j <= i; j++)
-				free(copies[j]);
-			return cmd_usage(&cmd_list, "--where needs FIELD=VALUE, not '%s'", where_vals[i]);
+	for (int i = 0; rc == 0 && i < args_has(args, "where"); i++)
+		if (cdn_where_parse(&w, "--where", args_value(args, "where", i)) != 0) {
+			rc = cdn_error_last()->code == CDN_EUSAGE ?
+			    cmd_usage(args, "%s", cdn_error_last()->message) : cmd_fail();
+			cdn_error_clear();
 		}
-		*eq = '\0';
-		conds[i].path = copies[i];
-		conds[i].value = eq + 1;
+	/* A list here is written as it is read, not kept as a page: --limit
+	 * is any number, 0 for all. */
+	if (rc == 0)
+		rc = cmd_number(args, "limit", 0, INT64_MAX, &limit);
+	q.where = w.c;
+	q.nwhere = w.n;
+	q.since = args_get(args, "since");
+	q.until = args_get(args, "until");
+	q.limit = (size_t)limit;
+	q.tag = args_get(args, "tag");
+	q.linked = args_get(args, "linked");
+	q.after = args_get(args, "after");
+	if (rc == 0 && (rc = cmd_open(ctx)) == 0) {
+		if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
+			rc = cdn_query_run(txn, &q, print_cb, ctx);
+			cdn_txn_abort(txn);
+		}
+		rc = rc ? cmd_fail() : 0;
 	}
-	q.where = conds;
-	q.nwhere = opts[0].nall;
-	q.since = opts[1].value;
-	q.until = opts[2].value;
-	if (opts[3].value && (rc = parse_limit(&cmd_list, opts[3].value, &q.limit)) != 0)
-		goto out;
-	q.tag = opts[4].value;
-	q.linked = opts[5].value;
-	q.after = opts[6].value;
-	if ((rc = cmd_open(ctx)) != 0)
-		goto out;
-	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_query_run(txn, &q, print_cb, ctx);
-		cdn_txn_abort(txn);
-	}
-	rc = rc ? cmd_fail() : 0;
-out:
-	for (size_t i = 0; i < opts[0].nall; i++)
-		free(copies[i]);
+	cdn_where_free(&w);
 	return rc;
 }
 
-const struct cmd cmd_list = {
-	"list", "KIND [--where FIELD=VALUE]… [--since D] [--until D] [--limit N]",
+const struct cmd_entry cmd_list = {
+	"list", NULL, { "w|where= since= until= n|limit= tag= linked= after=", 1, 1, "give one KIND" },
+	"KIND [--where FIELD=VALUE]… [--since D] [--until D] [--limit N]",
 	"list records",
 	"Lists records of KIND (case, seizure, entity, route, link) in id order.\n"
 	"\n"
@@ -114,7 +71,7 @@ const struct cmd cmd_list = {
 	"                           may be dotted (commodity.category,\n"
 	"                           location.country, identifiers.imo); an\n"
 	"                           array field matches if any item does.\n"
-	"                           Repeat to require several.\n"
+	"                           Repeat to require several (at most 16).\n"
 	"  --since D, --until D     inclusive bounds on occurred_at (seizures) or\n"
 	"                           created_at (others); a date or date-time\n"
 	"  --tag TAG                records carrying TAG\n"
@@ -124,40 +81,30 @@ const struct cmd cmd_list = {
 	"\n"
 	"Example:\n"
 	"  cordon list seizure --where commodity.category=wildlife --since 2024-01-01\n",
-	run_list,
+	exec_list, NULL,
 };
 
 static int
-run_search(struct cmd_ctx *ctx, int argc, char **argv)
+exec_search(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "limit", 'n', 1, NULL, NULL, 0 } };
 	struct cdn_txn *txn;
-	json_t *hits = NULL, *rec;
-	size_t limit = 100, i, len = 0;
-	char **pos, *text;
-	int npos, done, rc;
+	json_t *hits = NULL;
+	uint64_t limit = 100;
+	size_t len = 0;
+	char *text;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_search, argc, argv, opts, 1, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_number(args, "limit", 1, CDN_SEARCH_LIMIT_MAX, &limit)) != 0)
 		return rc;
-	if (npos < 1) {
-		free(pos);
-		return cmd_usage(&cmd_search, "give the TEXT to search for");
-	}
-	if (opts[0].value && (rc = parse_limit(&cmd_search, opts[0].value, &limit)) != 0) {
-		free(pos);
-		return rc;
-	}
 	/* `cordon search nguyen van hung` and `cordon search "nguyen van hung"`
 	 * are the same search. */
-	for (int k = 0; k < npos; k++)
-		len += strlen(pos[k]) + 1;
+	for (int k = 0; k < args_count(args); k++)
+		len += strlen(args_string(args, k)) + 1;
 	text = calloc(1, len + 1);
-	for (int k = 0; k < npos && text; k++) {
-		strcat(text, pos[k]);
+	for (int k = 0; k < args_count(args) && text; k++) {
+		strcat(text, args_string(args, k));
 		strcat(text, " ");
 	}
-	free(pos);
 	if (!text)
 		return cmd_error(1, "out of memory");
 	if ((rc = cmd_open(ctx)) != 0) {
@@ -165,27 +112,25 @@ run_search(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_search(txn, text, limit, &hits);
+		rc = cdn_search(txn, text, (size_t)limit, &hits);
 		cdn_txn_abort(txn);
 	}
 	free(text);
 	if (rc != 0)
 		return cmd_fail();
-	json_array_foreach(hits, i, rec)
-		print_cb(ctx, rec);
-	if (!ctx->json && json_array_size(hits) == 0)
-		fprintf(stderr, "cordon: no matches\n");
+	cmd_print_list(ctx, hits, cmd_print_line, "cordon: no matches");
 	json_decref(hits);
 	return 0;
 }
 
-const struct cmd cmd_search = {
-	"search", "TEXT [--limit N]", "find records by name, title, description or identifier",
+const struct cmd_entry cmd_search = {
+	"search", NULL, { "n|limit=", 1, -1, "give the TEXT to search for" }, "TEXT [--limit N]",
+	"find records by name, title, description or identifier",
 	"Finds records whose names, aliases, titles, summaries, descriptions,\n"
 	"species, places or identifiers contain every word of TEXT. Case and\n"
 	"diacritics do not matter (nguyen van hung finds Nguyễn Văn Hùng); the\n"
 	"last word may be the start of a word.\n"
 	"\n"
-	"  -n, --limit N   at most N records (default 100)\n",
-	run_search,
+	"  -n, --limit N   at most N records (default 100, at most 1000)\n",
+	exec_search, NULL,
 };

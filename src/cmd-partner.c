@@ -9,10 +9,8 @@
 
 #include "cmd.h"
 #include "cordon/partner.h"
+#include "cordon/query.h"
 #include "cordon/share.h"
-
-enum { O_COUNTRY, O_MAX_TLP, O_PROFILE, O_RULES, O_SEVERITIES, O_TAGS, O_STATUSES, O_CASES,
-	O_SINCE, O_LIMIT, NOPTS };
 
 /* A list option: "a,b,c" → ["a","b","c"]; "all" → null (all); "none" →
  * [] (cases only: an empty alert selector would select nothing). */
@@ -45,21 +43,30 @@ list_arg(const char *v, int none_ok)
 	return a;
 }
 
+/* The policy's members: option, member, and how its value is read (0 a
+ * string, 1 a list, 2 a list that may be "none"). */
+static const struct {
+	const char *opt, *key;
+	int list;
+} policy[] = {
+	{ "country", "country", 0 }, { "max-tlp", "max_tlp", 0 }, { "profile", "profile", 0 },
+	{ "rules", "rules", 1 }, { "severities", "severities", 1 }, { "tags", "tags", 1 },
+	{ "statuses", "statuses", 1 }, { "cases", "cases", 2 },
+};
+#define POLICY_OPTS "country= max-tlp= profile= rules= severities= tags= statuses= cases="
+
 /* The policy members given as options. */
 static json_t *
-policy_from(struct cmd_opt *opts)
+policy_from(struct args *args)
 {
-	static const char *const keys[] = { "country", "max_tlp", "profile", "rules", "severities",
-		"tags", "statuses", "cases" };
 	json_t *p = json_object();
 
-	for (int i = O_COUNTRY; p && i <= O_CASES; i++) {
-		if (!opts[i].value)
-			continue;
-		if (i <= O_PROFILE)
-			json_object_set_new(p, keys[i], json_string(opts[i].value));
-		else
-			json_object_set_new(p, keys[i], list_arg(opts[i].value, i == O_CASES));
+	for (size_t i = 0; p && i < sizeof policy / sizeof *policy; i++) {
+		const char *v = args_get(args, policy[i].opt);
+
+		if (v)
+			json_object_set_new(p, policy[i].key, policy[i].list ?
+			    list_arg(v, policy[i].list == 2) : json_string(v));
 	}
 	return p;
 }
@@ -105,23 +112,18 @@ print_partner(struct cmd_ctx *ctx, json_t *p)
 }
 
 static int
-run_preview(struct cmd_ctx *ctx, const char *name, struct cmd_opt *opts)
+exec_preview(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *name = args_string(args, 0);
 	json_t *out = NULL, *g, *stats;
-	size_t limit = 20, i;
+	uint64_t limit = 20;
+	size_t i;
 	int rc;
 
-	if (opts[O_LIMIT].value) {
-		char *end;
-		long n = strtol(opts[O_LIMIT].value, &end, 10);
-
-		if (*end || n < 1 || n > 1000)
-			return cmd_error(2, "--limit needs a number from 1 to 1000");
-		limit = (size_t)n;
-	}
-	if ((rc = cmd_open(ctx)) != 0)
+	if ((rc = cmd_number(args, "limit", 1, CDN_PREVIEW_LIMIT_MAX, &limit)) != 0 ||
+	    (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_share_preview(ctx->st, name, opts[O_SINCE].value, limit, &out) != 0)
+	if (cdn_share_preview(ctx->st, name, args_get(args, "since"), (size_t)limit, &out) != 0)
 		return cmd_fail();
 	if (ctx->json) {
 		cmd_print_jsonl(out);
@@ -141,7 +143,7 @@ run_preview(struct cmd_ctx *ctx, const char *name, struct cmd_opt *opts)
 			    json_string_value(json_object_get(m, "label")));
 	}
 	if (json_is_true(json_object_get(out, "more")))
-		printf("… the first %zu shown (--limit N for more)\n", limit);
+		printf("… the first %zu shown (--limit N for more)\n", (size_t)limit);
 	printf("%lld alerts and cases, %lld records and %lld links would be shared with %s; "
 	    "%lld records withheld, %lld texts removed for naming what is withheld\n",
 	    (long long)json_integer_value(json_object_get(stats, "groups")),
@@ -154,91 +156,99 @@ run_preview(struct cmd_ctx *ctx, const char *name, struct cmd_opt *opts)
 }
 
 static int
-run_partner(struct cmd_ctx *ctx, int argc, char **argv)
+exec_add_update(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[NOPTS] = {
-		{ "country", 0, 1, NULL, NULL, 0 }, { "max-tlp", 0, 1, NULL, NULL, 0 },
-		{ "profile", 0, 1, NULL, NULL, 0 }, { "rules", 0, 1, NULL, NULL, 0 },
-		{ "severities", 0, 1, NULL, NULL, 0 }, { "tags", 0, 1, NULL, NULL, 0 },
-		{ "statuses", 0, 1, NULL, NULL, 0 }, { "cases", 0, 1, NULL, NULL, 0 },
-		{ "since", 0, 1, NULL, NULL, 0 }, { "limit", 0, 1, NULL, NULL, 0 },
-	};
-	const char *sub;
-	json_t *p = NULL, *out = NULL;
-	char **pos;
-	int npos, done, rc, any = 0, n;
+	const char *name = args_string(args, 0);
+	int add = strcmp(args_entry(args)->name, "add") == 0, rc;
+	json_t *p, *out = NULL;
 
-	rc = cmd_parse(ctx, &cmd_partner, argc, argv, opts, NOPTS, &pos, &npos, &done);
-	if (done)
-		return rc;
-	for (int i = O_COUNTRY; i <= O_CASES; i++)
-		any |= opts[i].value != NULL;
-	sub = npos > 0 ? pos[0] : "";
-	n = strcmp(sub, "list") == 0 ? 1 : 2;
-	if (strcmp(sub, "add") != 0 && strcmp(sub, "update") != 0 && strcmp(sub, "show") != 0 &&
-	    strcmp(sub, "list") != 0 && strcmp(sub, "remove") != 0 && strcmp(sub, "preview") != 0) {
-		rc = cmd_usage(&cmd_partner, *sub ? "no such command: partner %.40s (add, list, show, "
-		    "update, remove or preview)" : "give add, list, show, update, remove or preview", sub);
-	} else if (npos != n) {
-		rc = cmd_usage(&cmd_partner, "partner %s%s", sub, n == 1 ? "" : " NAME");
-	} else if ((opts[O_SINCE].value || opts[O_LIMIT].value) && strcmp(sub, "preview") != 0) {
-		rc = cmd_usage(&cmd_partner, "--since and --limit are for partner preview");
-	} else if (any && strcmp(sub, "add") != 0 && strcmp(sub, "update") != 0) {
-		rc = cmd_usage(&cmd_partner, "policy options are for partner add and update");
-	} else if (strcmp(sub, "add") == 0 || strcmp(sub, "update") == 0) {
-		if ((p = policy_from(opts)) == NULL)
-			rc = cmd_error(1, "out of memory");
-		else if ((rc = cmd_open(ctx)) == 0) {
-			rc = sub[0] == 'a' ? cdn_partner_add(ctx->st, ctx->user, pos[1], p, &out) :
-			    cdn_partner_update(ctx->st, ctx->user, pos[1], p, &out);
-			if (rc != 0)
-				rc = cmd_fail();
-			else
-				print_partner(ctx, out);
-			if (rc == 0 && sub[0] == 'a' && !ctx->json)
-				printf("give it a token for its TAXII collection: cordon token create %s\n",
-				    pos[1]);
-		}
-	} else if (strcmp(sub, "show") == 0) {
-		if ((rc = cmd_open(ctx)) == 0 && (rc = cdn_partner_get(ctx->st, pos[1], &out)) != 0)
+	if ((p = policy_from(args)) == NULL)
+		return cmd_error(1, "out of memory");
+	if ((rc = cmd_open(ctx)) == 0) {
+		rc = add ? cdn_partner_add(ctx->st, ctx->user, name, p, &out) :
+		    cdn_partner_update(ctx->st, ctx->user, name, p, &out);
+		if (rc != 0)
 			rc = cmd_fail();
-		else if (rc == 0)
+		else
 			print_partner(ctx, out);
-	} else if (strcmp(sub, "list") == 0) {
-		json_t *x;
-		size_t i;
-
-		if ((rc = cmd_open(ctx)) == 0 && (rc = cdn_partner_list(ctx->st, &out)) != 0)
-			rc = cmd_fail();
-		json_array_foreach(out, i, x) {
-			if (ctx->json)
-				cmd_print_jsonl(x);
-			else
-				printf("%-24s %-3s %-13s %s\n", json_string_value(json_object_get(x, "name")),
-				    json_string_value(json_object_get(x, "country")),
-				    json_string_value(json_object_get(x, "max_tlp")),
-				    json_string_value(json_object_get(x, "profile")));
-		}
-		if (rc == 0 && !ctx->json && json_array_size(out) == 0)
-			fprintf(stderr, "no partners (add one with cordon partner add NAME --country CC "
-			    "--max-tlp TLP)\n");
-	} else if (strcmp(sub, "remove") == 0) {
-		if ((rc = cmd_open(ctx)) == 0 && (rc = cdn_partner_remove(ctx->st, ctx->user,
-		    pos[1])) != 0)
-			rc = cmd_fail();
-		else if (rc == 0 && !ctx->json)
-			printf("partner %s removed, with its user and tokens\n", pos[1]);
-	} else {
-		rc = run_preview(ctx, pos[1], opts);
+		if (rc == 0 && add && !ctx->json)
+			printf("give it a token for its TAXII collection: cordon token create %s\n", name);
 	}
 	json_decref(p);
 	json_decref(out);
-	free(pos);
 	return rc;
 }
 
-const struct cmd cmd_partner = {
-	"partner", "add|list|show|update|remove|preview …",
+static int
+exec_show(struct cmd_ctx *ctx, struct args *args)
+{
+	json_t *out = NULL;
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_partner_get(ctx->st, args_string(args, 0), &out) != 0)
+		return cmd_fail();
+	print_partner(ctx, out);
+	json_decref(out);
+	return 0;
+}
+
+static void
+partner_line(json_t *x)
+{
+	printf("%-24s %-3s %-13s %s\n", json_string_value(json_object_get(x, "name")),
+	    json_string_value(json_object_get(x, "country")),
+	    json_string_value(json_object_get(x, "max_tlp")),
+	    json_string_value(json_object_get(x, "profile")));
+}
+
+static int
+exec_list(struct cmd_ctx *ctx, struct args *args)
+{
+	json_t *out = NULL;
+	int rc;
+
+	(void)args;
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_partner_list(ctx->st, &out) != 0)
+		return cmd_fail();
+	cmd_print_list(ctx, out, partner_line, "no partners (add one with cordon partner add NAME "
+	    "--country CC --max-tlp TLP)");
+	json_decref(out);
+	return 0;
+}
+
+static int
+exec_remove(struct cmd_ctx *ctx, struct args *args)
+{
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_partner_remove(ctx->st, ctx->user, args_string(args, 0)) != 0)
+		return cmd_fail();
+	if (!ctx->json)
+		printf("partner %s removed, with its user and tokens\n", args_string(args, 0));
+	return 0;
+}
+
+static const struct cmd_entry partner_subs[] = {
+	{ "add", NULL, { POLICY_OPTS, 1, 1 },
+	    "NAME --country CC --max-tlp TLP [POLICY]", NULL, NULL, exec_add_update },
+	{ "list", NULL, { "", 0, 0 }, "", NULL, NULL, exec_list },
+	{ "show", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_show },
+	{ "update", NULL, { POLICY_OPTS, 1, 1 },
+	    "NAME [--country CC] [--max-tlp TLP] [POLICY]", NULL, NULL, exec_add_update },
+	{ "remove", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_remove },
+	{ "preview", NULL, { "since= limit=", 1, 1 },
+	    "NAME [--since D] [--limit N]", NULL, NULL, exec_preview },
+	{ NULL },
+};
+
+const struct cmd_entry cmd_partner = {
+	"partner", NULL, { NULL, 0, -1 }, "add|list|show|update|remove|preview …",
 	"the services alerts are shared with, and what each may receive",
 	"  add NAME --country CC --max-tlp TLP [POLICY]\n"
 	"                      add a partner, and its user (role partner) for the\n"
@@ -251,7 +261,8 @@ const struct cmd cmd_partner = {
 	"  remove NAME         remove it, its user and that user's tokens\n"
 	"  preview NAME [--since D] [--limit N]\n"
 	"                      what it would receive now, after redaction: the\n"
-	"                      first N alerts and cases (default 20), and counts\n"
+	"                      first N alerts and cases (default 20, at most\n"
+	"                      200), and counts\n"
 	"\n"
 	"POLICY:\n"
 	"  --profile P         non-nominal (the default: no names of people or\n"
@@ -266,24 +277,17 @@ const struct cmd cmd_partner = {
 	"LIST is comma-separated; `all` (or `none` for --cases) resets it.\n"
 	"Every change is audited. doc/partners.md has the field-by-field table of\n"
 	"what each profile shares.\n",
-	run_partner,
+	NULL, partner_subs,
 };
 
 static int
-run_org(struct cmd_ctx *ctx, int argc, char **argv)
+exec_org(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "name", 0, 1, NULL, NULL, 0 }, { "country", 0, 1, NULL, NULL, 0 } };
+	const char *name = args_get(args, "name"), *country = args_get(args, "country");
 	struct cdn_txn *txn;
 	json_t *org = NULL;
-	char **pos;
-	int npos, done, rc;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_org, argc, argv, opts, 2, &pos, &npos, &done);
-	if (done)
-		return rc;
-	free(pos);
-	if (npos != 0)
-		return cmd_usage(&cmd_org, "takes no arguments, only --name and --country");
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
@@ -291,11 +295,11 @@ run_org(struct cmd_ctx *ctx, int argc, char **argv)
 		cdn_txn_abort(txn);
 	}
 	/* A change of one keeps the other. */
-	if (rc == 0 && (opts[0].value || opts[1].value)) {
+	if (rc == 0 && (name || country)) {
 		json_t *now = org;
 
-		rc = cdn_org_set(ctx->st, ctx->user, opts[0].value ? opts[0].value :
-		    json_string_value(json_object_get(now, "name")), opts[1].value ? opts[1].value :
+		rc = cdn_org_set(ctx->st, ctx->user, name ? name :
+		    json_string_value(json_object_get(now, "name")), country ? country :
 		    json_string_value(json_object_get(now, "country")), &org);
 		json_decref(now);
 	}
@@ -311,11 +315,12 @@ run_org(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_org = {
-	"org", "[--name NAME] [--country CC]", "the name partners know this service by",
+const struct cmd_entry cmd_org = {
+	"org", NULL, { "name= country=", 0, 0, "takes no arguments, only --name and --country" },
+	"[--name NAME] [--country CC]", "the name partners know this service by",
 	"Without options, print it; with --name or --country, set them (audited).\n"
 	"It is the producer every exported object names: the STIX identity, the\n"
 	"MISP feed's organisation, the TAXII API root's title. Until it is set it\n"
 	"is \"cordon store\" and the first digits of the store's UUID.\n",
-	run_org,
+	exec_org, NULL,
 };

@@ -1,7 +1,6 @@
 /*
  * cmd-record.c - one record at a time: add, get, update, delete, link.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,31 +8,63 @@
 
 #include "cmd.h"
 
-/* --- add ------------------------------------------------------------------- */
+/* --- the one write ------------------------------------------------------------ */
 
-struct add_arg {
-	enum cdn_kind kind;
-	json_t *in;
+/* A create (the default), update or delete of one record, and what it
+ * gives back. */
+struct write {
+	char op;		/* 'c', 'u' or 'd' */
+	enum cdn_kind kind;	/* create */
+	const char *id;		/* update, delete */
+	json_t *in;		/* the record, or the patch */
+	int64_t if_version;
 	json_t *out;
 };
 
+/* The write itself, through the library's store-level calls. */
 static int
-print_created(struct cmd_ctx *ctx, json_t *rec)
+do_write(struct cmd_ctx *ctx, struct write *w)
 {
-	if (ctx->json)
-		cmd_print_record(ctx, rec);
-	else
-		printf("%s\n", json_string_value(json_object_get(rec, "id")));
-	return 0;
+	if (w->op == 'd')
+		return cdn_record_remove(ctx->st, ctx->user, w->id);
+	if (w->op == 'u')
+		return cdn_record_edit(ctx->st, ctx->user, w->id, w->in, w->if_version, &w->out);
+	return cdn_record_add(ctx->st, ctx->user, w->kind, w->in, 0, &w->out);
 }
 
+/* Write, and print what was written: the record with --json, else its
+ * id (a create), its new version (an update) or that it is gone. Takes
+ * `w->in`. */
 static int
-writable_kind(const struct cmd *c, const char *name, enum cdn_kind *kind)
+write_record(struct cmd_ctx *ctx, struct write *w)
+{
+	int rc = cmd_written(do_write(ctx, w));
+
+	json_decref(w->in);
+	if (rc == 0 && w->op == 'd' && ctx->json)
+		cmd_print_new(json_pack("{s:s}", "deleted", w->id));
+	else if (rc == 0 && w->op == 'd')
+		printf("deleted %s\n", w->id);
+	else if (rc == 0 && ctx->json)
+		cmd_print_record(ctx, w->out);
+	else if (rc == 0 && w->op == 'u')
+		printf("%s version %" JSON_INTEGER_FORMAT "\n", json_string_value(json_object_get(w->out,
+		    "id")), json_integer_value(json_object_get(w->out, "version")));
+	else if (rc == 0)
+		printf("%s\n", json_string_value(json_object_get(w->out, "id")));
+	json_decref(w->out);
+	return rc ? cmd_fail() : 0;
+}
+
+/* --- add ------------------------------------------------------------------- */
+
+static int
+writable_kind(const struct args *args, const char *name, enum cdn_kind *kind)
 {
 	int k = cdn_kind_parse(name);
 
 	if (k < 0)
-		return cmd_usage(c, "unknown kind '%s' (case, seizure, entity, route, link)", name);
+		return cmd_usage(args, "unknown kind '%s' (case, seizure, entity, route, link)", name);
 	if (!cdn_kind_info(k)->writable)
 		return cmd_error(2, "%s records are made by their own commands (see cordon --help)",
 		    cdn_kind_info(k)->name);
@@ -41,41 +72,35 @@ writable_kind(const struct cmd *c, const char *name, enum cdn_kind *kind)
 	return 0;
 }
 
+/* The input of add and update: -f FILE, or FILE after the first argument. */
 static int
-run_add(struct cmd_ctx *ctx, int argc, char **argv)
+input_file(const struct args *args, const char **file)
 {
-	struct cmd_opt opts[] = { { "file", 'f', 1, NULL, NULL, 0 } };
-	struct add_arg a = { 0 };
-	char **pos;
-	int npos, done, rc;
-
-	const char *file;
-
-	rc = cmd_parse(ctx, &cmd_add, argc, argv, opts, 1, &pos, &npos, &done);
-	if (done)
-		return rc;
-	if (npos < 1 || npos > 2 || (npos == 2 && opts[0].value)) {
-		free(pos);
-		return cmd_usage(&cmd_add, "give one KIND, and the input as -f FILE, FILE or -");
-	}
-	file = npos == 2 ? pos[1] : opts[0].value;
-	rc = writable_kind(&cmd_add, pos[0], &a.kind);
-	free(pos);
-	if (rc || (rc = cmd_open(ctx)) != 0)
-		return rc;
-	if (cmd_read_json(file, &a.in) != 0)
-		return cmd_fail();
-	rc = cmd_written(cdn_record_add(ctx->st, ctx->user, a.kind, a.in, 0, &a.out));
-	json_decref(a.in);
-	if (rc != 0)
-		return cmd_fail();
-	print_created(ctx, a.out);
-	json_decref(a.out);
+	if (args_count(args) == 2 && args_has(args, "file"))
+		return cmd_usage(args, "%s", args_entry(args)->args.count);
+	*file = args_count(args) == 2 ? args_string(args, 1) : args_get(args, "file");
 	return 0;
 }
 
-const struct cmd cmd_add = {
-	"add", "KIND [-f FILE|-]", "create one record from JSON; prints the new id",
+static int
+exec_add(struct cmd_ctx *ctx, struct args *args)
+{
+	struct write w = { 'c' };
+	const char *file;
+	int rc;
+
+	if ((rc = input_file(args, &file)) != 0 ||
+	    (rc = writable_kind(args, args_string(args, 0), &w.kind)) != 0 ||
+	    (rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cmd_read_json(file, &w.in) != 0)
+		return cmd_fail();
+	return write_record(ctx, &w);
+}
+
+const struct cmd_entry cmd_add = {
+	"add", NULL, { "f|file=", 1, 2, "give one KIND, and the input as -f FILE, FILE or -" },
+	"KIND [-f FILE|-]", "create one record from JSON; prints the new id",
 	"KIND is case, seizure, entity, route or link. The JSON object is read\n"
 	"from FILE (given with -f or after KIND), or standard input when FILE\n"
 	"is - or absent. An unknown field, a bad enum value, a failed check\n"
@@ -86,117 +111,56 @@ const struct cmd cmd_add = {
 	"\n"
 	"Example:\n"
 	"  echo '{\"title\":\"Ivory in cashew shipment\"}' | cordon add case\n",
-	run_add,
+	exec_add, NULL,
 };
 
 /* --- get ------------------------------------------------------------------- */
 
 static int
-run_get(struct cmd_ctx *ctx, int argc, char **argv)
+exec_get(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cdn_txn *txn;
+	const char *id = args_string(args, 0);
 	json_t *rec;
-	char **pos;
-	int npos, done, rc;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_get, argc, argv, NULL, 0, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_get_record(ctx, id, &rec)) != 0)
 		return rc;
-	if (npos != 1) {
-		free(pos);
-		return cmd_usage(&cmd_get, "give one ID");
-	}
-	if ((rc = cmd_id_arg(&cmd_get, pos[0])) != 0 || (rc = cmd_open(ctx)) != 0) {
-		free(pos);
-		return rc;
-	}
-	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0) {
-		free(pos);
-		return cmd_fail();
-	}
-	rc = cdn_record_get(txn, pos[0], &rec);
-	cdn_txn_abort(txn);
-	free(pos);
-	if (rc != 0)
-		return cmd_fail();
 	cmd_print_record(ctx, rec);
 	json_decref(rec);
 	return 0;
 }
 
-const struct cmd cmd_get = {
-	"get", "ID", "print one record",
+const struct cmd_entry cmd_get = {
+	"get", NULL, { "", 1, 1, "give one ID" }, "ID", "print one record",
 	"Prints the record with that id (C-1, S-42, E-7 …): a readable block, or\n"
 	"the record's JSON with --json. Exit status 3 if there is none.\n",
-	run_get,
+	exec_get, NULL,
 };
 
 /* --- update ---------------------------------------------------------------- */
 
-struct update_arg {
-	const char *id;
-	json_t *patch;
-	int64_t if_version;
-	json_t *out;
-};
-
 static int
-run_update(struct cmd_ctx *ctx, int argc, char **argv)
+exec_update(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = {
-		{ "file", 'f', 1, NULL, NULL, 0 },
-		{ "if-version", 0, 1, NULL, NULL, 0 },
-	};
-	struct update_arg a = { 0 };
-	char **pos, *end;
+	struct write w = { 'u', .id = args_string(args, 0) };
+	uint64_t v = 0;
 	const char *file;
-	int npos, done, rc;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_update, argc, argv, opts, 2, &pos, &npos, &done);
-	if (done)
+	if ((rc = input_file(args, &file)) != 0 || (rc = cmd_id_arg(args, w.id)) != 0 ||
+	    (rc = cmd_number(args, "if-version", 1, INT64_MAX, &v)) != 0 ||
+	    (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (npos < 1 || npos > 2 || (npos == 2 && opts[0].value)) {
-		free(pos);
-		return cmd_usage(&cmd_update, "give one ID, and the patch as -f FILE, FILE or -");
-	}
-	if ((rc = cmd_id_arg(&cmd_update, pos[0])) != 0) {
-		free(pos);
-		return rc;
-	}
-	a.id = pos[0];
-	file = npos == 2 ? pos[1] : opts[0].value;
-	if (opts[1].value) {
-		errno = 0;
-		a.if_version = strtoll(opts[1].value, &end, 10);
-		if (errno || *end || a.if_version < 1) {
-			free(pos);
-			return cmd_usage(&cmd_update, "--if-version needs a version number (1, 2, …)");
-		}
-	}
-	if ((rc = cmd_open(ctx)) != 0) {
-		free(pos);
-		return rc;
-	}
-	if (cmd_read_json(file, &a.patch) != 0) {
-		free(pos);
+	if (cmd_read_json(file, &w.in) != 0)
 		return cmd_fail();
-	}
-	rc = cmd_written(cdn_record_edit(ctx->st, ctx->user, a.id, a.patch, a.if_version, &a.out));
-	json_decref(a.patch);
-	free(pos);
-	if (rc != 0)
-		return cmd_fail();
-	if (ctx->json)
-		cmd_print_record(ctx, a.out);
-	else
-		printf("%s version %" JSON_INTEGER_FORMAT "\n", json_string_value(json_object_get(a.out, "id")),
-		    json_integer_value(json_object_get(a.out, "version")));
-	json_decref(a.out);
-	return 0;
+	w.if_version = (int64_t)v;
+	return write_record(ctx, &w);
 }
 
-const struct cmd cmd_update = {
-	"update", "ID [-f FILE|-] [--if-version N]", "merge-patch (RFC 7386) a record",
+const struct cmd_entry cmd_update = {
+	"update", NULL,
+	{ "f|file= if-version=", 1, 2, "give one ID, and the patch as -f FILE, FILE or -" },
+	"ID [-f FILE|-] [--if-version N]", "merge-patch (RFC 7386) a record",
 	"The patch is a JSON object merged into the record: fields given are\n"
 	"replaced, fields set to null are removed, nested objects are merged.\n"
 	"The result is validated as a whole; the version goes up by one. A\n"
@@ -209,94 +173,55 @@ const struct cmd cmd_update = {
 	"\n"
 	"Example:\n"
 	"  echo '{\"status\":\"investigating\"}' | cordon update C-1 --if-version 1\n",
-	run_update,
+	exec_update, NULL,
 };
 
 /* --- delete ---------------------------------------------------------------- */
 
 static int
-run_delete(struct cmd_ctx *ctx, int argc, char **argv)
+exec_delete(struct cmd_ctx *ctx, struct args *args)
 {
-	char **pos;
-	int npos, done, rc;
+	struct write w = { 'd', .id = args_string(args, 0) };
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_delete, argc, argv, NULL, 0, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_id_arg(args, w.id)) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (npos != 1) {
-		free(pos);
-		return cmd_usage(&cmd_delete, "give one ID");
-	}
-	if ((rc = cmd_id_arg(&cmd_delete, pos[0])) != 0 || (rc = cmd_open(ctx)) != 0) {
-		free(pos);
-		return rc;
-	}
-	rc = cmd_written(cdn_record_remove(ctx->st, ctx->user, pos[0]));
-	if (rc == 0 && !ctx->json)
-		printf("deleted %s\n", pos[0]);
-	else if (rc == 0) {
-		json_t *o = json_pack("{s:s}", "deleted", pos[0]);
-
-		cmd_print_jsonl(o);
-		json_decref(o);
-	}
-	free(pos);
-	return rc ? cmd_fail() : 0;
+	return write_record(ctx, &w);
 }
 
-const struct cmd cmd_delete = {
-	"delete", "ID", "delete a record (refused while links exist)",
+const struct cmd_entry cmd_delete = {
+	"delete", NULL, { "", 1, 1, "give one ID" }, "ID",
+	"delete a record (refused while links exist)",
 	"Deletes the record. A record that links or other records still point\n"
 	"at (a case with seizures, an entity with links) is refused: delete or\n"
 	"re-point those first. The deletion is kept in the audit trail.\n",
-	run_delete,
+	exec_delete, NULL,
 };
 
 /* --- link ------------------------------------------------------------------ */
 
 static int
-run_link(struct cmd_ctx *ctx, int argc, char **argv)
+exec_link(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = {
-		{ "since", 0, 1, NULL, NULL, 0 },
-		{ "until", 0, 1, NULL, NULL, 0 },
-		{ "note", 0, 1, NULL, NULL, 0 },
-	};
-	struct add_arg a = { .kind = CDN_LINK };
-	char **pos;
-	int npos, done, rc;
+	static const char *const fields[][2] = { { "since", "since" }, { "until", "until" },
+		{ "note", "notes" } };
+	struct write w = { 'c', CDN_LINK };
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_link, argc, argv, opts, 3, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_id_arg(args, args_string(args, 0))) != 0 ||
+	    (rc = cmd_id_arg(args, args_string(args, 1))) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (npos != 3) {
-		free(pos);
-		return cmd_usage(&cmd_link, "give FROM, TO and TYPE");
-	}
-	if ((rc = cmd_id_arg(&cmd_link, pos[0])) != 0 || (rc = cmd_id_arg(&cmd_link, pos[1])) != 0 ||
-	    (rc = cmd_open(ctx)) != 0) {
-		free(pos);
-		return rc;
-	}
-	a.in = json_pack("{s:s,s:s,s:s}", "from", pos[0], "to", pos[1], "type", pos[2]);
-	free(pos);
-	if (opts[0].value)
-		json_object_set_new(a.in, "since", json_string(opts[0].value));
-	if (opts[1].value)
-		json_object_set_new(a.in, "until", json_string(opts[1].value));
-	if (opts[2].value)
-		json_object_set_new(a.in, "notes", json_string(opts[2].value));
-	rc = cmd_written(cdn_record_add(ctx->st, ctx->user, a.kind, a.in, 0, &a.out));
-	json_decref(a.in);
-	if (rc != 0)
-		return cmd_fail();
-	print_created(ctx, a.out);
-	json_decref(a.out);
-	return 0;
+	w.in = json_pack("{s:s,s:s,s:s}", "from", args_string(args, 0), "to", args_string(args, 1),
+	    "type", args_string(args, 2));
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		if (args_has(args, fields[i][0]))
+			json_object_set_new(w.in, fields[i][1], json_string(args_get(args, fields[i][0])));
+	return write_record(ctx, &w);
 }
 
-const struct cmd cmd_link = {
-	"link", "FROM TO TYPE [--since D] [--until D] [--note T]", "create a link",
+const struct cmd_entry cmd_link = {
+	"link", NULL, { "since= until= note=", 3, 3, "give FROM, TO and TYPE" },
+	"FROM TO TYPE [--since D] [--until D] [--note T]", "create a link",
 	"Links two existing records. TYPE is one of consignor_of consignee_of\n"
 	"owner_of director_of employee_of associate_of family_of carrier_of\n"
 	"travelled_on registered_to used involved_in seized_from same_as, or a\n"
@@ -308,5 +233,5 @@ const struct cmd cmd_link = {
 	"\n"
 	"Example:\n"
 	"  cordon link E-3 S-12 consignee_of\n",
-	run_link,
+	exec_link, NULL,
 };

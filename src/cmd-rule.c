@@ -81,8 +81,9 @@ on_kinds(json_t *rule, char *buf, size_t cap)
 /* --- add, list, show, enable, disable, log --------------------------------------- */
 
 static int
-run_add(struct cmd_ctx *ctx, const char *path)
+exec_add(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *path = args_string(args, 0);
 	struct cdn_rule_limits lim;
 	json_t *rule = NULL, *before = NULL;
 	char *src;
@@ -129,12 +130,13 @@ run_add(struct cmd_ctx *ctx, const char *path)
 }
 
 static int
-run_list(struct cmd_ctx *ctx)
+exec_list(struct cmd_ctx *ctx, struct args *args)
 {
 	json_t *all, *r;
 	size_t i;
 	int rc;
 
+	(void)args;
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
 	if (cdn_rule_list(ctx->st, &all) != 0)
@@ -169,8 +171,9 @@ run_list(struct cmd_ctx *ctx)
 }
 
 static int
-run_show(struct cmd_ctx *ctx, const char *name)
+exec_show(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *name = args_string(args, 0);
 	json_t *rule, *errs = NULL, *e;
 	uint64_t nerr = 0;
 	char *src = NULL, on[128];
@@ -215,8 +218,10 @@ run_show(struct cmd_ctx *ctx, const char *name)
 }
 
 static int
-run_enable(struct cmd_ctx *ctx, const char *name, int enable)
+exec_enable(struct cmd_ctx *ctx, struct args *args)
 {
+	const char *name = args_string(args, 0);
+	int enable = strcmp(args_entry(args)->name, "enable") == 0;
 	json_t *rule;
 	int rc;
 
@@ -232,25 +237,25 @@ run_enable(struct cmd_ctx *ctx, const char *name, int enable)
 	return 0;
 }
 
-static int
-run_log(struct cmd_ctx *ctx, const char *name)
+static void
+version_line(json_t *v)
 {
-	json_t *versions, *v;
-	size_t i;
+	printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…  %s\n",
+	    json_integer_value(json_object_get(v, "version")), jstr(v, "commit"), jstr(v, "at"),
+	    jstr(v, "by"), jstr(v, "sha256"), jstr(v, "message"));
+}
+
+static int
+exec_log(struct cmd_ctx *ctx, struct args *args)
+{
+	json_t *versions;
 	int rc;
 
 	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_rule_log(ctx->st, name, &versions) != 0)
+	if (cdn_rule_log(ctx->st, args_string(args, 0), &versions) != 0)
 		return cmd_fail();
-	json_array_foreach(versions, i, v) {
-		if (ctx->json)
-			cmd_print_jsonl(v);
-		else
-			printf("version %-3" JSON_INTEGER_FORMAT " %s  %s  %-12s sha256 %.16s…  %s\n",
-			    json_integer_value(json_object_get(v, "version")), jstr(v, "commit"),
-			    jstr(v, "at"), jstr(v, "by"), jstr(v, "sha256"), jstr(v, "message"));
-	}
+	cmd_print_list(ctx, versions, version_line, NULL);
 	json_decref(versions);
 	return 0;
 }
@@ -363,25 +368,19 @@ summary(const struct cdn_rule_run_stats *s, double secs, int saved)
 }
 
 static int
-run_opts(struct cmd_opt *opts, struct cdn_rule_run_opts *o, struct run_ui *ui)
+run_opts(struct args *args, struct cdn_rule_run_opts *o, struct run_ui *ui)
 {
+	uint64_t threads = 0;
 	int rc;
 
 	memset(o, 0, sizeof *o);
 	if ((rc = limits(&o->limits)) != 0)
 		return rc;
-	o->since = opts[0].value;
-	o->until = opts[3].value;
-	if (opts[1].value) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(opts[1].value, &end, 10);
-		if (errno || *end || n < 1 || n > 8)
-			return cmd_error(2, "--threads needs a number from 1 to 8");
-		o->threads = (unsigned)n;
-	}
+	o->since = args_get(args, "since");
+	o->until = args_get(args, "until");
+	if ((rc = cmd_number(args, "threads", 1, 8, &threads)) != 0)
+		return rc;
+	o->threads = (unsigned)threads;
 	cmd_bar_init(&ui->bar, 0);
 	o->progress = ui_progress;
 	o->progress_arg = ui;
@@ -391,8 +390,10 @@ run_opts(struct cmd_opt *opts, struct cdn_rule_run_opts *o, struct run_ui *ui)
 }
 
 static int
-run_test(struct cmd_ctx *ctx, char **files, int nfiles, struct cmd_opt *opts)
+exec_test(struct cmd_ctx *ctx, struct args *args)
 {
+	char **files = args_strings(args, 0);
+	int nfiles = args_count(args);
 	struct cdn_rule_run_opts o;
 	struct cdn_rule_run_stats st = { 0 };
 	struct run_ui ui = { 0 };
@@ -406,7 +407,7 @@ run_test(struct cmd_ctx *ctx, char **files, int nfiles, struct cmd_opt *opts)
 	if (!srcs || !lens)
 		rc = cmd_error(1, "out of memory");
 	if (rc == 0)
-		rc = run_opts(opts, &o, &ui);
+		rc = run_opts(args, &o, &ui);
 	o.print = ui_print;
 	o.print_arg = &ui;
 	for (; rc == 0 && n < nfiles; n++)
@@ -434,8 +435,10 @@ run_test(struct cmd_ctx *ctx, char **files, int nfiles, struct cmd_opt *opts)
 }
 
 static int
-run_run(struct cmd_ctx *ctx, char **names, int nnames, struct cmd_opt *opts)
+exec_run(struct cmd_ctx *ctx, struct args *args)
 {
+	char **names = args_has(args, "all") ? NULL : args_strings(args, 0);
+	int nnames = args_count(args);
 	struct cdn_rule_run_opts o;
 	struct cdn_rule_run_stats st = { 0 };
 	struct run_ui ui = { 0 };
@@ -444,7 +447,9 @@ run_run(struct cmd_ctx *ctx, char **names, int nnames, struct cmd_opt *opts)
 	size_t i;
 	int rc;
 
-	if ((rc = run_opts(opts, &o, &ui)) != 0 || (rc = cmd_open(ctx)) != 0)
+	if ((nnames == 0) == !args_has(args, "all"))
+		return cmd_usage(args, "rule run NAME… or rule run --all");
+	if ((rc = run_opts(args, &o, &ui)) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = cdn_rule_run(ctx->st, ctx->user, (const char *const *)names, (size_t)nnames, &o,
@@ -474,68 +479,25 @@ cmd_rules_on_write(struct cmd_ctx *ctx)
 
 /* --- the command ------------------------------------------------------------------------------ */
 
-static int
-run_rule(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct cmd_opt opts[] = {
-		{ "since", 0, 1, NULL, NULL, 0 },
-		{ "threads", 0, 1, NULL, NULL, 0 },
-		{ "all", 0, 0, NULL, NULL, 0 },
-		{ "until", 0, 1, NULL, NULL, 0 },
-	};
-	const char *sub;
-	char **pos;
-	int npos, done, rc;
+#define ONE(name, exec) { name, NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec }
 
-	rc = cmd_parse(ctx, &cmd_rule, argc, argv, opts, 4, &pos, &npos, &done);
-	if (done)
-		return rc;
-	sub = npos > 0 ? pos[0] : "";
-#define NEED(n, what) \
-	if (npos != (n)) { rc = cmd_usage(&cmd_rule, "%s", what); goto out; }
-	if ((opts[0].value || opts[1].value || opts[3].value) && strcmp(sub, "test") != 0 &&
-	    strcmp(sub, "run") != 0) {
-		rc = cmd_usage(&cmd_rule, "--since, --until and --threads go with test and run");
-	} else if (opts[2].value && strcmp(sub, "run") != 0) {
-		rc = cmd_usage(&cmd_rule, "--all goes with run");
-	} else if (strcmp(sub, "add") == 0) {
-		NEED(2, "rule add FILE");
-		rc = run_add(ctx, pos[1]);
-	} else if (strcmp(sub, "list") == 0) {
-		NEED(1, "rule list takes no arguments");
-		rc = run_list(ctx);
-	} else if (strcmp(sub, "show") == 0) {
-		NEED(2, "rule show NAME");
-		rc = run_show(ctx, pos[1]);
-	} else if (strcmp(sub, "test") == 0) {
-		if (npos < 2) {
-			rc = cmd_usage(&cmd_rule, "rule test FILE… [--since D] [--until D]");
-			goto out;
-		}
-		rc = run_test(ctx, pos + 1, npos - 1, opts);
-	} else if (strcmp(sub, "run") == 0) {
-		if ((npos < 2) == !opts[2].value) {
-			rc = cmd_usage(&cmd_rule, "rule run NAME… or rule run --all");
-			goto out;
-		}
-		rc = run_run(ctx, opts[2].value ? NULL : pos + 1, npos - 1, opts);
-	} else if (strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0) {
-		NEED(2, "rule enable|disable NAME");
-		rc = run_enable(ctx, pos[1], sub[0] == 'e');
-	} else if (strcmp(sub, "log") == 0) {
-		NEED(2, "rule log NAME");
-		rc = run_log(ctx, pos[1]);
-	} else {
-		rc = cmd_usage(&cmd_rule, "give add, list, show, test, run, enable, disable or log");
-	}
-#undef NEED
-out:
-	free(pos);
-	return rc;
-}
+static const struct cmd_entry rule_subs[] = {
+	{ "add", NULL, { "", 1, 1 }, "FILE", NULL, NULL, exec_add },
+	{ "list", NULL, { "", 0, 0 }, "", NULL, NULL, exec_list },
+	ONE("show", exec_show),
+	{ "test", NULL, { "since= until= threads=", 1, -1 },
+	    "FILE… [--since D] [--until D] [--threads N]", NULL, NULL, exec_test },
+	{ "run", NULL, { "since= until= threads= all", 0, -1 },
+	    "NAME…|--all [--since D] [--until D] [--threads N]", NULL, NULL, exec_run },
+	ONE("enable", exec_enable),
+	ONE("disable", exec_enable),
+	ONE("log", exec_log),
+	{ NULL },
+};
 
-const struct cmd cmd_rule = {
-	"rule", "add|list|show|test|run|enable|disable|log …", "analyst rules in Lua that raise alerts",
+const struct cmd_entry cmd_rule = {
+	"rule", NULL, { NULL, 0, -1 }, "add|list|show|test|run|enable|disable|log …",
+	"analyst rules in Lua that raise alerts",
 	"  add FILE            check the rule in FILE (- for standard input), keep\n"
 	"                      its source as a new version in the store's git\n"
 	"                      repository, and enable it: from now on every write\n"
@@ -561,5 +523,5 @@ const struct cmd cmd_rule = {
 	"rule, CORDON_RULE_MEMORY (default 32M). A rule that fails or runs over\n"
 	"them is a rule error; the write that ran it is kept, the other rules run.\n"
 	"doc/rules.md is the guide to writing rules.\n",
-	run_rule,
+	NULL, rule_subs,
 };

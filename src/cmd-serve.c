@@ -8,50 +8,32 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cordon/query.h"
 #include "http/http.h"
 
 static int
-run_serve(struct cmd_ctx *ctx, int argc, char **argv)
+exec_serve(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = {
-		{ "listen", 0, 1, NULL, NULL, 0 },
-		{ "tls-cert", 0, 1, NULL, NULL, 0 },
-		{ "tls-key", 0, 1, NULL, NULL, 0 },
-		{ "web", 0, 1, NULL, NULL, 0 },
-		{ "threads", 0, 1, NULL, NULL, 0 },
-		{ "ready-fd", 0, 1, NULL, NULL, 0 },
-	};
 	struct http_opts o = { "127.0.0.1:8080", NULL, NULL, NULL, 0, -1 };
-	char **pos;
-	int npos, done, rc;
+	uint64_t threads = 0, fd = 0;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_serve, argc, argv, opts, 6, &pos, &npos, &done);
-	if (done)
+	if (args_has(args, "listen"))
+		o.listen = args_get(args, "listen");
+	o.tls_cert = args_get(args, "tls-cert");
+	o.tls_key = args_get(args, "tls-key");
+	o.web = args_get(args, "web");
+	if ((rc = cmd_number(args, "threads", 1, 64, &threads)) != 0)
 		return rc;
-	free(pos);
-	if (npos != 0)
-		return cmd_usage(&cmd_serve, "serve takes no arguments");
-	if (opts[0].value)
-		o.listen = opts[0].value;
-	o.tls_cert = opts[1].value;
-	o.tls_key = opts[2].value;
-	o.web = opts[3].value;
-	if (opts[4].value) {
-		char *end;
-		long n = strtol(opts[4].value, &end, 10);
-
-		if (*end || n < 1 || n > 64)
-			return cmd_usage(&cmd_serve, "--threads must be 1 to 64");
-		o.threads = (unsigned)n;
-	}
-	if (opts[5].value) {
-		char *end;
-		long n = strtol(opts[5].value, &end, 10);
-
+	o.threads = (unsigned)threads;
+	if (args_has(args, "ready-fd")) {
 		/* Only a descriptor the caller opened for it: never 0 to 2. */
-		if (*end || !*opts[5].value || n < 3 || n > INT_MAX || fcntl((int)n, F_GETFD) < 0)
-			return cmd_usage(&cmd_serve, "--ready-fd must be an open descriptor, 3 or more");
-		o.ready_fd = (int)n;
+		if (cdn_query_number("--ready-fd", args_get(args, "ready-fd"), 3, INT_MAX, &fd) != 0 ||
+		    fcntl((int)fd, F_GETFD) < 0) {
+			cdn_error_clear();
+			return cmd_usage(args, "--ready-fd must be an open descriptor, 3 or more");
+		}
+		o.ready_fd = (int)fd;
 		fcntl(o.ready_fd, F_SETFD, FD_CLOEXEC);
 	}
 	/* The installed files, else those of the source tree it was built from. */
@@ -64,8 +46,10 @@ run_serve(struct cmd_ctx *ctx, int argc, char **argv)
 	return http_serve(ctx->st, &o) == 0 ? 0 : cmd_fail();
 }
 
-const struct cmd cmd_serve = {
-	"serve", "[--listen ADDR:PORT] [--tls-cert PEM --tls-key PEM] [--web DIR] [--threads N]"
+const struct cmd_entry cmd_serve = {
+	"serve", NULL, { "listen= tls-cert= tls-key= web= threads= ready-fd=", 0, 0,
+	    "serve takes no arguments" },
+	"[--listen ADDR:PORT] [--tls-cert PEM --tls-key PEM] [--web DIR] [--threads N]"
 	" [--ready-fd N]",
 	"the JSON API (/api/v1/) and the web UI (/)",
 	"  --listen ADDR:PORT   where to listen, a numeric address (default\n"
@@ -85,5 +69,5 @@ const struct cmd cmd_serve = {
 	"access log line per request goes to standard error. SIGINT or SIGTERM\n"
 	"stops taking connections, lets the requests under way finish, and exits.\n"
 	"doc/api.md lists every route.\n",
-	run_serve,
+	exec_serve, NULL,
 };

@@ -77,84 +77,82 @@ new_password(const char *name, char *pw, size_t cap)
 }
 
 static int
-run_user(struct cmd_ctx *ctx, int argc, char **argv)
+exec_password(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "role", 0, 1, NULL, NULL, 0 } };
+	int add = strcmp(args_entry(args)->name, "add") == 0, rc;
+	const char *name = args_string(args, 0), *role = add ? args_get(args, "role") : NULL;
 	char pw[PW_BUF];
-	const char *sub;
-	char **pos;
-	int npos, done, rc;
 
-	rc = cmd_parse(ctx, &cmd_user, argc, argv, opts, 1, &pos, &npos, &done);
-	if (done)
-		return rc;
-	sub = npos > 0 ? pos[0] : "";
-	if (strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0) {
-		int add = sub[0] == 'a';
-
-		if (npos != 2 || (add && !opts[0].value) || (!add && opts[0].value))
-			rc = cmd_usage(&cmd_user, add ? "user add NAME --role ROLE" : "user passwd NAME");
-		else if ((rc = cmd_open(ctx)) == 0 && (rc = new_password(pos[1], pw, sizeof pw)) == 0) {
-			rc = add ? cdn_user_add(ctx->st, ctx->user, pos[1], opts[0].value, pw) :
-			    cdn_user_passwd(ctx->st, ctx->user, pos[1], pw);
-			rc = rc ? cmd_fail() : 0;
-			if (rc == 0 && ctx->json) {
-				json_t *o = json_pack("{s:s,s:s}", "user", pos[1], add ? "added" :
-				    "changed", add ? opts[0].value : "password");
-
-				cmd_print_jsonl(o);
-				json_decref(o);
-			} else if (rc == 0) {
-				printf("user %s: %s\n", pos[1], add ? "added" : "password changed");
-			}
-		}
-		OPENSSL_cleanse(pw, sizeof pw);
-	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
-		int off = sub[0] == 'd';
-
-		if (npos != 2 || opts[0].value)
-			rc = cmd_usage(&cmd_user, off ? "user disable NAME" : "user enable NAME");
-		else if ((rc = cmd_open(ctx)) == 0 &&
-		    (rc = cdn_user_disable(ctx->st, ctx->user, pos[1], off)) != 0)
-			rc = cmd_fail();
-		if (rc == 0 && ctx->json) {
-			json_t *o = json_pack("{s:s,s:b}", "user", pos[1], "disabled", off);
-
-			cmd_print_jsonl(o);
-			json_decref(o);
-		} else if (rc == 0) {
-			printf("user %s: %s\n", pos[1], off ? "disabled" : "enabled");
-		}
-	} else if (strcmp(sub, "list") == 0) {
-		json_t *users = NULL, *u;
-		size_t i;
-
-		if (npos != 1 || opts[0].value)
-			rc = cmd_usage(&cmd_user, "user list");
-		else if ((rc = cmd_open(ctx)) == 0 && (rc = cdn_user_list(ctx->st, &users)) != 0)
-			rc = cmd_fail();
-		json_array_foreach(users, i, u) {
-			if (ctx->json)
-				cmd_print_jsonl(u);
-			else
-				printf("%-24s %-10s since %s%s\n",
-				    json_string_value(json_object_get(u, "name")),
-				    json_string_value(json_object_get(u, "role")),
-				    json_string_value(json_object_get(u, "created_at")),
-				    json_is_true(json_object_get(u, "disabled")) ? "  (disabled)" : "");
-		}
-		if (rc == 0 && json_array_size(users) == 0 && !ctx->json)
-			fprintf(stderr, "no users (add one with cordon user add NAME --role ROLE)\n");
-		json_decref(users);
-	} else {
-		rc = cmd_usage(&cmd_user, "give add, passwd, disable, enable or list");
+	if (add && !role)
+		return cmd_usage(args, "user add NAME --role ROLE");
+	if ((rc = cmd_open(ctx)) == 0 && (rc = new_password(name, pw, sizeof pw)) == 0) {
+		rc = add ? cdn_user_add(ctx->st, ctx->user, name, role, pw) :
+		    cdn_user_passwd(ctx->st, ctx->user, name, pw);
+		rc = rc ? cmd_fail() : 0;
+		if (rc == 0 && ctx->json)
+			cmd_print_new(json_pack("{s:s,s:s}", "user", name, add ? "added" : "changed",
+			    add ? role : "password"));
+		else if (rc == 0)
+			printf("user %s: %s\n", name, add ? "added" : "password changed");
 	}
-	free(pos);
+	OPENSSL_cleanse(pw, sizeof pw);
 	return rc;
 }
 
-const struct cmd cmd_user = {
-	"user", "add|passwd|disable|enable|list …", "who may sign in to the HTTP API, with which role",
+static int
+exec_disable(struct cmd_ctx *ctx, struct args *args)
+{
+	const char *name = args_string(args, 0);
+	int off = strcmp(args_entry(args)->name, "disable") == 0, rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_user_disable(ctx->st, ctx->user, name, off) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_new(json_pack("{s:s,s:b}", "user", name, "disabled", off));
+	else
+		printf("user %s: %s\n", name, off ? "disabled" : "enabled");
+	return 0;
+}
+
+static void
+user_line(json_t *u)
+{
+	printf("%-24s %-10s since %s%s\n", json_string_value(json_object_get(u, "name")),
+	    json_string_value(json_object_get(u, "role")),
+	    json_string_value(json_object_get(u, "created_at")),
+	    json_is_true(json_object_get(u, "disabled")) ? "  (disabled)" : "");
+}
+
+static int
+exec_list(struct cmd_ctx *ctx, struct args *args)
+{
+	json_t *users = NULL;
+	int rc;
+
+	(void)args;
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_user_list(ctx->st, &users) != 0)
+		return cmd_fail();
+	cmd_print_list(ctx, users, user_line, "no users (add one with cordon user add NAME --role ROLE)");
+	json_decref(users);
+	return 0;
+}
+
+static const struct cmd_entry user_subs[] = {
+	{ "add", NULL, { "role=", 1, 1 }, "NAME --role ROLE", NULL, NULL, exec_password },
+	{ "passwd", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_password },
+	{ "disable", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_disable },
+	{ "enable", NULL, { "", 1, 1 }, "NAME", NULL, NULL, exec_disable },
+	{ "list", NULL, { "", 0, 0 }, "", NULL, NULL, exec_list },
+	{ NULL },
+};
+
+const struct cmd_entry cmd_user = {
+	"user", NULL, { NULL, 0, -1 }, "add|passwd|disable|enable|list …",
+	"who may sign in to the HTTP API, with which role",
 	"  add NAME --role ROLE   add a user; ROLE is officer, analyst, supervisor,\n"
 	"                         admin or partner\n"
 	"  passwd NAME            set a user's password; the user's sessions end\n"
@@ -171,16 +169,12 @@ const struct cmd cmd_user = {
 	"analyst (+ rules), supervisor (+ audit, the user list, partners and\n"
 	"exports), admin (+ users and partners). A partner reads its own TAXII\n"
 	"collection and nothing else (cordon partner add makes one).\n",
-	run_user,
+	NULL, user_subs,
 };
 
 static void
-print_token(struct cmd_ctx *ctx, json_t *t)
+token_line(json_t *t)
 {
-	if (ctx->json) {
-		cmd_print_jsonl(t);
-		return;
-	}
 	printf("%s  %-24s %s  %s\n", json_string_value(json_object_get(t, "id")),
 	    json_string_value(json_object_get(t, "user")),
 	    json_string_value(json_object_get(t, "created_at")),
@@ -188,71 +182,67 @@ print_token(struct cmd_ctx *ctx, json_t *t)
 }
 
 static int
-run_token(struct cmd_ctx *ctx, int argc, char **argv)
+exec_token_list(struct cmd_ctx *ctx, struct args *args)
 {
-	struct cmd_opt opts[] = { { "label", 0, 1, NULL, NULL, 0 } };
-	char token[CDN_TOKEN_LEN + 1];
-	const char *sub;
-	char **pos;
-	int npos, done, rc;
+	json_t *list = NULL;
+	int rc;
 
-	rc = cmd_parse(ctx, &cmd_token, argc, argv, opts, 1, &pos, &npos, &done);
-	if (done)
+	if ((rc = cmd_open(ctx)) != 0)
 		return rc;
-	sub = npos > 0 ? pos[0] : "";
-	if (strcmp(sub, "list") == 0) {
-		json_t *list = NULL, *t;
-		size_t i;
-
-		if (npos > 2 || opts[0].value)
-			rc = cmd_usage(&cmd_token, "token list [NAME]");
-		else if ((rc = cmd_open(ctx)) == 0 &&
-		    (rc = cdn_token_list(ctx->st, npos == 2 ? pos[1] : NULL, &list)) != 0)
-			rc = cmd_fail();
-		json_array_foreach(list, i, t)
-			print_token(ctx, t);
-		json_decref(list);
-	} else if (strcmp(sub, "revoke") == 0) {
-		if (npos != 2 || opts[0].value)
-			rc = cmd_usage(&cmd_token, "token revoke ID");
-		else if ((rc = cmd_open(ctx)) == 0 &&
-		    (rc = cdn_token_revoke(ctx->st, ctx->user, pos[1])) != 0)
-			rc = cmd_fail();
-		if (rc == 0 && ctx->json) {
-			json_t *o = json_pack("{s:s,s:b}", "token", pos[1], "revoked", 1);
-
-			cmd_print_jsonl(o);
-			json_decref(o);
-		} else if (rc == 0) {
-			/* Never echo a whole token back. */
-			printf("token %.16s: revoked\n", strncmp(pos[1], "cordon_", 7) == 0 ?
-			    "(given)" : pos[1]);
-		}
-	} else if (npos != 2 || strcmp(sub, "create") != 0) {
-		rc = cmd_usage(&cmd_token, "token create NAME [--label TEXT] | list [NAME] | revoke ID");
-	} else if ((rc = cmd_open(ctx)) == 0) {
-		if (cdn_token_create(ctx->st, ctx->user, pos[1], opts[0].value, token) != 0) {
-			rc = cmd_fail();
-		} else {
-			if (ctx->json) {
-				json_t *o = json_pack("{s:s,s:s}", "user", pos[1], "token", token);
-
-				cmd_print_jsonl(o);
-				json_decref(o);
-			} else {
-				printf("%s\n", token);
-			}
-			if (isatty(STDOUT_FILENO))
-				fprintf(stderr, "keep it now: cordon stores only its hash\n");
-			OPENSSL_cleanse(token, sizeof token);
-		}
-	}
-	free(pos);
-	return rc;
+	if (cdn_token_list(ctx->st, args_string(args, 0), &list) != 0)
+		return cmd_fail();
+	cmd_print_list(ctx, list, token_line, NULL);
+	json_decref(list);
+	return 0;
 }
 
-const struct cmd cmd_token = {
-	"token", "create NAME [--label TEXT] | list [NAME] | revoke ID",
+static int
+exec_token_revoke(struct cmd_ctx *ctx, struct args *args)
+{
+	const char *id = args_string(args, 0);
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_token_revoke(ctx->st, ctx->user, id) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_new(json_pack("{s:s,s:b}", "token", id, "revoked", 1));
+	else	/* Never echo a whole token back. */
+		printf("token %.16s: revoked\n", strncmp(id, "cordon_", 7) == 0 ? "(given)" : id);
+	return 0;
+}
+
+static int
+exec_token_create(struct cmd_ctx *ctx, struct args *args)
+{
+	const char *name = args_string(args, 0);
+	char token[CDN_TOKEN_LEN + 1];
+	int rc;
+
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_token_create(ctx->st, ctx->user, name, args_get(args, "label"), token) != 0)
+		return cmd_fail();
+	if (ctx->json)
+		cmd_print_new(json_pack("{s:s,s:s}", "user", name, "token", token));
+	else
+		printf("%s\n", token);
+	if (isatty(STDOUT_FILENO))
+		fprintf(stderr, "keep it now: cordon stores only its hash\n");
+	OPENSSL_cleanse(token, sizeof token);
+	return 0;
+}
+
+static const struct cmd_entry token_subs[] = {
+	{ "create", NULL, { "label=", 1, 1 }, "NAME [--label TEXT]", NULL, NULL, exec_token_create },
+	{ "list", NULL, { "", 0, 1 }, "[NAME]", NULL, NULL, exec_token_list },
+	{ "revoke", NULL, { "", 1, 1 }, "ID", NULL, NULL, exec_token_revoke },
+	{ NULL },
+};
+
+const struct cmd_entry cmd_token = {
+	"token", NULL, { NULL, 0, -1 }, "create NAME [--label TEXT] | list [NAME] | revoke ID",
 	"API tokens for scripts, acting as a user",
 	"  create NAME [--label TEXT]\n"
 	"                      print a new token for user NAME; scripts send it as\n"
@@ -266,5 +256,5 @@ const struct cmd cmd_token = {
 	"\n"
 	"A password change does not revoke a user's tokens; disabling the user\n"
 	"(cordon user disable) refuses them all until it is enabled again.\n",
-	run_token,
+	NULL, token_subs,
 };

@@ -1,6 +1,6 @@
 /*
- * cmd-util.c - what every command shares: option parsing, errors, JSON
- * input and the two output forms (human and --json).
+ * cmd-util.c - what every command shares: errors, JSON input and the two
+ * output forms (human and --json).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -68,139 +68,58 @@ cmd_written(int rc)
 }
 
 int
-cmd_error(int status, const char *fmt, ...)
+cmd_verror(const char *fmt, va_list ap)
 {
 	char buf[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	say(buf);
-	return status;
-}
-
-int
-cmd_usage(const struct cmd *c, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	say(buf);
-	fprintf(stderr, "usage: cordon %s%s%s\n", c->name, *c->usage ? " " : "", c->usage);
-	return 2;
-}
-
-static void
-print_help(const struct cmd *c)
-{
-	printf("usage: cordon %s%s%s\n\n%s\n", c->name, *c->usage ? " " : "", c->usage,
-	    c->summary);
-	if (c->help && *c->help)
-		printf("\n%s", c->help);
-	printf("\nCommon options:\n"
-	    "  --json    machine-readable output (JSON; JSON Lines for lists)\n"
-	    "  --help    this help\n");
-}
-
-int
-cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
-    struct cmd_opt *opts, size_t nopts, char ***pos, int *npos, int *done)
-{
-	char **p;
-	int n = 0, only_pos = 0;
-
-	*done = 0;
-	if ((p = calloc((size_t)argc + 1, sizeof *p)) == NULL) {
-		*done = 1;
-		return cmd_error(1, "out of memory");
-	}
-	for (int i = 1; i < argc; i++) {
-		char *a = argv[i];
-		struct cmd_opt *o = NULL;
-		const char *val = NULL;
-
-		if (only_pos || a[0] != '-' || a[1] == '\0') {
-			p[n++] = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_pos = 1;
-			continue;
-		}
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			print_help(c);
-			free(p);
-			*done = 1;
-			return 0;
-		}
-		if (strcmp(a, "--json") == 0) {
-			ctx->json = 1;
-			continue;
-		}
-		/* The global option is taken after the command too. */
-		if (strcmp(a, "--store") == 0 || strncmp(a, "--store=", 8) == 0) {
-			const char *dir = a[7] == '=' ? a + 8 : i + 1 < argc ? argv[++i] : NULL;
-
-			if (!dir || !*dir) {
-				free(p);
-				*done = 1;
-				return cmd_usage(c, "--store needs a directory");
-			}
-			ctx->store_dir = dir;
-			continue;
-		}
-		if (a[1] == '-') {
-			char *eq = strchr(a + 2, '=');
-			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-
-			for (size_t k = 0; k < nopts; k++)
-				if (strlen(opts[k].name) == len && strncmp(opts[k].name, a + 2, len) == 0)
-					o = &opts[k];
-			if (o && eq)
-				val = eq + 1;
-		} else if (a[2] == '\0') {
-			for (size_t k = 0; k < nopts; k++)
-				if (opts[k].letter == a[1])
-					o = &opts[k];
-		}
-		if (!o) {
-			free(p);
-			*done = 1;
-			return cmd_usage(c, "unknown option %s", a);
-		}
-		if (o->has_arg && !val) {
-			if (i + 1 >= argc) {
-				free(p);
-				*done = 1;
-				return cmd_usage(c, "option %s needs a value", a);
-			}
-			val = argv[++i];
-		} else if (!o->has_arg && val) {
-			free(p);
-			*done = 1;
-			return cmd_usage(c, "option --%s takes no value", o->name);
-		}
-		o->value = o->has_arg ? val : "1";
-		if (o->all) {
-			o->all[o->nall++] = o->value;
-		}
-	}
-	*pos = p;
-	*npos = n;
 	return 0;
 }
 
 int
-cmd_id_arg(const struct cmd *c, const char *s)
+cmd_get_record(struct cmd_ctx *ctx, const char *id, json_t **out)
+{
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cmd_open(ctx)) != 0)
+		return rc;
+	if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) != 0)
+		return cmd_fail();
+	rc = cdn_record_get(txn, id, out);
+	cdn_txn_abort(txn);
+	return rc ? cmd_fail() : 0;
+}
+
+int
+cmd_error(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_verror(fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void
+cmd_problem(void *arg, const char *where, const char *problem)
+{
+	struct cmd_problems *p = arg;
+
+	p->problems++;
+	fprintf(stderr, "cordon: %s: %s\n", where, problem);
+}
+
+int
+cmd_id_arg(const struct args *a, const char *s)
 {
 	struct cdn_id id;
 
 	if (cdn_id_parse(s, &id) != 0)
-		return cmd_usage(c, "'%.40s' is not a record id (like C-1, S-42)", s);
+		return cmd_usage(a, "'%.40s' is not a record id (like C-1, S-42)", s);
 	return 0;
 }
 
@@ -255,6 +174,33 @@ cmd_print_jsonl(json_t *v)
 {
 	json_dumpf(v, stdout, JSON_COMPACT | CDN_JSON_REAL);
 	putchar('\n');
+}
+
+void
+cmd_print_list(struct cmd_ctx *ctx, json_t *list, void (*line)(json_t *item), const char *none)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(list, i, item) {
+		if (ctx->json)
+			cmd_print_jsonl(item);
+		else
+			line(item);
+	}
+	if (!ctx->json && none && json_array_size(list) == 0)
+		fprintf(stderr, "%s\n", none);
+}
+
+void
+cmd_print_new(json_t *v)
+{
+	if (!v) {
+		cmd_error(1, "out of memory");
+		return;
+	}
+	cmd_print_jsonl(v);
+	json_decref(v);
 }
 
 const char *

@@ -1,12 +1,19 @@
 /*
  * cmd.h - the command-line front-end: one table entry per command, one
  * file per command group (src/cmd-*.c), and the helpers they share for
- * options, input and output. Commands hold no business logic: they parse
- * arguments, call libcordon and print.
+ * options, input and output. Commands hold no business logic: they read
+ * their arguments by name, call libcordon and print.
+ *
+ * A new command is an entry (struct cmd_entry) and its exec in its file,
+ * and a line in cordon.c's table; a new subcommand is a row of its
+ * group's array. main reads the arguments against the entry, owns them,
+ * and runs the exec; what a command must check beyond the template (an
+ * id, a number's bounds: cmd_id_arg, cmd_number) it checks first.
  */
 #ifndef CORDON_CMD_H
 #define CORDON_CMD_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
@@ -24,16 +31,32 @@ struct cmd_ctx {
 	const char *user;
 };
 
-struct cmd {
+struct args;
+
+/*
+ * A command, in the manner of tmux's cmd_entry: its name, the template of
+ * its options and how many positional arguments it takes, so that main
+ * reads them (cmd-args.c) and the command finds them by name; a group
+ * (`rule`, `alert` …) is a table of subcommands with entries of their own.
+ */
+struct cmd_entry {
 	const char *name;
+	const char *alias;	/* another name for it, or NULL */
+	struct {
+		const char *template;	/* options: "f|file= if-version= all" */
+		int lower, upper;	/* how many positional arguments; upper -1: any */
+		const char *count;	/* said when they are not that many (default:
+				 * the name and usage) */
+	} args;
 	const char *usage;	/* arguments after the name */
-	const char *summary;	/* one line for `cordon --help` */
+	const char *summary;	/* one line for `cordon --help` (commands only) */
 	const char *help;	/* options and details for `cordon NAME --help` */
-	/* argv[0] is the command name; returns an exit status. */
-	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
+	/* Runs the command; returns an exit status. `a` is main's. */
+	int (*exec)(struct cmd_ctx *ctx, struct args *a);
+	const struct cmd_entry *subs;	/* a group's subcommands, ended by a NULL name */
 };
 
-extern const struct cmd cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
+extern const struct cmd_entry cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
     cmd_delete, cmd_list, cmd_link, cmd_graph, cmd_search, cmd_import,
     cmd_export_json, cmd_audit, cmd_evidence, cmd_backup, cmd_rule, cmd_alert,
     cmd_user, cmd_token, cmd_serve, cmd_partner, cmd_org, cmd_key, cmd_export;
@@ -44,6 +67,9 @@ int cmd_rules_on_write(struct cmd_ctx *ctx);
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);
+/* Open the store and read record `id` into *out (a new reference): 0, or
+ * an exit status, the error said. */
+int cmd_get_record(struct cmd_ctx *ctx, const char *id, json_t **out);
 
 /* The result of a write through the library: CDN_ERULES (written, but
  * the rules did not run) is said on stderr and becomes 0, so that the
@@ -59,33 +85,54 @@ int cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_forma
 int cmd_fail(void);
 /* Print "cordon: ..." and return `status`. */
 int cmd_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Usage error for `c`: message, usage line, exit 2. */
-int cmd_usage(const struct cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cmd_verror(const char *fmt, va_list ap);
 
 /*
- * Parse the options of command `c`: `spec` is a list of long options
- * ("json", "if-version=", …; '=' takes a value) with optional short
- * letters ("f|file="). Sets ctx->json for "json" and prints help for
- * "help" (returning 0 through *done). Values land in `vals` in spec order
- * (NULL if absent; repeated options keep the last unless collected by the
- * caller through `each`). Positional arguments are returned in
- * *pos / *npos. Returns 0, or an exit status with *done set.
+ * The arguments of command `e` (subcommand of `group`, or NULL) in argv
+ * (after the command's name): options checked against the template,
+ * the shared ones applied to `ctx`, positional arguments counted. 0 with
+ * *out (NULL if --help was answered), or an exit status.
  */
-struct cmd_opt {
-	const char *name;	/* long name, e.g. "if-version" */
-	char letter;		/* short letter or 0 */
-	int has_arg;
-	const char *value;	/* last value (or "1" for a flag) */
-	const char **all;	/* every value, when collected (may be NULL) */
-	size_t nall;
+int args_parse(struct cmd_ctx *ctx, const struct cmd_entry *group,
+    const struct cmd_entry *e, int argc, char **argv, struct args **out);
+void args_free(struct args *a);
+/* The entry it was read for. */
+const struct cmd_entry *args_entry(const struct args *a);
+/* Whether `word` is an option of `tmpl` (or --store) followed by its value. */
+int args_takes_value(const char *tmpl, const char *word);
+/* How many times option `name` (its long name) was given. */
+int args_has(const struct args *a, const char *name);
+/* Its last value ("1" for a flag), or NULL; args_value: the k-th. */
+const char *args_get(const struct args *a, const char *name);
+const char *args_value(const struct args *a, const char *name, int k);
+/* The positional arguments: how many, the i-th (or NULL), those from i on. */
+int args_count(const struct args *a);
+const char *args_string(const struct args *a, int i);
+char **args_strings(const struct args *a, int i);
+
+/* `cordon NAME --help`. */
+void cmd_print_help(const struct cmd_entry *c);
+/* Usage error: "cordon: message", the usage line of the command run, exit 2. */
+int cmd_usage(const struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Option `name` as a whole number in [lo, hi] (cdn_query_number) into
+ * *out, left as it is if the option is not given: 0, or a usage error. */
+int cmd_number(const struct args *a, const char *name, uint64_t lo, uint64_t hi,
+    uint64_t *out);
+/* Print `v` (a new reference, may be NULL) as one JSON line, and free it. */
+void cmd_print_new(json_t *v);
+
+/* What a verification finds wrong (evidence verify, audit verify): each
+ * problem said as "cordon: WHERE: PROBLEM" on standard error, and counted
+ * in the struct cmd_problems `arg` points to. */
+struct cmd_problems {
+	uint64_t problems;
 };
-int cmd_parse(struct cmd_ctx *ctx, const struct cmd *c, int argc, char **argv,
-    struct cmd_opt *opts, size_t nopts, char ***pos, int *npos, int *done);
+void cmd_problem(void *arg, const char *where, const char *problem);
 
 /* Read a JSON object from FILE ("-" or NULL: standard input). */
 int cmd_read_json(const char *file, json_t **out);
-/* 0 if `s` is a record id, else a usage error (exit 2) for command `c`. */
-int cmd_id_arg(const struct cmd *c, const char *s);
+/* 0 if `s` is a record id, else a usage error (exit 2). */
+int cmd_id_arg(const struct args *a, const char *s);
 
 /*
  * A progress bar on standard error, drawn only when it is a terminal and
@@ -113,6 +160,11 @@ const char *cmd_text(const char *s);
 void cmd_print_record(struct cmd_ctx *ctx, json_t *rec);
 /* One line for a record in a list (human mode). */
 void cmd_print_line(json_t *rec);
+/* Print the items of array `list`: a JSON line each with --json, else as
+ * `line` prints it; without --json, `none` (may be NULL) on standard
+ * error if there is none. */
+void cmd_print_list(struct cmd_ctx *ctx, json_t *list, void (*line)(json_t *item),
+    const char *none);
 /* JSON Lines output of one value. */
 void cmd_print_jsonl(json_t *v);
 /* Write text that came from the store or from a rule (a rule's source,

@@ -10,6 +10,7 @@
 #define CORDON_QUERY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "cordon/record.h"
@@ -58,8 +59,8 @@ int cdn_query_stats(struct cdn_txn *txn, const struct cdn_query *q,
     const char *path, struct cdn_stats *out);
 
 /*
- * Records within `depth` hops of `id` over links (both directions), and the
- * links between them. `*nodes` and `*links` are new arrays, ids sorted;
+ * Records within `depth` hops of `id` over links (both directions; 0 to
+ * CDN_GRAPH_DEPTH_MAX, else CDN_EUSAGE), and the links between them. `*nodes` and `*links` are new arrays, ids sorted;
  * nodes include `id` itself.
  */
 int cdn_graph(struct cdn_txn *txn, const char *id, int depth,
@@ -101,6 +102,61 @@ int cdn_search(struct cdn_txn *txn, const char *text, size_t limit,
  * holds any.
  */
 json_t *cdn_search_match(json_t *rec, const char *text);
+
+/*
+ * What a front-end may ask of a query, the same on the command line
+ * (--where, --limit, --depth) and over HTTP (where=, limit=, depth=):
+ * both read what the user wrote with the two parsers below and check it
+ * against these bounds.
+ */
+#define CDN_WHERE_MAX		16	/* FIELD=VALUE conditions in one query */
+#define CDN_LIST_LIMIT_MAX	1000	/* records in one page of a list (from 1) */
+#define CDN_SEARCH_LIMIT_MAX	1000	/* records one search answers (from 1) */
+#define CDN_GRAPH_DEPTH_MAX	4	/* hops of a graph walk (from 1) */
+#define CDN_GRAPH_LIMIT_MAX	2000	/* records in a graph's answer (from 1) */
+#define CDN_GRAPH_SUMMARY_MAX	1000	/* neighbours of one kind shown before a
+					 * summary (from 0: never summed up) */
+#define CDN_PREVIEW_LIMIT_MAX	200	/* alerts and cases a partner's preview
+					 * shows (from 1) */
+
+/*
+ * A whole number in [lo, hi] written as `text`: decimal digits only, no
+ * sign, space or trailing text ("4abc", "+5", " 5" are no numbers), at
+ * most 19 of them. CDN_EUSAGE otherwise, with `name` (the parameter as
+ * the user wrote it: "limit", "--limit") as the error's field and in its
+ * message ("limit must be 1 to 1000"; with `hi` INT64_MAX or more, "must
+ * be a whole number, 1 or more").
+ */
+int cdn_query_number(const char *name, const char *text, uint64_t lo, uint64_t hi,
+    uint64_t *out);
+
+/*
+ * The conditions of a query as a user writes them, FIELD=VALUE: FIELD a
+ * dotted path of letters, digits, '_', '-' and '.' (at most 200 bytes),
+ * VALUE any text. Zero it before use; `c` and `n` are ready for
+ * cdn_query's `where` and `nwhere`; cdn_where_free frees what it holds.
+ */
+struct cdn_where {
+	struct cdn_cond c[CDN_WHERE_MAX];
+	char *buf[CDN_WHERE_MAX];	/* the copies parsed conditions point into */
+	size_t n;
+};
+/* Add the condition `text` (FIELD=VALUE). CDN_EUSAGE, field `name`, if it
+ * is not one or is one more than CDN_WHERE_MAX. */
+int cdn_where_parse(struct cdn_where *w, const char *name, const char *text);
+/* Add the condition path = value, both borrowed for as long as `w` is
+ * used. CDN_EUSAGE, field `name`, if it is one too many. */
+int cdn_where_add(struct cdn_where *w, const char *name, const char *path,
+    const char *value);
+/* The same, and CDN_EUSAGE ("status is new, acknowledged, …") if `path`
+ * is an enum of `kind` that never takes `value`: a shorthand such as
+ * --status or status= names a value the records can hold. */
+int cdn_where_enum(struct cdn_where *w, const char *name, enum cdn_kind kind,
+    const char *path, const char *value);
+void cdn_where_free(struct cdn_where *w);
+/* Whether the `len` bytes at `s` are a FIELD as above (a name safe to
+ * write back in an error, too). */
+int cdn_where_field_ok(const char *s, size_t len);
 
 /* Every record of `kind` in id order, as stored JSON text (for export). */
 typedef int (*cdn_raw_fn)(void *arg, const char *json, size_t len);

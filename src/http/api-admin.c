@@ -1,5 +1,5 @@
 /*
- * api-admin.c - the routes beyond records (http.h):
+ * api-admin.c - the routes beyond records (routes.h):
  *
  *   POST /api/v1/alerts/ID/ack|escalate|dismiss|promote   {"note"}   officer
  *   POST /api/v1/alerts/ID/attach  {"case","note"}: to an existing case
@@ -27,33 +27,13 @@
 #include "cordon/error.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "auth.h"
+#include "routes.h"
 
 #define AUDIT_DEFAULT	100
 #define AUDIT_MAX	1000
 #define VERIFY_PROBLEMS	100	/* problems a verify answers with */
 #define RULE_ERRORS	20
-
-/* A JSON object body, or an answer queued (then *res is set). */
-static json_t *
-object_body(struct http_req *r, enum MHD_Result *res)
-{
-	json_error_t jerr;
-	json_t *in;
-
-	if (r->len == 0)
-		return json_object();
-	if ((in = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		*res = http_error(r, 400, "bad_json", NULL, "not JSON: %s", jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(in)) {
-		json_decref(in);
-		*res = http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
-		return NULL;
-	}
-	return in;
-}
 
 /* --- alerts ---------------------------------------------------------------------- */
 
@@ -74,7 +54,7 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 		return http_error(r, 404, "not_found", NULL, "no such route");
 	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
-	if ((in = object_body(r, &res)) == NULL)
+	if (http_body_read(r, HTTP_BODY_JSON_OPTIONAL, &in, &res) != 0)
 		return res;
 	json_object_foreach(in, key, v) {
 		if (!http_is(key, "note") && !(http_is(key, "case") && http_is(action, "attach"))) {
@@ -111,25 +91,6 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 }
 
 /* --- rules ------------------------------------------------------------------------ */
-
-static int
-lua_body(struct http_req *r, enum MHD_Result *res)
-{
-	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-
-	if (!type || (strncmp(type, "text/plain", 10) != 0 && strncmp(type, "text/x-lua", 10) != 0 &&
-	    strncmp(type, "application/x-lua", 17) != 0)) {
-		*res = http_error(r, 415, "unsupported_media_type", NULL,
-		    "send the rule's Lua source as text/x-lua or text/plain");
-		return 0;
-	}
-	if (r->len == 0) {
-		*res = http_error(r, 400, "bad_request", NULL, "the body is the rule's Lua source");
-		return 0;
-	}
-	return 1;
-}
 
 #define TEST_ERRORS 100
 
@@ -179,7 +140,7 @@ rule_test(struct http_req *r)
 	json_t *alerts = NULL;
 	enum MHD_Result res;
 
-	if (!lua_body(r, &res)) {
+	if (http_body_read(r, HTTP_BODY_LUA, NULL, &res) != 0) {
 		json_decref(errors);
 		return res;
 	}
@@ -326,7 +287,7 @@ http_rules(struct http_req *r, const char *rest)
 
 		json_t *info = NULL;
 
-		if (!lua_body(r, &res))
+		if (http_body_read(r, HTTP_BODY_LUA, NULL, &res) != 0)
 			return res;
 		if (cdn_rule_limits_env(&lim) != 0 || cdn_rule_check(r->body, r->len, &lim, &info) != 0)
 			return rule_fail(r);
@@ -367,33 +328,16 @@ audit_add(void *arg, json_t *entry)
 static int
 seq_arg(struct http_req *r, const char *name, uint64_t *out, enum MHD_Result *res)
 {
-	const char *s = http_arg(r, name);
+	const char *s = NULL;
 
 	*out = 0;
-	if (!s)
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &s,
+	    NULL) != MHD_YES)
 		return 0;
 	if (http_number(s, 1, INT64_MAX, out) != 0) {
 		*res = http_error(r, 400, "bad_request", name, "%s must be an entry number >= 1", name);
 		return -1;
 	}
-	return 0;
-}
-
-/* `limit` (1 to AUDIT_MAX, default AUDIT_DEFAULT), or -1 (answer queued). */
-static int
-limit_arg(struct http_req *r, size_t *out, enum MHD_Result *res)
-{
-	const char *l = http_arg(r, "limit");
-	uint64_t n;
-
-	*out = AUDIT_DEFAULT;
-	if (!l)
-		return 0;
-	if (http_number(l, 1, AUDIT_MAX, &n) != 0) {
-		*res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", AUDIT_MAX);
-		return -1;
-	}
-	*out = n;
 	return 0;
 }
 
@@ -416,40 +360,6 @@ audit_answer(struct http_req *r, struct audit_page *p, int fwd)
 	return http_json(r, 200, json_pack("{s:o,s:o}", "items", p->items, "next", next));
 }
 
-/* The first query argument not in `known` (a NULL-ended list), if any:
- * a misspelt filter must not be ignored. */
-struct args_check {
-	const char *const *known;
-	char unknown[64];
-};
-
-static enum MHD_Result
-check_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	struct args_check *a = cls;
-	const char *const *k;
-
-	(void)kind;
-	(void)value;
-	for (k = a->known; *k && !http_is(*k, key); k++)
-		;
-	if (!*k && !a->unknown[0])
-		snprintf(a->unknown, sizeof a->unknown, "%s", key);
-	return MHD_YES;
-}
-
-static int
-unknown_arg(struct http_req *r, const char *const *known, const char *takes, enum MHD_Result *res)
-{
-	struct args_check a = { known, "" };
-
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &a);
-	if (!a.unknown[0])
-		return 0;
-	*res = http_error(r, 400, "bad_request", a.unknown, "this takes %s, not %s", takes, a.unknown);
-	return -1;
-}
-
 static enum MHD_Result
 audit_list(struct http_req *r)
 {
@@ -460,15 +370,18 @@ audit_list(struct http_req *r)
 	struct cdn_txn *txn;
 	enum MHD_Result res;
 	char why[CDN_WHY_MAX];
+	uint64_t limit;
 	int rc;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (unknown_arg(r, known, "user, record, limit, before and from", &res) != 0)
+	if (http_args_only(r, known, "this takes user, record, limit, before and from", &res) != 0)
 		return res;
-	if (limit_arg(r, &p.limit, &res) != 0 || seq_arg(r, "before", &f.before, &res) != 0 ||
+	if (http_arg_number(r, "limit", 1, AUDIT_MAX, AUDIT_DEFAULT, &limit, &res) != 0 ||
+	    seq_arg(r, "before", &f.before, &res) != 0 ||
 	    seq_arg(r, "from", &f.from, &res) != 0)
 		return res;
+	p.limit = (size_t)limit;
 	if (f.before && f.from)
 		return http_error(r, 400, "bad_request", "from", "give before (newest first) or from "
 		    "(oldest first), not both");
@@ -561,15 +474,17 @@ http_history(struct http_req *r, const char *id)
 	struct audit_page p = { NULL, 0 };
 	struct cdn_txn *txn;
 	enum MHD_Result res;
-	uint64_t before;
+	uint64_t before, limit;
 	json_t *rec = NULL;
 	int rc;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (unknown_arg(r, known, "limit and before", &res) != 0 ||
-	    limit_arg(r, &p.limit, &res) != 0 || seq_arg(r, "before", &before, &res) != 0)
+	if (http_args_only(r, known, "this takes limit and before", &res) != 0 ||
+	    http_arg_number(r, "limit", 1, AUDIT_MAX, AUDIT_DEFAULT, &limit, &res) != 0 ||
+	    seq_arg(r, "before", &before, &res) != 0)
 		return res;
+	p.limit = (size_t)limit;
 	p.items = json_array();
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		/* The record must be there: its history is part of it. */
@@ -602,7 +517,7 @@ http_users(struct http_req *r)
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
 	if (!http_require(r, CDN_ROLE_ADMIN, &res))
 		return res;
-	if ((in = object_body(r, &res)) == NULL)
+	if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 		return res;
 	if (cdn_user_add(r->st, r->user, json_string_value(json_object_get(in, "name")),
 	    json_string_value(json_object_get(in, "role")),
@@ -657,7 +572,7 @@ http_tokens(struct http_req *r, const char *rest)
 	if (!*rest) {
 		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-		if (unknown_arg(r, known, "user", &res) != 0)
+		if (http_args_only(r, known, "this takes user", &res) != 0)
 			return res;
 		if (cdn_token_list(r->st, http_arg(r, "user"), &out) != 0)
 			return http_fail(r);

@@ -1,5 +1,5 @@
 /*
- * api-evidence.c - evidence over HTTP (http.h):
+ * api-evidence.c - evidence over HTTP (routes.h):
  *
  *   POST /api/v1/cases/ID/evidence?filename=NAME[&description=T][&note=T]
  *        the file as the body (any media type), streamed to disk as it
@@ -30,7 +30,7 @@
 #include "cordon/evidence.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "routes.h"
 
 uint64_t
 http_evidence_max(void)
@@ -278,17 +278,14 @@ content(struct http_req *r, const char *id)
 static enum MHD_Result
 custody(struct http_req *r, const char *id)
 {
-	json_error_t jerr;
 	json_t *in, *out = NULL;
+	enum MHD_Result res;
 	int rc;
 
 	if (!http_is(r->method, "POST"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
-	if ((in = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL ||
-	    !json_is_object(in)) {
-		json_decref(in);
-		return http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
-	}
+	if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
+		return res;
 	rc = cdn_evidence_custody(r->st, r->user, id, json_string_value(json_object_get(in, "action")),
 	    json_string_value(json_object_get(in, "note")), &out);
 	json_decref(in);

@@ -1,5 +1,5 @@
 /*
- * api-import.c - bulk imports over HTTP (http.h):
+ * api-import.c - bulk imports over HTTP (routes.h):
  *
  *   POST /api/v1/imports[?format=jsonl|csv][&filename=NAME]        officer
  *        the file as the body, streamed to a temporary file as it arrives
@@ -31,7 +31,9 @@
 #include "cordon/error.h"
 #include "cordon/import.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "auth.h"
+#include "jobs.h"
+#include "routes.h"
 
 #define JOBS_RUNNING		2	/* they take turns at the store anyway */
 #define BAD_LINES_MAX		1000	/* bad lines listed, as the command line */
@@ -223,25 +225,11 @@ now_rfc3339(char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The arguments an import takes; any other is refused, so that a
- * misspelt one is never silently ignored. */
-static enum MHD_Result
-only_known(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	const char **unknown = cls;
-
-	(void)kind;
-	(void)value;
-	if (!*unknown && !http_is(key, "format") && !http_is(key, "filename"))
-		*unknown = key;
-	return MHD_YES;
-}
-
 enum MHD_Result
 http_import_upload(struct http_req *r, const char *id, char *file)
 {
 	const char *format = http_arg(r, "format"), *filename = http_arg(r, "filename");
-	const char *unknown = NULL;
+	static const char *const known[] = { "format", "filename", NULL };
 	char why[CDN_WHY_MAX], loc[64];
 	enum cdn_import_format f;
 	struct job *j;
@@ -249,10 +237,8 @@ http_import_upload(struct http_req *r, const char *id, char *file)
 	struct stat sb;
 
 	(void)id;
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_known, &unknown);
-	if (unknown)
-		return http_error(r, 400, "bad_request", unknown, "imports take format and filename, "
-		    "not %.40s", unknown);
+	if (http_args_only(r, known, "imports take format and filename", &res) != 0)
+		return res;
 	if (stat(file, &sb) != 0 || sb.st_size == 0)
 		return http_error(r, 400, "bad_request", NULL, "the body is empty: send the file");
 	if (filename) {
@@ -382,18 +368,14 @@ unfinished(struct http_job *base, void *arg)
 static enum MHD_Result
 log_list(struct http_req *r)
 {
-	const char *limit = http_arg(r, "limit");
 	struct listing l = { 0 };
-	size_t n = LOG_DEFAULT, k;
+	enum MHD_Result res;
+	uint64_t n;
+	size_t k;
 	json_t *items, *e;
 
-	if (limit) {
-		uint64_t v;
-
-		if (http_number(limit, 1, LOG_MAX, &v) != 0)
-			return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LOG_MAX);
-		n = v;
-	}
+	if (http_arg_number(r, "limit", 1, LOG_MAX, LOG_DEFAULT, &n, &res) != 0)
+		return res;
 	if (cdn_import_log(r->st, n, &l.log) != 0)
 		return http_fail(r);
 	json_array_foreach(l.log, k, e) {

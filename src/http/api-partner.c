@@ -1,5 +1,5 @@
 /*
- * api-partner.c - sharing with partners over the API (http.h):
+ * api-partner.c - sharing with partners over the API (routes.h):
  *
  *   GET    /api/v1/partners               every partner             supervisor
  *   POST   /api/v1/partners               {name, country, max_tlp, …}   admin
@@ -32,24 +32,17 @@
 #include "cordon/error.h"
 #include "cordon/export.h"
 #include "cordon/partner.h"
+#include "cordon/query.h"
 #include "cordon/share.h"
 #include "cordon/stix.h"
-#include "http.h"
+#include "auth.h"
+#include "jobs.h"
+#include "routes.h"
 
 #define PREVIEW_DEFAULT	20
-#define PREVIEW_MAX	200
 #define LOG_DEFAULT	50
 #define LOG_MAX		1000
 #define JOBS_RUNNING	2
-
-/* A whole number in [1, max] from a query argument, or 0. */
-static size_t
-count_arg(const char *s, size_t max)
-{
-	uint64_t n;
-
-	return s && http_number(s, 1, max, &n) == 0 ? (size_t)n : 0;
-}
 
 /* --- partners ----------------------------------------------------------------------- */
 
@@ -78,15 +71,15 @@ preview_stix_fn(void *arg, json_t *objects, json_t *ids, int64_t modified)
 static enum MHD_Result
 preview(struct http_req *r, const char *name)
 {
-	const char *since = http_arg(r, "since"), *limit = http_arg(r, "limit");
-	const char *format = http_arg(r, "format");
-	size_t n = limit ? count_arg(limit, PREVIEW_MAX) : PREVIEW_DEFAULT;
+	const char *since = http_arg(r, "since"), *format = http_arg(r, "format");
+	enum MHD_Result res;
+	uint64_t n;
 	json_t *out = NULL;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	if (n == 0)
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", PREVIEW_MAX);
+	if (http_arg_number(r, "limit", 1, CDN_PREVIEW_LIMIT_MAX, PREVIEW_DEFAULT, &n, &res) != 0)
+		return res;
 	if (format && !http_is(format, "records") && !http_is(format, "stix"))
 		return http_error(r, 400, "bad_request", "format", "format is records or stix");
 	if (!format || http_is(format, "records")) {
@@ -140,7 +133,7 @@ http_partners(struct http_req *r, const char *rest)
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
 		if (!http_require(r, CDN_ROLE_ADMIN, &res))
 			return res;
-		if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+		if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 			return res;
 		{
 			json_t *nm = json_incref(json_object_get(in, "name"));
@@ -174,7 +167,7 @@ http_partners(struct http_req *r, const char *rest)
 	if (http_is(r->method, "GET")) {
 		rc = cdn_partner_get(r->st, name, &out);
 	} else if (http_is(r->method, "PATCH")) {
-		if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+		if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 			return res;
 		rc = cdn_partner_update(r->st, r->user, name, in, &out);
 		json_decref(in);
@@ -363,7 +356,7 @@ start(struct http_req *r)
 	enum MHD_Result res;
 	int f;
 
-	if ((res = http_body_json(r, &in)) != MHD_YES || !in)
+	if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
 		return res;
 	partner = json_string_value(json_object_get(in, "partner"));
 	format = json_string_value(json_object_get(in, "format"));
@@ -483,13 +476,12 @@ http_exports(struct http_req *r, const char *rest)
 			return start(r);
 		if (!http_is(r->method, "GET"))
 			return http_error(r, 405, "method_not_allowed", NULL, "use GET or POST");
-		const char *limit = http_arg(r, "limit");
-		size_t n = limit ? count_arg(limit, LOG_MAX) : LOG_DEFAULT;
-
-		if (n == 0)
-			return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LOG_MAX);
+		uint64_t n;
 		json_t *e;
 		size_t i;
+
+		if (http_arg_number(r, "limit", 1, LOG_MAX, LOG_DEFAULT, &n, &res) != 0)
+			return res;
 
 		if (cdn_export_log(r->st, http_arg(r, "partner"), n, &out) != 0)
 			return http_fail(r);

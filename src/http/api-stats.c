@@ -1,5 +1,5 @@
 /*
- * api-stats.c - records counted in groups, for the dashboard (http.h):
+ * api-stats.c - records counted in groups, for the dashboard (routes.h):
  *
  *   GET /api/v1/stats?kind=KIND&by=KEY[,KEY]   officer
  *       [&where=FIELD=VALUE…][&since=D][&until=D][&tag=T][&linked=ID]
@@ -15,7 +15,9 @@
 
 #include "cordon/error.h"
 #include "cordon/stats.h"
-#include "http.h"
+#include "auth.h"
+#include "filters.h"
+#include "routes.h"
 
 #define STATS_LIMIT	1000	/* groups answered, by default */
 #define STATS_LIMIT_MAX	10000
@@ -75,7 +77,7 @@ http_stats(struct http_req *r)
 {
 	struct args a = { .bad_by = 0 };
 	struct cdn_group_query g = { .limit = STATS_LIMIT };
-	const char *kind = http_arg(r, "kind"), *limit = http_arg(r, "limit");
+	const char *kind = http_arg(r, "kind");
 	const char *order = http_arg(r, "order");
 	struct cdn_txn *txn;
 	enum MHD_Result res;
@@ -116,14 +118,11 @@ http_stats(struct http_req *r)
 		}
 		g.by[g.nby++] = tok;
 	}
-	if (limit) {
+	{
 		uint64_t n;
 
-		if (http_number(limit, 1, STATS_LIMIT_MAX, &n) != 0) {
-			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d",
-			    STATS_LIMIT_MAX);
+		if (http_arg_number(r, "limit", 1, STATS_LIMIT_MAX, STATS_LIMIT, &n, &res) != 0)
 			goto out;
-		}
 		g.limit = n;
 	}
 	if (order && !http_is(order, "count") && !http_is(order, "key")) {

@@ -1,5 +1,5 @@
 /*
- * api.c - the routes (http.h):
+ * api.c - the routes (api.h):
  *
  *   GET  /healthz
  *   GET  /metrics                 Prometheus text (supervisor)
@@ -29,15 +29,16 @@
 #include "cordon/query.h"
 #include "cordon/record.h"
 #include "cordon/rule.h"
-#include "http.h"
+#include "api.h"
+#include "auth.h"
+#include "filters.h"
+#include "metrics.h"
+#include "routes.h"
 
+/* Defaults; the bounds are the library's (query.h), the command line's too. */
 #define LIST_DEFAULT	50
-#define LIST_MAX	1000
-#define DEPTH_MAX	4
 #define GRAPH_LIMIT	200	/* nodes in a graph's answer, by default */
-#define GRAPH_LIMIT_MAX	2000
 #define GRAPH_SUMMARY	20	/* neighbours of one kind shown before a summary */
-#define GRAPH_SUMMARY_MAX 1000
 
 /* --- lists ---------------------------------------------------------------------- */
 
@@ -60,7 +61,7 @@ list_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 
 struct page {
 	json_t *items;
-	size_t limit;
+	uint64_t limit;
 };
 
 static int
@@ -78,9 +79,9 @@ list(struct http_req *r, enum cdn_kind kind)
 	struct list_args a = { .f = { .kind = kind } };
 	struct cdn_query q = { .kind = kind };
 	struct page p = { json_array(), LIST_DEFAULT };
-	const char *limit = http_arg(r, "limit");
 	struct cdn_txn *txn;
 	enum MHD_Result res;
+	uint64_t n;
 	int rc;
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_arg, &a);
@@ -90,19 +91,12 @@ list(struct http_req *r, enum cdn_kind kind)
 		    "rule, severity and ref)" : "", a.unknown);
 		goto out;
 	}
-	if (http_filters_query(r, &a.f, &q, &res) != 0)
+	if (http_filters_query(r, &a.f, &q, &res) != 0 ||
+	    http_arg_number(r, "limit", 1, CDN_LIST_LIMIT_MAX, LIST_DEFAULT, &n, &res) != 0)
 		goto out;
-	if (limit) {
-		uint64_t n;
-
-		if (http_number(limit, 1, LIST_MAX, &n) != 0) {
-			res = http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
-			goto out;
-		}
-		p.limit = n;
-	}
+	p.limit = (size_t)n;
 	q.after = http_arg(r, "after");
-	q.limit = p.limit + 1;
+	q.limit = (size_t)p.limit + 1;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_query_run(txn, &q, page_add, &p);
 		cdn_txn_abort(txn);
@@ -150,46 +144,6 @@ write_one(struct http_req *r, struct write *w)
 	}
 }
 
-enum MHD_Result
-http_body_json(struct http_req *r, json_t **out)
-{
-	const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	json_error_t jerr;
-
-	*out = NULL;
-	if (!type || (strncmp(type, "application/json", 16) != 0 &&
-	    strncmp(type, "application/merge-patch+json", 28) != 0))
-		return http_error(r, 415, "unsupported_media_type", NULL,
-		    "send the body as application/json");
-	if ((*out = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return http_error(r, 400, "bad_json", NULL, "not JSON: %s (line %d, column %d)",
-		    jerr.text, jerr.line, jerr.column);
-	if (!json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return http_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
-	}
-	return MHD_YES;
-}
-
-int
-http_written(struct http_req *r, int rc)
-{
-	if (rc != CDN_ERULES)
-		return rc;
-	fprintf(stderr, "cordon: %s wrote: %s\n", r->user[0] ? r->user : "a user",
-	    cdn_error_last()->message);
-	snprintf(r->warning, sizeof r->warning, "199 cordon \"%s\"", cdn_error_last()->message);
-	/* A header's quoted string: no quotes, backslashes or bytes that
-	 * are not printable ASCII inside it. */
-	for (char *p = r->warning + 12; p[0] && p[1]; p++)
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-			*p = '_';
-	cdn_error_clear();
-	return 0;
-}
-
 static enum MHD_Result
 write_record(struct http_req *r, struct write *w)
 {
@@ -222,32 +176,6 @@ write_record(struct http_req *r, struct write *w)
 
 /* --- graphs ------------------------------------------------------------------- */
 
-static enum MHD_Result
-only_graph_args(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	char *unknown = cls;
-
-	(void)kind;
-	(void)value;
-	if (!unknown[0] && !http_is(key, "depth") && !http_is(key, "limit") &&
-	    !http_is(key, "summary"))
-		snprintf(unknown, 64, "%s", key);
-	return MHD_YES;
-}
-
-/* A whole number in [lo, hi] from parameter `name`, else `dflt`; -1 if
- * it is given but not such a number. */
-static long
-num_arg(struct http_req *r, const char *name, long lo, long hi, long dflt)
-{
-	const char *s = http_arg(r, name);
-	uint64_t n;
-
-	if (!s)
-		return dflt;
-	return http_number(s, (uint64_t)lo, (uint64_t)hi, &n) == 0 ? (long)n : -1;
-}
-
 /*
  * GET KINDS/ID/graph?depth=N&limit=N&summary=N: the records around ID,
  * capped at `limit` nodes, a node's neighbours of one kind past `summary`
@@ -256,29 +184,21 @@ num_arg(struct http_req *r, const char *name, long lo, long hi, long dflt)
 static enum MHD_Result
 graph(struct http_req *r, const char *id)
 {
+	static const char *const known[] = { "depth", "limit", "summary", NULL };
 	struct cdn_graph_opts o;
 	struct cdn_txn *txn;
-	char unknown[64] = "";
-	long depth = num_arg(r, "depth", 1, DEPTH_MAX, 1);
-	long limit = num_arg(r, "limit", 1, GRAPH_LIMIT_MAX, GRAPH_LIMIT);
-	long summary = num_arg(r, "summary", 0, GRAPH_SUMMARY_MAX, GRAPH_SUMMARY);
+	uint64_t depth, limit, summary;
 	json_t *out = NULL;
+	enum MHD_Result res;
 	int rc;
 
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, only_graph_args, unknown);
-	if (unknown[0])
-		return http_error(r, 400, "bad_request", unknown,
-		    "a graph takes depth, limit and summary, not %s", unknown);
-	if (depth < 0)
-		return http_error(r, 400, "bad_request", "depth", "depth must be 1 to %d", DEPTH_MAX);
-	if (limit < 0)
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d",
-		    GRAPH_LIMIT_MAX);
-	if (summary < 0)
-		return http_error(r, 400, "bad_request", "summary",
-		    "summary must be 0 (none) to %d", GRAPH_SUMMARY_MAX);
+	if (http_args_only(r, known, "a graph takes depth, limit and summary", &res) != 0 ||
+	    http_arg_number(r, "depth", 1, CDN_GRAPH_DEPTH_MAX, 1, &depth, &res) != 0 ||
+	    http_arg_number(r, "limit", 1, CDN_GRAPH_LIMIT_MAX, GRAPH_LIMIT, &limit, &res) != 0 ||
+	    http_arg_number(r, "summary", 0, CDN_GRAPH_SUMMARY_MAX, GRAPH_SUMMARY, &summary, &res) != 0)
+		return res;
 	o.depth = (int)depth;
 	o.limit = (size_t)limit;
 	o.summary = (size_t)summary;
@@ -288,8 +208,8 @@ graph(struct http_req *r, const char *id)
 	}
 	if (rc != 0)
 		return http_fail(r);
-	json_object_set_new(out, "limit", json_integer(limit));
-	json_object_set_new(out, "summary", json_integer(summary));
+	json_object_set_new(out, "limit", json_integer((json_int_t)limit));
+	json_object_set_new(out, "summary", json_integer((json_int_t)summary));
 	return http_json(r, 200, out);
 }
 
@@ -339,7 +259,7 @@ one(struct http_req *r, enum cdn_kind kind, const char *id, const char *rest)
 				return http_error(r, 400, "bad_request", "If-Match",
 				    "If-Match must be the record's version");
 		}
-		if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
+		if (http_body_read(r, HTTP_BODY_JSON, &w.in, &res) != 0)
 			return res;
 		w.op = 'u';
 		return write_record(r, &w);
@@ -378,7 +298,7 @@ records(struct http_req *r, const char *rest)
 		if (http_is(r->method, "POST") && writable) {
 			struct write w = { .kind = (enum cdn_kind)k, .op = 'c' };
 
-			if ((res = http_body_json(r, &w.in)) != MHD_YES || !w.in)
+			if (http_body_read(r, HTTP_BODY_JSON, &w.in, &res) != 0)
 				return res;
 			return write_record(r, &w);
 		}
@@ -418,10 +338,11 @@ records(struct http_req *r, const char *rest)
 static enum MHD_Result
 search(struct http_req *r)
 {
+	static const char *const known[] = { "q", "limit", NULL };
 	const char *q = http_arg(r, "q");
-	long n = num_arg(r, "limit", 1, LIST_MAX, LIST_DEFAULT);
 	struct cdn_txn *txn;
 	json_t *out = NULL, *rec;
+	uint64_t n;
 	size_t i;
 	enum MHD_Result res;
 	int rc;
@@ -430,10 +351,12 @@ search(struct http_req *r)
 		return res;
 	if (!http_is(r->method, "GET"))
 		return http_error(r, 405, "method_not_allowed", NULL, "use GET");
+	if (http_args_only(r, known, "search takes q and limit", &res) != 0)
+		return res;
 	if (!q || !*q)
 		return http_error(r, 400, "bad_request", "q", "give q=TEXT");
-	if (n < 0)
-		return http_error(r, 400, "bad_request", "limit", "limit must be 1 to %d", LIST_MAX);
+	if (http_arg_number(r, "limit", 1, CDN_SEARCH_LIMIT_MAX, LIST_DEFAULT, &n, &res) != 0)
+		return res;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
 		rc = cdn_search(txn, q, (size_t)n, &out);
 		cdn_txn_abort(txn);

@@ -1,5 +1,5 @@
 /*
- * auth.c - who is calling (http.h).
+ * auth.c - who is calling (auth.h).
  *
  * Scripts send an API token (`Authorization: Bearer cordon_…`, made by
  * `cordon token create`). Under /taxii2/ a token may also come as the
@@ -43,7 +43,7 @@
 #include "cordon/check.h"
 #include "cordon/config.h"
 #include "cordon/error.h"
-#include "http.h"
+#include "auth.h"
 
 #define SESSIONS	1024		/* sessions kept at once (CORDON_SESSIONS) */
 #define SESSIONS_PER_USER 8
@@ -398,7 +398,7 @@ session_new(const char *user, time_t now)
 enum MHD_Result
 http_login(struct http_req *r)
 {
-	json_error_t jerr;
+	enum MHD_Result res;
 	json_t *in;
 	const char *user, *password;
 	char ukey[72], akey[72], cookie[200], why[CDN_WHY_MAX];
@@ -411,16 +411,8 @@ http_login(struct http_req *r)
 
 	if (strcmp(r->method, "POST") != 0)
 		return http_error(r, 405, "method_not_allowed", NULL, "use POST");
-	{
-		const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_TYPE);
-
-		if (!type || strncmp(type, "application/json", 16) != 0)
-			return http_error(r, 415, "unsupported_media_type", NULL,
-			    "send {\"user\",\"password\"} as application/json");
-	}
-	if ((in = json_loadb(r->body ? r->body : "", r->len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return http_error(r, 400, "bad_json", NULL, "not JSON: %s", jerr.text);
+	if (http_body_read(r, HTTP_BODY_JSON, &in, &res) != 0)
+		return res;
 	user = json_string_value(json_object_get(in, "user"));
 	password = json_string_value(json_object_get(in, "password"));
 	if (!user || !password) {
@@ -476,7 +468,7 @@ http_login(struct http_req *r)
 			snprintf(r->user, sizeof r->user, "%s", user);
 		json_decref(in);	/* `user` goes with it */
 		if (rc != 0) {
-			enum MHD_Result res = http_error(r, 401, "unauthenticated", NULL, "%s",
+			res = http_error(r, 401, "unauthenticated", NULL, "%s",
 			    cdn_error_last()->message[0] ? cdn_error_last()->message :
 			    "wrong user name or password");
 

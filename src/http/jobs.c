@@ -1,5 +1,5 @@
 /*
- * jobs.c - work that outlasts its request (http.h): an export or an
+ * jobs.c - work that outlasts its request (jobs.h): an export or an
  * import runs on a thread of its own, answered 202 at once and followed at
  * /api/v1/KIND/job-…. One bounded table for every kind: JOBS_MAX jobs are
  * remembered (the oldest finished one makes way for a new one), and the
@@ -12,7 +12,7 @@
 
 #include <openssl/rand.h>
 
-#include "http.h"
+#include "jobs.h"
 
 #define JOBS_MAX	32	/* remembered, running or done */
 

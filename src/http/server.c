@@ -1,6 +1,8 @@
 /*
- * server.c - the daemon (http.h): listening, limits, request bodies,
- * security headers, static files, the access log and a clean shutdown.
+ * server.c - the daemon (http.h): listening, limits, slow clients,
+ * request bodies as they arrive (uploads streamed to files), static
+ * files, the access log and a clean shutdown. The top of src/http: it
+ * hands each whole request to the router (api.h) or an upload's route.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,7 +11,6 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,14 @@
 
 #include "cordon/config.h"
 #include "cordon/error.h"
-#include "cordon/query.h"
 #include "cordon/record.h"
-#include "cordon/rule.h"
-#include "cordon/text.h"
+#include "api.h"
+#include "auth.h"
 #include "http.h"
+#include "jobs.h"
+#include "metrics.h"
+#include "routes.h"
+#include "vendor.h"
 
 #define CONNECTION_LIMIT	256
 #define PER_IP_LIMIT		32
@@ -34,17 +38,6 @@
 #define BODY_RATE		1024	/* bytes a second a body must average, after HEAD_S */
 #define DRAIN_S			10	/* at shutdown, wait this long for requests */
 #define FILE_MAX		(16u << 20)
-
-/* Sent with every response. */
-static const char *const security_headers[][2] = {
-	{ "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
-	    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-	    "form-action 'self'; frame-ancestors 'none'" },
-	{ "X-Content-Type-Options", "nosniff" },
-	{ "Referrer-Policy", "no-referrer" },
-	{ "X-Frame-Options", "DENY" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
-};
 
 struct server {
 	struct cdn_store *st;
@@ -178,270 +171,6 @@ watch_env(void)
 	return 0;
 }
 
-static void add_headers(struct MHD_Response *resp, const char *type);
-static enum MHD_Result queue(struct http_req *r, unsigned status, struct MHD_Response *resp);
-
-/* --- metrics ----------------------------------------------------------------------- */
-
-#define SERIES_MAX	2048	/* the last counts what finds no room */
-static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-	1, 2.5, 5 };
-#define NBUCKETS (sizeof buckets / sizeof *buckets)
-
-struct series {
-	char route[64], method[8];
-	unsigned status;
-	uint64_t n;
-};
-
-static struct {
-	pthread_mutex_t lock;
-	struct series s[SERIES_MAX];
-	size_t n;
-	uint64_t le[NBUCKETS], count;
-	double sum;
-} metrics = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-/* The words a route may hold, as they are: every other segment of a path
- * is counted as {id}, {name}, {job} or {other}, so that what a client
- * puts in a path never becomes a label (nor a line of the metrics). */
-static const char *const route_words[] = {
-	/* under /api/v1/ */
-	"login", "logout", "me", "session", "search", "rules", "audit", "users", "tokens",
-	"partners", "stats", "exports", "imports", "cases", "seizures", "entities", "routes",
-	"links", "evidence", "alerts",
-	/* below them */
-	"test", "verify", "graph", "history", "content", "custody", "log", "ack", "escalate",
-	"dismiss", "promote", "attach", "disable", "enable", "preview", "source", "diff",
-	"errors", "run", "files", NULL,
-};
-
-static int
-route_word(const char *s, size_t len)
-{
-	for (const char *const *w = route_words; *w; w++)
-		if (strlen(*w) == len && strncmp(*w, s, len) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The route a path is counted under: known words as they are, ids and
- * names folded ({id}, {name}, {job}), anything else {other}; a path that
- * is not an API route is "static". The labels come from a fixed set.
- */
-static void
-route_of(const char *path, char *out, size_t cap)
-{
-	const char *p;
-
-	if (strcmp(path, "/taxii2") == 0 || strncmp(path, "/taxii2/", 8) == 0) {
-		snprintf(out, cap, "%s", http_taxii_route(path));
-		return;
-	}
-	if (strncmp(path, "/api/v1/", 8) != 0) {
-		snprintf(out, cap, "%s", strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0 ?
-		    path : "static");
-		return;
-	}
-	snprintf(out, cap, "/api/v1");
-	p = path + 8;
-	for (size_t i = 0; i < 3 && *p; i++) {
-		const char *e = strchr(p, '/');
-		size_t len = e ? (size_t)(e - p) : strlen(p), used = strlen(out);
-		const char *label;
-
-		if (i == 0)
-			label = route_word(p, len) ? NULL : "{other}";
-		else if (i == 1 && len > 4 && strncmp(p, "job-", 4) == 0)
-			label = "{job}";
-		else if (i == 1 && len > 2 && p[0] >= 'A' && p[0] <= 'Z' && p[1] == '-')
-			label = "{id}";
-		else if (route_word(p, len))
-			label = NULL;
-		else
-			label = i == 1 ? "{name}" : "{other}";
-		snprintf(out + used, cap - used, "/%.*s", label ? (int)strlen(label) : (int)len,
-		    label ? label : p);
-		/* Past a word that is no route, nothing more is told. */
-		if (!e || (label && i == 0))
-			break;
-		p = e + 1;
-	}
-}
-
-/* The method a request is counted under: one of HTTP's, else OTHER. */
-static const char *
-method_of(const char *m)
-{
-	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-		"OPTIONS", NULL };
-
-	for (const char *const *k = known; *k; k++)
-		if (strcmp(m, *k) == 0)
-			return *k;
-	return "OTHER";
-}
-
-static void
-count(const char *path, const char *method, unsigned status, int authed, double secs)
-{
-	char route[64];
-	size_t i;
-
-	route_of(path, route, sizeof route);
-	/* Whoever is not signed in is counted by the first word of the route
-	 * alone: what they send cannot make many series. */
-	if (!authed && strncmp(route, "/api/v1/", 8) == 0 && strchr(route + 8, '/'))
-		*strchr(route + 8, '/') = '\0';
-	method = method_of(method);
-	pthread_mutex_lock(&metrics.lock);
-	for (i = 0; i < metrics.n; i++)
-		if (metrics.s[i].status == status && strcmp(metrics.s[i].route, route) == 0 &&
-		    strcmp(metrics.s[i].method, method) == 0)
-			break;
-	if (i == metrics.n && metrics.n < SERIES_MAX - 1) {
-		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "%s", route);
-		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "%s", method);
-		metrics.s[i].status = status;
-		metrics.n++;
-	} else if (i == metrics.n) {
-		i = SERIES_MAX - 1;
-		snprintf(metrics.s[i].route, sizeof metrics.s[i].route, "{overflow}");
-		snprintf(metrics.s[i].method, sizeof metrics.s[i].method, "OTHER");
-	}
-	metrics.s[i].n++;
-	for (size_t b = 0; b < NBUCKETS; b++)
-		if (secs <= buckets[b])
-			metrics.le[b]++;
-	metrics.count++;
-	metrics.sum += secs;
-	pthread_mutex_unlock(&metrics.lock);
-}
-
-/* Append to a growing text. */
-static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(*buf ? *buf + *len : NULL, *buf ? *cap - *len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (*buf && *len + (size_t)n < *cap) {
-			*len += (size_t)n;
-			return;
-		}
-		size_t ncap = (*cap ? *cap * 2 : 8192) + (size_t)n;
-		char *nb = realloc(*buf, ncap);
-
-		if (!nb)
-			return;
-		*buf = nb;
-		*cap = ncap;
-	}
-}
-
-/* A label's value as Prometheus text escapes it: \\, \" and \n. */
-static const char *
-label(const char *s, char *buf, size_t cap)
-{
-	size_t n = 0;
-
-	for (; *s && n + 3 < cap; s++) {
-		if (*s == '\\' || *s == '"' || *s == '\n') {
-			buf[n++] = '\\';
-			buf[n++] = *s == '\n' ? 'n' : *s;
-		} else {
-			buf[n++] = *s;
-		}
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-enum MHD_Result
-http_metrics(struct http_req *r)
-{
-	char *buf = NULL, path[PATH_MAX], l1[160], l2[32];
-	size_t len = 0, cap = 0;
-	struct MHD_Response *resp;
-	struct cdn_txn *txn;
-	json_t *rules = NULL, *rule;
-	struct stat sb;
-	size_t i;
-
-	put(&buf, &len, &cap, "# HELP cordon_http_requests_total Requests answered, by route, "
-	    "method and status.\n# TYPE cordon_http_requests_total counter\n");
-	pthread_mutex_lock(&metrics.lock);
-	for (i = 0; i < SERIES_MAX; i++)
-		if (i < metrics.n || (i == SERIES_MAX - 1 && metrics.s[i].n))
-			put(&buf, &len, &cap, "cordon_http_requests_total{route=\"%s\",method=\"%s\","
-			    "status=\"%u\"} %llu\n", label(metrics.s[i].route, l1, sizeof l1),
-			    label(metrics.s[i].method, l2, sizeof l2), metrics.s[i].status,
-			    (unsigned long long)metrics.s[i].n);
-	put(&buf, &len, &cap, "# HELP cordon_http_request_duration_seconds Time to answer a "
-	    "request.\n# TYPE cordon_http_request_duration_seconds histogram\n");
-	for (i = 0; i < NBUCKETS; i++)
-		put(&buf, &len, &cap, "cordon_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-		    buckets[i], (unsigned long long)metrics.le[i]);
-	put(&buf, &len, &cap, "cordon_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-	    "cordon_http_request_duration_seconds_sum %.6f\n"
-	    "cordon_http_request_duration_seconds_count %llu\n",
-	    (unsigned long long)metrics.count, metrics.sum, (unsigned long long)metrics.count);
-	pthread_mutex_unlock(&metrics.lock);
-	snprintf(path, sizeof path, "%s/data.mdb", cdn_store_dir(r->st));
-	if (stat(path, &sb) == 0)
-		put(&buf, &len, &cap, "# HELP cordon_store_bytes Disk space the store's database "
-		    "takes.\n# TYPE cordon_store_bytes gauge\ncordon_store_bytes %llu\n",
-		    (unsigned long long)sb.st_blocks * 512ULL);
-	if (cdn_txn_begin(r->st, CDN_TXN_READ, &txn) == 0) {
-		put(&buf, &len, &cap, "# HELP cordon_records Records in the store, by kind.\n"
-		    "# TYPE cordon_records gauge\n");
-		for (int k = 0; k < CDN_NKINDS; k++) {
-			size_t n = 0;
-
-			if (cdn_kind_count(txn, (enum cdn_kind)k, &n) == 0)
-				put(&buf, &len, &cap, "cordon_records{kind=\"%s\"} %zu\n",
-				    cdn_kind_info((enum cdn_kind)k)->name, n);
-		}
-		cdn_txn_abort(txn);
-	}
-	cdn_error_clear();
-	put(&buf, &len, &cap, "# HELP cordon_rule_errors Rule errors kept, by rule.\n"
-	    "# TYPE cordon_rule_errors gauge\n");
-	if (cdn_rule_list(r->st, &rules) == 0)
-		json_array_foreach(rules, i, rule) {
-			const char *name = json_string_value(json_object_get(rule, "name"));
-			json_t *errs = NULL;
-			uint64_t total = 0;
-
-			if (name && cdn_rule_errors(r->st, name, 1, &errs, &total) == 0)
-				put(&buf, &len, &cap, "cordon_rule_errors{rule=\"%s\"} %llu\n",
-				    label(name, l1, sizeof l1),
-				    (unsigned long long)total);
-			json_decref(errs);
-		}
-	json_decref(rules);
-	cdn_error_clear();
-	if (!buf)
-		return MHD_NO;
-	if ((resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE)) == NULL) {
-		free(buf);
-		return MHD_NO;
-	}
-	add_headers(resp, "text/plain; version=0.0.4; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	return queue(r, 200, resp);
-}
-
 /*
  * Requests whose body is a file, streamed to a temporary file as it
  * arrives, never held in memory: each with its size limit (and the
@@ -471,9 +200,7 @@ struct pending {
 	struct http_req r;
 	struct watched *watch;
 	struct timespec t0;
-	char *body;
-	size_t len;
-	int too_big;
+	struct http_body body;
 	int answered;
 	/* An upload: streamed to a temporary file, or to a worker (`job`)
 	 * that stops reading when it has failed (`dropped`: the rest of the
@@ -481,137 +208,10 @@ struct pending {
 	const struct upload *upload;
 	void *job;
 	int dropped;
-	int fd;
+	int fd, too_big;
 	uint64_t max, got;
 	char id[CDN_ID_MAX + 1], tmp[4096];
 };
-
-static void
-add_headers(struct MHD_Response *resp, const char *type)
-{
-	for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
-		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
-	if (type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-}
-
-static enum MHD_Result
-queue(struct http_req *r, unsigned status, struct MHD_Response *resp)
-{
-	enum MHD_Result res;
-
-	if (!resp)
-		return MHD_NO;
-	r->status = status;
-	res = MHD_queue_response(r->conn, status, resp);
-	MHD_destroy_response(resp);
-	return res;
-}
-
-enum MHD_Result
-http_json_header(struct http_req *r, unsigned status, json_t *json, const char *header,
-    const char *value)
-{
-	char *text = json ? json_dumps(json, JSON_COMPACT | CDN_JSON_REAL) : NULL;
-	const char *const extra[1][2] = { { header, value } };
-
-	json_decref(json);
-	if (!text)
-		return MHD_NO;
-	return http_send(r, status, "application/json", text, strlen(text), extra, header ? 1 : 0);
-}
-
-enum MHD_Result
-http_attachment(struct http_req *r, struct MHD_Response *resp, const char *type,
-    const char *filename)
-{
-	char disp[300];
-	size_t i, n = 0;
-
-	/* Quotes, backslashes and control characters would end or bend the
-	 * header's string: they become '_'. */
-	n = (size_t)snprintf(disp, sizeof disp, "attachment; filename=\"");
-	for (i = 0; filename && filename[i] && n < sizeof disp - 2; i++)
-		disp[n++] = filename[i] == '"' || filename[i] == '\\' ||
-		    (unsigned char)filename[i] < 0x20 ? '_' : filename[i];
-	disp[n++] = '"';
-	disp[n] = '\0';
-	add_headers(resp, type);
-	/* Downloaded, never shown inline: what is in it is not ours to trust. */
-	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");
-	MHD_add_response_header(resp, "Content-Disposition", disp);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	return queue(r, 200, resp);
-}
-
-enum MHD_Result
-http_send(struct http_req *r, unsigned status, const char *type, char *body, size_t len,
-    const char *const (*extra)[2], size_t n)
-{
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body,
-	    MHD_RESPMEM_MUST_FREE);
-
-	if (!resp) {
-		free(body);
-		return MHD_NO;
-	}
-	add_headers(resp, type);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	if (r->warning[0])
-		MHD_add_response_header(resp, "Warning", r->warning);
-	for (size_t i = 0; i < n; i++)
-		MHD_add_response_header(resp, extra[i][0], extra[i][1]);
-	return queue(r, status, resp);
-}
-
-enum MHD_Result
-http_json(struct http_req *r, unsigned status, json_t *json)
-{
-	return http_json_header(r, status, json, NULL, NULL);
-}
-
-enum MHD_Result
-http_error(struct http_req *r, unsigned status, const char *code, const char *field,
-    const char *fmt, ...)
-{
-	char msg[CDN_MESSAGE_MAX], fld[CDN_FIELD_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	/* Both may quote the request's path or arguments: JSON wants UTF-8. */
-	snprintf(fld, sizeof fld, "%s", field ? field : "");
-	cdn_utf8_repair(msg);
-	cdn_utf8_repair(fld);
-	return http_json(r, status, json_pack("{s:{s:s,s:s,s:s?}}", "error", "code", code,
-	    "message", msg, "field", *fld ? fld : NULL));
-}
-
-enum MHD_Result
-http_fail(struct http_req *r)
-{
-	const struct cdn_error *e = cdn_error_last();
-	unsigned status;
-	const char *code;
-	enum MHD_Result res;
-
-	switch (e->code) {
-	case CDN_EINVAL: status = 422; code = "invalid"; break;
-	case CDN_EUSAGE: status = 400; code = "bad_request"; break;
-	case CDN_ENOTFOUND: status = 404; code = "not_found"; break;
-	case CDN_ECONFLICT: status = 412; code = "version_conflict"; break;
-	case CDN_EEXIST: status = 409; code = "exists"; break;
-	case CDN_EINUSE: status = 409; code = "in_use"; break;
-	case CDN_EAUTH: status = 401; code = "unauthenticated"; break;
-	case CDN_ENOSPC: status = 507; code = "insufficient_storage"; break;
-	default: status = 500; code = "internal"; break;
-	}
-	res = http_error(r, status, code, e->field, "%s", status == 500 && !e->message[0] ?
-	    "internal error" : e->message);
-	cdn_error_clear();
-	return res;
-}
 
 /* --- static files ------------------------------------------------------------------- */
 
@@ -658,10 +258,8 @@ static_file(struct server *s, struct http_req *r)
 			close(fd);
 			return MHD_NO;
 		}
-		add_headers(resp, media_type(p));
 		/* The package changes only with an upgrade. */
-		MHD_add_response_header(resp, "Cache-Control", "max-age=86400");
-		return queue(r, 200, resp);
+		return http_answer(r, 200, resp, media_type(p), "max-age=86400");
 	}
 	for (const char *c = p; *c; c++) {
 		if (*c == '/') {
@@ -685,9 +283,7 @@ static_file(struct server *s, struct http_req *r)
 		close(fd);
 		return MHD_NO;
 	}
-	add_headers(resp, media_type(path));
-	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	return queue(r, 200, resp);
+	return http_answer(r, 200, resp, media_type(path), "no-cache");
 }
 
 /* --- requests ---------------------------------------------------------------------- */
@@ -814,9 +410,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		for (size_t i = 0; i < sizeof uploads / sizeof *uploads; i++)
 			if (uploads[i].is(method, url, p->id, sizeof p->id))
 				return upload_start(p, &uploads[i], cl);
-		/* Refuse an oversized body before reading it. */
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
-			p->too_big = 1;
+		http_body_expect(&p->body, cl);
 		return MHD_YES;
 	}
 	if (*upload_size && p->watch) {
@@ -839,18 +433,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!p->too_big && p->len + *upload_size <= HTTP_BODY_MAX) {
-			char *b = realloc(p->body, p->len + *upload_size + 1);
-
-			if (!b)
-				return MHD_NO;
-			memcpy(b + p->len, upload, *upload_size);
-			p->body = b;
-			p->len += *upload_size;
-			p->body[p->len] = '\0';
-		} else {
-			p->too_big = 1;	/* a chunked body past the limit */
-		}
+		if (http_body_add(&p->body, upload, *upload_size) != 0)
+			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -858,8 +442,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	if (p->answered)
 		return MHD_YES;
 	p->answered = 1;
-	p->r.body = p->body;
-	p->r.len = p->len;
+	p->r.body = p->body.data ? p->body.data : "";
+	p->r.len = p->body.len;
 	if (p->upload) {
 		if (p->too_big)
 			return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
@@ -873,9 +457,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		cdn_error_clear();
 		return res;
 	}
-	if (p->too_big)
-		return http_error(&p->r, 413, "too_large", NULL,
-		    "the request body is over %u bytes", HTTP_BODY_MAX);
+	if (p->body.over)
+		return http_body_too_large(&p->r);
 	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0 ||
 	    strcmp(url, "/metrics") == 0 || strcmp(url, "/taxii2") == 0 ||
 	    strncmp(url, "/taxii2/", 8) == 0)
@@ -884,25 +467,6 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		res = static_file(s, &p->r);
 	cdn_error_clear();
 	return res;
-}
-
-const char *
-http_client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
-{
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	snprintf(buf, cap, "-");
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)cap);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-			    (socklen_t)cap);
-	}
-	return buf;
 }
 
 /* `s` as one field of a log line, in `buf`: bytes other than printable
@@ -950,7 +514,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	http_client_addr(conn, addr, sizeof addr);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	count(p->r.path, p->r.method, p->r.status, p->r.authed, (double)(t1.tv_sec - p->t0.tv_sec) +
+	http_metrics_count(p->r.path, p->r.method, p->r.status, p->r.authed, (double)(t1.tv_sec - p->t0.tv_sec) +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -968,7 +532,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	/* The connection may carry another request: its head is timed. */
 	watch_phase(p->watch, WAIT_HEAD);
-	free(p->body);
+	http_body_free(&p->body);
 	free(p);
 	*con_cls = NULL;
 	__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);

@@ -1,5 +1,5 @@
 /*
- * taxii.c - TAXII 2.1, read-only, under /taxii2/ (http.h): each partner's
+ * taxii.c - TAXII 2.1, read-only, under /taxii2/ (routes.h): each partner's
  * collection of the STIX objects its sharing policy lets it receive, for
  * its MISP, OpenCTI or any TAXII 2.1 client to pull page by page.
  *
@@ -64,7 +64,8 @@
 #include "cordon/record.h"
 #include "cordon/share.h"
 #include "cordon/stix.h"
-#include "http.h"
+#include "auth.h"
+#include "routes.h"
 
 #define TAXII_TYPE	"application/taxii+json;version=2.1"
 #define STIX_TYPE	"application/stix+json;version=2.1"

@@ -1,6 +1,6 @@
 /*
  * vendor.c - the web UI's libraries, served from where Debian installs
- * them (http.h): /vendor/NAME/FILE for an allow-listed NAME, read from
+ * them (vendor.h): /vendor/NAME/FILE for an allow-listed NAME, read from
  * that package's directory. Nothing is copied into cordon's tree; a
  * missing package costs only the feature it serves, and the server says
  * which package to install.
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "cordon/config.h"
-#include "http.h"
+#include "vendor.h"
 
 #define VENDOR_FILE_MAX	(8u << 20)
 

@@ -333,6 +333,11 @@ cdn_graph_view(struct cdn_txn *txn, const char *id, const struct cdn_graph_opts 
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
+	/* Whoever asks, a walk is bounded (query.h). */
+	if (o->depth < 0 || o->depth > CDN_GRAPH_DEPTH_MAX) {
+		rc = cdn_error_set(CDN_EUSAGE, "depth", "depth must be 0 to %d", CDN_GRAPH_DEPTH_MAX);
+		goto out;
+	}
 	if ((rc = cdn_record_get(txn, id, &start)) != 0)
 		goto out;
 	/* Keyed by the record's own id ("S-01" names S-1). */

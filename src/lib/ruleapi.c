@@ -34,7 +34,7 @@
 #define COST_RECORD 300
 #define COST_CACHED 4	/* a candidate a query cache answered for */
 #define MAX_CONDS 16
-#define MAX_DEPTH 4
+#define MAX_DEPTH CDN_GRAPH_DEPTH_MAX
 
 static struct cdn_rule_call *
 call_of(lua_State *L)

@@ -84,7 +84,8 @@ py 'len(g["nodes"]) == 4 and g["truncated"] is True and {l["id"] for l in g["lin
 ok $? "a capped walk keeps the links among the nodes it shows"
 
 # --- parameters ---------------------------------------------------------------------
-for q in depth=0 depth=5 depth=x limit=0 limit=2001 summary=-1 summary=1001 summary=2x; do
+for q in depth=0 depth=5 depth=x limit=0 limit=2001 summary=-1 summary=1001 summary=2x \
+    depth depth= limit summary; do
 	get "/api/v1/entities/$HUB/graph?$q"
 	[ "$status" = 400 ] && case $out in *"\"field\":\"${q%%=*}\""*) true ;; *) false ;; esac
 	ok $? "graph?$q is refused, naming the parameter"
@@ -112,6 +113,16 @@ py 'len(g["items"]) == 3 and g["items"][0]["match"] == {"field": "commodity.desc
 ok $? "a seizure: commodity.description, and limit applies"
 get "/api/v1/search?q=pangolin&limit=0"
 [ "$status" = 400 ]; ok $? "search with limit=0 is refused"
+for q in limit=1001 limit limit= limits=2000 depth=2; do
+	get "/api/v1/search?q=pangolin&$q"
+	[ "$status" = 400 ] && case $out in *"\"field\":\"${q%%=*}\""*) true ;; *) false ;; esac
+	ok $? "search?$q is refused, naming the parameter"
+done
+for q in limit limit=1001; do
+	get "/api/v1/seizures?$q"
+	[ "$status" = 400 ] && case $out in *'"field":"limit"'*) true ;; *) false ;; esac
+	ok $? "a list with $q is refused, naming the parameter"
+done
 
 # --- the command line ------------------------------------------------------------------
 run graph "$HUB"

@@ -247,6 +247,27 @@ is_status 201 "an admin adds a user"
 req POST /api/v1/login "${J[@]}" -d '{"user":"bob","password":"long enough password"}'
 is_status 200 "who can sign in"
 
+# --- bodies: one reader for every route -------------------------------------------------------
+req POST "/api/v1/alerts/$aid/dismiss" "${A[@]}" -H "Content-Type: text/plain" -d '{"note":"x"}'
+is_status 415 "an alert action's body not sent as JSON"
+req POST "/api/v1/alerts/$aid/dismiss" "${A[@]}"
+is_status 422 "no body at all where it is optional: read as {} (a promoted alert stays so)"
+req POST /api/v1/users -H "Authorization: Bearer $DTOK" -H "Content-Type: text/plain" -d '{"name":"carl","role":"officer","password":"long enough password"}'
+is_status 415 "a new user not sent as JSON"
+req POST /api/v1/users -H "Authorization: Bearer $DTOK" "${J[@]}"
+is_status 400 "a new user with no body"
+has '"code":"bad_json"' "is bad JSON, as for records"
+req POST /api/v1/cases "${A[@]}" "${J[@]}"
+is_status 400 "a record with no body"
+has '"code":"bad_json"' "likewise"
+req POST /api/v1/login "${J[@]}" -d '["ann"]'
+is_status 400 "a sign-in that is not a JSON object"
+has '"code":"bad_json"' "says so"
+req POST /api/v1/login -H "Content-Type: application/merge-patch+json" -d '{"user":"ann","password":"wrong password!"}'
+is_status 401 "a sign-in takes JSON as every route does"
+req PUT /api/v1/rules/empty "${AN[@]}" "${L[@]}"
+is_status 400 "an empty rule"
+
 # --- concurrent writers ------------------------------------------------------------------------
 pids=
 for c in 1 2 3 4 5 6 7 8; do
@@ -330,6 +351,8 @@ is_status 200 "a custody event"
 has 'sealed bag 42' "is kept"
 req POST "/api/v1/evidence/$eid/custody" "${A[@]}" "${J[@]}" -d '{"action":"lost"}'
 is_status 422 "an unknown custody action"
+req POST "/api/v1/evidence/$eid/custody" "${A[@]}" -H "Content-Type: text/plain" -d '{"action":"received"}'
+is_status 415 "a custody event not sent as JSON"
 req GET "/api/v1/evidence/$eid" "${A[@]}"
 has '"custody"' "the record shows versions and custody"
 req GET "/api/v1/evidence/$eid/log" "${A[@]}"
@@ -353,6 +376,12 @@ for q in "depth=4abc" "depth=+2" "depth=%202" "limit=+5" "summary=-0"; do
 done
 req GET "/api/v1/audit?limit=+5" -H "Authorization: Bearer $STOK"
 is_status 400 "the audit trail with limit=+5"
+for p in "audit?limit" "audit?before" "cases/C-1/history?limit" "imports?limit" "exports?limit" \
+    "partners/none/preview?limit" "stats?kind=seizure&by=month&limit"; do
+	req GET "/api/v1/$p" -H "Authorization: Bearer $STOK"
+	is_status 400 "$p without a value is refused"
+	has "\"field\":\"${p##*[?&]}\"" "naming it"
+done
 req GET "/api/v1/evidence/$eid/content?version=+1" "${A[@]}"
 is_status 400 "evidence content with version=+1"
 req GET "/api/v1/evidence/S-1/log" "${A[@]}"

@@ -1,5 +1,5 @@
 /*
- * fake-mhd.h - the part of libmicrohttpd the handlers call (http.h), over
+ * fake-mhd.h - the part of libmicrohttpd the handlers call (src/http), over
  * a request held in memory, so that a harness can call the router
  * without a daemon or a socket. The definitions here take the place of
  * the library's in the harness's program; the daemon itself
@@ -145,6 +145,26 @@ MHD_lookup_connection_value(struct MHD_Connection *c, enum MHD_ValueKind kind, c
 		    strcasecmp(kv[i].key, key) == 0)
 			return kv[i].value;
 	return NULL;
+}
+
+enum MHD_Result
+MHD_lookup_connection_value_n(struct MHD_Connection *c, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char **value, size_t *value_size)
+{
+	struct fake_kv *kv = kind == MHD_GET_ARGUMENT_KIND ? c->args : c->headers;
+	size_t n = kind == MHD_GET_ARGUMENT_KIND ? c->nargs :
+	    kind == MHD_HEADER_KIND ? c->nheaders : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strlen(kv[i].key) == key_size && (kind == MHD_GET_ARGUMENT_KIND ?
+		    memcmp(kv[i].key, key, key_size) == 0 : strncasecmp(kv[i].key, key, key_size) == 0)) {
+			if (value)
+				*value = kv[i].value;
+			if (value_size)
+				*value_size = kv[i].value ? strlen(kv[i].value) : 0;
+			return MHD_YES;
+		}
+	return MHD_NO;
 }
 
 int

@@ -18,7 +18,7 @@
 #include "cordon/check.h"
 #include "cordon/evidence.h"
 #include "cordon/user.h"
-#include "http/http.h"
+#include "http/api.h"
 #include "fuzz.h"
 #include "fake-mhd.h"
 

@@ -14,7 +14,8 @@
 #include <jansson.h>
 
 #include "cordon/user.h"
-#include "http/http.h"
+#include "http/api.h"
+#include "http/auth.h"
 #include "fuzz.h"
 #include "fake-mhd.h"
 

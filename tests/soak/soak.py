@@ -373,7 +373,7 @@ def killer(samples):
             if time.monotonic() - S.started > 10:	# past its warm-up
                 s = S.sample()
                 if s:
-                    samples.append((time.monotonic(), s[0], s[1]))
+                    samples.append((time.monotonic(), s[0], s[1], S.restarts))
             time.sleep(0.5)
         if time.monotonic() >= deadline:
             break
@@ -413,6 +413,10 @@ def main():
     rss0, rss1 = statistics.median(s[1] for s in first), statistics.median(s[1] for s in last)
     fd0, fd1 = statistics.median(s[2] for s in first), statistics.median(s[2] for s in last)
     T.diag(f"server heap (anonymous RSS) {rss0:.0f} → {rss1:.0f} KiB, descriptors {fd0:.0f} → {fd1:.0f} ({len(samples)} samples)")
+    for k in sorted({s[3] for s in samples}):	# each server, from its first sample to its last
+        mine = [s for s in samples if s[3] == k]
+        T.diag(f"  server {k + 1}: {mine[0][1]} → {mine[-1][1]} KiB (peak {max(s[1] for s in mine)}) "
+               f"over {mine[-1][0] - mine[0][0]:.0f} s")
     if os.environ.get("SOAK_SANITIZED"):
         T.skip("heap memory is flat", "a sanitizer's allocator holds freed memory on purpose; LeakSanitizer checks leaks")
     elif SECONDS < 600:

@@ -100,20 +100,26 @@ export function makeCtx({ browser, base, users, shots, T }) {
       await page.setViewportSize(vp);
     },
 
-    // The API as `role`, for setting things up.
-    async api(role, method, p, data) {
+    // The API as `role`, for setting things up: `data` is sent as JSON,
+    // or as it is with Content-Type `type` if one is given.
+    async api(role, method, p, data, type) {
       const context = await browser.newContext();
       const u = users[role];
       await context.request.post(`${base}/api/v1/login`, { data: { user: u.user, password: u.password } });
       const me = await (await context.request.get(`${base}/api/v1/me`)).json();
       const r = await context.request.fetch(`${base}/api/v1${p}`, {
-        method, data, headers: { 'X-CSRF-Token': me.csrf_token || '' },
+        method, data, headers: { 'X-CSRF-Token': me.csrf_token || '', ...(type ? { 'Content-Type': type } : {}) },
       });
       const body = await r.text();
       await context.close();
       let json = null;
       try { json = JSON.parse(body); } catch { /* not JSON */ }
       return { status: r.status(), json, body };
+    },
+
+    // Save rule `name` from its Lua source as `role`.
+    putRule(role, name, source) {
+      return ctx.api(role, 'PUT', `/rules/${name}`, source, 'text/x-lua');
     },
   };
   fs.mkdirSync(shots, { recursive: true });

@@ -30,22 +30,8 @@ const RULE = `return {
 }
 `;
 
-// PUT a rule's Lua source as `role` (ctx.api sends JSON only).
-async function putRule({ browser, base, users }, role, name, source) {
-  const context = await browser.newContext();
-  const u = users[role];
-  await context.request.post(`${base}/api/v1/login`, { data: { user: u.user, password: u.password } });
-  const me = await (await context.request.get(`${base}/api/v1/me`)).json();
-  const r = await context.request.put(`${base}/api/v1/rules/${name}`, {
-    data: source, headers: { 'Content-Type': 'text/x-lua', 'X-CSRF-Token': me.csrf_token },
-  });
-  const out = { status: r.status(), body: await r.text() };
-  await context.close();
-  return out;
-}
-
 export default async function (ctx) {
-  const { T, page: newPage, open, ready, clean, shot, api, shots } = ctx;
+  const { T, page: newPage, open, ready, clean, shot, api, putRule, shots } = ctx;
   // The seeded records, looked up rather than assumed.
   const cases = (await api('officer', 'GET', '/cases?limit=1000')).json.items;
   const pangolin = cases.find((c) => c.title === 'Pangolin scales at Cat Lai');
@@ -56,7 +42,7 @@ export default async function (ctx) {
 
   // An alert naming the case's seizure: a rule, then a change to the
   // seizure that runs it; the rule is disabled again afterwards.
-  const add = await putRule(ctx, 'analyst', 'case-page-pangolin', RULE);
+  const add = await putRule('analyst', 'case-page-pangolin', RULE);
   T.ok(add.status === 200, 'an analyst adds a rule through the API', add.body);
   await api('officer', 'PATCH', `/seizures/${s1.id}`, { attributes: { weighed_again: true } });
   await api('analyst', 'POST', '/rules/case-page-pangolin/disable');

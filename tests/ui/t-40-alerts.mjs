@@ -28,24 +28,10 @@ const RULE = `return {
 const HOSTILE = `<img src=x onerror="window.__xss='alert title'">"><script>window.__xss='alert script'</script>`;
 const HOSTILE_EXPLAIN = `Because <b>bold</b>\n<script>window.__xss='explain'</script> and <img src=x onerror="window.__xss='explain img'">`;
 
-// PUT a rule's source as `role`: the API takes it as text/x-lua, which
-// ctx.api does not send.
-export async function putRule({ base, page: newPage }, role, name, src) {
-  const p = await newPage(role);
-  const req = p.context().request;
-  const me = await (await req.get(`${base}/api/v1/me`)).json();
-  const r = await req.fetch(`${base}/api/v1/rules/${name}`, {
-    method: 'PUT', data: src, headers: { 'Content-Type': 'text/x-lua', 'X-CSRF-Token': me.csrf_token },
-  });
-  const status = r.status();
-  await p.context().close();
-  return status;
-}
-
 export default async function (ctx) {
-  const { T, page: newPage, open, ready, clean, shot, api } = ctx;
+  const { T, page: newPage, open, ready, clean, shot, api, putRule } = ctx;
   // A rule of our own, and seizures that make it fire, through the API.
-  T.is(await putRule(ctx, 'analyst', 't40-tagged', RULE), 200, 'set-up: the test rule is saved');
+  T.is((await putRule('analyst', 't40-tagged', RULE)).status, 200, 'set-up: the test rule is saved');
   const cases = await api('officer', 'GET', `/cases?where=${encodeURIComponent('title=Pangolin scales at Cat Lai')}`);
   const caseId = cases.json.items[0].id;
   const alertOf = {};

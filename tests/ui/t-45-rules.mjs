@@ -41,20 +41,6 @@ const FAILS = `return {
 }
 `;
 
-// PUT a rule's source as `role`: the API takes it as text/x-lua, which
-// ctx.api does not send.
-async function putRule({ base, page: newPage }, role, name, src) {
-  const p = await newPage(role);
-  const req = p.context().request;
-  const me = await (await req.get(`${base}/api/v1/me`)).json();
-  const r = await req.fetch(`${base}/api/v1/rules/${name}`, {
-    method: 'PUT', data: src, headers: { 'Content-Type': 'text/x-lua', 'X-CSRF-Token': me.csrf_token },
-  });
-  const status = r.status();
-  await p.context().close();
-  return status;
-}
-
 // Replace what the editor holds, as a person pasting would.
 async function setSource(page, text) {
   if (await page.locator('[data-editor="textarea"]').count()) {
@@ -77,7 +63,7 @@ function cursorLine(page) {
 }
 
 export default async function (ctx) {
-  const { T, page: newPage, open, ready, clean, shot, api } = ctx;
+  const { T, page: newPage, open, ready, clean, shot, api, putRule } = ctx;
   const s1 = (await api('officer', 'GET', `/seizures?where=${encodeURIComponent('commodity.description=pangolin scales')}`)).json.items[0];
   const page = await newPage('analyst');
 
@@ -237,7 +223,7 @@ export default async function (ctx) {
 
   // A rule that fails: the list counts its errors, its page lists them
   // with their lines.
-  T.is(await putRule(ctx, 'analyst', 't45-fails', FAILS), 200, 'set-up: a rule that fails on one seizure');
+  T.is((await putRule('analyst', 't45-fails', FAILS)).status, 200, 'set-up: a rule that fails on one seizure');
   await api('officer', 'POST', '/seizures', {
     case: s1.case, occurred_at: now, commodity: { category: 'other', description: 't45 fails' },
   });

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2.h>
 #include <openssl/evp.h>
 
 #include "cordon/audit.h"
@@ -462,11 +463,20 @@ main(void)
 		cdn_error_clear();
 		ok(cdn_evidence_custody(st, "x", "V-2", "transferred", "to the court", NULL) == 0,
 		    "a transfer is still recorded after them");
-		ok(cdn_evidence_custody(st, "x", "V-2", "destroyed", "by order", &rec) == 0 &&
-		    json_array_size(json_object_get(rec, "custody")) > CDN_CUSTODY_NOTES_MAX + 1,
+		rc = cdn_evidence_custody(st, "x", "V-2", "destroyed", "by order", &rec);
+		ok(rc == 0 && json_array_size(json_object_get(rec, "custody")) > CDN_CUSTODY_NOTES_MAX + 1,
 		    "and so is its destruction (%zu events)",
 		    json_array_size(json_object_get(rec, "custody")));
 		json_decref(rec);
+	}
+
+	/* A server adds evidence all day: what libgit2 read or wrote for the
+	 * adds above is not kept in memory after them. */
+	{
+		ssize_t cached = -1, allowed = -1;
+
+		git_libgit2_opts(GIT_OPT_GET_CACHED_MEMORY, &cached, &allowed);
+		ok(cached == 0, "no git objects are kept in memory after the adds (%zd bytes)", cached);
 	}
 
 	cdn_store_close(st);
