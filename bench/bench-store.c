@@ -907,40 +907,11 @@ get_cordon_parsed(struct gets *g, double *secs)
 	return 0;
 }
 
+/* Raw LMDB get of each record, and with `parse` a parse of its bytes with
+ * jansson too: the floor of a get that hands over a record, as cordon's
+ * parsed get (and the API) does. */
 static int
-get_raw(struct gets *g, double *secs)
-{
-	MDB_txn *txn;
-	uint64_t sum = 0;
-	unsigned char kb[8];
-	double t0;
-	int rc;
-
-	if ((rc = mdb_txn_begin(g->raw, NULL, MDB_RDONLY, &txn)) != 0)
-		return mdb_fail("raw LMDB: begin", rc);
-	t0 = bench_now();
-	for (uint64_t i = 0; i < g->n; i++) {
-		MDB_val k = { sizeof kb, kb }, v;
-		uint64_t seq = g->seq[i];
-
-		for (int b = 7; b >= 0; b--)
-			kb[7 - b] = (unsigned char)(seq >> (8 * b));
-		if ((rc = mdb_get(txn, g->raw_dbi, &k, &v)) != 0) {
-			mdb_txn_abort(txn);
-			return mdb_fail("raw LMDB: get", rc);
-		}
-		sum += *(const unsigned char *)v.mv_data + v.mv_size;
-	}
-	*secs = bench_now() - t0;
-	mdb_txn_abort(txn);
-	sink += sum;
-	return 0;
-}
-
-/* Raw LMDB get and a parse of the bytes with jansson: the floor of a
- * get that hands over a record, as cordon's parsed get (and the API) does. */
-static int
-get_raw_parsed(struct gets *g, double *secs)
+get_raw(struct gets *g, int parse, double *secs)
 {
 	MDB_txn *txn;
 	uint64_t sum = 0;
@@ -962,6 +933,10 @@ get_raw_parsed(struct gets *g, double *secs)
 			mdb_txn_abort(txn);
 			return mdb_fail("raw LMDB: get", rc);
 		}
+		if (!parse) {
+			sum += *(const unsigned char *)v.mv_data + v.mv_size;
+			continue;
+		}
 		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL) {
 			mdb_txn_abort(txn);
 			bench_warn("raw LMDB: a value that is not JSON");
@@ -976,6 +951,7 @@ get_raw_parsed(struct gets *g, double *secs)
 	return 0;
 }
 
+
 /*
  * Warm both stores with one untimed pass, then time GET_ROUNDS rounds of
  * cordon and raw LMDB, interleaved so drift on a busy machine hits them
@@ -988,21 +964,21 @@ run_gets(struct gets *g, double best[4])
 	double t;
 
 	best[0] = best[2] = -1;
-	if (get_cordon_raw(g, &t) != 0 || get_raw(g, &t) != 0)
+	if (get_cordon_raw(g, &t) != 0 || get_raw(g, 0, &t) != 0)
 		return -1;
 	for (int round = 0; round < GET_ROUNDS; round++) {
 		if (get_cordon_raw(g, &t) != 0)
 			return -1;
 		if (best[0] < 0 || t < best[0])
 			best[0] = t;
-		if (get_raw(g, &t) != 0)
+		if (get_raw(g, 0, &t) != 0)
 			return -1;
 		if (best[2] < 0 || t < best[2])
 			best[2] = t;
 	}
 	if (get_cordon_parsed(g, &best[1]) != 0)
 		return -1;
-	return get_raw_parsed(g, &best[3]);
+	return get_raw(g, 1, &best[3]);
 }
 
 /* --- the table ------------------------------------------------------------- */

@@ -95,7 +95,8 @@ http_job_add(struct http_job *j)
 	return 0;
 }
 
-struct http_job *
+/* With the lock held: job `id` of `kind`, or NULL. */
+static struct http_job *
 http_job_find(const char *kind, const char *id)
 {
 	for (size_t i = 0; i < jobs.n; i++)

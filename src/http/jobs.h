@@ -30,8 +30,7 @@ size_t http_jobs_running(const char *kind);
 /* With the lock held: keep `j` (the table's from now on) and start it. -1
  * if no thread could be made: `j` is kept, failed. */
 int http_job_add(struct http_job *j);
-/* With the lock held: job `id` of `kind`, or NULL; each job of `kind`. */
-struct http_job *http_job_find(const char *kind, const char *id);
+/* With the lock held: each job of `kind`. */
 void http_jobs_each(const char *kind, void (*fn)(struct http_job *j, void *arg), void *arg);
 /* GET of job `id` of `kind`: 200 and what its `show` says, or 404. */
 enum MHD_Result http_job_answer(struct http_req *r, const char *kind, const char *id);

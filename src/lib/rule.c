@@ -193,19 +193,22 @@ versions_read(struct cdn_txn *txn, json_t *rec, json_t **out)
 	return 0;
 }
 
-/* Stored rule `name` and its versions, from one snapshot. */
+/* Stored rule `name` (CDN_ENOTFOUND if none) and, with `versions` not
+ * NULL, its versions, from one snapshot. */
 static int
-rule_versions(struct cdn_store *st, const char *name, json_t **rec, json_t **versions)
+rule_snapshot(struct cdn_store *st, const char *name, json_t **rec, json_t **versions)
 {
 	struct cdn_txn *txn;
 	int rc;
 
-	*rec = *versions = NULL;
+	*rec = NULL;
+	if (versions)
+		*versions = NULL;
 	if ((rc = check_name(name)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
 	if ((rc = rule_read(txn, name, rec)) == 0 && !*rec)
 		rc = cdn_error_set(CDN_ENOTFOUND, NULL, "no rule %s", name);
-	if (rc == 0)
+	if (rc == 0 && versions)
 		rc = versions_read(txn, *rec, versions);
 	cdn_txn_abort(txn);
 	if (rc != 0) {
@@ -387,21 +390,13 @@ int
 cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
 {
 	struct cdn_repo *repo;
-	struct cdn_txn *txn;
 	size_t len;
 	int rc;
 
-	*out = NULL;
 	if (src)
 		*src = NULL;
-	if ((rc = check_name(name)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+	if ((rc = rule_snapshot(st, name, out, NULL)) != 0)
 		return rc;
-	rc = rule_read(txn, name, out);
-	cdn_txn_abort(txn);
-	if (rc != 0)
-		return rc;
-	if (!*out)
-		return cdn_error_set(CDN_ENOTFOUND, NULL, "no rule %s", name);
 	if (src && ((rc = cdn_store_repo(st, &repo)) != 0 ||
 	    (rc = cdn_repo_read_buf(repo, json_string_value(json_object_get(*out, "blob")),
 	    SOURCE_MAX, src, &len)) != 0)) {
@@ -448,7 +443,7 @@ cdn_rule_log(struct cdn_store *st, const char *name, json_t **out)
 	int rc;
 
 	*out = NULL;
-	if ((rc = rule_versions(st, name, &rec, &versions)) != 0)
+	if ((rc = rule_snapshot(st, name, &rec, &versions)) != 0)
 		return rc;
 	json_decref(rec);
 	if ((rc = cdn_store_repo(st, &repo)) != 0) {
@@ -531,7 +526,7 @@ cdn_rule_source_at(struct cdn_store *st, const char *name, const char *commit,
 	*version = NULL;
 	*src = NULL;
 	*len = 0;
-	if ((rc = rule_versions(st, name, &rec, &versions)) != 0)
+	if ((rc = rule_snapshot(st, name, &rec, &versions)) != 0)
 		return rc;
 	if ((rc = cdn_store_repo(st, &repo)) == 0 &&
 	    (rc = version_blob(repo, name, versions, commit ? commit :
@@ -553,7 +548,7 @@ cdn_rule_diff(struct cdn_store *st, const char *name, const char *from, const ch
 	int rc;
 
 	*patch = NULL;
-	if ((rc = rule_versions(st, name, &rec, &versions)) != 0)
+	if ((rc = rule_snapshot(st, name, &rec, &versions)) != 0)
 		return rc;
 	snprintf(path, sizeof path, "%s.lua", name);
 	if ((rc = cdn_store_repo(st, &repo)) == 0 &&
