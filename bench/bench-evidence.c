@@ -29,6 +29,7 @@
 #include "cordon/evidence.h"
 #include "cordon/record.h"
 #include "cordon/store.h"
+#include "internal.h"
 
 #define GOAL_ADD_VS_GIT 0.9
 

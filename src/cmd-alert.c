@@ -77,9 +77,9 @@ exec_change(struct cmd_ctx *ctx, struct args *args)
 	if ((rc = cmd_id_arg(args, id)) != 0 || (case_id && (rc = cmd_id_arg(args, case_id)) != 0) ||
 	    (rc = cmd_open(ctx)) != 0)
 		return rc;
-	rc = strcmp(sub, "promote") == 0 ? cdn_alert_promote(ctx->st, ctx->user, id, note, &a) :
+	rc = cmd_written(strcmp(sub, "promote") == 0 ? cdn_alert_promote(ctx->st, ctx->user, id, note, &a) :
 	    case_id ? cdn_alert_attach(ctx->st, ctx->user, id, case_id, note, &a) :
-	    cdn_alert_set_status(ctx->st, ctx->user, id, status, note, &a);
+	    cdn_alert_set_status(ctx->st, ctx->user, id, status, note, &a));
 	if (rc != 0)
 		return cmd_fail();
 	if (ctx->json)

@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "cmd.h"
+#include "cordon/config.h"
 #include "cordon/gen.h"
 #include "cordon/query.h"
 #include "cordon/rule.h"
@@ -26,11 +27,11 @@ static int
 fill(struct cmd_ctx *ctx)
 {
 	struct cdn_gen_opts g = { .seed = 20240604, .cases = 300, .with_entities = 1 };
-	char path[] = "/tmp/cordon-demo-XXXXXX.jsonl";
+	char path[4096];
 	FILE *f;
 	int fd, rc;
 
-	if ((fd = mkstemps(path, 6)) < 0 || (f = fdopen(fd, "w")) == NULL)
+	if ((fd = cdn_tmpfile("demo", ".jsonl", path, sizeof path)) < 0 || (f = fdopen(fd, "w")) == NULL)
 		return cmd_error(1, "cannot create a temporary file: %s", strerror(errno));
 	rc = cdn_gen_write(f, &g);
 	if (fclose(f) != 0 || rc != 0) {
@@ -245,8 +246,8 @@ exec_demo(struct cmd_ctx *ctx, struct args *args)
 	int rc, empty = 1, created = 0;
 
 	(void)args;
-	if (cdn_store_open(ctx->store_dir, &ctx->st) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTSTORE)
+	if ((rc = cmd_written(cdn_store_open(ctx->store_dir, &ctx->st))) != 0) {
+		if (rc != CDN_ENOTSTORE)
 			return cmd_fail();
 		if (cdn_store_init(ctx->store_dir) != 0 ||
 		    cdn_store_open(ctx->store_dir, &ctx->st) != 0)

@@ -14,20 +14,6 @@
 #include "cordon/check.h"
 #include "cordon/evidence.h"
 
-/* The size limit: $CORDON_EVIDENCE_MAX in bytes, or with K, M or G. */
-static int
-max_size(uint64_t *out)
-{
-	const char *s = getenv("CORDON_EVIDENCE_MAX");
-
-	*out = CDN_EVIDENCE_MAX_DEFAULT;
-	if (!s || !*s)
-		return 0;
-	if (cdn_size_parse(s, out) != 0)
-		return cmd_error(2, "CORDON_EVIDENCE_MAX must be a size in bytes (or with K, M, G)");
-	return 0;
-}
-
 static void
 print_evidence(struct cmd_ctx *ctx, json_t *rec)
 {
@@ -53,11 +39,10 @@ exec_add_update(struct cmd_ctx *ctx, struct args *args)
 	o.note = args_get(args, "note");
 	o.filename = args_get(args, "name");
 	o.description = update ? NULL : args_get(args, "description");
-	if ((update && (rc = cmd_id_arg(args, target)) != 0) || (rc = max_size(&o.max_size)) != 0 ||
-	    (rc = cmd_open(ctx)) != 0)
+	if ((update && (rc = cmd_id_arg(args, target)) != 0) || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	rc = update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
-	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec);
+	rc = cmd_written(update ? cdn_evidence_update(ctx->st, ctx->user, target, file, &o, &rec) :
+	    cdn_evidence_add(ctx->st, ctx->user, target, file, &o, &rec));
 	if (rc != 0)
 		return cmd_fail();
 	if (ctx->json || update)
@@ -194,7 +179,7 @@ exec_custody(struct cmd_ctx *ctx, struct args *args)
 
 	if ((rc = cmd_id_arg(args, id)) != 0 || (rc = cmd_open(ctx)) != 0)
 		return rc;
-	if (cdn_evidence_custody(ctx->st, ctx->user, id, action, note, &rec) != 0)
+	if (cmd_written(cdn_evidence_custody(ctx->st, ctx->user, id, action, note, &rec)) != 0)
 		return cmd_fail();
 	if (ctx->json)
 		cmd_print_record(ctx, rec);

@@ -109,8 +109,10 @@ keys_for(struct cmd_ctx *ctx, const char *file, json_t **keys)
 	*keys = NULL;
 	if (!file) {
 		/* Without a key, the store's; a partner has none. */
-		if (cdn_store_open(ctx->store_dir, &ctx->st) != 0) {
-			if (cdn_error_last()->code != CDN_ENOTSTORE)
+		int rc = cmd_written(cdn_store_open(ctx->store_dir, &ctx->st));
+
+		if (rc != 0) {
+			if (rc != CDN_ENOTSTORE)
 				return cmd_fail();
 			return cmd_error(1, "%s is not a cordon store: give the public key to check with "
 			    "(--key PEM, from cordon key show)", ctx->store_dir);

@@ -75,7 +75,7 @@ cmd_import_file(struct cmd_ctx *ctx, const char *path, enum cdn_import_format fo
 		path = "/dev/stdin";
 		name = "standard input";
 	}
-	rc = cdn_import_file(ctx->st, path, ctx->user, &o, &res);
+	rc = cmd_written(cdn_import_file(ctx->st, path, ctx->user, &o, &res));
 	cmd_bar_clear(&ui.bar);
 	if (rc == CDN_EINVAL && res.errors > 0)
 		return cmd_error(1, "%s: %" PRIu64 " bad line%s%s; nothing was imported", name,

@@ -21,19 +21,15 @@ struct write {
 	json_t *out;
 };
 
+/* The write itself, through the library's store-level calls. */
 static int
-do_write(struct cdn_txn *txn, void *arg)
+do_write(struct cmd_ctx *ctx, struct write *w)
 {
-	struct write *w = arg;
-
-	/* A retried write starts again from nothing. */
-	json_decref(w->out);
-	w->out = NULL;
 	if (w->op == 'd')
-		return cdn_record_delete(txn, w->id);
+		return cdn_record_remove(ctx->st, ctx->user, w->id);
 	if (w->op == 'u')
-		return cdn_record_update(txn, w->id, w->in, w->if_version, &w->out);
-	return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
+		return cdn_record_edit(ctx->st, ctx->user, w->id, w->in, w->if_version, &w->out);
+	return cdn_record_add(ctx->st, ctx->user, w->kind, w->in, 0, &w->out);
 }
 
 /* Write, and print what was written: the record with --json, else its
@@ -42,7 +38,7 @@ do_write(struct cdn_txn *txn, void *arg)
 static int
 write_record(struct cmd_ctx *ctx, struct write *w)
 {
-	int rc = cdn_store_write(ctx->st, ctx->user, do_write, w);
+	int rc = cmd_written(do_write(ctx, w));
 
 	json_decref(w->in);
 	if (rc == 0 && w->op == 'd' && ctx->json)

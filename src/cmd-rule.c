@@ -1,6 +1,7 @@
 /*
  * cmd-rule.c - `cordon rule add|list|show|test|run|enable|disable|log`,
- * and the run of rules on what a command wrote (cmd_rules_after).
+ * and how the rules the library runs after a write report on the
+ * terminal (cmd_rules_on_write).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -465,35 +466,15 @@ exec_run(struct cmd_ctx *ctx, struct args *args)
 
 /* --- after a write ----------------------------------------------------------------------- */
 
-void
-cmd_rules_after(struct cmd_ctx *ctx)
+int
+cmd_rules_on_write(struct cmd_ctx *ctx)
 {
+	static struct run_ui ui;
 	struct cdn_rule_run_opts o = { 0 };
-	struct cdn_rule_run_stats st = { 0 };
-	struct run_ui ui = { 0 };
-	int rc;
 
-	if (!ctx->st || (rc = cdn_rule_pending(ctx->st)) == 0)
-		return;
-	if (rc < 0 || cdn_rule_limits_env(&o.limits) != 0) {
-		cmd_error(0, "rules: %s", cdn_error_last()->message);
-		return;
-	}
-	cmd_bar_init(&ui.bar, 0);
-	o.progress = ui_progress;
-	o.progress_arg = &ui;
 	o.on_error = ui_error;
 	o.error_arg = &ui;
-	rc = cdn_rule_drain(ctx->st, ctx->user, &o, &st);
-	cmd_bar_clear(&ui.bar);
-	/* The write is in either way: a rule's trouble is reported, not the
-	 * command's failure. */
-	if (rc != 0)
-		cmd_error(0, "rules did not run on what was written: %s (they will on the next "
-		    "command)", cdn_error_last()->message);
-	else if (st.errors > ERRORS_SHOWN)
-		cmd_error(0, "%" PRIu64 " rule errors in all (cordon rule show NAME lists them)",
-		    st.errors);
+	return cdn_rule_on_write(ctx->st, &o) == 0 ? 0 : cmd_fail();
 }
 
 /* --- the command ------------------------------------------------------------------------------ */

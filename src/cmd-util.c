@@ -52,7 +52,19 @@ cmd_open(struct cmd_ctx *ctx)
 {
 	if (ctx->st)
 		return 0;
-	return cdn_store_open(ctx->store_dir, &ctx->st) == 0 ? 0 : cmd_fail();
+	if (cmd_written(cdn_store_open(ctx->store_dir, &ctx->st)) != 0)
+		return cmd_fail();
+	return cmd_rules_on_write(ctx);
+}
+
+int
+cmd_written(int rc)
+{
+	if (rc != CDN_ERULES)
+		return rc;
+	cmd_fail();
+	cdn_error_clear();
+	return 0;
 }
 
 int

@@ -61,15 +61,20 @@ extern const struct cmd_entry cmd_init, cmd_demo, cmd_add, cmd_get, cmd_update,
     cmd_export_json, cmd_audit, cmd_evidence, cmd_backup, cmd_rule, cmd_alert,
     cmd_user, cmd_token, cmd_serve, cmd_partner, cmd_org, cmd_key, cmd_export;
 
-/* Run the enabled rules on whatever writes left for them (the command's
- * own, or an earlier one's cut short), reporting rule errors on stderr. */
-void cmd_rules_after(struct cmd_ctx *ctx);
+/* Have the rules the library runs after each write report their errors
+ * on stderr as they are found; 0 or an exit status. */
+int cmd_rules_on_write(struct cmd_ctx *ctx);
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);
 /* Open the store and read record `id` into *out (a new reference): 0, or
  * an exit status, the error said. */
 int cmd_get_record(struct cmd_ctx *ctx, const char *id, json_t **out);
+
+/* The result of a write through the library: CDN_ERULES (written, but
+ * the rules did not run) is said on stderr and becomes 0, so that the
+ * command goes on to print what it wrote; any other code is returned. */
+int cmd_written(int rc);
 
 /* Import FILE ("-": standard input) with a progress bar on a terminal,
  * reporting bad lines; prints what was created unless `quiet`. */

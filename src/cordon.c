@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "cmd.h"
+#include "cordon/config.h"
 
 static const struct cmd_entry *const commands[] = {
 	&cmd_init, &cmd_demo, &cmd_add, &cmd_get, &cmd_update, &cmd_delete,
@@ -126,12 +127,14 @@ int
 main(int argc, char **argv)
 {
 	struct cmd_ctx ctx = { 0 };
+	const struct cdn_config *cfg;
 	const struct cmd_entry *c = NULL;
-	int i, status;
+	int i, status, cfg_rc;
 
-	ctx.store_dir = getenv("CORDON_STORE");
-	if (!ctx.store_dir || !*ctx.store_dir)
-		ctx.store_dir = CDN_STORE_DEFAULT;
+	/* The environment is read once; a bad value in it stops every
+	 * command alike, before it runs. */
+	cfg_rc = cdn_config(&cfg);
+	ctx.store_dir = cfg->store ? cfg->store : CDN_STORE_DEFAULT;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--store") == 0 || strncmp(argv[i], "--store=", 8) == 0) {
 			ctx.store_dir = argv[i][7] == '=' ? argv[i] + 8 : i + 1 < argc ? argv[++i] : NULL;
@@ -173,11 +176,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "cordon: unknown command '%s' (see cordon --help)\n", argv[i]);
 		return 2;
 	}
+	if (cfg_rc != 0 && (cdn_config(&cfg) != 0))
+		return cmd_fail();
 	ctx.user = cdn_default_user();
 	ctx.prog = strchr(argv[0], '/') ? argv[0] : "cordon";
 	status = run(&ctx, c, argc - i - 1, argv + i + 1);
-	/* What the command wrote is seen by the rules before it returns. */
-	cmd_rules_after(&ctx);
 	cdn_store_close(ctx.st);
 	if (fflush(stdout) != 0 && status == 0)
 		status = cmd_error(1, "cannot write output");

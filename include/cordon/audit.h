@@ -20,11 +20,6 @@
 
 #include "cordon/store.h"
 
-/* Append an entry for `op` ("create", "update", "delete", or another verb
- * of a later feature) on record `id`, whose stored bytes hash to `sha256`
- * (NULL for a delete). */
-int cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
-    int64_t version, const unsigned char *sha256, const char *note);
 
 /* Visit entries from seq `from` (1 = oldest), at most `limit` (0 = all),
  * newest first when `reverse`. The object is borrowed. */

@@ -24,6 +24,7 @@ enum cdn_code {
 	CDN_EIO = -10,		/* file I/O outside the store */
 	CDN_EAUTH = -11,	/* wrong user, password or token */
 	CDN_ENOSPC = -12,	/* the disk holding the store is full: nothing written */
+	CDN_ERULES = -13,	/* written, but the rules could not run on it (rule.h) */
 };
 
 #define CDN_FIELD_MAX 128
@@ -54,7 +55,8 @@ void cdn_error_clear(void);
  */
 void cdn_error_prefix_field(const char *prefix);
 
-/* Exit status for a code: 0 ok, 1 failure, 2 usage, 3 not found, 4 conflict. */
+/* Exit status for a code: 0 ok (CDN_ERULES too: the write is in), 1 failure,
+ * 2 usage, 3 not found, 4 conflict. */
 int cdn_error_exit_code(int code);
 
 /* Format "FIELD: message" (or just the message) into buf. */

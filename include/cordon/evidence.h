@@ -16,6 +16,7 @@
 #ifndef CORDON_EVIDENCE_H
 #define CORDON_EVIDENCE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -27,12 +28,33 @@ struct cdn_evidence_opts {
 	const char *note;		/* kept with the version and its audit entry */
 	const char *description;	/* add: what the evidence is */
 	const char *filename;		/* the name recorded; NULL: the file's own */
-	uint64_t max_size;		/* largest file; 0: CDN_EVIDENCE_MAX_DEFAULT */
+	uint64_t max_size;		/* largest file; 0: the configuration's
+					 * (cdn_config: CORDON_EVIDENCE_MAX) */
 };
 
 /* A new evidence record (V-…) in case `case_id` for the file at `path`. */
 int cdn_evidence_add(struct cdn_store *st, const char *user, const char *case_id,
     const char *path, const struct cdn_evidence_opts *o, json_t **out);
+
+/*
+ * A file's bytes from a stream rather than a path (an upload as it
+ * arrives, never spooled): `read` puts up to `cap` bytes in `buf` and
+ * returns how many, 0 at the end, or a negative cdn_code (error.h) that
+ * cdn_error_set recorded;
+ * `size` is the size announced before the first byte. It is checked
+ * against the limit before anything is read, and a stream that gives more
+ * or fewer bytes is refused (CDN_EIO) with nothing recorded. The name is
+ * the options' `filename`, which a stream must give.
+ */
+struct cdn_source {
+	long (*read)(void *arg, void *buf, size_t cap);
+	void *arg;
+	uint64_t size;
+};
+int cdn_evidence_add_from(struct cdn_store *st, const char *user, const char *case_id,
+    const struct cdn_source *src, const struct cdn_evidence_opts *o, json_t **out);
+int cdn_evidence_update_from(struct cdn_store *st, const char *user, const char *id,
+    const struct cdn_source *src, const struct cdn_evidence_opts *o, json_t **out);
 
 /* A new version of evidence `id` from the file at `path`; the earlier
  * ones stay readable. Refused once its custody says it was destroyed. */

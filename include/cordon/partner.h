@@ -35,14 +35,6 @@ enum cdn_tlp { CDN_TLP_CLEAR, CDN_TLP_GREEN, CDN_TLP_AMBER, CDN_TLP_AMBER_STRICT
 int cdn_tlp_rank(const char *name);
 const char *cdn_tlp_name(int rank);
 
-/*
- * Check a policy, or the members of one being changed (`partial`), and
- * give its stored form: `*out` the policy with defaults filled in (not
- * for `partial`). `txn` (may be NULL) is used to check that the rules and
- * cases named exist. CDN_EINVAL naming the field.
- */
-int cdn_policy_check(struct cdn_txn *txn, json_t *policy, int partial, json_t **out);
-
 /* Add partner `name` with `policy` (and its user). CDN_EEXIST if there is
  * one, or a user of that name with another role. */
 int cdn_partner_add(struct cdn_store *st, const char *actor, const char *name, json_t *policy,

@@ -1,13 +1,13 @@
 /*
- * record.h - record kinds, ids, and the create/get/update/delete of
- * records (contract §2).
+ * record.h - records one at a time (contract §2): written by the
+ * store-level calls, read in a caller's read transaction. Their kinds and
+ * ids are in kind.h.
  *
  * Records are jansson objects shaped exactly like their JSON. Input objects
  * are borrowed (never modified or kept); output objects (`json_t **out`)
  * are new references owned by the caller (json_decref). Each write
  * validates the input against the schema, writes the record, maintains its
- * index entries and appends an audit entry, all in the caller's write
- * transaction.
+ * index entries and appends an audit entry in one transaction.
  */
 #ifndef CORDON_RECORD_H
 #define CORDON_RECORD_H
@@ -16,45 +16,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "cordon/kind.h"
 #include "cordon/store.h"
-
-enum cdn_kind {
-	CDN_CASE,
-	CDN_SEIZURE,
-	CDN_ENTITY,
-	CDN_ROUTE,
-	CDN_LINK,
-	CDN_EVIDENCE,
-	CDN_ALERT,
-	CDN_NKINDS
-};
-
-struct cdn_kind_info {
-	char letter;		/* 'C' */
-	const char *name;	/* "case" */
-	const char *plural;	/* "cases" */
-	int writable;		/* created through the generic record API */
-	int editable;		/* updated through it (its own fields stay its
-				 * module's) */
-};
-
-const struct cdn_kind_info *cdn_kind_info(enum cdn_kind kind);
-/* "case", "cases" or "C" → kind; -1 if none. */
-int cdn_kind_parse(const char *name);
-
-/* An id: kind letter, '-', decimal sequence ("S-42"). */
-#define CDN_ID_MAX 24
-
-/* The highest version a record may reach (and an import may give):
- * 2^53 - 1, exact in every JSON reader. An update past it is refused. */
-#define CDN_VERSION_MAX 9007199254740991LL
-struct cdn_id {
-	enum cdn_kind kind;
-	uint64_t seq;		/* >= 1 */
-};
-/* 0, or CDN_EINVAL with a message naming the problem. */
-int cdn_id_parse(const char *s, struct cdn_id *out);
-void cdn_id_format(struct cdn_id id, char buf[CDN_ID_MAX]);
 
 /* Flags for cdn_record_create. */
 enum {
@@ -69,13 +32,26 @@ enum {
 };
 
 /*
- * Validate `input` as a new record of `kind` and write it. On success
- * `*out` (if not NULL) receives the stored record, with its new id.
- * Errors: CDN_EINVAL (field and reason in cdn_error_last()),
- * CDN_ENOTFOUND for a reference to a missing record, CDN_ESTORE.
+ * Write one record, each call the whole job: a write transaction of its
+ * own by `user` (run again if the store's map must grow), after which the
+ * enabled rules run on what it wrote (rule.h). On success `*out` (if not
+ * NULL) receives the stored record.
+ * - add: validate `input` as a new record of `kind` (CDN_CREATE_* flags)
+ *   and write it with its new id.
+ * - edit: apply an RFC 7386 merge patch. Read-only fields may appear in
+ *   the patch only with their current value. `if_version` > 0 makes the
+ *   update conditional: CDN_ECONFLICT unless the stored version equals it.
+ *   A patch that changes nothing writes nothing.
+ * - remove: delete; CDN_EINUSE while links or references to it exist.
+ * Errors: CDN_EINVAL (field and reason in cdn_error_last()), CDN_ENOTFOUND
+ * for a missing record or reference, CDN_ESTORE, CDN_ENOSPC; and
+ * CDN_ERULES: the write is in (`*out` is set) but the rules could not run.
  */
-int cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind,
-    json_t *input, unsigned flags, json_t **out);
+int cdn_record_add(struct cdn_store *st, const char *user, enum cdn_kind kind, json_t *input,
+    unsigned flags, json_t **out);
+int cdn_record_edit(struct cdn_store *st, const char *user, const char *id, json_t *patch,
+    int64_t if_version, json_t **out);
+int cdn_record_remove(struct cdn_store *st, const char *user, const char *id);
 
 /*
  * Validate `input` as a record of `kind` without writing anything;
@@ -85,26 +61,12 @@ int cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind,
 int cdn_record_validate(enum cdn_kind kind, json_t *input, unsigned flags,
     json_t **out);
 
-/* The next sequence number `kind` will be given in this transaction. */
-uint64_t cdn_txn_peek_seq(struct cdn_txn *txn, enum cdn_kind kind);
-
 /* Read a record; CDN_ENOTFOUND if there is none with that id. */
 int cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out);
 /* Its stored JSON text (compact, not NUL-terminated), store-owned. */
 int cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id,
     const char **json, size_t *len);
 int cdn_record_exists(struct cdn_txn *txn, const char *id);
-
-/*
- * Apply an RFC 7386 merge patch. Read-only fields may appear in the patch
- * only with their current value. `if_version` > 0 makes the update
- * conditional: CDN_ECONFLICT unless the stored version equals it.
- */
-int cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
-    int64_t if_version, json_t **out);
-
-/* Delete; CDN_EINUSE while links or references to the record exist. */
-int cdn_record_delete(struct cdn_txn *txn, const char *id);
 
 /*
  * Flags for writing records as JSON: 15 significant digits, the precision

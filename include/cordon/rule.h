@@ -4,9 +4,10 @@
  * versioned in the store's git repository (branch "rules"), and run:
  *
  * - after every write of a kind they watch ("on"): the write notes the
- *   record in a queue in the same transaction, and cdn_rule_drain runs
- *   the rules on what is queued (the command line does so before it
- *   returns); a crash in between leaves the queue for the next drain;
+ *   record in the store's change log in the same transaction, and the
+ *   library call that wrote it runs the rules on it before it returns
+ *   (cdn_rule_on_write); a crash in between leaves the log for the next
+ *   opening of the store, or the next write;
  * - over history, as a dry run (cdn_rule_test) or saving what they raise
  *   (cdn_rule_run).
  *
@@ -35,9 +36,8 @@ struct cdn_rule_limits {
 #define CDN_RULE_ALERTS_CALL_DEFAULT 1000u
 #define CDN_RULE_ALERTS_RUN_DEFAULT 100000u
 
-/* The limits from $CORDON_RULE_INSTRUCTIONS and $CORDON_RULE_MEMORY
- * (bytes, or with K, M or G), else the defaults. CDN_EUSAGE if either is
- * set to something else. */
+/* The limits the configuration sets (cdn_config: CORDON_RULE_INSTRUCTIONS
+ * and CORDON_RULE_MEMORY, else the defaults); its error if it has one. */
 int cdn_rule_limits_env(struct cdn_rule_limits *out);
 
 /*
@@ -138,12 +138,19 @@ int cdn_rule_test(struct cdn_store *st, const char *const *srcs, const size_t *l
 int cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, size_t n,
     const struct cdn_rule_run_opts *o, json_t **alerts, struct cdn_rule_run_stats *stats);
 
-/* 1 if written records wait for the rules, 0 if not, or an error. */
-int cdn_rule_pending(struct cdn_store *st);
-
-/* Run the enabled rules on every record waiting for them, save the
- * alerts and errors, and empty the queue. */
-int cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o,
-    struct cdn_rule_run_stats *stats);
+/*
+ * Every write through the library that touches a kind enabled rules
+ * watch runs them on what it wrote once it is in, and saves what they
+ * raise, before it returns. If they could not run (a storage error, not
+ * a rule's own failure, which is kept as the rule's error), the write
+ * returns CDN_ERULES: it is in all the same (its `*out` is set), and the
+ * rules run on it after the next write.
+ *
+ * These are the options of those runs (progress, each rule error as it is
+ * found, what rules print; `since`, `until` and `threads` do not apply),
+ * copied; NULL: none. Limits left 0 are the configuration's
+ * (cdn_config). Set them before the store is shared between threads.
+ */
+int cdn_rule_on_write(struct cdn_store *st, const struct cdn_rule_run_opts *o);
 
 #endif

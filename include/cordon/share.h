@@ -101,8 +101,7 @@ const struct cdn_share_stats *cdn_share_stats(const struct cdn_share *sh);
  */
 int cdn_share_preview(struct cdn_store *st, const char *name, const char *since, size_t limit,
     json_t **out);
-/* The partner and the organisation sharing ({name, country}), borrowed. */
-json_t *cdn_share_partner(const struct cdn_share *sh);
+/* The organisation sharing ({name, country}), borrowed. */
 json_t *cdn_share_org(const struct cdn_share *sh);
 
 /*

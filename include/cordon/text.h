@@ -14,9 +14,6 @@
 
 #include "cordon/check.h"	/* CDN_WHY_MAX */
 
-/* 1 if s[0..len) is valid UTF-8 (shortest forms, no surrogates). */
-int cdn_utf8_valid(const char *s, size_t len);
-
 /*
  * Make NUL-terminated `s` valid UTF-8 in place: a character cut short
  * (by a byte limit, "%.40s") is dropped whole, any other byte that is

@@ -24,8 +24,6 @@ enum cdn_role {
 	CDN_ROLE_ADMIN,		/* + users */
 };
 
-/* The role named `s`, or -1. */
-int cdn_role_parse(const char *s);
 const char *cdn_role_name(enum cdn_role r);
 
 #define CDN_PASSWORD_MIN 12	/* bytes */

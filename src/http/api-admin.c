@@ -85,9 +85,8 @@ http_alert_action(struct http_req *r, const char *id, const char *action)
 				rc = cdn_alert_set_status(r->st, r->user, id, statuses[i][1], note, &out);
 	}
 	json_decref(in);
-	if (rc != 0)
+	if (http_written(r, rc) != 0)
 		return http_fail(r);
-	http_rules_after(r->st, r->user, NULL);
 	return http_json(r, 200, out);
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "cordon/import.h"
 #include "cordon/rule.h"
@@ -34,7 +35,6 @@
 #include "jobs.h"
 #include "routes.h"
 
-#define IMPORT_MAX_DEFAULT	(1ULL << 30)	/* largest file, bytes */
 #define JOBS_RUNNING		2	/* they take turns at the store anyway */
 #define BAD_LINES_MAX		1000	/* bad lines listed, as the command line */
 #define LOG_DEFAULT		20
@@ -43,12 +43,10 @@
 uint64_t
 http_import_max(void)
 {
-	const char *s = getenv("CORDON_IMPORT_MAX");
-	uint64_t v;
+	const struct cdn_config *c;
 
-	if (s && *s && cdn_size_parse(s, &v) == 0)
-		return v;
-	return IMPORT_MAX_DEFAULT;
+	/* Checked before the server started: it cannot fail now. */
+	return cdn_config(&c) == 0 ? c->import_max : CDN_IMPORT_MAX_DEFAULT;
 }
 
 int
@@ -105,12 +103,6 @@ on_progress(void *arg, const char *phase, uint64_t done, uint64_t total)
 	http_jobs_unlock();
 }
 
-static void
-on_rules(void *arg, uint64_t done, uint64_t total)
-{
-	on_progress(arg, "rules", done, total);
-}
-
 /* Each bad line, after the import (on the job's thread; read by others
  * only once the job has ended). */
 static void
@@ -144,7 +136,6 @@ run_job(struct http_job *base)
 {
 	struct job *j = (struct job *)base;
 	struct cdn_import_opts o = { 0 };
-	struct cdn_rule_run_opts ro = { 0 };
 	int rc;
 
 	o.format = j->format;
@@ -153,15 +144,16 @@ run_job(struct http_job *base)
 	o.arg = j;
 	o.max_errors = BAD_LINES_MAX;
 	o.name = j->filename;	/* "" if none was given: recorded as null */
+	/* What it writes is seen by the rules before the job is done (their
+	 * progress its last phase, "rules"), as after any write through the
+	 * API; if they cannot run, the import is in and says so. */
 	rc = cdn_import_file(j->st, j->file, j->user, &o, &j->res);
-	if (rc != 0) {
+	if (rc == CDN_ERULES) {
+		fprintf(stderr, "cordon: %s wrote: %s\n", j->user, cdn_error_last()->message);
 		job_error(j);
-	} else {
-		/* What it wrote is seen by the rules before the job is done, as
-		 * after any write through the API. */
-		ro.progress = on_rules;
-		ro.progress_arg = j;
-		http_rules_after(j->st, j->user, &ro);
+		rc = 0;
+	} else if (rc != 0) {
+		job_error(j);
 	}
 	cdn_error_clear();
 	unlink(j->file);

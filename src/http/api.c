@@ -132,20 +132,15 @@ struct write {
 };
 
 static int
-write_fn(struct cdn_txn *txn, void *arg)
+write_one(struct http_req *r, struct write *w)
 {
-	struct write *w = arg;
-
-	/* Run again after the map grew: what the last run made is not kept. */
-	json_decref(w->out);
-	w->out = NULL;
 	switch (w->op) {
 	case 'c':
-		return cdn_record_create(txn, w->kind, w->in, 0, &w->out);
+		return cdn_record_add(r->st, r->user, w->kind, w->in, 0, &w->out);
 	case 'u':
-		return cdn_record_update(txn, w->id, w->in, w->if_version, &w->out);
+		return cdn_record_edit(r->st, r->user, w->id, w->in, w->if_version, &w->out);
 	default:
-		return cdn_record_delete(txn, w->id);
+		return cdn_record_remove(r->st, r->user, w->id);
 	}
 }
 
@@ -153,13 +148,11 @@ static enum MHD_Result
 write_record(struct http_req *r, struct write *w)
 {
 	enum MHD_Result res;
-	int rc = cdn_store_write(r->st, r->user, write_fn, w);
+	int rc = http_written(r, write_one(r, w));
 
 	json_decref(w->in);
 	if (rc != 0)
 		return http_fail(r);
-	/* What the write raised is there when it is answered. */
-	http_rules_after(r->st, r->user, NULL);
 	if (w->op == 'd') {
 		json_decref(w->out);
 		return http_json(r, 200, json_pack("{s:s,s:b}", "id", w->id, "deleted", 1));

@@ -41,6 +41,7 @@
 #include <openssl/rand.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "auth.h"
 
@@ -78,28 +79,25 @@ static struct {
 } auth = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, NULL, NULL };
 
 /* 0 and the user if `token` is valid now: read from the store each time,
- * so that a revoked token or a disabled user is refused at once. */
+ * so that a revoked token or a disabled user is refused at once; -1 if it
+ * is not; -2 if the store could not say (its error in the slot). */
 static int
 token_user(struct cdn_store *st, const char *token, char user[65], enum cdn_role *role)
 {
-	return cdn_token_check(st, token, user, role) == 0 ? 0 : -1;
+	int rc = cdn_token_check(st, token, user, role);
+
+	return rc == 0 ? 0 : rc == CDN_EAUTH ? -1 : -2;
 }
 
 int
 http_auth_init(void)
 {
-	const char *n = getenv("CORDON_SESSIONS");
-	char *end;
+	const struct cdn_config *c;
+	int rc;
 
-	auth.nsessions = SESSIONS;
-	if (n && *n) {
-		unsigned long v = strtoul(n, &end, 10);
-
-		if (*end || n[0] < '0' || n[0] > '9' || v < SESSIONS_PER_USER * 2 || v > 1000000)
-			return cdn_error_set(CDN_EUSAGE, "CORDON_SESSIONS", "CORDON_SESSIONS must be "
-			    "%d to 1000000", SESSIONS_PER_USER * 2);
-		auth.nsessions = v;
-	}
+	if ((rc = cdn_config(&c)) != 0)
+		return rc;
+	auth.nsessions = c->sessions ? c->sessions : SESSIONS;
 	auth.s = calloc(auth.nsessions, sizeof *auth.s);
 	auth.addrs = calloc(ADDR_SLOTS, sizeof *auth.addrs);
 	auth.names = calloc(NAME_SLOTS, sizeof *auth.names);
@@ -181,8 +179,8 @@ basic_user(struct cdn_store *st, const char *b64, char user[65], enum cdn_role *
 	raw[n] = '\0';
 	if (memchr(raw, '\0', (size_t)n) == NULL && (colon = strchr((char *)raw, ':')) != NULL) {
 		*colon = '\0';
-		if (token_user(st, colon + 1, user, role) == 0 && strcmp(user, (char *)raw) == 0)
-			rc = 0;
+		if ((rc = token_user(st, colon + 1, user, role)) == 0 && strcmp(user, (char *)raw) != 0)
+			rc = -1;
 	}
 	OPENSSL_cleanse(raw, sizeof raw);
 	return rc;
@@ -202,11 +200,12 @@ http_identify_header(struct http_req *r, int basic)
 		rc = token_user(r->st, authz + 7, r->user, &r->role);
 	else if (basic && strncasecmp(authz, "Basic ", 6) == 0)
 		rc = basic_user(r->st, authz + 6, r->user, &r->role);
-	cdn_error_clear();
+	if (rc != -2)
+		cdn_error_clear();
 	if (rc != 0)
 		memset(r->user, 0, sizeof r->user);
 	r->authed = rc == 0;
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 int
@@ -219,7 +218,13 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 
 	r->authed = 0;
 	if (authz) {
-		if (http_identify_header(r, 0) != 0) {
+		int rc = http_identify_header(r, 0);
+
+		if (rc == -2) {
+			*res = http_fail(r);
+			return -1;
+		}
+		if (rc != 0) {
 			*res = http_error(r, 401, "unauthenticated", NULL, "the token is not valid");
 			return -1;
 		}
@@ -228,7 +233,7 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 	if (cookie) {
 		struct session *s;
 		int64_t version = 0, now_version = -1;
-		int csrf_ok = 1, state_changing = strcmp(r->method, "GET") != 0 &&
+		int src = 0, csrf_ok = 1, state_changing = strcmp(r->method, "GET") != 0 &&
 		    strcmp(r->method, "HEAD") != 0;
 		const char *csrf = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 		    "X-CSRF-Token");
@@ -246,8 +251,16 @@ http_identify(struct http_req *r, enum MHD_Result *res)
 		pthread_mutex_unlock(&auth.lock);
 		/* The user as the store has it now: disabled, or changed since
 		 * (a new password), ends the session. */
-		if (r->via_cookie && (cdn_user_state(r->st, r->user, &r->role, &now_version) != 0 ||
-		    now_version != version)) {
+		if (r->via_cookie && ((src = cdn_user_state(r->st, r->user, &r->role,
+		    &now_version)) != 0 || now_version != version)) {
+			if (src != 0 && src != CDN_EAUTH) {
+				/* The store failed: its error, and the session kept. */
+				memset(r->user, 0, sizeof r->user);
+				memset(r->csrf, 0, sizeof r->csrf);
+				r->via_cookie = 0;
+				*res = http_fail(r);
+				return -1;
+			}
 			cdn_error_clear();
 			pthread_mutex_lock(&auth.lock);
 			if ((s = session_find(cookie, now)) != NULL)

@@ -16,7 +16,9 @@ int http_identify(struct http_req *r, enum MHD_Result *res);
 /* Identify the caller from the Authorization header alone, answering
  * nothing: a bearer token, or with `basic`, HTTP Basic with a user name
  * and one of that user's tokens (TAXII clients). 0 (r->authed tells if
- * there was a header), or -1 if the header names no one. */
+ * there was a header), -1 if the header names no one, or -2 if the store
+ * could not say (its error left in the slot: an answer of 500, never
+ * "not valid"). */
 int http_identify_header(struct http_req *r, int basic);
 /* 1 if the caller may do it: a role at least `need`. Otherwise answers
  * 401 (no one) or 403 and returns 0 with *res set. */

@@ -125,6 +125,8 @@ http_answer(struct http_req *r, unsigned status, struct MHD_Response *resp, cons
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (cache)
 		MHD_add_response_header(resp, "Cache-Control", cache);
+	if (r->warning[0])
+		MHD_add_response_header(resp, "Warning", r->warning);
 	r->status = status;
 	res = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
@@ -232,11 +234,19 @@ http_fail(struct http_req *r)
 
 /* --- after a write ----------------------------------------------------------------- */
 
-void
-http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o)
+int
+http_written(struct http_req *r, int rc)
 {
-	if (cdn_rule_drain(st, user, o, NULL) != 0)
-		fprintf(stderr, "cordon: rules did not run on what %s wrote: %s (they will after the "
-		    "next write)\n", user ? user : "a user", cdn_error_last()->message);
+	if (rc != CDN_ERULES)
+		return rc;
+	fprintf(stderr, "cordon: %s wrote: %s\n", r->user[0] ? r->user : "a user",
+	    cdn_error_last()->message);
+	snprintf(r->warning, sizeof r->warning, "199 cordon \"%s\"", cdn_error_last()->message);
+	/* A header's quoted string: no quotes, backslashes or bytes that
+	 * are not printable ASCII inside it. */
+	for (char *p = r->warning + 12; p[0] && p[1]; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '_';
 	cdn_error_clear();
+	return 0;
 }

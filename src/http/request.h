@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "cordon/error.h"
 #include "cordon/rule.h"
 #include "cordon/store.h"
 #include "cordon/user.h"
@@ -35,6 +36,9 @@ struct http_req {
 	enum cdn_role role;
 	/* What was answered, for the access log. */
 	unsigned status;
+	/* A Warning header for the answer: the write is in, but the rules
+	 * did not run on it (http_written). */
+	char warning[CDN_MESSAGE_MAX + 16];
 };
 
 /* --- arguments (request.c) ----------------------------------------------------- */
@@ -132,10 +136,10 @@ enum MHD_Result http_attachment(struct http_req *r, struct MHD_Response *resp, c
 enum MHD_Result http_answer(struct http_req *r, unsigned status, struct MHD_Response *resp,
     const char *type, const char *cache);
 
-/* Run the rules on what a write left for them. A rule's failure is a rule
- * error, kept with the rule; a failure to run them at all (the store's) is
- * written to the server's log, and the queue waits for the next write.
- * The write stands either way. */
-void http_rules_after(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o);
+/* The result of a write through the library: CDN_ERULES (written, but the
+ * rules did not run on it) is logged, becomes the answer's Warning header
+ * and 0, so that the write is answered as done; any other code is
+ * returned. */
+int http_written(struct http_req *r, int rc);
 
 #endif

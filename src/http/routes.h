@@ -29,6 +29,14 @@ enum MHD_Result http_tokens(struct http_req *r, const char *rest);
 int http_evidence_is_upload(const char *method, const char *path, char *id, size_t cap);
 uint64_t http_evidence_max(void);
 enum MHD_Result http_evidence_upload(struct http_req *r, const char *id, char *file);
+/* An upload with a Content-Length is streamed into the store instead of
+ * a temporary file: begin starts the worker that adds it and gives `*fd`
+ * to write the body to (0; or -1 with an answer in *res); finish answers
+ * once the body is in; abandon ends it when the request ends first. */
+int http_evidence_begin(struct http_req *r, const char *id, uint64_t size, int *fd, void **job,
+    enum MHD_Result *res);
+enum MHD_Result http_evidence_finish(struct http_req *r, void *job, int *fd);
+void http_evidence_abandon(void *job, int *fd);
 enum MHD_Result http_evidence_sub(struct http_req *r, const char *id, const char *sub);
 
 /* Imports (api-import.c): POST /api/v1/imports is an upload (its size

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "cordon/record.h"
 #include "api.h"
@@ -158,21 +159,15 @@ watch_sweep(void)
 static int
 watch_env(void)
 {
-	const char *h = getenv("CORDON_HEAD_TIMEOUT"), *r = getenv("CORDON_BODY_RATE");
-	uint64_t v;
+	const struct cdn_config *c;
+	int rc;
 
-	if (h && *h) {
-		if (http_number(h, 1, TIMEOUT_S, &v) != 0)
-			return cdn_error_set(CDN_EUSAGE, "CORDON_HEAD_TIMEOUT", "CORDON_HEAD_TIMEOUT must "
-			    "be 1 to %d seconds", TIMEOUT_S);
-		watch.head_s = (unsigned)v;
-	}
-	if (r && *r) {
-		if (http_number(r, 0, 1u << 30, &v) != 0)
-			return cdn_error_set(CDN_EUSAGE, "CORDON_BODY_RATE", "CORDON_BODY_RATE must be "
-			    "0 (no minimum) to %u bytes a second", 1u << 30);
-		watch.rate = v;
-	}
+	if ((rc = cdn_config(&c)) != 0)
+		return rc;
+	if (c->head_timeout)
+		watch.head_s = c->head_timeout;
+	if (c->body_rate >= 0)
+		watch.rate = (uint64_t)c->body_rate;
 	return 0;
 }
 
@@ -188,9 +183,16 @@ static const struct upload {
 	uint64_t (*max)(void);
 	const char *knob;
 	enum MHD_Result (*done)(struct http_req *r, const char *id, char *file);
+	/* With a Content-Length, streamed to a worker instead (may be NULL). */
+	int (*begin)(struct http_req *r, const char *id, uint64_t size, int *fd, void **job,
+	    enum MHD_Result *res);
+	enum MHD_Result (*finish)(struct http_req *r, void *job, int *fd);
+	void (*abandon)(void *job, int *fd);
 } uploads[] = {
-	{ http_evidence_is_upload, http_evidence_max, "CORDON_EVIDENCE_MAX", http_evidence_upload },
-	{ http_import_is_upload, http_import_max, "CORDON_IMPORT_MAX", http_import_upload },
+	{ http_evidence_is_upload, http_evidence_max, "CORDON_EVIDENCE_MAX", http_evidence_upload,
+	    http_evidence_begin, http_evidence_finish, http_evidence_abandon },
+	{ http_import_is_upload, http_import_max, "CORDON_IMPORT_MAX", http_import_upload,
+	    NULL, NULL, NULL },
 };
 
 /* A connection's request, across the calls MHD makes for it. */
@@ -200,11 +202,15 @@ struct pending {
 	struct timespec t0;
 	struct http_body body;
 	int answered;
-	/* An upload: streamed to a temporary file. */
+	/* An upload: streamed to a temporary file, or to a worker (`job`)
+	 * that stops reading when it has failed (`dropped`: the rest of the
+	 * body is discarded). */
 	const struct upload *upload;
+	void *job;
+	int dropped;
 	int fd, too_big;
 	uint64_t max, got;
-	char id[CDN_ID_MAX + 1], tmp[64];
+	char id[CDN_ID_MAX + 1], tmp[4096];
 };
 
 /* --- static files ------------------------------------------------------------------- */
@@ -301,14 +307,13 @@ write_all(int fd, const char *buf, size_t len)
 /*
  * The first call of an upload: who is sending it and how big it says it
  * is are settled before any of it is taken, so that no one fills the
- * disk without the right to. Then a temporary file for it.
+ * disk without the right to. Then where it goes: a worker taking it as
+ * it arrives when its size is said, else a temporary file.
  */
 static enum MHD_Result
 upload_start(struct pending *p, const struct upload *up, const char *cl)
 {
 	enum MHD_Result res;
-	const char *tmpdir = getenv("TMPDIR");
-
 	p->upload = up;
 	p->max = up->max();
 	if (http_identify(&p->r, &res) != 0 || !http_require(&p->r, CDN_ROLE_OFFICER, &res)) {
@@ -320,8 +325,15 @@ upload_start(struct pending *p, const struct upload *up, const char *cl)
 		return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
 		    "(%s)", (unsigned long long)p->max, up->knob);
 	}
-	snprintf(p->tmp, sizeof p->tmp, "%.40s/cordon-up-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if ((p->fd = mkstemp(p->tmp)) < 0) {
+	if (up->begin && cl) {
+		if (up->begin(&p->r, p->id, strtoull(cl, NULL, 10), &p->fd, &p->job, &res) != 0) {
+			p->answered = 1;
+			return res;
+		}
+		return MHD_YES;
+	}
+	/* Sent chunked, with no size said: it is spooled (TMPDIR). */
+	if ((p->fd = cdn_tmpfile("up", NULL, p->tmp, sizeof p->tmp)) < 0) {
 		p->answered = 1;
 		return http_error(&p->r, 500, "internal", NULL, "no room for the upload");
 	}
@@ -410,8 +422,11 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if (!p->answered && !p->too_big) {
 			if (p->got + *upload_size > p->max)
 				p->too_big = 1;
-			else if (write_all(p->fd, upload, *upload_size) != 0)
-				return MHD_NO;
+			else if (!p->dropped && write_all(p->fd, upload, *upload_size) != 0) {
+				if (!p->job)
+					return MHD_NO;
+				p->dropped = 1;	/* the worker stopped: its answer waits */
+			}
 			p->got += *upload_size;
 		}
 		*upload_size = 0;
@@ -433,7 +448,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		if (p->too_big)
 			return http_error(&p->r, 413, "too_large", NULL, "the file is over %llu bytes "
 			    "(%s)", (unsigned long long)p->max, p->upload->knob);
-		res = p->upload->done(&p->r, p->id, p->tmp);
+		if (p->job) {
+			res = p->upload->finish(&p->r, p->job, &p->fd);
+			p->job = NULL;
+		} else {
+			res = p->upload->done(&p->r, p->id, p->tmp);
+		}
 		cdn_error_clear();
 		return res;
 	}
@@ -503,6 +523,8 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    p->r.status, (double)(t1.tv_sec - p->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e6, p->r.authed ? p->r.user : "-",
 	    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut short)");
+	if (p->job)
+		p->upload->abandon(p->job, &p->fd);
 	if (p->fd >= 0) {
 		close(p->fd);
 		if (p->tmp[0])

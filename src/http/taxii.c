@@ -1354,8 +1354,11 @@ http_taxii(struct http_req *r)
 {
 	struct route rt;
 	int get = http_is(r->method, "GET") || http_is(r->method, "HEAD");
+	int who = http_identify_header(r, 1);
 
-	if (http_identify_header(r, 1) != 0)
+	if (who == -2)
+		return fail(r, 500, "%s", cdn_error_last()->message);
+	if (who != 0)
 		return fail(r, 401, "the credentials are not valid: send Authorization: Bearer "
 		    "TOKEN, or Basic with the user name and the token");
 	if (!r->authed)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cordon/config.h"
 #include "vendor.h"
 
 #define VENDOR_FILE_MAX	(8u << 20)
@@ -43,9 +44,10 @@ static const struct vendor {
 static int
 vendor_dir(const struct vendor *v, char *buf, size_t cap)
 {
-	const char *root = getenv("CORDON_VENDOR_ROOT");
+	const struct cdn_config *c;
+	const char *root = cdn_config(&c) == 0 ? c->vendor_root : "";
 
-	return snprintf(buf, cap, "%s%s", root ? root : "", v->dir) < (int)cap ? 0 : -1;
+	return snprintf(buf, cap, "%s%s", root, v->dir) < (int)cap ? 0 : -1;
 }
 
 void

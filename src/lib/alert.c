@@ -314,7 +314,7 @@ cdn_alert_set_status(struct cdn_store *st, const char *user, const char *id,
 		return cdn_error_set(CDN_EUSAGE, NULL, "'%.40s' is not a status an alert is set to "
 		    "(acknowledged, escalated, dismissed)", status);
 	rc = cdn_store_write(st, user, status_fn, &c);
-	if (rc == 0 && out)
+	if ((rc == 0 || rc == CDN_ERULES) && out)
 		*out = c.out;
 	else
 		json_decref(c.out);
@@ -486,7 +486,7 @@ cdn_alert_promote(struct cdn_store *st, const char *user, const char *id, const 
 	if (out)
 		*out = NULL;
 	rc = cdn_store_write(st, user, promote_fn, &c);
-	if (rc == 0 && out)
+	if ((rc == 0 || rc == CDN_ERULES) && out)
 		*out = c.out;
 	else
 		json_decref(c.out);
@@ -503,7 +503,7 @@ cdn_alert_attach(struct cdn_store *st, const char *user, const char *id, const c
 	if (out)
 		*out = NULL;
 	rc = cdn_store_write(st, user, attach_fn, &c);
-	if (rc == 0 && out)
+	if ((rc == 0 || rc == CDN_ERULES) && out)
 		*out = c.out;
 	else
 		json_decref(c.out);

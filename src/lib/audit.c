@@ -14,6 +14,7 @@
 #include "cordon/audit.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
 #include "schema.h"
 
 /*
@@ -77,18 +78,19 @@ static int
 load_head(struct cdn_txn *txn)
 {
 	MDB_val v;
+	int rc;
 
 	if (txn->audit_loaded)
 		return 0;
 	txn->audit_seq = 0;
 	memset(txn->audit_hash, 0, 32);
-	if (cdn_meta_get(txn, "audit.head", &v) == 0) {
+	if ((rc = cdn_meta_get(txn, "audit.head", &v)) == 0) {
 		if (v.mv_size != 40)
-			return cdn_error_set(CDN_ESTORE, NULL, "audit head is damaged");
+			return cdn_error_set(CDN_ESTORE, NULL, "the stored audit.head is damaged");
 		txn->audit_seq = cdn_get_be64(v.mv_data);
 		memcpy(txn->audit_hash, (unsigned char *)v.mv_data + 8, 32);
-	} else if (cdn_error_last()->code != CDN_ENOTFOUND) {
-		return cdn_error_last()->code;
+	} else if (rc != CDN_ENOTFOUND) {
+		return rc;
 	}
 	cdn_error_clear();
 	txn->audit_loaded = 1;
@@ -108,46 +110,42 @@ int
 cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
     int64_t version, const unsigned char *sha256, const char *note)
 {
-	char prev[65], hash[68], *buf, *note_json = NULL;
+	char prev[65], hash[65], *buf;
 	unsigned char key[8];
 	MDB_val k = { 8, key }, v;
-	int n, rc;
+	json_t *e, *n = NULL;
+	size_t len;
+	int rc;
 
 	if ((rc = load_head(txn)) != 0)
 		return rc;
 	cdn_hex(txn->audit_hash, 32, prev);
-	if (sha256) {
-		hash[0] = '"';
-		cdn_hex(sha256, 32, hash + 1);
-		strcpy(hash + 65, "\"");
-	} else {
-		strcpy(hash, "null");
+	if (sha256)
+		cdn_hex(sha256, 32, hash);
+	if (note && (n = json_string(note)) == NULL)
+		return cdn_error_set(CDN_EINVAL, "note", "not valid UTF-8");
+	/* Built as any stored JSON is (json.c): every field escaped as it
+	 * must be, whoever the caller. The order of the keys is the entry's
+	 * format; its bytes are what the next entry's `prev` hashes. */
+	e = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:o}", "seq", (json_int_t)(txn->audit_seq + 1),
+	    "at", txn->now, "user", txn->user, "op", op, "id", id, "version", (json_int_t)version,
+	    "sha256", sha256 ? json_string(hash) : json_null());
+	if (!e || (n && json_object_set_new(e, "note", n) != 0) ||
+	    json_object_set_new(e, "prev", json_string(prev)) != 0) {
+		json_decref(e);
+		return cdn_error_set(CDN_EINVAL, NULL, "audit entry for %.40s: not valid UTF-8", id);
 	}
-	if (note) {
-		json_t *s = json_string(note);
-
-		note_json = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
-		json_decref(s);
-		if (!note_json)
-			return cdn_error_set(CDN_EINVAL, "note", "not valid UTF-8");
-	}
-	/* Every field but the note is from a fixed alphabet (user names are
-	 * checked when they are set), so the entry needs no escaping. */
-	n = asprintf(&buf,
-	    "{\"seq\":%" PRIu64 ",\"at\":\"%s\",\"user\":\"%s\",\"op\":\"%s\","
-	    "\"id\":\"%s\",\"version\":%" PRId64 ",\"sha256\":%s%s%s,\"prev\":\"%s\"}",
-	    txn->audit_seq + 1, txn->now, txn->user, op, id, version, hash,
-	    note_json ? ",\"note\":" : "", note_json ? note_json : "", prev);
-	free(note_json);
-	if (n < 0)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	rc = cdn_json_encode(e, &buf, &len);
+	json_decref(e);
+	if (rc != 0)
+		return rc;
 	cdn_be64(key, txn->audit_seq + 1);
-	v.mv_size = (size_t)n;
+	v.mv_size = len;
 	v.mv_data = buf;
 	rc = mdb_put(txn->txn, txn->st->audit, &k, &v, MDB_APPEND);
 	if (rc == 0) {
 		txn->audit_seq++;
-		cdn_sha256(buf, (size_t)n, txn->audit_hash);
+		cdn_sha256(buf, len, txn->audit_hash);
 		txn->audit_dirty = 1;
 	}
 	free(buf);
@@ -312,6 +310,7 @@ emit(struct cdn_txn *txn, uint64_t seq, cdn_audit_fn fn, void *arg)
 {
 	unsigned char key[8];
 	MDB_val k = { 8, key }, v;
+	char what[40];
 	json_t *e;
 	int rc;
 
@@ -319,8 +318,9 @@ emit(struct cdn_txn *txn, uint64_t seq, cdn_audit_fn fn, void *arg)
 	if ((rc = mdb_get(txn->txn, txn->st->audit, &k, &v)) != 0)
 		return rc == MDB_NOTFOUND ? cdn_error_set(CDN_ESTORE, NULL, "audit entry %" PRIu64
 		    " is missing (run cordon audit verify)", seq) : cdn_lmdb_error(txn, rc, "audit");
-	if ((e = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "audit entry %" PRIu64 " is not JSON", seq);
+	snprintf(what, sizeof what, "audit entry %" PRIu64, seq);
+	if ((rc = cdn_json_decode(v.mv_data, v.mv_size, what, &e)) != 0)
+		return rc;
 	rc = fn(arg, e);
 	json_decref(e);
 	return rc;
@@ -528,13 +528,12 @@ cdn_audit_each(struct cdn_txn *txn, uint64_t from, size_t limit, int reverse,
 		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	}
 	for (; rc == 0 && (limit == 0 || n < limit); n++) {
-		json_t *e = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		char what[40];
+		json_t *e;
 
-		if (!e) {
-			ret = cdn_error_set(CDN_ESTORE, NULL, "audit entry %" PRIu64 " is not JSON",
-			    cdn_get_be64(k.mv_data));
+		snprintf(what, sizeof what, "audit entry %" PRIu64, cdn_get_be64(k.mv_data));
+		if ((ret = cdn_json_decode(v.mv_data, v.mv_size, what, &e)) != 0)
 			break;
-		}
 		ret = fn(arg, e);
 		json_decref(e);
 		if (ret)
@@ -881,17 +880,36 @@ int
 cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out)
 {
 	MDB_val v;
+	int rc;
 
 	*out = NULL;
-	if (cdn_meta_get(txn, key, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
+	if ((rc = cdn_meta_get(txn, key, &v)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
 		cdn_error_clear();
 		return 0;
 	}
-	if ((*out = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.120s is damaged", key);
+	return cdn_json_decode(v.mv_data, v.mv_size, key, out);
+}
+
+static int
+list_one(void *arg, MDB_val *k, MDB_val *v)
+{
+	json_t *rec;
+	int rc;
+
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
+	json_array_append_new(arg, rec);
 	return 0;
+}
+
+int
+cdn_meta_list(struct cdn_txn *txn, const char *prefix, json_t *out)
+{
+	int rc = cdn_meta_each(txn, prefix, 0, list_one, out);
+
+	return rc > 0 ? 0 : rc;
 }
 
 int
@@ -902,8 +920,8 @@ cdn_meta_put_audited(struct cdn_txn *txn, const char *key, json_t *obj, int64_t 
 	char *bytes;
 	int rc;
 
-	if ((bytes = json_dumps(obj, JSON_COMPACT)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_json_encode(obj, &bytes, NULL)) != 0)
+		return rc;
 	cdn_sha256(bytes, strlen(bytes), sha);
 	if ((rc = cdn_meta_put(txn, key, bytes, strlen(bytes))) == 0)
 		rc = cdn_audit_append(txn, op, key, version, sha, note);

@@ -59,6 +59,7 @@ cdn_error_exit_code(int code)
 {
 	switch (code) {
 	case CDN_OK:
+	case CDN_ERULES:	/* the write is in */
 		return 0;
 	case CDN_EUSAGE:
 		return 2;

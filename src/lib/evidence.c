@@ -25,10 +25,12 @@
 #include <openssl/evp.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/evidence.h"
 #include "cordon/query.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
 #include "repo.h"
 #include "schema.h"
 
@@ -37,17 +39,16 @@
 
 /* --- the file ------------------------------------------------------------------- */
 
-/* Media type from the content, never from the name. libmagic handles are
- * not shared between threads; one is kept and used under a lock. */
+/* Media type from the content (its first bytes), never from the name.
+ * libmagic handles are not shared between threads; one is kept and used
+ * under a lock. */
 static void
-sniff(int fd, char *type, size_t cap)
+sniff(const unsigned char *head, size_t n, char *type, size_t cap)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static magic_t m;
 	static int tried;
-	unsigned char *buf = malloc(SNIFF_BYTES);
 	const char *t = NULL;
-	ssize_t n = buf ? pread(fd, buf, SNIFF_BYTES, 0) : -1;
 
 	pthread_mutex_lock(&lock);
 	if (!tried) {
@@ -58,66 +59,112 @@ sniff(int fd, char *type, size_t cap)
 		}
 	}
 	if (m && n > 0)
-		t = magic_buffer(m, buf, (size_t)n);
+		t = magic_buffer(m, head, n);
 	snprintf(type, cap, "%s", t && *t ? t : "application/octet-stream");
 	pthread_mutex_unlock(&lock);
-	free(buf);
 }
 
+/* The file being added: from a path (`fd`) or a caller's stream. Its
+ * first bytes are kept as they pass into the repository, for sniff. */
 struct file {
 	int fd;
+	const struct cdn_source *src;
 	uint64_t size;
 	char name[256];
 	char media_type[256];
+	unsigned char *head;
+	size_t nhead;
 };
 
 /*
- * Open the evidence file and check it against the rules: a name that is a
- * base name, not empty, not over the limit. Nothing is written before
- * this and the record checks pass.
+ * Check the file against the rules: a name that is a base name and
+ * UTF-8, then a size neither empty nor over the limit. Nothing is read
+ * before this, and nothing written before it and the record checks pass.
+ * `shown` is the file as its user knows it.
  */
+static int
+file_name(struct file *f, const char *base)
+{
+	char why[CDN_WHY_MAX];
+	json_t *s;
+
+	if (!base)
+		return cdn_error_set(CDN_EINVAL, "filename", "required: the file's name");
+	if (cdn_check_filename(base, why) != 0)
+		return cdn_error_set(CDN_EINVAL, "filename", "'%.80s': %s", base, why);
+	if ((s = json_string(base)) == NULL)	/* NULL unless UTF-8 */
+		return cdn_error_set(CDN_EINVAL, "filename", "is not UTF-8");
+	json_decref(s);
+	snprintf(f->name, sizeof f->name, "%s", base);
+	return 0;
+}
+
+static int
+file_size(struct file *f, const char *shown, const struct cdn_evidence_opts *o)
+{
+	const struct cdn_config *c;
+	uint64_t max = o && o->max_size ? o->max_size : 0;
+	int rc;
+
+	if (!max && (rc = cdn_config(&c)) != 0)
+		return rc;
+	if (!max)
+		max = c->evidence_max;
+	if (f->size == 0)
+		return cdn_error_set(CDN_EINVAL, NULL, "%s is empty", shown);
+	if (f->size > max)
+		return cdn_error_set(CDN_EINVAL, NULL, "%s is %" PRIu64 " bytes, over the limit of %"
+		    PRIu64 " (set CORDON_EVIDENCE_MAX to change it)", shown, f->size, max);
+	if ((f->head = malloc(SNIFF_BYTES)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+/* The file at `path`, opened and checked. */
 static int
 file_open(const char *path, const struct cdn_evidence_opts *o, struct file *f)
 {
 	const char *base = strrchr(path, '/');
-	uint64_t max = o && o->max_size ? o->max_size : CDN_EVIDENCE_MAX_DEFAULT;
-	char why[CDN_WHY_MAX];
+	/* An upload's temporary path means nothing to its user: the name
+	 * given is what they know. */
+	const char *shown = o && o->filename ? o->filename : path;
 	struct stat sb;
 
-	/* The file as its user knows it: the name given (an upload is a
-	 * temporary file whose path means nothing to them), else its path. */
-	const char *shown = o && o->filename ? o->filename : path;
+	int rc;
 
-	f->fd = -1;
 	base = o && o->filename ? o->filename : base ? base + 1 : path;
-	if (cdn_check_filename(base, why) != 0)
-		return cdn_error_set(CDN_EINVAL, "filename", "'%.80s': %s", base, why);
-	{
-		json_t *s = json_string(base);	/* NULL unless UTF-8 */
-
-		if (!s)
-			return cdn_error_set(CDN_EINVAL, "filename", "is not UTF-8");
-		json_decref(s);
-	}
-	snprintf(f->name, sizeof f->name, "%s", base);
+	if ((rc = file_name(f, base)) != 0)
+		return rc;
 	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", shown, strerror(errno));
-	if (fstat(f->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(f->fd);
-		f->fd = -1;
+	if (fstat(f->fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return cdn_error_set(CDN_EIO, NULL, "%s: not a regular file", shown);
-	}
 	f->size = (uint64_t)sb.st_size;
-	if (f->size == 0 || f->size > max) {
-		close(f->fd);
-		f->fd = -1;
-		if (f->size == 0)
-			return cdn_error_set(CDN_EINVAL, NULL, "%s is empty", shown);
-		return cdn_error_set(CDN_EINVAL, NULL, "%s is %" PRIu64 " bytes, over the limit of %"
-		    PRIu64 " (set CORDON_EVIDENCE_MAX to change it)", shown, f->size, max);
+	return file_size(f, shown, o);
+}
+
+/* The file's bytes for the repository, its head kept on the way. */
+static long
+file_read(void *arg, void *buf, size_t cap)
+{
+	struct file *f = arg;
+	long n;
+
+	if (f->src) {
+		n = f->src->read(f->src->arg, buf, cap);
+	} else {
+		while ((n = (long)read(f->fd, buf, cap)) < 0 && errno == EINTR)
+			;
+		if (n < 0)
+			return cdn_error_set(CDN_EIO, NULL, "%s: %s", f->name, strerror(errno));
 	}
-	sniff(f->fd, f->media_type, sizeof f->media_type);
-	return 0;
+	if (n > 0 && f->nhead < SNIFF_BYTES) {
+		size_t k = (size_t)n < SNIFF_BYTES - f->nhead ? (size_t)n : SNIFF_BYTES - f->nhead;
+
+		memcpy(f->head + f->nhead, buf, k);
+		f->nhead += k;
+	}
+	return n;
 }
 
 /* --- writes --------------------------------------------------------------------- */
@@ -342,9 +389,11 @@ case_exists(struct cdn_store *st, const char *case_id)
  * ref after it. */
 static int
 write_evidence(struct cdn_store *st, const char *user, struct ev_write *w, const char *path,
-    cdn_write_fn fn, json_t **out)
+    const struct cdn_source *src, cdn_write_fn fn, json_t **out)
 {
-	struct file f = { .fd = -1 };
+	struct file f = { .fd = -1, .src = src };
+	struct cdn_source tee = { file_read, &f, 0 };
+	struct cdn_error saved;
 	int rc;
 
 	if (out)
@@ -352,53 +401,88 @@ write_evidence(struct cdn_store *st, const char *user, struct ev_write *w, const
 	w->user = user;
 	w->file = &f;
 	w->note = w->o ? w->o->note : NULL;
-	if ((rc = file_open(path, w->o, &f)) != 0)
-		return rc;
-	if ((rc = cdn_store_repo(st, &w->repo)) != 0 ||
-	    (rc = cdn_repo_write_blob(w->repo, f.fd, f.size, &w->blob)) != 0)
+	if (src) {
+		f.size = src->size;
+		if ((rc = file_name(&f, w->o ? w->o->filename : NULL)) == 0)
+			rc = file_size(&f, f.name, w->o);
+	} else {
+		rc = file_open(path, w->o, &f);
+	}
+	if (rc != 0 || (rc = cdn_store_repo(st, &w->repo)) != 0 ||
+	    (rc = cdn_repo_write_from(w->repo, &tee, f.size, &w->blob)) != 0)
 		goto out;
-	if ((rc = cdn_store_write(st, user, fn, w)) != 0)
+	sniff(f.head, f.nhead, f.media_type, sizeof f.media_type);
+	if ((rc = cdn_store_write(st, user, fn, w)) != 0 && rc != CDN_ERULES)
 		goto out;
 	/* The store has it: now the ref may follow. If it cannot, the store
 	 * is still right and the next write tries again. */
+	saved = *cdn_error_last();
 	(void)cdn_repo_advance(w->repo, BRANCH, w->commit);
 	cdn_error_clear();
+	if (rc != 0)
+		cdn_error_set(rc, saved.field, "%s", saved.message);
 	if (out) {
 		*out = w->out;
 		w->out = NULL;
 	}
 out:
 	json_decref(w->out);
-	close(f.fd);
+	if (f.fd >= 0)
+		close(f.fd);
+	free(f.head);
 	return rc;
+}
+
+/* An add or an update, from a path or a stream (`src`, else `path`). */
+static int
+add_or_update(struct cdn_store *st, const char *user, const char *target, const char *path,
+    const struct cdn_source *src, const struct cdn_evidence_opts *o, int update, json_t **out)
+{
+	struct ev_write w = { .o = o };
+	struct cdn_id rid;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (update) {
+		if (cdn_id_parse(target, &rid) != 0 || rid.kind != CDN_EVIDENCE)
+			return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not an evidence id (V-…)",
+			    target);
+		w.id = target;
+	} else {
+		if ((rc = case_exists(st, target)) != 0)
+			return rc;
+		w.case_id = target;
+	}
+	return write_evidence(st, user, &w, path, src, update ? update_fn : add_fn, out);
 }
 
 int
 cdn_evidence_add(struct cdn_store *st, const char *user, const char *case_id,
     const char *path, const struct cdn_evidence_opts *o, json_t **out)
 {
-	struct ev_write w = { .case_id = case_id, .o = o };
-	int rc;
+	return add_or_update(st, user, case_id, path, NULL, o, 0, out);
+}
 
-	if (out)
-		*out = NULL;
-	if ((rc = case_exists(st, case_id)) != 0)
-		return rc;
-	return write_evidence(st, user, &w, path, add_fn, out);
+int
+cdn_evidence_add_from(struct cdn_store *st, const char *user, const char *case_id,
+    const struct cdn_source *src, const struct cdn_evidence_opts *o, json_t **out)
+{
+	return add_or_update(st, user, case_id, NULL, src, o, 0, out);
 }
 
 int
 cdn_evidence_update(struct cdn_store *st, const char *user, const char *id,
     const char *path, const struct cdn_evidence_opts *o, json_t **out)
 {
-	struct ev_write w = { .id = id, .o = o };
-	struct cdn_id rid;
+	return add_or_update(st, user, id, path, NULL, o, 1, out);
+}
 
-	if (out)
-		*out = NULL;
-	if (cdn_id_parse(id, &rid) != 0 || rid.kind != CDN_EVIDENCE)
-		return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not an evidence id (V-…)", id);
-	return write_evidence(st, user, &w, path, update_fn, out);
+int
+cdn_evidence_update_from(struct cdn_store *st, const char *user, const char *id,
+    const struct cdn_source *src, const struct cdn_evidence_opts *o, json_t **out)
+{
+	return add_or_update(st, user, id, NULL, src, o, 1, out);
 }
 
 int
@@ -425,7 +509,7 @@ cdn_evidence_custody(struct cdn_store *st, const char *user, const char *id,
 			    a == f->values ? "" : ", ", *a);
 		return cdn_error_set(CDN_EINVAL, "action", "'%.40s' is not one of %s", action, list);
 	}
-	if ((rc = cdn_store_write(st, user, custody_fn, &w)) == 0 && out) {
+	if (((rc = cdn_store_write(st, user, custody_fn, &w)) == 0 || rc == CDN_ERULES) && out) {
 		*out = w.out;
 		w.out = NULL;
 	}
@@ -615,14 +699,14 @@ verify_record(void *arg, const char *json, size_t len)
 {
 	struct verify *v = arg;
 	static const char *const facts[] = { "filename", "media_type", "size", "sha256" };
-	json_t *rec = json_loadb(json, len, 0, NULL), *versions, *ver;
+	json_t *rec, *versions, *ver;
 	const char *id, *case_id;
 	char where[96], path[600], held[CDN_OID_HEX];
 	size_t i;
 	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "an evidence record is not JSON");
+	if ((rc = cdn_json_decode(json, len, "evidence record", &rec)) != 0)
+		return rc;
 	id = json_string_value(json_object_get(rec, "id"));
 	case_id = json_string_value(json_object_get(rec, "case"));
 	versions = json_object_get(rec, "versions");

@@ -14,6 +14,7 @@
 #include "cordon/record.h"
 #include "cordon/share.h"
 #include "internal.h"
+#include "json.h"
 
 static const char *const columns[] = {
 	"shared_as", "shared_as.label", "rule", "severity", "status",

@@ -32,6 +32,8 @@
 #include "cordon/sign.h"
 #include "cordon/stix.h"
 #include "internal.h"
+#include "json.h"
+#include "cordon/config.h"
 
 static const char *const format_names[] = { "stix", "misp", "csv", NULL };
 
@@ -230,8 +232,8 @@ stamps_put(struct cdn_txn *txn, const struct stamps *sp)
 	if (!same)
 		return cdn_error_set(CDN_ECONFLICT, NULL, "another MISP feed for this partner was "
 		    "exported meanwhile: export again");
-	if ((text = json_dumps(sp->after, JSON_COMPACT)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = cdn_json_encode(sp->after, &text, NULL)) != 0)
+		return rc;
 	rc = cdn_meta_put(txn, sp->key, text, strlen(text));
 	free(text);
 	return rc;
@@ -295,10 +297,7 @@ struct dest {
 static int
 dest_spool(struct dest *d)
 {
-	const char *dir = getenv("TMPDIR");
-
-	snprintf(d->tmp, sizeof d->tmp, "%s/cordon-export-XXXXXX", dir && *dir ? dir : "/tmp");
-	if ((d->spool = mkstemp(d->tmp)) < 0)
+	if ((d->spool = cdn_tmpfile("export", NULL, d->tmp, sizeof d->tmp)) < 0)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", d->tmp, strerror(errno));
 	unlink(d->tmp);
 	return 0;
@@ -847,12 +846,12 @@ static int
 log_one(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct log *l = arg;
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
 	const char *p;
+	json_t *rec;
+	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	p = json_string_value(json_object_get(rec, "partner"));
 	if (!l->partner || (p && strcmp(p, l->partner) == 0))
 		json_array_append(l->out, rec);

@@ -51,6 +51,8 @@
 #include "csv.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
+#include "cordon/config.h"
 #include "pool.h"
 #include "schema.h"
 
@@ -1504,11 +1506,11 @@ static int
 imp_log_one(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct imp_log *l = arg;
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	json_t *rec;
+	int rc;
 
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
 	json_array_append_new(l->out, rec);
 	return l->limit && json_array_size(l->out) >= l->limit;
 }
@@ -1636,6 +1638,15 @@ imp_index_progress(void *arg, uint64_t done, uint64_t total)
 	im->o->on_progress(im->o->arg, "indexing", done, total);
 }
 
+/* Once it is in, the rules run on what it wrote (rule.h): its last phase. */
+static void
+imp_rules_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct imp *im = arg;
+
+	im->o->on_progress(im->o->arg, "rules", done, total);
+}
+
 /* The write transaction: the whole import. May be run again from the start. */
 static int
 imp_run(struct cdn_txn *txn, void *arg)
@@ -1723,6 +1734,26 @@ imp_is_csv(const char *path, const struct cdn_import_opts *o)
  * Input that cannot be read twice (a pipe) is copied to a temporary file
  * first: a transaction that has to run again reads it from the start.
  */
+/* A temporary file under TMPDIR (cdn_tmpfile), gone once closed; NULL
+ * with CDN_EIO naming the directory. */
+static FILE *
+imp_tmpfile(void)
+{
+	const struct cdn_config *c;
+	int fd = cdn_tmpfile("import", NULL, NULL, 0);
+	FILE *f = fd >= 0 ? fdopen(fd, "w+") : NULL;
+
+	if (!f && fd >= 0)
+		close(fd);
+	if (!f) {
+		int e = errno;
+
+		(void)cdn_config(&c);
+		cdn_error_set(CDN_EIO, NULL, "no temporary file in %s: %s", c->tmpdir, strerror(e));
+	}
+	return f;
+}
+
 static int
 imp_seekable(struct imp *im, const struct stat *sb)
 {
@@ -1732,8 +1763,8 @@ imp_seekable(struct imp *im, const struct stat *sb)
 
 	if (S_ISREG(sb->st_mode))
 		return 0;
-	if ((copy = tmpfile()) == NULL)
-		return cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+	if ((copy = imp_tmpfile()) == NULL)
+		return CDN_EIO;
 	while ((n = fread(buf, 1, sizeof buf, im->in)) > 0)
 		if (fwrite(buf, 1, n, copy) != n) {
 			fclose(copy);
@@ -1789,8 +1820,8 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 	im->total = (uint64_t)sb.st_size;
 	if ((rc = imp_seekable(im, &sb)) != 0)
 		goto out;
-	if ((im->spool = tmpfile()) == NULL) {
-		rc = cdn_error_set(CDN_EIO, NULL, "temporary file: %s", strerror(errno));
+	if ((im->spool = imp_tmpfile()) == NULL) {
+		rc = CDN_EIO;
 		goto out;
 	}
 	if ((im->rbuf = malloc(IMP_READ_BUF + IMP_LINE_MAX + 1)) == NULL ||
@@ -1806,7 +1837,9 @@ cdn_import_file(struct cdn_store *st, const char *path, const char *user,
 	 * transaction again when the map fills. Failing here is not fatal:
 	 * the write grows the map itself. */
 	(void)cdn_store_reserve(st, im->total * 4);
+	cdn_store_after_progress(im->o->on_progress ? imp_rules_progress : NULL, im);
 	rc = cdn_store_write(st, user, imp_run, im);
+	cdn_store_after_progress(NULL, NULL);
 out:
 	/* on_error may use the error slot: keep the outcome across it. */
 	saved = *cdn_error_last();
@@ -1816,7 +1849,7 @@ out:
 	if (res) {
 		res->lines = im->lines;
 		res->errors = im->errors;
-		if (rc == 0) {
+		if (rc == 0 || rc == CDN_ERULES) {
 			memcpy(res->created, im->created, sizeof res->created);
 			res->seq = im->seq;
 		}

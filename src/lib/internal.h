@@ -19,6 +19,8 @@
  * to it when it is opened (store.c), and older cordons refuse it after. */
 #define CDN_FORMAT 3
 
+enum { CDN_PART_REPO, CDN_PART_RULES, CDN_STORE_PARTS };
+
 struct cdn_store {
 	char *dir;
 	MDB_env *env;
@@ -52,12 +54,38 @@ struct cdn_store {
 	 * flock()ed: shared to open the store, exclusive to grow the map.
 	 */
 	int mapfd;
-	struct cdn_repo *repo;	/* evidence.git, opened on first use */
+	/*
+	 * What modules above attach to the store, released (in reverse) by
+	 * cdn_store_close: the evidence repository (repo.c), the options of
+	 * the rules run after writes (open.c).
+	 */
+	struct {
+		void *ptr;
+		void (*release)(void *ptr);
+	} parts[CDN_STORE_PARTS];
+	/* Run by cdn_store_write once a write that added to the change log
+	 * (changes.h) has committed; its error is the write's. */
+	int (*after_write)(struct cdn_store *st, const char *user, cdn_progress_fn progress,
+	    void *arg);
 };
 
-struct cdn_repo;
-/* The store's git repository, opened on first use and closed with it. */
-int cdn_store_repo(struct cdn_store *st, struct cdn_repo **out);
+/*
+ * The store's database alone, without what open.c adds (the evidence
+ * repository, the signing key, format upgrades, the rules): create one
+ * in `dir` (an empty directory), and open one (st->upgrade says it is of
+ * an older format). The core's own tests use these.
+ */
+int cdn_store_create_db(const char *dir);
+int cdn_store_open_db(const char *dir, struct cdn_store **out);
+
+/* Set the after-write hook (NULL: none). */
+typedef int (*cdn_after_write_fn)(struct cdn_store *st, const char *user,
+    cdn_progress_fn progress, void *arg);
+void cdn_store_set_after_write(struct cdn_store *st, cdn_after_write_fn fn);
+/* Where the hook's work reports its progress, for the writes of this
+ * thread from now on (NULL: nowhere); an import shows it as its last
+ * phase. */
+void cdn_store_after_progress(cdn_progress_fn fn, void *arg);
 
 /* Building a directory whole: 1 if `dir` is missing or empty (so it may
  * become a store), 0 if not, -1 (errno) if it cannot be told; a new
@@ -71,6 +99,40 @@ void cdn_rm_tree(const char *dir);
 /* Record key: kind letter then the sequence as 8 big-endian bytes, so a
  * kind's records are one contiguous range in id order. */
 #define CDN_RKEY_LEN 9
+/* Index key: the index's number (schema.h) then the value's bytes, at
+ * most this long (LMDB's DUPSORT keys are at most 511 bytes). */
+#define CDN_IKEY_MAX 480
+
+/* Secondary indexes; the number is the first byte of the index key and so
+ * part of the on-disk format: never renumber. */
+enum cdn_index {
+	IX_NONE = 0,
+	IX_CASE = 1,		/* seizure.case → seizure */
+	IX_DATE = 2,		/* seizure.occurred_at (8-byte instant) */
+	IX_CATEGORY = 3,	/* seizure.commodity.category */
+	IX_COUNTRY = 4,		/* seizure.location.country */
+	IX_MODE = 5,		/* seizure.transport_mode */
+	IX_ROUTE = 6,		/* seizure.route */
+	IX_ETYPE = 7,		/* entity.type */
+	IX_NAME = 8,		/* entity name and aliases, folded */
+	IX_IDENT = 9,		/* entity identifiers "key=VALUE" */
+	IX_FROM = 10,		/* link.from */
+	IX_TO = 11,		/* link.to */
+	IX_TAG = 12,		/* any record's tags */
+	IX_WORD = 13,		/* folded words of F_SEARCH fields */
+	IX_STATUS = 14,		/* case.status, alert.status */
+	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
+	IX_REF = 16,		/* alert by each of its refs (format 2) */
+};
+
+/* Build the key of index `ix` for a value: returns its length. */
+size_t cdn_index_key(enum cdn_index ix, const char *val, size_t len, unsigned char *key);
+
+/* The records of `kind` under the index keys in [lo, hi] (hi NULL:
+ * exactly lo), their sequence numbers appended to `*v` (`*n` of them,
+ * room for `*cap`; grown as needed), in index order. */
+int cdn_index_seqs(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo, size_t lolen,
+    const unsigned char *hi, size_t hilen, uint64_t **v, size_t *n, size_t *cap);
 
 struct cdn_txn {
 	struct cdn_store *st;
@@ -89,11 +151,12 @@ struct cdn_txn {
 	int audit_loaded, audit_dirty;
 	/* Bulk mode: index inserts wait here and go in sorted at commit. */
 	struct cdn_sorter *ixsort;
-	/* Rule triggers: the kinds enabled rules watch, and per kind the
-	 * queue entry this transaction last wrote (extended while the
-	 * records it writes follow on). */
+	/* The change log (changes.c): the kinds it keeps, whether this
+	 * transaction added to it, and per kind the entry it last wrote
+	 * (extended while the records it writes follow on). */
 	unsigned trig_kinds;
 	int trig_loaded;
+	int changed;
 	struct {
 		uint64_t qseq, from, to;
 	} trig_last[CDN_NKINDS];
@@ -101,7 +164,89 @@ struct cdn_txn {
 	 * records parsed through it. */
 	struct cdn_qcache *qc;
 	struct cdn_rcache *rc;
+	/* Called when the transaction ends, commit or abort (qcache.c
+	 * sets it to release what the transaction holds of its cache). */
+	void (*on_end)(struct cdn_txn *txn);
 };
+
+/* --- writing (front-ends write through the store-level calls) --------------- */
+
+/* The acting user recorded on every write of this transaction;
+ * CDN_EINVAL if it is not a valid user name (cdn_check_username). */
+int cdn_txn_set_user(struct cdn_txn *txn, const char *user);
+const char *cdn_txn_user(const struct cdn_txn *txn);
+/* The transaction's clock: one RFC 3339 instant for all its writes. */
+const char *cdn_txn_now(const struct cdn_txn *txn);
+
+/*
+ * Run `fn` in a write transaction and commit it. When the memory map is
+ * full, the transaction is aborted, the map grown, and `fn` run again from
+ * the start, so `fn` must not have effects outside the transaction that a
+ * second run would repeat. Returns fn's error, or the commit's.
+ */
+typedef int (*cdn_write_fn)(struct cdn_txn *txn, void *arg);
+int cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn,
+    void *arg);
+
+/*
+ * Bulk mode for a large write: index inserts are collected (spilling to
+ * temporary files past a memory cap), sorted, and written in key order at
+ * commit, so each index page is touched once rather than once per record.
+ * Index lookups inside the transaction do not see the deferred entries;
+ * only writers that do not look (import) should use it. With a worker
+ * pool (may be NULL; it must outlive the transaction), the sorting runs
+ * on its workers.
+ */
+struct cdn_pool;
+int cdn_txn_bulk(struct cdn_txn *txn, struct cdn_pool *pool);
+
+/*
+ * Write the index entries bulk mode deferred, reporting how many of them
+ * are done now and then (`progress` may be NULL). Commit does this itself;
+ * a long write calls it first to show progress.
+ */
+int cdn_txn_bulk_finish(struct cdn_txn *txn, cdn_progress_fn progress, void *arg);
+
+/*
+ * Give back the pages of the store's map that this process holds, and
+ * start writing the file's dirty pages back. Pages a long read or write
+ * has touched stay resident otherwise; their contents live on in the page
+ * cache and the file. A bulk write calls this every few thousand records.
+ */
+void cdn_txn_trim(struct cdn_txn *txn);
+
+/* Hint the expected size of a large write (bytes of records) so the map
+ * is grown once up-front instead of by repeated retries. */
+int cdn_store_reserve(struct cdn_store *st, uint64_t bytes);
+
+/* The next sequence number `kind` will be given in this transaction. */
+uint64_t cdn_txn_peek_seq(struct cdn_txn *txn, enum cdn_kind kind);
+
+/*
+ * Validate `input` as a new record of `kind` and write it. On success
+ * `*out` (if not NULL) receives the stored record, with its new id.
+ * Errors: CDN_EINVAL (field and reason in cdn_error_last()),
+ * CDN_ENOTFOUND for a reference to a missing record, CDN_ESTORE.
+ */
+int cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind,
+    json_t *input, unsigned flags, json_t **out);
+
+/*
+ * Apply an RFC 7386 merge patch. Read-only fields may appear in the patch
+ * only with their current value. `if_version` > 0 makes the update
+ * conditional: CDN_ECONFLICT unless the stored version equals it.
+ */
+int cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
+    int64_t if_version, json_t **out);
+
+/* Delete; CDN_EINUSE while links or references to the record exist. */
+int cdn_record_delete(struct cdn_txn *txn, const char *id);
+
+/* Append an entry for `op` ("create", "update", "delete", or another verb
+ * of a later feature) on record `id`, whose stored bytes hash to `sha256`
+ * (NULL for a delete). */
+int cdn_audit_append(struct cdn_txn *txn, const char *op, const char *id,
+    int64_t version, const unsigned char *sha256, const char *note);
 
 /* Translate an LMDB error into the error slot; returns CDN_ESTORE
  * (or CDN_ENOTFOUND for MDB_NOTFOUND). Notes MDB_MAP_FULL in txn. */
@@ -147,6 +292,9 @@ int cdn_meta_del_audited(struct cdn_txn *txn, const char *key, int64_t version, 
     const char *note);
 /* Read one back: `*out` a new object, or NULL if there is none. */
 int cdn_meta_get_json(struct cdn_txn *txn, const char *key, json_t **out);
+/* All those whose name starts with `prefix`, in name order, appended to
+ * the array `out`; one that is damaged is the error. */
+int cdn_meta_list(struct cdn_txn *txn, const char *prefix, json_t *out);
 
 /* Make the kind's sequence at least `seq` (an id written explicitly). */
 void cdn_txn_seq_at_least(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq);
@@ -206,12 +354,8 @@ int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, jso
 
 /* The links touching record `id`, from the index alone (no record is
  * read): `*out` (malloc'd, may be NULL when `*n` is 0) their sequence
- * numbers, a link to itself twice (query.c). */
+ * numbers, a link to itself twice (record.c). */
 int cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n);
-
-/* The value at dotted `path` ("commodity.category") in `rec`, borrowed;
- * NULL if there is none (query.c). */
-json_t *cdn_json_path(json_t *rec, const char *path);
 
 /* Users inside a caller's write transaction (user.c): add one that signs
  * in with API tokens only (no password), or remove one with its tokens;

@@ -34,6 +34,7 @@
 #include "cordon/stix.h"
 #include "grow.h"
 #include "internal.h"
+#include "json.h"
 #include "uuid.h"
 
 /* --- the templates -------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "cordon/partner.h"
 #include "cordon/user.h"
 #include "internal.h"
+#include "json.h"
 #include "rules.h"
 
 static const char *const tlp_names[] = { "clear", "green", "amber", "amber+strict", "red", NULL };
@@ -105,6 +106,7 @@ item_rule(struct cdn_txn *txn, const char *field, const char *s)
 {
 	char key[96];
 	MDB_val v;
+	int rc;
 
 	if (strlen(s) == 0 || strlen(s) > CDN_RULE_NAME_MAX || strspn(s,
 	    "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(s))
@@ -112,9 +114,9 @@ item_rule(struct cdn_txn *txn, const char *field, const char *s)
 	if (!txn)
 		return 0;
 	snprintf(key, sizeof key, "rule/%s", s);
-	if (cdn_meta_get(txn, key, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
+	if ((rc = cdn_meta_get(txn, key, &v)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
 		return cdn_error_set(CDN_EINVAL, field, "no rule %s (cordon rule list shows them)", s);
 	}
 	return 0;
@@ -167,8 +169,14 @@ item_case(struct cdn_txn *txn, const char *field, const char *s)
 	return rc ? 0 : cdn_error_set(CDN_EINVAL, field, "no case %s", s);
 }
 
-int
-cdn_policy_check(struct cdn_txn *txn, json_t *policy, int partial, json_t **out)
+/*
+ * Check a policy, or the members of one being changed (`partial`), and
+ * give its stored form: `*out` the policy with defaults filled in (not
+ * for `partial`). `txn` (may be NULL) is used to check that the rules and
+ * cases named exist. CDN_EINVAL naming the field.
+ */
+static int
+policy_check(struct cdn_txn *txn, json_t *policy, int partial, json_t **out)
 {
 	char why[CDN_WHY_MAX], words[120];
 	const char *key;
@@ -353,7 +361,7 @@ partner_write_fn(struct cdn_txn *txn, void *arg)
 		}
 		return cdn_user_remove_txn(txn, w->name);
 	}
-	if ((rc = cdn_policy_check(txn, w->in, w->op == 'u', &policy)) != 0)
+	if ((rc = policy_check(txn, w->in, w->op == 'u', &policy)) != 0)
 		goto out;
 	if (w->op == 'a') {
 		if ((rc = partner_user(txn, w->name)) != 0)
@@ -448,18 +456,6 @@ cdn_partner_get(struct cdn_store *st, const char *name, json_t **out)
 	return rc;
 }
 
-static int
-list_one(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 80 ? k->mv_size : 80), (const char *)k->mv_data);
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
 int
 cdn_partner_list(struct cdn_store *st, json_t **out)
 {
@@ -469,7 +465,7 @@ cdn_partner_list(struct cdn_store *st, json_t **out)
 	if ((*out = json_array()) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_meta_each(txn, "partner/", 0, list_one, *out);
+		rc = cdn_meta_list(txn, "partner/", *out);
 		cdn_txn_abort(txn);
 	}
 	if (rc != 0) {

@@ -8,6 +8,7 @@
 #include "cordon/check.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
 #include "qcache.h"
 #include "schema.h"
 
@@ -98,18 +99,9 @@ cdn_qcache_free(struct cdn_qcache *qc)
 	free(qc);
 }
 
-void
-cdn_txn_set_qcache(struct cdn_txn *txn, struct cdn_qcache *qc)
-{
-	if (txn->write)
-		return;
-	txn->qc = qc;
-	if (!qc)
-		cdn_qc_txn_end(txn);
-}
-
-void
-cdn_qc_txn_end(struct cdn_txn *txn)
+/* The transaction's end hook (internal.h): its parsed records go. */
+static void
+txn_end(struct cdn_txn *txn)
 {
 	struct cdn_rcache *rc = txn->rc;
 
@@ -119,6 +111,17 @@ cdn_qc_txn_end(struct cdn_txn *txn)
 		json_decref(rc->slot[i].rec);
 	free(rc);
 	txn->rc = NULL;
+}
+
+void
+cdn_txn_set_qcache(struct cdn_txn *txn, struct cdn_qcache *qc)
+{
+	if (txn->write)
+		return;
+	txn->qc = qc;
+	txn->on_end = txn_end;
+	if (!qc)
+		txn_end(txn);
 }
 
 struct cdn_qcache *
@@ -176,6 +179,7 @@ rec_put(struct cdn_txn *txn, uint64_t key, json_t *rec)
 
 	if (!txn->rc && (txn->rc = calloc(1, sizeof *txn->rc)) == NULL)
 		return;
+	txn->on_end = txn_end;
 	s = &txn->rc->slot[slot_of(key)];
 	json_decref(s->rec);
 	s->key = key;
@@ -536,12 +540,8 @@ cdn_qc_record(struct cdn_txn *txn, struct cdn_id id, json_t **out)
 		return 0;
 	if ((rc = cdn_record_get_raw(txn, id, &json, &len)) != 0)
 		return rc;
-	if ((*out = json_loadb(json, len, 0, NULL)) == NULL) {
-		char buf[CDN_ID_MAX];
-
-		cdn_id_format(id, buf);
-		return cdn_error_set(CDN_ESTORE, NULL, "record %s is damaged", buf);
-	}
+	if ((rc = cdn_json_decode_record(id, json, len, out)) != 0)
+		return rc;
 	if (txn->qc)
 		rec_put(txn, packed(id), *out);
 	return 0;

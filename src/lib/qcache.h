@@ -39,12 +39,10 @@ struct cdn_qcache;
 
 struct cdn_qcache *cdn_qcache_new(size_t budget);
 void cdn_qcache_free(struct cdn_qcache *qc);
-/* Queries in `txn` use `qc` from now on (NULL: none). */
+/* Queries in `txn` use `qc` from now on (NULL: none); what the
+ * transaction holds of it is released when it ends (a hook it sets). */
 void cdn_txn_set_qcache(struct cdn_txn *txn, struct cdn_qcache *qc);
 struct cdn_qcache *cdn_txn_qcache(struct cdn_txn *txn);
-/* Release what `txn` holds for its cache (its records); called when the
- * transaction ends. */
-void cdn_qc_txn_end(struct cdn_txn *txn);
 /* Bytes held. */
 size_t cdn_qcache_bytes(const struct cdn_qcache *qc);
 

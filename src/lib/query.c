@@ -16,6 +16,7 @@
 #include "cordon/fold.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "json.h"
 #include "qcache.h"
 #include "schema.h"
 
@@ -64,90 +65,15 @@ seqs_sort_unique(struct seqs *s)
 	s->n = w;
 }
 
-/*
- * Collect the records of `kind` under index keys in [lo, hi] (hi NULL:
- * exactly lo). Keys compare as bytes, which is why dates are stored as
- * sortable instants.
- */
+/* The records of `kind` under index keys in [lo, hi] (internal.h). */
 static int
 collect(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo,
     size_t lolen, const unsigned char *hi, size_t hilen, struct seqs *out)
 {
-	char letter = cdn_kind_info(kind)->letter;
-	MDB_cursor *cur;
-	MDB_val k = { lolen, (void *)lo }, v;
-	int rc;
-
-	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
-		return cdn_lmdb_error(txn, rc, "index");
-	rc = mdb_cursor_get(cur, &k, &v, hi ? MDB_SET_RANGE : MDB_SET_KEY);
-	while (rc == 0) {
-		if (hi) {
-			size_t m = k.mv_size < hilen ? k.mv_size : hilen;
-			int c = memcmp(k.mv_data, hi, m);
-
-			if (c > 0 || (c == 0 && k.mv_size > hilen))
-				break;
-		}
-		/* DUPFIXED: fetch a page of record keys at a time. */
-		rc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
-		while (rc == 0) {
-			const unsigned char *p = v.mv_data;
-
-			for (size_t i = 0; i < v.mv_size / CDN_RKEY_LEN; i++, p += CDN_RKEY_LEN)
-				if (p[0] == (unsigned char)letter &&
-				    seqs_add(out, cdn_get_be64(p + 1)) != 0) {
-					mdb_cursor_close(cur);
-					return CDN_ENOMEM;
-				}
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
-		}
-		if (!hi)
-			break;
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return cdn_lmdb_error(txn, rc, "index");
-	return 0;
-}
-
-int
-cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n)
-{
-	unsigned char key[CDN_IKEY_MAX];
-	struct seqs s = { 0 };
-	int rc = 0;
-
-	for (int dir = 0; dir < 2 && rc == 0; dir++)
-		rc = collect(txn, CDN_LINK, key, cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key),
-		    NULL, 0, &s);
-	if (rc != 0) {
-		free(s.v);
-		return rc;
-	}
-	*out = s.v;
-	*n = s.n;
-	return 0;
+	return cdn_index_seqs(txn, kind, lo, lolen, hi, hilen, &out->v, &out->n, &out->cap);
 }
 
 /* --- conditions ---------------------------------------------------------- */
-
-json_t *
-cdn_json_path(json_t *rec, const char *path)
-{
-	char buf[256];
-	char *p, *dot;
-
-	snprintf(buf, sizeof buf, "%s", path);
-	p = buf;
-	while ((dot = strchr(p, '.')) != NULL) {
-		*dot = '\0';
-		rec = json_object_get(rec, p);
-		p = dot + 1;
-	}
-	return json_object_get(rec, p);
-}
 
 static int
 scalar_eq(json_t *v, const char *want)
@@ -327,19 +253,6 @@ matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 
 /* --- planning ------------------------------------------------------------ */
 
-int
-cdn_index_exact(enum cdn_index ix)
-{
-	switch (ix) {
-	case IX_CASE: case IX_CATEGORY: case IX_COUNTRY: case IX_MODE:
-	case IX_ROUTE: case IX_ETYPE: case IX_FROM: case IX_TO:
-	case IX_STATUS: case IX_TAG: case IX_REF:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /*
  * The records of `kind` under index key `key` exactly, appended to `out`:
  * from the query cache if it has read them before.
@@ -447,7 +360,8 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 		b->srclen = 0;
 out:
 	free(links.v);
-	cdn_error_clear();
+	if (rc == 0)
+		cdn_error_clear();
 	return rc;
 }
 
@@ -648,12 +562,9 @@ visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, ui
 	if (!rec && (m < 0 || need)) {
 		struct cdn_id id = { q->kind, seq };
 
-		if (cdn_qc_record(txn, id, &rec) != 0) {
-			/* An index entry without its record would be a bug;
-			 * skip rather than fail a read. */
-			cdn_error_clear();
-			return 0;
-		}
+		/* An index entry without its record is damage: named. */
+		if ((rc = cdn_qc_record(txn, id, &rec)) != 0)
+			return rc;
 		own = 1;
 	}
 	if (m > 0 || matches(q, b, rec)) {
@@ -736,10 +647,8 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 
 		if (cdn_rkey_id(k.mv_data, k.mv_size, &id) != 0 || id.kind != q->kind)
 			break;
-		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL) {
-			rc = cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON");
+		if ((rc = cdn_json_decode_record(id, v.mv_data, v.mv_size, &rec)) != 0)
 			break;
-		}
 		rc = visit(txn, q, &b, id.seq, rec, need, fn, arg, &n);
 		json_decref(rec);
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
@@ -1034,12 +943,16 @@ cdn_search(struct cdn_txn *txn, const char *text, size_t limit, json_t **out)
 			size_t len;
 			json_t *rec;
 
-			if (cdn_record_get_raw(txn, id, &json, &len) != 0) {
-				cdn_error_clear();
-				continue;
-			}
-			if ((rec = json_loadb(json, len, 0, NULL)) != NULL)
-				json_array_append_new(*out, rec);
+			/* The index and the records are one snapshot: an
+			 * entry without its record is damage, named. */
+			if ((rc = cdn_record_get_raw(txn, id, &json, &len)) != 0 ||
+			    (rc = cdn_json_decode_record(id, json, len, &rec)) != 0)
+				break;
+			json_array_append_new(*out, rec);
+		}
+		if (rc != 0) {
+			json_decref(*out);
+			*out = NULL;
 		}
 	}
 	free(acc.v);

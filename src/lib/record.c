@@ -1,5 +1,5 @@
 /*
- * record.c - kinds, ids, and single-record writes: each create, update or
+ * record.c - single-record writes: each create, update or
  * delete writes the record, its index entries and its audit entry in the
  * caller's transaction.
  */
@@ -10,68 +10,11 @@
 #include <string.h>
 
 #include "cordon/audit.h"
+#include "changes.h"
 #include "internal.h"
-#include "rules.h"
+#include "json.h"
 #include "schema.h"
 #include "sorter.h"
-
-static const struct cdn_kind_info kinds[CDN_NKINDS] = {
-	[CDN_CASE] = { 'C', "case", "cases", 1, 1 },
-	[CDN_SEIZURE] = { 'S', "seizure", "seizures", 1, 1 },
-	[CDN_ENTITY] = { 'E', "entity", "entities", 1, 1 },
-	[CDN_ROUTE] = { 'R', "route", "routes", 1, 1 },
-	[CDN_LINK] = { 'L', "link", "links", 1, 1 },
-	/* Evidence is added by its commands; its description, tags, notes
-	 * and tlp are edited like any record's. */
-	[CDN_EVIDENCE] = { 'V', "evidence", "evidence", 0, 1 },
-	[CDN_ALERT] = { 'A', "alert", "alerts", 0, 1 },
-};
-
-const struct cdn_kind_info *
-cdn_kind_info(enum cdn_kind kind)
-{
-	return &kinds[kind];
-}
-
-int
-cdn_kind_parse(const char *name)
-{
-	for (int k = 0; k < CDN_NKINDS; k++)
-		if (strcmp(name, kinds[k].name) == 0 ||
-		    strcmp(name, kinds[k].plural) == 0 ||
-		    (name[0] == kinds[k].letter && name[1] == '\0'))
-			return k;
-	return -1;
-}
-
-int
-cdn_id_parse(const char *s, struct cdn_id *out)
-{
-	char letter[2] = { s[0], 0 };
-	uint64_t seq = 0;
-	int kind;
-	const char *p;
-
-	if (!s[0] || s[1] != '-' || (kind = cdn_kind_parse(letter)) < 0)
-		return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not a record id (like C-1, S-42)", s);
-	p = s + 2;
-	if (*p < '1' || *p > '9')
-		return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not a record id (like C-1, S-42)", s);
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9' || seq > (UINT64_MAX - 9) / 10)
-			return cdn_error_set(CDN_EINVAL, NULL, "'%.40s' is not a record id (like C-1, S-42)", s);
-		seq = seq * 10 + (uint64_t)(*p - '0');
-	}
-	out->kind = (enum cdn_kind)kind;
-	out->seq = seq;
-	return 0;
-}
-
-void
-cdn_id_format(struct cdn_id id, char buf[CDN_ID_MAX])
-{
-	snprintf(buf, CDN_ID_MAX, "%c-%" PRIu64, kinds[id.kind].letter, id.seq);
-}
 
 /* --- raw access ------------------------------------------------------------ */
 
@@ -96,16 +39,6 @@ cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id, const char **json, siz
 	return 0;
 }
 
-static int
-parse_stored(const char *json, size_t len, json_t **out)
-{
-	json_error_t jerr;
-
-	if ((*out = json_loadb(json, len, 0, &jerr)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "stored record is not valid JSON: %s", jerr.text);
-	return 0;
-}
-
 int
 cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out)
 {
@@ -119,7 +52,7 @@ cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out)
 		return rc;
 	if ((rc = cdn_record_get_raw(txn, rid, &json, &len)) != 0)
 		return rc;
-	return parse_stored(json, len, out);
+	return cdn_json_decode_record(rid, json, len, out);
 }
 
 /* 1 if the record exists, 0 if not, or a negative error. */
@@ -139,6 +72,28 @@ cdn_record_exists(struct cdn_txn *txn, const char *id)
 		return 0;
 	return rc == 0 ? 1 : cdn_lmdb_error(txn, rc, id);
 }
+
+/* --- links ---------------------------------------------------------------- */
+
+int
+cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n)
+{
+	unsigned char key[CDN_IKEY_MAX];
+	size_t cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (int dir = 0; dir < 2 && rc == 0; dir++)
+		rc = cdn_index_seqs(txn, CDN_LINK, key, cdn_index_key(dir ? IX_TO : IX_FROM, id,
+		    strlen(id), key), NULL, 0, out, n, &cap);
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 
 /* --- index maintenance ----------------------------------------------------- */
 
@@ -252,11 +207,8 @@ cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
 		return rc;
 	p->version = json_integer_value(json_object_get(rec, "version"));
 	if (!(flags & CDN_PREPARE_CHECK)) {
-		if ((p->json = json_dumps(rec, JSON_COMPACT | CDN_JSON_REAL)) == NULL) {
-			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		if ((rc = cdn_json_encode(rec, &p->json, &p->len)) != 0)
 			goto out;
-		}
-		p->len = strlen(p->json);
 		cdn_sha256(p->json, p->len, p->sha256);
 		if ((rc = cdn_schema_index_keys(id.kind, rec, add_key, p)) != 0)
 			goto out;
@@ -307,8 +259,8 @@ cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *
 		return rc;
 	if (create)
 		cdn_txn_count_add(txn, p->kind, 1);
-	/* The rules watching this kind run on it once the write is in. */
-	return cdn_trigger_enqueue(txn, p->kind, p->seq, p->seq);
+	/* Whoever acts on writes (the rules) finds it in the change log. */
+	return cdn_changes_note(txn, p->kind, p->seq, p->seq);
 }
 
 /* --- writes ---------------------------------------------------------------- */
@@ -344,7 +296,7 @@ cdn_record_create(struct cdn_txn *txn, enum cdn_kind kind, json_t *input,
 	 * failed create leaves no gap in the sequence. */
 	id.kind = kind;
 	id.seq = cdn_txn_peek_seq(txn, kind);
-	sys = (struct cdn_sys){ NULL, kinds[kind].name, 1, txn->now, txn->user,
+	sys = (struct cdn_sys){ NULL, cdn_kind_info(kind)->name, 1, txn->now, txn->user,
 	    txn->now, txn->user };
 	if ((rc = cdn_record_prepare(txn, id, input, NULL, &sys, flags, &p, out)) != 0)
 		return rc;
@@ -398,9 +350,9 @@ cdn_record_update(struct cdn_txn *txn, const char *id, json_t *patch,
 		    "%s is at version %" PRId64 ", not %" PRId64, id, version, if_version);
 		goto out;
 	}
-	if (!kinds[rid.kind].editable) {
+	if (!cdn_kind_info(rid.kind)->editable) {
 		rc = cdn_error_set(CDN_EINVAL, NULL, "%s records are changed by their own commands",
-		    kinds[rid.kind].name);
+		    cdn_kind_info(rid.kind)->name);
 		goto out;
 	}
 	merged = cdn_merge_patch(old, patch);
@@ -592,4 +544,85 @@ cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, json_t 
 		*out = NULL;
 	}
 	return rc;
+}
+
+/* --- store-level: a whole write each ------------------------------------------- */
+
+struct job {
+	enum cdn_kind kind;
+	const char *id;
+	json_t *in;
+	unsigned flags;
+	int64_t if_version;
+	json_t *out;
+};
+
+static int
+add_fn(struct cdn_txn *txn, void *arg)
+{
+	struct job *j = arg;
+
+	/* Run again after the map grew: the first run's record is gone. */
+	json_decref(j->out);
+	j->out = NULL;
+	return cdn_record_create(txn, j->kind, j->in, j->flags, &j->out);
+}
+
+static int
+edit_fn(struct cdn_txn *txn, void *arg)
+{
+	struct job *j = arg;
+
+	json_decref(j->out);
+	j->out = NULL;
+	return cdn_record_update(txn, j->id, j->in, j->if_version, &j->out);
+}
+
+static int
+remove_fn(struct cdn_txn *txn, void *arg)
+{
+	return cdn_record_delete(txn, ((struct job *)arg)->id);
+}
+
+/* Run `fn`; `*out` gets the record if the write is in (CDN_ERULES too). */
+static int
+job_run(struct cdn_store *st, const char *user, cdn_write_fn fn, struct job *j, json_t **out)
+{
+	int rc = cdn_store_write(st, user, fn, j);
+
+	if ((rc == 0 || rc == CDN_ERULES) && out)
+		*out = j->out;
+	else
+		json_decref(j->out);
+	return rc;
+}
+
+int
+cdn_record_add(struct cdn_store *st, const char *user, enum cdn_kind kind, json_t *input,
+    unsigned flags, json_t **out)
+{
+	struct job j = { .kind = kind, .in = input, .flags = flags };
+
+	if (out)
+		*out = NULL;
+	return job_run(st, user, add_fn, &j, out);
+}
+
+int
+cdn_record_edit(struct cdn_store *st, const char *user, const char *id, json_t *patch,
+    int64_t if_version, json_t **out)
+{
+	struct job j = { .id = id, .in = patch, .if_version = if_version };
+
+	if (out)
+		*out = NULL;
+	return job_run(st, user, edit_fn, &j, out);
+}
+
+int
+cdn_record_remove(struct cdn_store *st, const char *user, const char *id)
+{
+	struct job j = { .id = id };
+
+	return job_run(st, user, remove_fn, &j, NULL);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <zlib.h>
 
 #include "cordon/error.h"
+#include "internal.h"
 #include "repo.h"
 
 #define CHUNK		(1u << 20)	/* bytes read and deflated at a time */
@@ -131,17 +133,26 @@ cdn_repo_object_path(struct cdn_repo *r, const char *oid, char *path, size_t cap
 
 /* --- writing blobs --------------------------------------------------------- */
 
+static long
+fd_read(void *arg, void *buf, size_t cap)
+{
+	ssize_t n;
+
+	while ((n = read(*(int *)arg, buf, cap)) < 0 && errno == EINTR)
+		;
+	return n < 0 ? cdn_error_set(CDN_EIO, NULL, "read: %s", strerror(errno)) : (long)n;
+}
+
+/* Up to `len` bytes from `src`, fewer only at its end. */
 static int
-read_full(int fd, unsigned char *buf, size_t len, size_t *got)
+read_full(const struct cdn_source *src, unsigned char *buf, size_t len, size_t *got)
 {
 	*got = 0;
 	while (*got < len) {
-		ssize_t n = read(fd, buf + *got, len - *got);
+		long n = src->read(src->arg, buf + *got, len - *got);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0)
-			return cdn_error_set(CDN_EIO, NULL, "read: %s", strerror(errno));
+			return (int)n;
 		if (n == 0)
 			break;
 		*got += (size_t)n;
@@ -214,14 +225,16 @@ deflate_some(z_stream *z, int tfd, const unsigned char *in, size_t len, int flus
 	return 0;
 }
 
+/* The bytes go to a temporary file without the lock (they may arrive
+ * slowly, from a client); the object is put in place under it. */
 static int
-locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
+write_blob(struct cdn_repo *r, const struct cdn_source *src, uint64_t size, struct cdn_blob *out)
 {
 	unsigned char *buf = NULL, *zbuf = NULL, sha1[20], extra;
 	char tmp[4096], final[4096], dir[4096], header[64];
 	EVP_MD_CTX *c1 = EVP_MD_CTX_new(), *c256 = EVP_MD_CTX_new();
 	z_stream z = { 0 };
-	int tfd = -1, zinit = 0, have_tmp = 0, rc = 0;
+	int tfd = -1, zinit = 0, have_tmp = 0, locked = 0, rc = 0;
 	uint64_t done = 0;
 	size_t got, hlen;
 
@@ -231,7 +244,7 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = read_full(fd, buf, size < CHUNK ? (size_t)size : CHUNK, &got)) != 0)
+	if ((rc = read_full(src, buf, size < CHUNK ? (size_t)size : CHUNK, &got)) != 0)
 		goto out;
 	out->stored = !compressible(buf, got < TRIAL ? got : TRIAL);
 	if ((tfd = mkstemp(tmp)) < 0) {
@@ -258,13 +271,14 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 		done += got;
 		if (done >= size || got == 0)
 			break;
-		if ((rc = read_full(fd, buf, size - done < CHUNK ? (size_t)(size - done) : CHUNK,
+		if ((rc = read_full(src, buf, size - done < CHUNK ? (size_t)(size - done) : CHUNK,
 		    &got)) != 0)
 			goto out;
 	}
 	/* Exactly `size` bytes: the header promised it. */
-	if (done != size || read_full(fd, &extra, 1, &got) != 0 || got != 0) {
-		rc = cdn_error_set(CDN_EIO, NULL, "the file changed while it was being read");
+	if (done != size || read_full(src, &extra, 1, &got) != 0 || got != 0) {
+		rc = cdn_error_set(CDN_EIO, NULL, "the file is not the %" PRIu64 " bytes it was "
+		    "said to be (it changed while it was read, or was cut short)", size);
 		goto out;
 	}
 	if ((rc = deflate_some(&z, tfd, NULL, 0, Z_FINISH, zbuf)) != 0)
@@ -280,6 +294,8 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 	for (int i = 0; i < 20; i++)
 		snprintf(out->oid + 2 * i, 3, "%02x", sha1[i]);
 	out->size = size;
+	pthread_mutex_lock(&r->lock);
+	locked = 1;
 	snprintf(dir, sizeof dir, "%s/%.2s", r->objdir, out->oid);
 	if (mkdir(dir, 0755) == 0)
 		rc = fsync_dir(r->objdir);
@@ -300,6 +316,8 @@ locked_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *ou
 	}
 	have_tmp = 0;
 out:
+	if (locked)
+		pthread_mutex_unlock(&r->lock);
 	if (zinit)
 		deflateEnd(&z);
 	if (tfd >= 0)
@@ -316,12 +334,16 @@ out:
 int
 cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out)
 {
-	int rc;
+	struct cdn_source src = { fd_read, &fd };
 
-	pthread_mutex_lock(&r->lock);
-	rc = locked_write_blob(r, fd, size, out);
-	pthread_mutex_unlock(&r->lock);
-	return rc;
+	return write_blob(r, &src, size, out);
+}
+
+int
+cdn_repo_write_from(struct cdn_repo *r, const struct cdn_source *src, uint64_t size,
+    struct cdn_blob *out)
+{
+	return write_blob(r, src, size, out);
 }
 
 /* --- reading ---------------------------------------------------------------- */
@@ -853,5 +875,57 @@ cdn_repo_history(struct cdn_repo *r, const char *head, cdn_commit_fn fn, void *a
 	pthread_mutex_lock(&r->lock);
 	rc = locked_history(r, head, fn, arg);
 	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+/* --- the store's repository ---------------------------------------------- */
+
+int
+cdn_repo_init(const char *path)
+{
+	git_repository *repo = NULL;
+	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	int rc;
+
+	git_libgit2_init();
+	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+	o.initial_head = "main";
+	o.description = "cordon evidence and rule history";
+	rc = git_repository_init_ext(&repo, path, &o);
+	git_repository_free(repo);
+	if (rc < 0) {
+		const git_error *e = git_error_last();
+
+		cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, e ? e->message : "cannot create repository");
+	}
+	git_libgit2_shutdown();
+	return rc < 0 ? CDN_ESTORE : 0;
+}
+
+static void
+release(void *repo)
+{
+	cdn_repo_close(repo);
+}
+
+int
+cdn_store_repo(struct cdn_store *st, struct cdn_repo **out)
+{
+	/* Threads asking at once: one opens it, the others wait for it. */
+	static pthread_mutex_t opening = PTHREAD_MUTEX_INITIALIZER;
+	struct cdn_repo *repo;
+	char path[PATH_MAX];
+	int rc = 0;
+
+	pthread_mutex_lock(&opening);
+	if (!st->parts[CDN_PART_REPO].ptr) {
+		snprintf(path, sizeof path, "%s/evidence.git", st->dir);
+		if ((rc = cdn_repo_open(path, &repo)) == 0) {
+			st->parts[CDN_PART_REPO].ptr = repo;
+			st->parts[CDN_PART_REPO].release = release;
+		}
+	}
+	*out = st->parts[CDN_PART_REPO].ptr;
+	pthread_mutex_unlock(&opening);
 	return rc;
 }

@@ -24,14 +24,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cordon/evidence.h"	/* struct cdn_source */
+
 struct cdn_repo;
 struct cdn_store;
 
 #define CDN_OID_HEX 41		/* a git object id as hex, with its NUL */
 
+/* Create the bare repository of a new store at `path` (HEAD at "main"). */
+int cdn_repo_init(const char *path);
 /* Open the repository at `path`. */
 int cdn_repo_open(const char *path, struct cdn_repo **out);
 void cdn_repo_close(struct cdn_repo *r);
+/* The store's repository, opened on first use and closed with the store. */
+int cdn_store_repo(struct cdn_store *st, struct cdn_repo **out);
 
 /* What writing a blob found out. */
 struct cdn_blob {
@@ -50,6 +56,12 @@ struct cdn_blob {
  * being read.
  */
 int cdn_repo_write_blob(struct cdn_repo *r, int fd, uint64_t size, struct cdn_blob *out);
+/* The same from a stream (evidence.h): CDN_EIO if it gives more or fewer
+ * than `size` bytes. The repository is locked only to put the object in
+ * place, not while the bytes arrive. */
+struct cdn_source;
+int cdn_repo_write_from(struct cdn_repo *r, const struct cdn_source *src, uint64_t size,
+    struct cdn_blob *out);
 
 /* Write a small blob from memory (a rule's source), durably. */
 int cdn_repo_write_buf(struct cdn_repo *r, const void *data, size_t len,

@@ -19,10 +19,13 @@
 #include <openssl/evp.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/audit.h"
 #include "cordon/rule.h"
 #include "cordon/text.h"
+#include "changes.h"
 #include "internal.h"
+#include "json.h"
 #include "rules.h"
 
 #define BRANCH			"rules"
@@ -31,32 +34,16 @@
 
 /* --- limits ------------------------------------------------------------------ */
 
-static int
-env_size(const char *name, uint64_t *out)
-{
-	const char *s = getenv(name);
-
-	if (!s || !*s)
-		return 0;
-	if (cdn_size_parse(s, out) != 0)
-		return cdn_error_set(CDN_EUSAGE, NULL, "%s must be a positive number%s", name,
-		    strcmp(name, "CORDON_RULE_MEMORY") == 0 ? " of bytes (or with K, M, G)" : "");
-	return 0;
-}
-
 int
 cdn_rule_limits_env(struct cdn_rule_limits *out)
 {
-	uint64_t ins = CDN_RULE_INSTRUCTIONS_DEFAULT, mem = CDN_RULE_MEMORY_DEFAULT;
+	const struct cdn_config *c;
 	int rc;
 
-	if ((rc = env_size("CORDON_RULE_INSTRUCTIONS", &ins)) != 0 ||
-	    (rc = env_size("CORDON_RULE_MEMORY", &mem)) != 0)
+	if ((rc = cdn_config(&c)) != 0)
 		return rc;
-	if (mem < (1u << 20))
-		return cdn_error_set(CDN_EUSAGE, NULL, "CORDON_RULE_MEMORY must be at least 1M");
-	out->instructions = ins;
-	out->memory = (size_t)mem;
+	out->instructions = c->rule_instructions;
+	out->memory = (size_t)c->rule_memory;
 	return 0;
 }
 
@@ -397,7 +384,7 @@ cdn_rule_add(struct cdn_store *st, const char *user, const char *src, size_t len
 
 /* --- reading ------------------------------------------------------------------------ */
 
-static uint64_t errors_total(struct cdn_txn *txn, const char *name);
+static int errors_total(struct cdn_txn *txn, const char *name, uint64_t *n);
 
 int
 cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
@@ -419,18 +406,6 @@ cdn_rule_get(struct cdn_store *st, const char *name, json_t **out, char **src)
 	return rc;
 }
 
-static int
-list_cb(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored rule %.*s is damaged",
-		    (int)k->mv_size, (const char *)k->mv_data);
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
 int
 cdn_rule_list(struct cdn_store *st, json_t **out)
 {
@@ -443,10 +418,14 @@ cdn_rule_list(struct cdn_store *st, json_t **out)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
-	rc = cdn_meta_each(txn, "rule/", 0, list_cb, *out);
-	json_array_foreach(*out, i, rec)
-		json_object_set_new(rec, "error_count", json_integer((json_int_t)errors_total(txn,
-		    json_string_value(json_object_get(rec, "name")))));
+	rc = cdn_meta_list(txn, "rule/", *out);
+	json_array_foreach(*out, i, rec) {
+		uint64_t n = 0;
+
+		if (rc == 0 && (rc = errors_total(txn, json_string_value(json_object_get(rec, "name")),
+		    &n)) == 0)
+			json_object_set_new(rec, "error_count", json_integer((json_int_t)n));
+	}
 	cdn_txn_abort(txn);
 	if (rc != 0) {
 		json_decref(*out);
@@ -664,27 +643,36 @@ errs_cb(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct errs *e = arg;
 	json_t *rec;
+	int rc;
 
-	(void)k;
 	if (e->limit && json_array_size(e->out) >= e->limit)
 		return 1;
-	if ((rec = json_loadb(v->mv_data, v->mv_size, 0, NULL)) != NULL)
-		json_array_append_new(e->out, rec);
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
+	json_array_append_new(e->out, rec);
 	return 0;
 }
 
-static uint64_t
-errors_total(struct cdn_txn *txn, const char *name)
+/* The count of rule `name`'s errors (0 before its first). */
+static int
+errors_total(struct cdn_txn *txn, const char *name, uint64_t *n)
 {
 	char key[96];
 	MDB_val v;
+	int rc;
 
+	*n = 0;
 	snprintf(key, sizeof key, "rule-errs.%s", name);
-	if (cdn_meta_get(txn, key, &v) != 0 || v.mv_size != 8) {
+	if ((rc = cdn_meta_get(txn, key, &v)) == CDN_ENOTFOUND) {
 		cdn_error_clear();
 		return 0;
 	}
-	return cdn_get_be64(v.mv_data);
+	if (rc != 0)
+		return rc;
+	if (v.mv_size != 8)
+		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.80s is damaged", key);
+	*n = cdn_get_be64(v.mv_data);
+	return 0;
 }
 
 int
@@ -707,8 +695,8 @@ cdn_rule_errors(struct cdn_store *st, const char *name, size_t limit, json_t **o
 	rc = cdn_meta_each(txn, prefix, 1, errs_cb, &e);
 	if (rc > 0)
 		rc = 0;
-	if (total)
-		*total = errors_total(txn, name);
+	if (rc == 0 && total)
+		rc = errors_total(txn, name, total);
 	cdn_txn_abort(txn);
 	if (rc != 0)
 		json_decref(e.out);
@@ -733,11 +721,14 @@ cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
 {
 	char key[128], prefix[96], ckey[96], *bytes, *clean;
 	unsigned char cnt[8];
-	uint64_t total = errors_total(txn, name) + 1;
+	uint64_t total;
 	size_t plen;
 	json_t *e;
 	int rc;
 
+	if ((rc = errors_total(txn, name, &total)) != 0)
+		return rc;
+	total++;
 	snprintf(prefix, sizeof prefix, "rule-err/%s/", name);
 	plen = strlen(prefix);
 	memcpy(key, prefix, plen);
@@ -750,7 +741,7 @@ cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
 	e = json_pack("{s:I,s:s,s:s,s:s,s:s}", "seq", (json_int_t)total, "at", cdn_txn_now(txn),
 	    "record", record, "message", clean, "commit", commit);
 	free(clean);
-	if (!e || (bytes = json_dumps(e, JSON_COMPACT)) == NULL) {
+	if (!e || cdn_json_encode(e, &bytes, NULL) != 0) {
 		json_decref(e);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
@@ -809,7 +800,7 @@ cdn_rule_load(struct cdn_txn *txn, struct cdn_repo *repo, const char *const *nam
 				json_array_append_new(all, rec);
 		}
 	} else {
-		rc = cdn_meta_each(txn, "rule/", 0, list_cb, all);
+		rc = cdn_meta_list(txn, "rule/", all);
 	}
 	if (rc == 0 && (defs = calloc(json_array_size(all) + 1, sizeof *defs)) == NULL)
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -858,13 +849,12 @@ cdn_trigger_kinds_update(struct cdn_txn *txn)
 {
 	json_t *all = json_array(), *rec, *on;
 	unsigned kinds = 0;
-	unsigned char b[8];
 	size_t i, j;
 	int rc;
 
 	if (!all)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	rc = cdn_meta_each(txn, "rule/", 0, list_cb, all);
+	rc = cdn_meta_list(txn, "rule/", all);
 	json_array_foreach(all, i, rec) {
 		if (!json_is_true(json_object_get(rec, "enabled")))
 			continue;
@@ -878,8 +868,5 @@ cdn_trigger_kinds_update(struct cdn_txn *txn)
 	json_decref(all);
 	if (rc != 0)
 		return rc;
-	cdn_be64(b, kinds & CDN_RULE_KINDS);
-	txn->trig_kinds = kinds & CDN_RULE_KINDS;
-	txn->trig_loaded = 1;
-	return cdn_meta_put(txn, "rules.kinds", b, 8);
+	return cdn_changes_watch(txn, kinds & CDN_RULE_KINDS);
 }

@@ -134,14 +134,15 @@ read_record(lua_State *L, const char *id, json_t **out)
 {
 	struct cdn_rule_call *c = call_of(L);
 	struct cdn_id rid;
+	int rc;
 
 	*out = NULL;
 	if (!id || cdn_id_parse(id, &rid) != 0)
 		return 0;
 	if (cdn_sandbox_spend(cdn_sandbox_of(L), COST_RECORD))
 		return 1;
-	if (cdn_qc_record(c->txn, rid, out) != 0) {
-		int rc = cdn_error_last()->code == CDN_ENOTFOUND ? 0 : cdn_error_last()->code;
+	if ((rc = cdn_qc_record(c->txn, rid, out)) != 0) {
+		rc = rc == CDN_ENOTFOUND ? 0 : rc;
 
 		if (rc == 0)
 			cdn_error_clear();
@@ -573,16 +574,22 @@ l_alert(lua_State *L)
 		luaL_checkstack(L, (int)n + 2, "alert: refs");
 		for (lua_Integer i = 1; i <= n; i++, nref++) {
 			const char *id;
+			int rc;
 
 			lua_geti(L, tab, i);
 			if (lua_type(L, -1) != LUA_TSTRING)
 				return luaL_error(L, "alert: refs[%d] is not a record id", (int)i);
 			id = lua_tostring(L, -1);
-			if (cdn_record_exists(c->txn, id) <= 0) {
+			if ((rc = cdn_record_exists(c->txn, id)) < 0) {
+				char msg[CDN_MESSAGE_MAX];
+
+				snprintf(msg, sizeof msg, "%s", cdn_error_last()->message);
 				cdn_error_clear();
+				return luaL_error(L, "alert: refs[%d]: %s", (int)i, msg);
+			}
+			if (rc == 0)
 				return luaL_error(L, "alert: refs[%d]: no record %s", (int)i,
 				    strlen(id) > 40 ? "with that id" : id);
-			}
 		}
 		base++;
 	}

@@ -1,6 +1,6 @@
 /*
  * ruleexec.c - running rules over records: over history (rule test, rule
- * run) and over what writes left in the trigger queue (drain).
+ * run) and over what writes left in the store's change log (drain).
  *
  * One mechanism serves both. The records to visit are ranges of ids of
  * one kind; they are cut into chunks of about CHUNK ids, and each chunk
@@ -12,10 +12,9 @@
  * the first alert{} of a (rule, key) makes the alert, later ones add
  * their refs and update its title, explain and severity.
  *
- * The trigger queue: meta "rq/SEQ" → kind letter, first seq, last seq
- * (8 bytes each, big-endian), written by the writer's transaction for the
- * kinds enabled rules watch (meta "rules.kinds"), and removed by the
- * transaction that saves what the rules raised on those records.
+ * After writes, the records to visit are those the store's change log
+ * names (changes.h): its entries are removed by the transaction that
+ * saves what the rules raised on those records.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -28,7 +27,9 @@
 #include "cordon/query.h"
 #include "cordon/rule.h"
 #include "cordon/text.h"
+#include "changes.h"
 #include "internal.h"
+#include "json.h"
 #include "pool.h"
 #include "qcache.h"
 #include "rules.h"
@@ -38,103 +39,8 @@
 #define CHUNK_MIN	16	/* and at least */
 #define INFLIGHT	4	/* jobs queued per thread */
 #define ERRORS_KEPT	100	/* of one rule, in one run, saved */
-#define QUEUE_BATCH	4096	/* queue entries a drain takes at a time */
+#define QUEUE_BATCH	4096	/* change log entries a drain takes at a time */
 #define QCACHE_BUDGET	((size_t)128 << 20)	/* bytes the query cache may hold */
-
-/* --- the trigger queue ------------------------------------------------------------ */
-
-int
-cdn_trigger_kinds(struct cdn_txn *txn, unsigned *kinds)
-{
-	MDB_val v;
-
-	if (!txn->trig_loaded) {
-		txn->trig_kinds = 0;
-		if (cdn_meta_get(txn, "rules.kinds", &v) == 0) {
-			if (v.mv_size == 8)
-				txn->trig_kinds = (unsigned)cdn_get_be64(v.mv_data) & CDN_RULE_KINDS;
-		} else if (cdn_error_last()->code != CDN_ENOTFOUND) {
-			return cdn_error_last()->code;
-		} else {
-			cdn_error_clear();
-		}
-		txn->trig_loaded = 1;
-	}
-	*kinds = txn->trig_kinds;
-	return 0;
-}
-
-static int
-last_key(void *arg, MDB_val *k, MDB_val *v)
-{
-	(void)v;
-	if (k->mv_size == 11)
-		*(uint64_t *)arg = cdn_get_be64((unsigned char *)k->mv_data + 3);
-	return 1;
-}
-
-static int
-queue_put(struct cdn_txn *txn, uint64_t qseq, enum cdn_kind kind, uint64_t from, uint64_t to)
-{
-	unsigned char key[11] = { 'r', 'q', '/' }, val[17];
-	MDB_val k = { sizeof key, key }, v = { sizeof val, val };
-	int rc;
-
-	cdn_be64(key + 3, qseq);
-	val[0] = (unsigned char)cdn_kind_info(kind)->letter;
-	cdn_be64(val + 1, from);
-	cdn_be64(val + 9, to);
-	if ((rc = mdb_put(txn->txn, txn->st->meta, &k, &v, 0)) != 0)
-		return cdn_lmdb_error(txn, rc, "rule queue");
-	return 0;
-}
-
-int
-cdn_trigger_enqueue(struct cdn_txn *txn, enum cdn_kind kind, uint64_t from, uint64_t to)
-{
-	unsigned kinds = 0;
-	uint64_t last = 0;
-	int rc;
-
-	if ((rc = cdn_trigger_kinds(txn, &kinds)) != 0)
-		return rc;
-	if (!(kinds & (1u << kind)))
-		return 0;
-	/* The records a transaction writes mostly follow on: one entry for
-	 * a run of them (an import is one entry per kind). */
-	if (txn->trig_last[kind].qseq && txn->trig_last[kind].to + 1 == from) {
-		txn->trig_last[kind].to = to;
-		return queue_put(txn, txn->trig_last[kind].qseq, kind, txn->trig_last[kind].from, to);
-	}
-	if ((rc = cdn_meta_each(txn, "rq/", 1, last_key, &last)) < 0)
-		return rc;
-	txn->trig_last[kind].qseq = last + 1;
-	txn->trig_last[kind].from = from;
-	txn->trig_last[kind].to = to;
-	return queue_put(txn, last + 1, kind, from, to);
-}
-
-static int
-any_key(void *arg, MDB_val *k, MDB_val *v)
-{
-	(void)k;
-	(void)v;
-	*(int *)arg = 1;
-	return 1;
-}
-
-int
-cdn_rule_pending(struct cdn_store *st)
-{
-	struct cdn_txn *txn;
-	int any = 0, rc;
-
-	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
-		return rc;
-	rc = cdn_meta_each(txn, "rq/", 0, any_key, &any);
-	cdn_txn_abort(txn);
-	return rc < 0 ? rc : any;
-}
 
 /* --- the work: ranges of ids ----------------------------------------------------------- */
 
@@ -260,9 +166,10 @@ one_record(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn, uint64_t 
 {
 	struct exec *x = c->x;
 	json_t *rec;
+	int rc;
 
-	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
+	if ((rc = cdn_json_decode_record((struct cdn_id){ c->kind, seq }, json, len, &rec)) != 0)
+		return rc;
 	/* What the rules' queries would read of this record again. */
 	cdn_qc_learn(txn, c->kind, seq, rec);
 	if (!before_since(x, c->kind, rec)) {
@@ -281,10 +188,9 @@ chunk_seqs(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn)
 		const char *json;
 		size_t len;
 
-		if (cdn_record_get_raw(txn, (struct cdn_id){ c->kind, c->seqs[i] }, &json, &len) != 0) {
-			c->rc = cdn_error_last()->code;
+		if ((c->rc = cdn_record_get_raw(txn, (struct cdn_id){ c->kind, c->seqs[i] }, &json,
+		    &len)) != 0)
 			break;
-		}
 		c->rc = one_record(c, r, txn, c->seqs[i], json, len);
 	}
 }
@@ -935,13 +841,8 @@ save_fn(struct cdn_txn *txn, void *arg)
 		rc = cdn_rule_error_save(txn, x->defs[e->rule].name, x->defs[e->rule].commit,
 		    e->record, e->message);
 	}
-	for (size_t i = 0; i < s->nq && rc == 0; i++) {
-		MDB_val k = { 11, (void *)s->qkeys[i] };
-		int mrc = mdb_del(txn->txn, txn->st->meta, &k, NULL);
-
-		if (mrc != 0 && mrc != MDB_NOTFOUND)
-			rc = cdn_lmdb_error(txn, mrc, "rule queue");
-	}
+	for (size_t i = 0; i < s->nq && rc == 0; i++)
+		rc = cdn_changes_remove(txn, s->qkeys[i]);
 	return rc;
 }
 
@@ -1014,31 +915,19 @@ struct qread {
 	unsigned char (*keys)[11];
 	size_t n;
 	uint64_t total;
-	int rc;
 };
 
 static int
-queue_cb(void *arg, MDB_val *k, MDB_val *v)
+queue_cb(void *arg, const unsigned char key[CDN_CHANGE_KEY], enum cdn_kind kind, uint64_t from,
+    uint64_t to)
 {
 	struct qread *q = arg;
-	const unsigned char *p = v->mv_data;
-	int kind;
 
 	if (q->n == QUEUE_BATCH)
 		return 1;
-	if (k->mv_size != 11)
-		return 0;
-	memcpy(q->keys[q->n++], k->mv_data, 11);
-	if (v->mv_size != 17 || (kind = cdn_kind_parse((char[]){ (char)p[0], 0 })) < 0)
-		return 0;	/* damaged: dropped with the batch */
-	uint64_t from = cdn_get_be64(p + 1), to = cdn_get_be64(p + 9);
-
-	if (from == 0 || to < from)
-		return 0;
+	memcpy(q->keys[q->n++], key, CDN_CHANGE_KEY);
 	q->total += to - from + 1;
-	if ((q->rc = ranges_add(q->work, (enum cdn_kind)kind, from, to)) != 0)
-		return q->rc;
-	return 0;
+	return ranges_add(q->work, kind, from, to);
 }
 
 int
@@ -1055,7 +944,7 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 	for (int round = 0; round < 64 && rc == 0; round++) {
 		struct cdn_ruledef *defs = NULL;
 		struct ranges work = { 0 };
-		struct qread q = { &work, keys, 0, 0, 0 };
+		struct qread q = { &work, keys, 0, 0 };
 		struct save s = { 0 };
 		struct cdn_txn *txn;
 		struct exec x;
@@ -1064,8 +953,7 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 		memset(&x, 0, sizeof x);
 		if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 			break;
-		rc = cdn_meta_each(txn, "rq/", 0, queue_cb, &q);
-		rc = rc < 0 ? rc : q.rc;
+		rc = cdn_changes_each(txn, queue_cb, &q);
 		cdn_txn_abort(txn);
 		if (rc != 0 || q.n == 0) {
 			free(work.v);
@@ -1104,4 +992,46 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 	if (stats)
 		*stats = sum;
 	return rc;
+}
+
+/* --- after writes ----------------------------------------------------------------------------- */
+
+int
+cdn_rule_on_write(struct cdn_store *st, const struct cdn_rule_run_opts *o)
+{
+	struct cdn_rule_run_opts *c = NULL;
+
+	if (o && (c = malloc(sizeof *c)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (c)
+		*c = *o;
+	free(st->parts[CDN_PART_RULES].ptr);
+	st->parts[CDN_PART_RULES].ptr = c;
+	st->parts[CDN_PART_RULES].release = free;
+	return 0;
+}
+
+int
+cdn_rule_after_write(struct cdn_store *st, const char *user, cdn_progress_fn progress, void *arg)
+{
+	const struct cdn_rule_run_opts *set = st->parts[CDN_PART_RULES].ptr;
+	struct cdn_rule_run_opts o = { 0 };
+	char why[CDN_MESSAGE_MAX];
+	int rc = 0;
+
+	if (set) {
+		o = *set;
+		o.since = o.until = NULL;
+		o.threads = 0;
+	}
+	if (progress) {
+		o.progress = progress;
+		o.progress_arg = arg;
+	}
+	if ((o.limits.instructions || (rc = cdn_rule_limits_env(&o.limits)) == 0) &&
+	    (rc = cdn_rule_drain(st, user, &o, NULL)) == 0)
+		return 0;
+	snprintf(why, sizeof why, "%s", cdn_error_last()->message);
+	return cdn_error_set(CDN_ERULES, NULL, "rules did not run on what was written: %s (they "
+	    "will after the next write)", why);
 }

@@ -9,7 +9,7 @@
  *   rule.c      rules in the store: their definitions, git history,
  *               enable/disable, errors
  *   ruleexec.c  running rules: over history (on a pool), and after writes
- *               (the trigger queue)
+ *               (the store's change log, changes.h)
  *   alert.c     alerts: raising (deduplicated), status, promotion
  */
 #ifndef CORDON_RULES_H
@@ -144,15 +144,21 @@ int cdn_rule_load(struct cdn_txn *txn, struct cdn_repo *repo, const char *const 
 int cdn_rule_error_save(struct cdn_txn *txn, const char *name, const char *commit,
     const char *record, const char *message);
 
-/* --- the trigger queue (ruleexec.c) ----------------------------------------- */
-
-/* Note, in the writer's transaction, that records seq `from`..`to` of
- * `kind` were written and wait for the rules watching their kind. */
-int cdn_trigger_enqueue(struct cdn_txn *txn, enum cdn_kind kind, uint64_t from, uint64_t to);
-/* The kinds enabled rules watch (a bit per kind), as of `txn`. */
-int cdn_trigger_kinds(struct cdn_txn *txn, unsigned *kinds);
-/* Recompute and store them after a rule changes. */
+/* The kinds enabled rules watch, stored as those the change log keeps
+ * (changes.h) after a rule changes (rule.c). */
 int cdn_trigger_kinds_update(struct cdn_txn *txn);
+
+/* --- after writes (ruleexec.c) ------------------------------------------------ */
+
+/* Run the enabled rules on every record the change log names, save the
+ * alerts and errors, and empty it. */
+int cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run_opts *o,
+    struct cdn_rule_run_stats *stats);
+/* The store's after-write hook (internal.h), which open.c sets: the drain
+ * with the options of cdn_rule_on_write (`progress`, if not NULL, instead
+ * of theirs); CDN_ERULES if it fails. */
+int cdn_rule_after_write(struct cdn_store *st, const char *user, cdn_progress_fn progress,
+    void *arg);
 
 /* --- alerts (alert.c) ----------------------------------------------------------- */
 

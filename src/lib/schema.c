@@ -891,23 +891,17 @@ cdn_time_key(int64_t t, unsigned char out[8])
 	cdn_be64(out, (uint64_t)t ^ (1ULL << 63));
 }
 
-size_t
-cdn_index_key(enum cdn_index ix, const char *val, size_t len, unsigned char *key)
+int
+cdn_index_exact(enum cdn_index ix)
 {
-	key[0] = (unsigned char)ix;
-	if (len + 1 <= CDN_IKEY_MAX) {
-		memcpy(key + 1, val, len);
-		return len + 1;
+	switch (ix) {
+	case IX_CASE: case IX_CATEGORY: case IX_COUNTRY: case IX_MODE:
+	case IX_ROUTE: case IX_ETYPE: case IX_FROM: case IX_TO:
+	case IX_STATUS: case IX_TAG: case IX_REF:
+		return 1;
+	default:
+		return 0;
 	}
-	/* Too long for an LMDB key: a prefix keeps ranges useful, a hash of
-	 * the whole keeps distinct values distinct. */
-	unsigned char h[32];
-	size_t keep = CDN_IKEY_MAX - 1 - 16;
-
-	cdn_sha256(val, len, h);
-	memcpy(key + 1, val, keep);
-	memcpy(key + 1 + keep, h, 16);
-	return CDN_IKEY_MAX;
 }
 
 struct kctx {

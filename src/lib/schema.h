@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cordon/record.h"
+#include "internal.h"
 
 enum cdn_ftype {
 	FT_STRING,	/* text, optionally checked by `check` */
@@ -37,27 +38,6 @@ enum {
 	F_OWNED = 1 << 11,	/* read-only, set by its kind's own module */
 };
 
-/* Secondary indexes; the number is the first byte of the index key and so
- * part of the on-disk format: never renumber. */
-enum cdn_index {
-	IX_NONE = 0,
-	IX_CASE = 1,		/* seizure.case → seizure */
-	IX_DATE = 2,		/* seizure.occurred_at (8-byte instant) */
-	IX_CATEGORY = 3,	/* seizure.commodity.category */
-	IX_COUNTRY = 4,		/* seizure.location.country */
-	IX_MODE = 5,		/* seizure.transport_mode */
-	IX_ROUTE = 6,		/* seizure.route */
-	IX_ETYPE = 7,		/* entity.type */
-	IX_NAME = 8,		/* entity name and aliases, folded */
-	IX_IDENT = 9,		/* entity identifiers "key=VALUE" */
-	IX_FROM = 10,		/* link.from */
-	IX_TO = 11,		/* link.to */
-	IX_TAG = 12,		/* any record's tags */
-	IX_WORD = 13,		/* folded words of F_SEARCH fields */
-	IX_STATUS = 14,		/* case.status, alert.status */
-	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
-	IX_REF = 16,		/* alert by each of its refs (format 2) */
-};
 
 /*
  * What a partner may receive of a field (share.c; the table is in
@@ -128,13 +108,10 @@ typedef int (*cdn_key_fn)(void *arg, const unsigned char *key, size_t len);
 int cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn,
     void *arg);
 
-/* 1 if index `ix`'s keys are the field's values as written (query.c). */
+/* 1 if index `ix`'s keys are the field's values as written (the index
+ * keys themselves: cdn_index_key, internal.h). */
 int cdn_index_exact(enum cdn_index ix);
 
-/* Build an index key for a value: returns its length (<= CDN_IKEY_MAX). */
-#define CDN_IKEY_MAX 480
-size_t cdn_index_key(enum cdn_index ix, const char *val, size_t len,
-    unsigned char *key);
 /* The IX_IDENT key of identifier `name` with `value`. */
 size_t cdn_ident_key(const char *name, const char *value, unsigned char *key);
 /* The form identifiers are compared in: "name=VALUE", upper case, no

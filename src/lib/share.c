@@ -30,6 +30,7 @@
 #include "grow.h"
 #include "intern.h"
 #include "internal.h"
+#include "json.h"
 #include "rules.h"
 #include "schema.h"
 
@@ -486,8 +487,8 @@ raw_secrets(void *arg, const char *json, size_t len)
 	}
 	if (!hit)
 		return 0;
-	if ((rec = json_loadb(json, len, 0, NULL)) == NULL)
-		return cdn_error_set(CDN_ESTORE, NULL, "a stored record is not valid JSON");
+	if ((rc = cdn_json_decode(json, len, "record", &rec)) != 0)
+		return rc;
 	rc = secrets_of(sh, rec);
 	json_decref(rec);
 	return rc;
@@ -1371,12 +1372,6 @@ const struct cdn_share_stats *
 cdn_share_stats(const struct cdn_share *sh)
 {
 	return &sh->stats;
-}
-
-json_t *
-cdn_share_partner(const struct cdn_share *sh)
-{
-	return sh->partner;
 }
 
 json_t *

@@ -23,6 +23,7 @@
 
 #include "cordon/sign.h"
 #include "internal.h"
+#include "json.h"
 
 int
 cdn_key_generate(const char *path)
@@ -131,18 +132,6 @@ cdn_key_public(struct cdn_store *st, char **pem, char id[CDN_KEYID_LEN + 1])
 }
 
 static int
-list_one(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-
-	if (!rec)
-		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
-		    (int)(k->mv_size < 64 ? k->mv_size : 64), (const char *)k->mv_data);
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
-static int
 newest_first(const void *a, const void *b)
 {
 	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "retired_at"));
@@ -164,7 +153,7 @@ cdn_key_list(struct cdn_store *st, json_t **out)
 	if (!stored)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_meta_each(txn, "key/", 0, list_one, stored);
+		rc = cdn_meta_list(txn, "key/", stored);
 		cdn_txn_abort(txn);
 	}
 	if (rc == 0)
@@ -264,7 +253,7 @@ cdn_key_rotate(struct cdn_store *st, const char *actor, json_t **out)
 	if (rc == 0) {
 		r.old_id = old_id;
 		r.old_pem = old_pem;
-	} else if (cdn_error_last()->code == CDN_ENOTFOUND) {
+	} else if (rc == CDN_ENOTFOUND) {
 		cdn_error_clear();
 	} else {
 		return rc;

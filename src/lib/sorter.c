@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cordon/config.h"
 #include "cordon/error.h"
 #include "intern.h"
 #include "pool.h"
@@ -344,12 +346,15 @@ write_run(struct sbuf *b, size_t vlen, char *err, size_t errlen)
 	unsigned char *out;
 	size_t used = 0;
 	FILE *f;
+	int fd;
 
 	if (sort_buf(b) != 0 || (out = malloc(IO_BUF)) == NULL) {
 		snprintf(err, errlen, "sort run: out of memory");
 		return NULL;
 	}
-	if ((f = tmpfile()) == NULL) {
+	if ((fd = cdn_tmpfile("sort", NULL, NULL, 0)) < 0 || (f = fdopen(fd, "w+")) == NULL) {
+		if (fd >= 0)
+			close(fd);
 		snprintf(err, errlen, "sort run: %s", strerror(errno));
 		free(out);
 		return NULL;

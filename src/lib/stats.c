@@ -24,6 +24,7 @@
 #include "cordon/stats.h"
 #include "grow.h"
 #include "internal.h"
+#include "json.h"
 #include "schema.h"
 
 /* --- the values of a group key --------------------------------------------- */

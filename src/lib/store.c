@@ -1,8 +1,8 @@
 /*
- * store.c - the LMDB environment, store creation and transactions.
- *
- * `init` builds a complete store in a temporary sibling directory and
- * renames it into place, so a store either exists whole or not at all.
+ * store.c - the LMDB environment, its transactions and meta values: the
+ * bottom of the core. It calls no module above it; those that must act
+ * when a transaction ends or a write is in register a hook (internal.h).
+ * Making a whole store and bringing an old one up to date: open.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,16 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <git2.h>
 #include <openssl/evp.h>
 
 #include "cordon/check.h"
+#include "cordon/config.h"
 #include "cordon/query.h"
 #include "grow.h"
 #include "internal.h"
-#include "qcache.h"
-#include "repo.h"
-#include "schema.h"
 #include "sorter.h"
 #include "uuid.h"
 
@@ -132,11 +129,13 @@ static pthread_once_t default_user_once = PTHREAD_ONCE_INIT;
 static void
 find_default_user(void)
 {
-	const char *u = getenv("CORDON_USER");
+	const struct cdn_config *c;
+	const char *u = cdn_config(&c) == 0 ? c->user : NULL;
 	struct passwd pw, *found = NULL;
 	char buf[1024];
 
-	if (u && *u)
+	cdn_error_clear();
+	if (u)
 		snprintf(default_user, sizeof default_user, "%s", u);
 	else if (getlogin_r(default_user, sizeof default_user) == 0 && default_user[0])
 		;
@@ -151,6 +150,74 @@ cdn_default_user(void)
 {
 	pthread_once(&default_user_once, find_default_user);
 	return default_user;
+}
+
+/* --- indexes --------------------------------------------------------------- */
+
+size_t
+cdn_index_key(enum cdn_index ix, const char *val, size_t len, unsigned char *key)
+{
+	key[0] = (unsigned char)ix;
+	if (len + 1 <= CDN_IKEY_MAX) {
+		memcpy(key + 1, val, len);
+		return len + 1;
+	}
+	/* Too long for an LMDB key: a prefix keeps ranges useful, a hash of
+	 * the whole keeps distinct values distinct. */
+	unsigned char h[32];
+	size_t keep = CDN_IKEY_MAX - 1 - 16;
+
+	cdn_sha256(val, len, h);
+	memcpy(key + 1, val, keep);
+	memcpy(key + 1 + keep, h, 16);
+	return CDN_IKEY_MAX;
+}
+
+/* Keys compare as bytes, which is why dates are stored as sortable
+ * instants. */
+int
+cdn_index_seqs(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo, size_t lolen,
+    const unsigned char *hi, size_t hilen, uint64_t **v, size_t *n, size_t *cap)
+{
+	char letter = cdn_kind_info(kind)->letter;
+	MDB_cursor *cur;
+	MDB_val k = { lolen, (void *)lo }, d;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	rc = mdb_cursor_get(cur, &k, &d, hi ? MDB_SET_RANGE : MDB_SET_KEY);
+	while (rc == 0) {
+		if (hi) {
+			size_t m = k.mv_size < hilen ? k.mv_size : hilen;
+			int c = memcmp(k.mv_data, hi, m);
+
+			if (c > 0 || (c == 0 && k.mv_size > hilen))
+				break;
+		}
+		/* DUPFIXED: fetch a page of record keys at a time. */
+		rc = mdb_cursor_get(cur, &k, &d, MDB_GET_MULTIPLE);
+		while (rc == 0) {
+			const unsigned char *p = d.mv_data;
+
+			for (size_t i = 0; i < d.mv_size / CDN_RKEY_LEN; i++, p += CDN_RKEY_LEN)
+				if (p[0] == (unsigned char)letter &&
+				    cdn_grow(v, cap, *n + 1, sizeof **v, 256) == 0) {
+					(*v)[(*n)++] = cdn_get_be64(p + 1);
+				} else if (p[0] == (unsigned char)letter) {
+					mdb_cursor_close(cur);
+					return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+				}
+			rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_MULTIPLE);
+		}
+		if (!hi)
+			break;
+		rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_NODUP);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return cdn_lmdb_error(txn, rc, "index");
+	return 0;
 }
 
 /* --- environment --------------------------------------------------------- */
@@ -349,28 +416,6 @@ cdn_rm_tree(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int
-make_repo(const char *path)
-{
-	git_repository *repo = NULL;
-	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
-	int rc;
-
-	git_libgit2_init();
-	o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
-	o.initial_head = "main";
-	o.description = "cordon evidence and rule history";
-	rc = git_repository_init_ext(&repo, path, &o);
-	git_repository_free(repo);
-	if (rc < 0) {
-		const git_error *e = git_error_last();
-
-		cdn_error_set(CDN_ESTORE, NULL, "%s: %s", path, e ? e->message : "cannot create repository");
-	}
-	git_libgit2_shutdown();
-	return rc < 0 ? CDN_ESTORE : 0;
-}
-
 int
 cdn_dir_is_empty(const char *dir)
 {
@@ -410,214 +455,38 @@ cdn_sibling_dir(const char *dir, const char *what, char tmp[PATH_MAX])
 }
 
 int
-cdn_store_init(const char *dir)
+cdn_store_create_db(const char *dir)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
 	struct cdn_store st = { .mapfd = -1 };
 	struct cdn_txn *txn = NULL;
-	int rc, empty;
-
-	if ((empty = cdn_dir_is_empty(dir)) <= 0) {
-		struct stat sb;
-
-		if (empty < 0)
-			return cdn_error_set(CDN_EIO, NULL, "%s: %s", dir, strerror(errno));
-		if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
-			return cdn_error_set(CDN_EEXIST, NULL, "%s exists and is not a directory", dir);
-		snprintf(path, sizeof path, "%s/data.mdb", dir);
-		return cdn_error_set(CDN_EEXIST, NULL, "%s %s", dir, access(path, F_OK) == 0 ?
-		    "is a cordon store already: nothing was changed" :
-		    "already exists and is not empty: give a new or empty directory");
-	}
-	if ((rc = cdn_sibling_dir(dir, "init", tmp)) != 0)
-		return rc;
-
-	if ((rc = env_open(tmp, &st, 1)) != 0)
-		goto fail;
-	st.dir = tmp;
-	if ((rc = cdn_uuid4(st.uuid)) != 0)
-		goto fail;
-	if ((rc = cdn_txn_begin(&st, CDN_TXN_WRITE, &txn)) != 0)
-		goto fail;
 	unsigned char fmt[8];
+	int rc;
+
+	if ((rc = env_open(dir, &st, 1)) != 0)
+		goto out;
+	st.dir = (char *)dir;
+	if ((rc = cdn_uuid4(st.uuid)) != 0 || (rc = cdn_txn_begin(&st, CDN_TXN_WRITE, &txn)) != 0)
+		goto out;
 	cdn_be64(fmt, CDN_FORMAT);
 	if ((rc = cdn_meta_put(txn, "uuid", st.uuid, strlen(st.uuid))) != 0 ||
 	    (rc = cdn_meta_put(txn, "format", fmt, 8)) != 0 ||
 	    (rc = cdn_meta_put(txn, "created_at", txn->now, strlen(txn->now))) != 0) {
 		cdn_txn_abort(txn);
-		goto fail;
+		goto out;
 	}
-	if ((rc = cdn_txn_commit(txn)) != 0)
-		goto fail;
-	mdb_env_close(st.env);
-	st.env = NULL;
-	close(st.mapfd);
-	st.mapfd = -1;
-
-	snprintf(path, sizeof path, "%s/evidence.git", tmp);
-	if ((rc = make_repo(path)) != 0)
-		goto fail;
-	snprintf(path, sizeof path, "%s/signing.key", tmp);
-	if ((rc = cdn_key_generate(path)) != 0)
-		goto fail;
-	if (chmod(tmp, 0700) != 0 || rename(tmp, dir) != 0) {
-		rc = cdn_error_set(CDN_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
-		goto fail;
-	}
-	return 0;
-fail:
+	rc = cdn_txn_commit(txn);
+out:
 	if (st.env)
 		mdb_env_close(st.env);
-	if (st.mapfd > 0)
+	if (st.mapfd >= 0)
 		close(st.mapfd);
-	cdn_rm_tree(tmp);
+	pthread_cond_destroy(&st.cond);
+	pthread_mutex_destroy(&st.lock);
 	return rc;
 }
 
-/*
- * Upgrades, each step in the one write transaction that also writes the
- * new format number, so that a store is upgraded whole or not at all;
- * another process that upgraded it first leaves nothing to do.
- *
- *   1 → 2  the audit trail's indexes, by record and by user;
- *   2 → 3  the index entries of alerts and evidence made again from the
- *          records: before 3, a write of theirs (a triage, a rule raising
- *          an alert again, a new version of a file) added its new entries
- *          without removing the old ones; and alerts indexed by their refs.
- */
-struct upgrade {
-	struct cdn_txn *txn;
-	unsigned char rkey[CDN_RKEY_LEN];
-	unsigned char *del;	/* entries to remove: 2-byte key length, key, rkey */
-	size_t ndel, cap;
-};
-
-static int
-upgrade_put(void *arg, const unsigned char *key, size_t len)
-{
-	struct upgrade *u = arg;
-	MDB_val k = { len, (void *)key }, v = { CDN_RKEY_LEN, u->rkey };
-	int rc;
-
-	if (len == 0)
-		return 0;
-	rc = mdb_put(u->txn->txn, u->txn->st->idx, &k, &v, MDB_NODUPDATA);
-	return rc && rc != MDB_KEYEXIST ? cdn_lmdb_error(u->txn, rc, "index") : 0;
-}
-
-/* Each index entry of an alert or an evidence record is noted while the
- * index is walked, and removed after (by key and value: deleting at a
- * cursor over duplicates is what LMDB 0.9.24 gets wrong). */
-static int
-upgrade_owned_entries(struct upgrade *u)
-{
-	struct cdn_txn *txn = u->txn;
-	unsigned char a = (unsigned char)cdn_kind_info(CDN_ALERT)->letter;
-	unsigned char e = (unsigned char)cdn_kind_info(CDN_EVIDENCE)->letter;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc;
-
-	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
-		return cdn_lmdb_error(txn, rc, "index");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		unsigned char c = v.mv_size == CDN_RKEY_LEN ? ((unsigned char *)v.mv_data)[0] : 0;
-
-		if (c != a && c != e)
-			continue;
-		if (cdn_grow(&u->del, &u->cap, u->ndel + 2 + k.mv_size + CDN_RKEY_LEN, 1,
-		    1 << 16) != 0) {
-			mdb_cursor_close(cur);
-			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-		}
-		u->del[u->ndel] = (unsigned char)(k.mv_size >> 8);
-		u->del[u->ndel + 1] = (unsigned char)k.mv_size;
-		memcpy(u->del + u->ndel + 2, k.mv_data, k.mv_size);
-		memcpy(u->del + u->ndel + 2 + k.mv_size, v.mv_data, CDN_RKEY_LEN);
-		u->ndel += 2 + k.mv_size + CDN_RKEY_LEN;
-	}
-	mdb_cursor_close(cur);
-	if (rc != MDB_NOTFOUND)
-		return cdn_lmdb_error(txn, rc, "index");
-	for (size_t off = 0; off < u->ndel;) {
-		size_t len = (size_t)u->del[off] << 8 | u->del[off + 1];
-		MDB_val dk = { len, u->del + off + 2 }, dv = { CDN_RKEY_LEN, u->del + off + 2 + len };
-
-		if ((rc = mdb_del(txn->txn, txn->st->idx, &dk, &dv)) != 0 && rc != MDB_NOTFOUND)
-			return cdn_lmdb_error(txn, rc, "index");
-		off += 2 + len + CDN_RKEY_LEN;
-	}
-	return 0;
-}
-
-/* Every record of `kind` indexed again from its bytes. */
-static int
-upgrade_reindex(struct upgrade *u, enum cdn_kind kind)
-{
-	struct cdn_txn *txn = u->txn;
-	unsigned char first = (unsigned char)cdn_kind_info(kind)->letter;
-	MDB_cursor *cur;
-	MDB_val k = { 1, &first }, v;
-	int rc;
-
-	if ((rc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0)
-		return cdn_lmdb_error(txn, rc, "records");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		json_t *rec;
-
-		if (k.mv_size != CDN_RKEY_LEN || ((unsigned char *)k.mv_data)[0] != first)
-			break;
-		memcpy(u->rkey, k.mv_data, CDN_RKEY_LEN);
-		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
-			continue;	/* audit verify names it */
-		rc = cdn_schema_index_keys(kind, rec, upgrade_put, u);
-		json_decref(rec);
-		if (rc != 0) {
-			mdb_cursor_close(cur);
-			return rc;
-		}
-	}
-	mdb_cursor_close(cur);
-	return rc == 0 || rc == MDB_NOTFOUND ? 0 : cdn_lmdb_error(txn, rc, "records");
-}
-
-static int
-upgrade_fn(struct cdn_txn *txn, void *arg)
-{
-	struct cdn_store *st = txn->st;
-	unsigned char fmt[8];
-	struct upgrade u = { txn, { 0 }, NULL, 0, 0 };
-	unsigned fl = MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED;
-	uint64_t from = 1;
-	MDB_val v;
-	int rc;
-
-	(void)arg;
-	if ((rc = mdb_dbi_open(txn->txn, "audit-by-record", fl, &st->arec)) != 0 ||
-	    (rc = mdb_dbi_open(txn->txn, "audit-by-user", fl, &st->auser)) != 0)
-		return cdn_lmdb_error(txn, rc, "audit index");
-	if (cdn_meta_get(txn, "format", &v) == 0 && v.mv_size == 8)
-		from = cdn_get_be64(v.mv_data);
-	cdn_error_clear();
-	if (from >= CDN_FORMAT)
-		return 0;
-	if (from < 2 && (rc = cdn_audit_index_build(txn)) != 0)
-		return rc;
-	if (from < 3) {
-		rc = upgrade_owned_entries(&u);
-		free(u.del);
-		if (rc != 0 || (rc = upgrade_reindex(&u, CDN_ALERT)) != 0 ||
-		    (rc = upgrade_reindex(&u, CDN_EVIDENCE)) != 0)
-			return rc;
-	}
-	cdn_be64(fmt, CDN_FORMAT);
-	return cdn_meta_put(txn, "format", fmt, 8);
-}
-
 int
-cdn_store_open(const char *dir, struct cdn_store **out)
+cdn_store_open_db(const char *dir, struct cdn_store **out)
 {
 	char path[PATH_MAX];
 	struct cdn_store *st;
@@ -653,31 +522,8 @@ cdn_store_open(const char *dir, struct cdn_store **out)
 		return cdn_error_set(CDN_ESTORE, NULL, "%s is read-only and was written by an older "
 		    "cordon: copy it somewhere writable to open it", dir);
 	}
-	if (st->upgrade && (rc = cdn_store_write(st, NULL, upgrade_fn, NULL)) != 0) {
-		cdn_store_close(st);
-		return rc;
-	}
-	st->upgrade = 0;
 	*out = st;
 	return 0;
-}
-
-int
-cdn_store_repo(struct cdn_store *st, struct cdn_repo **out)
-{
-	/* Threads asking at once: one opens it, the others wait for it. */
-	static pthread_mutex_t opening = PTHREAD_MUTEX_INITIALIZER;
-	char path[PATH_MAX];
-	int rc = 0;
-
-	pthread_mutex_lock(&opening);
-	if (!st->repo) {
-		snprintf(path, sizeof path, "%s/evidence.git", st->dir);
-		rc = cdn_repo_open(path, &st->repo);
-	}
-	*out = st->repo;
-	pthread_mutex_unlock(&opening);
-	return rc;
 }
 
 void
@@ -685,7 +531,9 @@ cdn_store_close(struct cdn_store *st)
 {
 	if (!st)
 		return;
-	cdn_repo_close(st->repo);
+	for (int i = CDN_STORE_PARTS - 1; i >= 0; i--)
+		if (st->parts[i].release)
+			st->parts[i].release(st->parts[i].ptr);
 	if (st->env)
 		mdb_env_close(st->env);
 	if (st->mapfd >= 0)
@@ -844,9 +692,9 @@ cdn_txn_begin(struct cdn_store *st, enum cdn_txn_mode mode, struct cdn_txn **out
 	if (rc == MDB_MAP_RESIZED && txns_held == 1) {
 		/* Another process grew the map: adopt its size. */
 		txn_leave(txn);
-		if (resize_map(st, 0) != 0) {
+		if ((rc = resize_map(st, 0)) != 0) {
 			free(txn);
-			return cdn_error_last()->code;
+			return rc;
 		}
 		txn_enter(txn);
 		rc = mdb_txn_begin(st->env, NULL, txn->write ? 0 : MDB_RDONLY, &txn->txn);
@@ -1073,7 +921,8 @@ cdn_txn_commit(struct cdn_txn *txn)
 	rc = mdb_txn_commit(txn->txn);
 	if (rc != 0)
 		rc = cdn_lmdb_error(txn, rc, "commit");
-	cdn_qc_txn_end(txn);
+	if (txn->on_end)
+		txn->on_end(txn);
 	txn_leave(txn);
 	free(txn);
 	return rc;
@@ -1084,7 +933,8 @@ cdn_txn_abort(struct cdn_txn *txn)
 {
 	if (!txn)
 		return;
-	cdn_qc_txn_end(txn);
+	if (txn->on_end)
+		txn->on_end(txn);
 	mdb_txn_abort(txn->txn);
 	txn_leave(txn);
 	cdn_sorter_free(txn->ixsort);
@@ -1171,12 +1021,13 @@ cdn_branch_head(struct cdn_txn *txn, const char *branch, char head[41])
 {
 	char name[64];
 	MDB_val v;
+	int rc;
 
 	head[0] = '\0';
 	snprintf(name, sizeof name, "git.%s", branch);
-	if (cdn_meta_get(txn, name, &v) != 0) {
-		if (cdn_error_last()->code != CDN_ENOTFOUND)
-			return cdn_error_last()->code;
+	if ((rc = cdn_meta_get(txn, name, &v)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
 		cdn_error_clear();
 		return 0;
 	}
@@ -1285,6 +1136,38 @@ cdn_txn_trim(struct cdn_txn *txn)
 
 /* --- write with retry ---------------------------------------------------- */
 
+/* The writes the after-write hook makes itself do not run it again;
+ * the progress of its work, as this thread's writer asked. */
+static __thread int in_after_write;
+static __thread cdn_progress_fn after_progress;
+static __thread void *after_progress_arg;
+
+static int
+after_write(struct cdn_store *st, const char *user)
+{
+	int rc;
+
+	if (!st->after_write || in_after_write)
+		return 0;
+	in_after_write = 1;
+	rc = st->after_write(st, user, after_progress, after_progress_arg);
+	in_after_write = 0;
+	return rc;
+}
+
+void
+cdn_store_after_progress(cdn_progress_fn fn, void *arg)
+{
+	after_progress = fn;
+	after_progress_arg = arg;
+}
+
+void
+cdn_store_set_after_write(struct cdn_store *st, cdn_after_write_fn fn)
+{
+	st->after_write = fn;
+}
+
 static int
 grow_map(struct cdn_store *st, size_t want)
 {
@@ -1319,7 +1202,7 @@ int
 cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *arg)
 {
 	struct cdn_txn *txn;
-	int rc, full;
+	int rc, full, changed;
 
 	for (int attempt = 0; attempt < 16; attempt++) {
 		if ((rc = cdn_txn_begin(st, CDN_TXN_WRITE, &txn)) != 0)
@@ -1330,6 +1213,7 @@ cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *a
 		}
 		rc = fn(txn, arg);
 		full = txn->map_full;
+		changed = txn->changed;
 		if (rc == 0 && !full) {
 			/* The commit itself may need pages for the counters. */
 			if ((rc = flush_index(txn)) == 0 && (rc = flush_counters(txn)) == 0) {
@@ -1340,11 +1224,12 @@ cdn_store_write(struct cdn_store *st, const char *user, cdn_write_fn fn, void *a
 				full = rc == MDB_MAP_FULL;
 				if (rc != 0 && !full)
 					rc = cdn_lmdb_error(NULL, rc, "commit");
-				cdn_qc_txn_end(txn);
+				if (txn->on_end)
+					txn->on_end(txn);
 				txn_leave(txn);
 				free(txn);
 				if (!full)
-					return rc;
+					return rc == 0 && changed ? after_write(st, user) : rc;
 				txn = NULL;
 			} else {
 				full = txn->map_full;

@@ -56,22 +56,6 @@ decode(const unsigned char *p, size_t n, unsigned *cp)
 	return len;
 }
 
-int
-cdn_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned cp;
-
-	for (size_t i = 0; i < len;) {
-		int l = decode(p + i, len - i, &cp);
-
-		if (l <= 0)
-			return 0;
-		i += (size_t)l;
-	}
-	return 1;
-}
-
 static size_t
 repair(char *s, int oneline)
 {

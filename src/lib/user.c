@@ -17,6 +17,7 @@
 #include "cordon/check.h"
 #include "cordon/user.h"
 #include "internal.h"
+#include "json.h"
 
 #define SCRYPT_N	32768
 #define SCRYPT_R	8
@@ -28,8 +29,9 @@
 static const char *const role_names[] = { "partner", "officer", "analyst", "supervisor",
 	"admin", NULL };
 
-int
-cdn_role_parse(const char *s)
+/* The role named `s`, or -1. */
+static int
+role_parse(const char *s)
 {
 	for (int i = 0; s && role_names[i]; i++)
 		if (strcmp(s, role_names[i]) == 0)
@@ -232,7 +234,7 @@ cdn_user_add(struct cdn_store *st, const char *actor, const char *name, const ch
 
 	if (!name || cdn_check_username(name, why) != 0)
 		return cdn_error_set(CDN_EINVAL, "name", "%s", name ? why : "required");
-	if (cdn_role_parse(role) < 0)
+	if (role_parse(role) < 0)
 		return cdn_error_set(CDN_EINVAL, "role", "'%.40s' is not a role (partner, officer, "
 		    "analyst, supervisor or admin)", role ? role : "");
 	if ((rc = check_password(password)) != 0)
@@ -325,7 +327,7 @@ cdn_user_disable(struct cdn_store *st, const char *actor, const char *name, int 
 static int
 user_may_act(json_t *rec, enum cdn_role *role, int64_t *version)
 {
-	int r = cdn_role_parse(json_string_value(json_object_get(rec, "role")));
+	int r = role_parse(json_string_value(json_object_get(rec, "role")));
 
 	if (r < 0)
 		return cdn_error_set(CDN_EAUTH, NULL, "the user's role is unknown");
@@ -359,36 +361,27 @@ cdn_user_state(struct cdn_store *st, const char *name, enum cdn_role *role, int6
 	return rc;
 }
 
-static int
-list_one(void *arg, MDB_val *k, MDB_val *v)
-{
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-
-	(void)k;
-	if (!rec)
-		return 0;
-	json_object_del(rec, "password");
-	json_array_append_new(arg, rec);
-	return 0;
-}
-
 int
 cdn_user_list(struct cdn_store *st, json_t **out)
 {
 	struct cdn_txn *txn;
+	json_t *rec;
+	size_t i;
 	int rc;
 
 	if ((*out = json_array()) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
-	rc = cdn_meta_each(txn, "user/", 0, list_one, *out);
+	rc = cdn_meta_list(txn, "user/", *out);
 	cdn_txn_abort(txn);
-	if (rc < 0) {
+	if (rc != 0) {
 		json_decref(*out);
 		*out = NULL;
 		return rc;
 	}
+	json_array_foreach(*out, i, rec)
+		json_object_del(rec, "password");
 	return 0;
 }
 
@@ -493,7 +486,6 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	struct cdn_txn *txn;
 	char key[96];
 	json_t *rec = NULL, *u = NULL;
-	MDB_val v;
 	int rc, r = -1;
 
 	if (!token || strlen(token) != CDN_TOKEN_LEN || strncmp(token, "cordon_", 7) != 0)
@@ -502,13 +494,12 @@ cdn_token_check(struct cdn_store *st, const char *token, char user[65], enum cdn
 	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
 		return rc;
 	/* The key is the token's hash: looking it up reveals nothing of
-	 * other tokens, however long the comparison takes. */
-	if (cdn_meta_get(txn, key, &v) == 0)
-		rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-	cdn_error_clear();
-	if (rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")), &u)) == 0 && u &&
-	    !json_is_true(json_object_get(u, "disabled")))
-		r = cdn_role_parse(json_string_value(json_object_get(u, "role")));
+	 * other tokens, however long the comparison takes. A store that
+	 * cannot say is its error, not an unknown token. */
+	rc = cdn_meta_get_json(txn, key, &rec);
+	if (rc == 0 && rec && (rc = user_get(txn, json_string_value(json_object_get(rec, "user")),
+	    &u)) == 0 && u && !json_is_true(json_object_get(u, "disabled")))
+		r = role_parse(json_string_value(json_object_get(u, "role")));
 	cdn_txn_abort(txn);
 	if (rc == 0 && r >= 0) {
 		snprintf(user, 65, "%s", json_string_value(json_object_get(u, "name")));
@@ -527,13 +518,19 @@ static int
 token_list_one(void *arg, MDB_val *k, MDB_val *v)
 {
 	struct user_tokens *t = arg;
-	json_t *rec = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-	const char *u = json_string_value(json_object_get(rec, "user"));
 	const char *hash = (const char *)k->mv_data + 6;	/* after "token/" */
+	const char *u;
+	json_t *rec;
+	int rc;
 
-	if (!rec || k->mv_size < 6 + CDN_TOKEN_ID_LEN)
+	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
+		return rc;
+	if (k->mv_size < 6 + CDN_TOKEN_ID_LEN) {
+		json_decref(rec);
 		return cdn_error_set(CDN_ESTORE, NULL, "the stored %.*s is damaged",
 		    (int)(k->mv_size < 80 ? k->mv_size : 80), (const char *)k->mv_data);
+	}
+	u = json_string_value(json_object_get(rec, "user"));
 	if (!t->user || (u && strcmp(u, t->user) == 0)) {
 		json_object_del(rec, "version");
 		json_object_set_new(rec, "id", json_stringn(hash, CDN_TOKEN_ID_LEN));

@@ -19,6 +19,7 @@
 #include "cordon/record.h"
 #include "cordon/stix.h"
 #include "cordon/export.h"
+#include "internal.h"
 #include "csv.h"
 #include "rules.h"
 #include "fuzz.h"

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "cordon/record.h"
+#include "internal.h"
 #include "fuzz.h"
 
 /* No member of `patch` set to null is in `result`, recursively. */

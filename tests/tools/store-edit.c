@@ -15,6 +15,8 @@
  *   store-edit relink DIR LINK from|to ID   point an end of a link at ID
  *                                 (another link, say), as an older cordon
  *                                 let an import do
+ *   store-edit putmeta DIR KEY VALUE   set meta KEY to the bytes VALUE,
+ *                                 as damage would (tests/e2e/config.sh)
  *
  * Only LMDB is used, as anyone with the file could; the store must not be
  * open elsewhere while it runs.
@@ -254,6 +256,19 @@ relink(MDB_txn *t, const char *link, const char *end, const char *target)
 	return rc ? fail(link, rc) : 0;
 }
 
+/* Meta `key` set to `value` as it is. */
+static int
+putmeta(MDB_txn *t, const char *key, const char *value)
+{
+	MDB_dbi meta;
+	MDB_val k = { strlen(key), (void *)key }, v = { strlen(value), (void *)value };
+	int rc;
+
+	if ((rc = mdb_dbi_open(t, "meta", 0, &meta)) != 0 || (rc = mdb_put(t, meta, &k, &v, 0)) != 0)
+		return fail(key, rc);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,12 +277,14 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 3 || (strcmp(argv[1], "format1") != 0 && strcmp(argv[1], "unindex") != 0 &&
-	    strcmp(argv[1], "rechain") != 0 && strcmp(argv[1], "relink") != 0) ||
+	    strcmp(argv[1], "rechain") != 0 && strcmp(argv[1], "relink") != 0 &&
+	    strcmp(argv[1], "putmeta") != 0) ||
+	    (strcmp(argv[1], "putmeta") == 0 && argc != 5) ||
 	    (strcmp(argv[1], "relink") == 0 && argc != 6) ||
 	    (strcmp(argv[1], "unindex") == 0 && argc != 5) ||
 	    (strcmp(argv[1], "rechain") == 0 && argc != 6)) {
 		fprintf(stderr, "usage: store-edit format1 DIR | unindex DIR USER SEQ | "
-		    "rechain DIR ID FIELD VALUE | relink DIR LINK from|to ID\n");
+		    "rechain DIR ID FIELD VALUE | relink DIR LINK from|to ID | putmeta DIR KEY VALUE\n");
 		return 2;
 	}
 	if ((rc = mdb_env_create(&env)) != 0 || (rc = mdb_env_set_maxdbs(env, 16)) != 0 ||
@@ -277,6 +294,7 @@ main(int argc, char **argv)
 	rc = strcmp(argv[1], "format1") == 0 ? format1(t) :
 	    strcmp(argv[1], "rechain") == 0 ? rechain(t, argv[3], argv[4], argv[5]) :
 	    strcmp(argv[1], "relink") == 0 ? relink(t, argv[3], argv[4], argv[5]) :
+	    strcmp(argv[1], "putmeta") == 0 ? putmeta(t, argv[3], argv[4]) :
 	    unindex(t, argv[3], argv[4]);
 	if (rc != 0)
 		mdb_txn_abort(t);

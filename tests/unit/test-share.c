@@ -15,6 +15,7 @@
 #include "cordon/share.h"
 #include "cordon/store.h"
 #include "internal.h"
+#include "json.h"
 #include "schema.h"
 #include "tap.h"
 
