@@ -145,7 +145,9 @@ test)
 		failed=$((failed + 1))
 	fi
 	# The details of every test file that failed or crashed.
-	for log in build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log build-fuzz/test-suite.log; do
+	# (distcheck's own run is under build/cordon-*/_build/sub, kept when it fails).
+	for log in build/test-suite.log build-asan/test-suite.log build-tsan/test-suite.log build-fuzz/test-suite.log \
+	    build/cordon-*/_build/sub/test-suite.log; do
 		[ -f "$log" ] && grep -q '^# \(FAIL\|ERROR\|XPASS\): *[1-9]' "$log" &&
 			{ echo "== $log"; sed -n '/^FAIL\|^ERROR\|^XPASS/,$p' "$log" | head -80; }
 	done
