@@ -41,6 +41,7 @@
 #define ERRORS_KEPT	100	/* of one rule, in one run, saved */
 #define QUEUE_BATCH	4096	/* change log entries a drain takes at a time */
 #define QCACHE_BUDGET	((size_t)128 << 20)	/* bytes the query cache may hold */
+#define QCACHE_SHARE	16	/* a run of 1/16 of the store or more has one */
 
 /* --- the work: ranges of ids ----------------------------------------------------------- */
 
@@ -89,7 +90,7 @@ struct exec {
 	struct cdn_txn **txns;		/* theirs, and the main thread's last */
 	struct cdn_qcache *qc;		/* what their queries learn, shared */
 	uint64_t *tord;			/* seizures in the order they occurred */
-	size_t ntord;
+	size_t ntord, tordcap;
 	size_t nrunners;
 	pthread_mutex_t lock;
 	size_t nfree;
@@ -495,11 +496,6 @@ exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, 
 	cdn_txn_abort(w);
 	if (rc != 0)
 		return rc;
-	/* One snapshot, so one cache serves every thread's queries. */
-	if ((x->qc = cdn_qcache_new(QCACHE_BUDGET)) == NULL)
-		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	for (size_t i = 0; i <= x->nrunners; i++)
-		cdn_txn_set_qcache(x->txns[i], x->qc);
 	for (size_t i = 0; i < x->nrunners; i++) {
 		cdn_runner_set_txn(x->runners[i], x->txns[i]);
 		x->free[i] = x->runners[i];
@@ -537,6 +533,38 @@ next_id(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, uint64_t to)
 }
 
 /* Run the rules over `work`, merging as chunks finish. */
+/*
+ * The query cache learns per record of the whole snapshot (its columns
+ * are arrays over every id of a kind, the instants of every seizure come
+ * from one walk of the date index): it pays for itself over a run that
+ * covers a good share of the store, and costs time and memory in
+ * proportion to the store on a run that does not (a write's rules, a
+ * dry run over a week). So only a run of 1/QCACHE_SHARE of the store's
+ * records or more has one; smaller runs read through to the store.
+ */
+static int
+exec_cache(struct exec *x, uint64_t total)
+{
+	uint64_t records = 0;
+
+	for (int k = 0; k < CDN_NKINDS; k++) {
+		size_t n = 0;
+		int rc;
+
+		if ((rc = cdn_kind_count(x->txns[x->nrunners], (enum cdn_kind)k, &n)) != 0)
+			return rc;
+		records += n;
+	}
+	if (total * QCACHE_SHARE < records)
+		return 0;
+	/* One snapshot, so one cache serves every thread's queries. */
+	if ((x->qc = cdn_qcache_new(QCACHE_BUDGET)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i <= x->nrunners; i++)
+		cdn_txn_set_qcache(x->txns[i], x->qc);
+	return 0;
+}
+
 static int
 exec_run(struct exec *x, const struct ranges *work, uint64_t total)
 {
@@ -552,6 +580,10 @@ exec_run(struct exec *x, const struct ranges *work, uint64_t total)
 		chunk = total / (x->nrunners * 8) > CHUNK_MIN ? total / (x->nrunners * 8) : CHUNK_MIN;
 	if (!ring)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if ((rc = exec_cache(x, total)) != 0) {
+		free(ring);
+		return rc;
+	}
 	if (work->n)
 		pos = work->v[0].from;
 	while (rc == 0 && (more || head != tail)) {
@@ -652,8 +684,6 @@ seizures_in_time(struct exec *x, size_t count)
 	lo[0] = IX_DATE;
 	cdn_time_key(x->has_since ? x->since : INT64_MIN, lo + 1);
 	cdn_time_key(x->has_until ? x->until : INT64_MAX, hi);
-	if ((x->tord = malloc((count ? count : 1) * sizeof *x->tord)) == NULL)
-		return 0;
 	if (mdb_cursor_open(txn->txn, txn->st->idx, &cur) != 0)
 		return 0;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
@@ -666,8 +696,16 @@ seizures_in_time(struct exec *x, size_t count)
 			const unsigned char *p = v.mv_data;
 
 			for (size_t i = 0; i < v.mv_size / CDN_RKEY_LEN; i++, p += CDN_RKEY_LEN)
-				if (p[0] == letter && x->ntord < count)
+				if (p[0] == letter && x->ntord < count) {
+					/* As many as the window holds, not the store. */
+					if (cdn_grow(&x->tord, &x->tordcap, x->ntord + 1,
+					    sizeof *x->tord, 1024) != 0) {
+						mdb_cursor_close(cur);
+						x->ntord = 0;
+						return 0;
+					}
 					x->tord[x->ntord++] = cdn_get_be64(p + 1);
+				}
 		}
 	}
 	mdb_cursor_close(cur);
@@ -676,7 +714,7 @@ seizures_in_time(struct exec *x, size_t count)
 	if (!x->has_since && !x->has_until && x->ntord != count) {
 		free(x->tord);
 		x->tord = NULL;
-		x->ntord = 0;
+		x->ntord = x->tordcap = 0;
 		return 0;
 	}
 	return 1;
