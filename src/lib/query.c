@@ -2,10 +2,15 @@
  * query.c - reading many records: lists with conditions, graph walks,
  * search and raw scans.
  *
- * A query picks one index to produce candidates (an indexed condition,
- * the date range of seizures, a tag, a linked id) or else scans the kind's
- * key range; every condition is then checked on the record itself, so an
- * index only ever narrows, never decides.
+ * A query picks the index with the fewest candidates (an indexed
+ * condition, the date range of seizures, a tag, a linked id) or else scans
+ * the kind's key range. The other conditions are then decided without
+ * reading the record where an index answers them alone: a condition on a
+ * field that is the only one in its exact index is one lookup of
+ * (value, record) in that index; a date window not much larger than the
+ * candidates is collected once and searched. A candidate whose every
+ * condition is so decided is read only if its record is wanted (a list,
+ * not a count); any other is read and checked in full.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -26,6 +31,9 @@
 #define CACHE_LINKED_MIN 32
 #define CACHE_LIST_MIN 16
 #define TIMED_MIN 64
+/* A date window of up to this many times the candidates is collected and
+ * searched rather than checked on each record. */
+#define WINDOW_RATIO 8
 
 /* --- candidate sets ------------------------------------------------------ */
 
@@ -113,6 +121,11 @@ struct want {
 	char *norm;		/* the value in compared form, or NULL */
 	int col;		/* its query cache column, or -1 */
 	uint32_t code;		/* the value's code there */
+	/* Its key in the index that alone answers it (cdn_cond_index), or
+	 * keylen 0; implied if the candidates came from that key. */
+	unsigned char key[CDN_IKEY_MAX];
+	size_t keylen;
+	int implied;
 };
 
 /*
@@ -202,6 +215,12 @@ struct bounds {
 	/* The one cached list the candidates came from, if they did. */
 	unsigned char src[CDN_IKEY_MAX + 8];
 	size_t srclen;
+	unsigned char tagkey[CDN_IKEY_MAX];	/* the tag's index key */
+	size_t tagkeylen;
+	MDB_cursor *probe;	/* over the index, for the lookups that decide */
+	int date_implied;	/* candidates came from the date window */
+	struct seqs win;	/* else the window's seizures, if collected */
+	int has_win;
 };
 
 static int
@@ -411,11 +430,38 @@ cond_key(enum cdn_kind kind, const struct cdn_cond *c, unsigned char *key)
 	return n;
 }
 
+/* How many records the date index holds in [lo, hi] (9-byte keys), or
+ * more than `cap` once it has counted past it. */
+static size_t
+window_count(struct cdn_txn *txn, const unsigned char *lo, const unsigned char *hi, size_t cap)
+{
+	MDB_cursor *cur;
+	MDB_val k = { 9, (void *)lo }, v;
+	size_t n = 0, dups;
+	int rc;
+
+	if (mdb_cursor_open(txn->txn, txn->st->idx, &cur) != 0)
+		return SIZE_MAX;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && n <= cap;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+		if (k.mv_size != 9 || memcmp(k.mv_data, hi, 9) > 0)
+			break;
+		if (mdb_cursor_count(cur, &dups) != 0) {
+			n = SIZE_MAX;
+			break;
+		}
+		n += dups;
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
 /*
  * Fill `cand` from the most selective index the query allows; return 1 if
  * an index was used, 0 to scan. A linked id comes first (it is a
- * condition no record holds in itself); otherwise the condition or tag
- * whose index key has the fewest records, then the date range.
+ * condition no record holds in itself); otherwise the condition, tag or
+ * date range with the fewest records. A date window up to WINDOW_RATIO
+ * times larger than the chosen candidates is collected into b->win.
  */
 static int
 plan(struct cdn_txn *txn, const struct cdn_query *q, struct bounds *b, struct seqs *cand)
@@ -442,20 +488,37 @@ plan(struct cdn_txn *txn, const struct cdn_query *q, struct bounds *b, struct se
 		bestn = count;
 		best_tag = i == q->nwhere;
 	}
-	if (bestlen) {
-		b->tag_implied = best_tag;
-		memcpy(b->src, best, bestlen);
-		b->srclen = bestlen;
-		return (rc = collect_key(txn, q->kind, best, bestlen, cand)) ? rc : 1;
-	}
 	if (q->kind == CDN_SEIZURE && (b->has_lo || b->has_hi)) {
+		size_t wn;
+
 		key[0] = hi[0] = IX_DATE;
 		cdn_time_key(b->has_lo ? b->lo : INT64_MIN, key + 1);
 		cdn_time_key(b->has_hi ? b->hi : INT64_MAX, hi + 1);
-		if ((rc = collect(txn, q->kind, key, 9, hi, 9, cand)) != 0)
-			return rc;
-		seqs_sort_unique(cand);
-		return 1;
+		wn = bestlen ? window_count(txn, key, hi, bestn > SIZE_MAX / WINDOW_RATIO ?
+		    SIZE_MAX : bestn * WINDOW_RATIO) : 0;
+		if (!bestlen || wn <= bestn) {
+			/* The window is the fewest candidates. */
+			if ((rc = collect(txn, q->kind, key, 9, hi, 9, cand)) != 0)
+				return rc;
+			seqs_sort_unique(cand);
+			b->date_implied = 1;
+			return 1;
+		}
+		if (wn <= bestn * WINDOW_RATIO) {
+			if ((rc = collect(txn, q->kind, key, 9, hi, 9, &b->win)) != 0)
+				return rc;
+			seqs_sort_unique(&b->win);
+			b->has_win = 1;
+		}
+	}
+	if (bestlen) {
+		b->tag_implied = best_tag;
+		for (size_t i = 0; i < b->nw; i++)
+			b->w[i].implied = b->w[i].keylen == bestlen &&
+			    memcmp(b->w[i].key, best, bestlen) == 0;
+		memcpy(b->src, best, bestlen);
+		b->srclen = bestlen;
+		return (rc = collect_key(txn, q->kind, best, bestlen, cand)) ? rc : 1;
 	}
 	return 0;
 }
@@ -502,33 +565,78 @@ time_window(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 	seqs_sort_unique(cand);
 }
 
+/* 1 if index key `key` lists record `seq` of `kind`, 0 if not, -1 if the
+ * index could not be read (the record is then read instead). */
+static int
+probe(MDB_cursor *cur, const unsigned char *key, size_t len, enum cdn_kind kind, uint64_t seq)
+{
+	unsigned char rk[CDN_RKEY_LEN];
+	MDB_val k = { len, (void *)key }, v = { CDN_RKEY_LEN, rk };
+	int rc;
+
+	cdn_rkey((struct cdn_id){ kind, seq }, rk);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH);
+	return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : -1;
+}
+
+static int
+in_window(const struct seqs *w, uint64_t seq)
+{
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->v[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->n && w->v[lo] == seq;
+}
+
 /*
- * What the query cache tells of candidate `seq`: 1 it matches, 0 it does
- * not, -1 the record must be read to know.
+ * What is known of candidate `seq` without reading it, from the indexes
+ * that decide a condition alone, the collected date window and the query
+ * cache: 1 it matches, 0 it does not, -1 the record must be read to know.
  */
 static int
-cached_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b,
+known_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b,
     uint64_t seq)
 {
-	int verdict = 1;
+	int verdict = 1, r;
 
-	if (!txn->qc)
-		return -1;
-	if (b->has_lo || b->has_hi) {
+	if ((b->has_lo || b->has_hi) && !b->date_implied) {
 		int64_t t;
-		int r = cdn_qc_when(txn, q->kind, seq, &t);
 
-		if (r == 0 || (r > 0 && ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))))
-			return 0;
-		if (r < 0)
+		if (b->has_win) {
+			if (!in_window(&b->win, seq))
+				return 0;
+		} else if (txn->qc) {
+			r = cdn_qc_when(txn, q->kind, seq, &t);
+			if (r == 0 || (r > 0 && ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))))
+				return 0;
+			if (r < 0)
+				verdict = -1;
+		} else {
 			verdict = -1;
+		}
 	}
 	for (size_t i = 0; i < b->nw; i++) {
 		const struct want *w = &b->w[i];
 		double num;
 		uint32_t v;
 
-		if (w->col < 0 || w->code == CDN_QV_UNKNOWN) {
+		if (w->implied)
+			continue;
+		if (w->keylen && b->probe) {
+			if ((r = probe(b->probe, w->key, w->keylen, q->kind, seq)) == 0)
+				return 0;
+			if (r < 0)
+				verdict = -1;
+			continue;
+		}
+		if (!txn->qc || w->col < 0 || w->code == CDN_QV_UNKNOWN) {
 			verdict = -1;
 			continue;
 		}
@@ -538,8 +646,13 @@ cached_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds
 		if (v < CDN_QV_STRING)
 			verdict = -1;
 	}
-	if (q->tag && !b->tag_implied)
-		verdict = -1;
+	if (q->tag && !b->tag_implied) {
+		if (!b->tagkeylen || !b->probe || (r = probe(b->probe, b->tagkey, b->tagkeylen,
+		    q->kind, seq)) < 0)
+			verdict = -1;
+		else if (r == 0)
+			return 0;
+	}
 	return verdict;
 }
 
@@ -553,7 +666,7 @@ static int
 visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, uint64_t seq,
     json_t *rec, int need, visit_fn fn, void *arg, size_t *n)
 {
-	int m = rec ? -1 : cached_match(txn, q, b, seq), rc = 0, own = 0;
+	int m = rec ? -1 : known_match(txn, q, b, seq), rc = 0, own = 0;
 
 	if (q->examine && (rc = q->examine(q->examine_arg, m < 0 || (m > 0 && need))) != 0)
 		return rc;
@@ -584,6 +697,7 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 	uint64_t after = 0;
 	size_t n = 0;
 	int rc, indexed;
+	enum cdn_index ix;
 
 	if ((rc = parse_bounds(q, &b)) != 0)
 		return rc;
@@ -610,16 +724,24 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 			goto out;
 		}
 		w->norm = compared_form(w->f, q->where[i].value);
+		if ((ix = cdn_cond_index(q->kind, q->where[i].path)) != IX_NONE)
+			w->keylen = cdn_index_key(ix, q->where[i].value, strlen(q->where[i].value),
+			    w->key);
 		/* A field compared as written can be answered from a column. */
 		if (txn->qc && !w->norm) {
 			w->col = cdn_qc_column(txn, q->kind, w->c->path);
 			w->code = cdn_qc_string(txn, w->c->value, strlen(w->c->value));
 		}
 	}
+	if (q->tag && cdn_cond_index(q->kind, "tags") == IX_TAG)
+		b.tagkeylen = cdn_index_key(IX_TAG, q->tag, strlen(q->tag), b.tagkey);
 	if ((indexed = plan(txn, q, &b, &cand)) < 0) {
 		rc = indexed;
 		goto out;
 	}
+	/* A cursor for the lookups; without one, records are read. */
+	if (indexed && mdb_cursor_open(txn->txn, txn->st->idx, &b.probe) != 0)
+		b.probe = NULL;
 	if (indexed && b.srclen && (b.has_lo || b.has_hi) && cand.n >= TIMED_MIN)
 		time_window(txn, q, &b, &cand);
 	if (indexed) {
@@ -655,6 +777,9 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 	}
 	mdb_cursor_close(cur);
 out:
+	if (b.probe)
+		mdb_cursor_close(b.probe);
+	free(b.win.v);
 	free(cand.v);
 	for (size_t i = 0; i < b.nw; i++)
 		free(b.w[i].norm);
@@ -699,6 +824,10 @@ int
 cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q, size_t *count)
 {
 	*count = 0;
+	/* Every record of the kind: the store keeps their number. */
+	if (!q->nwhere && !q->since && !q->until && !q->tag && !q->linked && !q->after &&
+	    !q->examine)
+		return cdn_kind_count(txn, q->kind, count);
 	return run(txn, q, 0, count_visit, count);
 }
 

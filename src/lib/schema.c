@@ -904,6 +904,76 @@ cdn_index_exact(enum cdn_index ix)
 	}
 }
 
+/* --- which index answers a field alone ------------------------------------ */
+
+/* How many fields of `fields` (and below) index into `ix`. */
+static int
+index_uses(const struct cdn_field *fields, enum cdn_index ix)
+{
+	int n = 0;
+
+	for (const struct cdn_field *f = fields; f && f->name; f++) {
+		if (f->index == ix)
+			n++;
+		if (f->type == FT_OBJECT) {
+			n += index_uses(f->sub, ix);
+		} else if (f->type == FT_ARRAY && f->sub) {
+			if (f->sub->index == ix)
+				n++;
+			if (f->sub->type == FT_OBJECT)
+				n += index_uses(f->sub->sub, ix);
+		}
+	}
+	return n;
+}
+
+const struct cdn_field *
+cdn_schema_single(enum cdn_kind kind, const char *path)
+{
+	char buf[128];
+	const struct cdn_field *f;
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof buf)
+		return NULL;
+	memcpy(buf, path, len + 1);
+	if (strncmp(buf, "attributes.", 11) == 0 && buf[11] && !strchr(buf + 11, '.'))
+		return cdn_schema_lookup(kind, "attributes");
+	for (char *dot = strchr(buf, '.'); dot; dot = strchr(dot + 1, '.')) {
+		*dot = '\0';
+		f = cdn_schema_lookup(kind, buf);
+		*dot = '.';
+		if (!f || f->type != FT_OBJECT)
+			return NULL;
+	}
+	f = cdn_schema_lookup(kind, buf);
+	if (!f || f->type == FT_OBJECT || f->type == FT_ARRAY || f->type == FT_ATTRIBUTES)
+		return NULL;
+	return f;
+}
+
+enum cdn_index
+cdn_value_index(enum cdn_kind kind, const char *path)
+{
+	const struct cdn_field *f = cdn_schema_single(kind, path);
+
+	if (!f || f->type == FT_ATTRIBUTES || f->index == IX_TAG || !cdn_index_exact(f->index) ||
+	    index_uses(cdn_schema_fields(kind), f->index) != 1)
+		return IX_NONE;
+	return f->index;
+}
+
+enum cdn_index
+cdn_cond_index(enum cdn_kind kind, const char *path)
+{
+	const struct cdn_field *f = cdn_schema_lookup(kind, path);
+
+	if (f && f->type == FT_ARRAY && f->sub && f->sub->type != FT_OBJECT && !strchr(path, '.') &&
+	    cdn_index_exact(f->sub->index) && index_uses(cdn_schema_fields(kind), f->sub->index) == 1)
+		return f->sub->index;
+	return cdn_value_index(kind, path);
+}
+
 struct kctx {
 	cdn_key_fn fn;
 	void *arg;

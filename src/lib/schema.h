@@ -112,6 +112,18 @@ int cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn,
  * keys themselves: cdn_index_key, internal.h). */
 int cdn_index_exact(enum cdn_index ix);
 
+/* The field at `path` if it holds one value (not an array or object, and
+ * not inside an array): a schema field, or a key of the free `attributes`
+ * object (returned as the `attributes` field). NULL otherwise. */
+const struct cdn_field *cdn_schema_single(enum cdn_kind kind, const char *path);
+/* The index that lists the records of `kind` under each value of the
+ * single-valued field at `path` and under nothing else, so that it alone
+ * answers which records hold a value; IX_NONE if none does. */
+enum cdn_index cdn_value_index(enum cdn_kind kind, const char *path);
+/* The same for a condition `path`=VALUE: also an array of values indexed
+ * item by item (tags, an alert's refs). */
+enum cdn_index cdn_cond_index(enum cdn_kind kind, const char *path);
+
 /* The IX_IDENT key of identifier `name` with `value`. */
 size_t cdn_ident_key(const char *name, const char *value, unsigned char *key);
 /* The form identifiers are compared in: "name=VALUE", upper case, no

@@ -206,98 +206,6 @@ counts_add(struct counts *c, uint32_t a, uint32_t b, size_t n)
 
 /* --- what a key or filter is ------------------------------------------------ */
 
-/* How many fields of `fields` (and below) index into `ix`. */
-static int
-index_uses(const struct cdn_field *fields, enum cdn_index ix)
-{
-	int n = 0;
-
-	for (const struct cdn_field *f = fields; f && f->name; f++) {
-		if (f->index == ix)
-			n++;
-		if (f->type == FT_OBJECT) {
-			n += index_uses(f->sub, ix);
-		} else if (f->type == FT_ARRAY && f->sub) {
-			if (f->sub->index == ix)
-				n++;
-			if (f->sub->type == FT_OBJECT)
-				n += index_uses(f->sub->sub, ix);
-		}
-	}
-	return n;
-}
-
-/*
- * The field at `path` if it holds one value (not an array or object, and
- * not inside an array): a schema field, or a key of the free `attributes`
- * object (returned as the `attributes` field). NULL otherwise.
- */
-static const struct cdn_field *
-single_field(enum cdn_kind kind, const char *path)
-{
-	char buf[128];
-	const struct cdn_field *f;
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof buf)
-		return NULL;
-	memcpy(buf, path, len + 1);
-	if (strncmp(buf, "attributes.", 11) == 0 && buf[11] && !strchr(buf + 11, '.'))
-		return cdn_schema_lookup(kind, "attributes");
-	for (char *dot = strchr(buf, '.'); dot; dot = strchr(dot + 1, '.')) {
-		*dot = '\0';
-		f = cdn_schema_lookup(kind, buf);
-		*dot = '.';
-		if (!f || f->type != FT_OBJECT)
-			return NULL;
-	}
-	f = cdn_schema_lookup(kind, buf);
-	if (!f || f->type == FT_OBJECT || f->type == FT_ARRAY || f->type == FT_ATTRIBUTES)
-		return NULL;
-	return f;
-}
-
-/* The index listing the records of `kind` under each value of the field
- * at `path`, if it lists them under nothing else: that field's own. */
-static enum cdn_index
-value_index(enum cdn_kind kind, const char *path)
-{
-	const struct cdn_field *f = single_field(kind, path);
-
-	if (!f || f->type == FT_ATTRIBUTES || f->index == IX_TAG || !cdn_index_exact(f->index) ||
-	    index_uses(cdn_schema_fields(kind), f->index) != 1)
-		return IX_NONE;
-	return f->index;
-}
-
-/* The same for the condition `path`=VALUE: a single value's index, or
- * that of an array of values indexed item by item (tags, an alert's
- * refs). */
-static enum cdn_index
-cond_index(enum cdn_kind kind, const char *path)
-{
-	const struct cdn_field *f = cdn_schema_lookup(kind, path);
-
-	if (f && f->type == FT_ARRAY && f->sub && f->sub->type != FT_OBJECT && !strchr(path, '.') &&
-	    cdn_index_exact(f->sub->index) && index_uses(cdn_schema_fields(kind), f->sub->index) == 1)
-		return f->sub->index;
-	return value_index(kind, path);
-}
-
-/* The index that decides, alone, which records hold each value of a
- * group key, or meet a condition; IX_NONE if none does. */
-static enum cdn_index
-exact_index(enum cdn_kind kind, const char *path)
-{
-	return value_index(kind, path);
-}
-
-static enum cdn_index
-filter_index(enum cdn_kind kind, const char *path)
-{
-	return cond_index(kind, path);
-}
-
 /* 0 if `c` names a value its field may hold: any, unless the field is an
  * enum (or an array of one). */
 static int
@@ -472,7 +380,7 @@ from_indexes(struct cdn_txn *txn, const struct cdn_group_query *g, struct dim *d
 	if (f.nfilters && (f.mark = calloc(f.nseq, 1)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < q->nwhere && rc == 0; i++) {
-		enum cdn_index ix = filter_index(q->kind, q->where[i].path);
+		enum cdn_index ix = cdn_cond_index(q->kind, q->where[i].path);
 		size_t n = cdn_index_key(ix, q->where[i].value, strlen(q->where[i].value), key);
 
 		rc = walk(txn, q->kind, key, n, NULL, 0, 1, NULL, mark_seq, &f);
@@ -627,7 +535,7 @@ read_bound(struct cdn_txn *txn, const struct cdn_query *q)
 	size_t best = SIZE_MAX, n;
 
 	for (size_t i = 0; i < q->nwhere; i++) {
-		enum cdn_index ix = cond_index(q->kind, q->where[i].path);
+		enum cdn_index ix = cdn_cond_index(q->kind, q->where[i].path);
 
 		if (ix == IX_NONE)
 			continue;
@@ -826,11 +734,11 @@ cdn_stats_group(struct cdn_txn *txn, const struct cdn_group_query *g, json_t **o
 				why = instant_field(q->kind);
 			continue;
 		}
-		if (!single_field(q->kind, by))
+		if (!cdn_schema_single(q->kind, by))
 			return cdn_error_set(CDN_EUSAGE, "by", "'%.60s' is not a field of %s records "
 			    "holding one value (or month)", by, cdn_kind_info(q->kind)->name);
 		dims[i].path = by;
-		if ((dims[i].ix = exact_index(q->kind, by)) == IX_NONE && !why)
+		if ((dims[i].ix = cdn_value_index(q->kind, by)) == IX_NONE && !why)
 			why = by;
 	}
 	if (g->nby == 2 && strcmp(g->by[0], g->by[1]) == 0)
@@ -855,7 +763,7 @@ cdn_stats_group(struct cdn_txn *txn, const struct cdn_group_query *g, json_t **o
 	if ((q->since || q->until) && q->kind != CDN_SEIZURE && !why)
 		why = "since";
 	for (size_t i = 0; i < q->nwhere && !why; i++)
-		if (filter_index(q->kind, q->where[i].path) == IX_NONE)
+		if (cdn_cond_index(q->kind, q->where[i].path) == IX_NONE)
 			why = q->where[i].path;
 	/* A record's count of filters met is a byte. */
 	if (q->nwhere > 200 && !why)
