@@ -50,9 +50,17 @@ exec_list(struct cmd_ctx *ctx, struct args *args)
 	q.tag = args_get(args, "tag");
 	q.linked = args_get(args, "linked");
 	q.after = args_get(args, "after");
+	if (rc == 0 && args_has(args, "count") && (q.limit || q.after))
+		rc = cmd_usage(args, "--count counts every record that matches: it takes no "
+		    "--limit or --after");
 	if (rc == 0 && (rc = cmd_open(ctx)) == 0) {
 		if ((rc = cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn)) == 0) {
-			rc = cdn_query_run(txn, &q, print_cb, ctx);
+			size_t n = 0;
+
+			if (!args_has(args, "count"))
+				rc = cdn_query_run(txn, &q, print_cb, ctx);
+			else if ((rc = cdn_query_count(txn, &q, &n)) == 0)
+				printf(ctx->json ? "{\"count\":%zu}\n" : "%zu\n", n);
 			cdn_txn_abort(txn);
 		}
 		rc = rc ? cmd_fail() : 0;
@@ -62,8 +70,8 @@ exec_list(struct cmd_ctx *ctx, struct args *args)
 }
 
 const struct cmd_entry cmd_list = {
-	"list", NULL, { "w|where= since= until= n|limit= tag= linked= after=", 1, 1, "give one KIND" },
-	"KIND [--where FIELD=VALUE]… [--since D] [--until D] [--limit N]",
+	"list", NULL, { "w|where= since= until= n|limit= tag= linked= after= count", 1, 1, "give one KIND" },
+	"KIND [--where FIELD=VALUE]… [--since D] [--until D] [--limit N] [--count]",
 	"list records",
 	"Lists records of KIND (case, seizure, entity, route, link) in id order.\n"
 	"\n"
@@ -78,6 +86,8 @@ const struct cmd_entry cmd_list = {
 	"  --linked ID              records with a link to or from ID\n"
 	"  -n, --limit N            at most N records\n"
 	"  --after ID               start after this id (paging)\n"
+	"  --count                  print how many records match instead; the\n"
+	"                           records an index decides are not read\n"
 	"\n"
 	"Example:\n"
 	"  cordon list seizure --where commodity.category=wildlife --since 2024-01-01\n",

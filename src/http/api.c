@@ -54,7 +54,7 @@ list_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 
 	(void)kind;
 	if (!http_filter_take(&a->f, key, value) && !http_is(key, "limit") &&
-	    !http_is(key, "after") && !a->unknown[0])
+	    !http_is(key, "after") && !http_is(key, "count") && !a->unknown[0])
 		http_arg_name(key, a->unknown, sizeof a->unknown);
 	return MHD_YES;
 }
@@ -81,24 +81,31 @@ list(struct http_req *r, enum cdn_kind kind)
 	struct page p = { json_array(), LIST_DEFAULT };
 	struct cdn_txn *txn;
 	enum MHD_Result res;
-	uint64_t n;
+	uint64_t n, want_count;
+	size_t count = 0;
 	int rc;
 
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, list_arg, &a);
 	if (a.unknown[0]) {
 		res = http_error(r, 400, "bad_request", a.unknown, "lists take where, since, until, tag, "
-		    "linked, limit and after%s, not %s", kind == CDN_ALERT ? " (alerts also status, "
+		    "linked, limit, after and count%s, not %s", kind == CDN_ALERT ? " (alerts also status, "
 		    "rule, severity and ref)" : "", a.unknown);
 		goto out;
 	}
 	if (http_filters_query(r, &a.f, &q, &res) != 0 ||
-	    http_arg_number(r, "limit", 1, CDN_LIST_LIMIT_MAX, LIST_DEFAULT, &n, &res) != 0)
+	    http_arg_number(r, "limit", 1, CDN_LIST_LIMIT_MAX, LIST_DEFAULT, &n, &res) != 0 ||
+	    http_arg_number(r, "count", 0, 1, 0, &want_count, &res) != 0)
 		goto out;
 	p.limit = (size_t)n;
-	q.after = http_arg(r, "after");
-	q.limit = (size_t)p.limit + 1;
 	if ((rc = cdn_txn_begin(r->st, CDN_TXN_READ, &txn)) == 0) {
-		rc = cdn_query_run(txn, &q, page_add, &p);
+		/* The count of every page, from the same snapshot, reading
+		 * only the records an index cannot decide. */
+		if (want_count)
+			rc = cdn_query_count(txn, &q, &count);
+		q.after = http_arg(r, "after");
+		q.limit = (size_t)p.limit + 1;
+		if (rc == 0)
+			rc = cdn_query_run(txn, &q, page_add, &p);
 		cdn_txn_abort(txn);
 	}
 	if (rc < 0) {
@@ -112,7 +119,11 @@ list(struct http_req *r, enum cdn_kind kind)
 			json_array_remove(p.items, p.limit);
 			next = json_incref(json_object_get(json_array_get(p.items, p.limit - 1), "id"));
 		}
-		res = http_json(r, 200, json_pack("{s:O,s:o}", "items", p.items, "next", next));
+		json_t *body = json_pack("{s:O,s:o}", "items", p.items, "next", next);
+
+		if (body && want_count)
+			json_object_set_new(body, "count", json_integer((json_int_t)count));
+		res = http_json(r, 200, body);
 	}
 out:
 	json_decref(p.items);

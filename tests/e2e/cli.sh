@@ -88,6 +88,13 @@ expect 2 "unknown --where field is a usage error" list seizure --where colour=re
 expect 2 "bad --where" list seizure --where nonsense
 expect 0 "list --limit" list case --limit 1
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]; ok $? "limit 1 gives one"
+expect 0 "list --count" list seizure --where commodity.category=narcotics --where transport_mode=air --since 2024-05-12 --until 2024-05-12 --count
+[ "$out" = 1 ]; ok $? "--count counts the seizure that meets all four conditions"
+expect 0 "list --count, none" list seizure --where commodity.category=narcotics --where transport_mode=sea --count
+[ "$out" = 0 ]; ok $? "and none for a mode it does not have"
+expect 0 "list --count --json" list entity --count --json
+[ "$out" = '{"count":2}' ]; ok $? "--json gives the count as JSON"
+expect 2 "--count with --limit is a usage error" list seizure --count --limit 5
 
 # --- search ---
 expect 0 "search without diacritics" search nguyen van hung

@@ -106,6 +106,14 @@ same "wildlife=4" "$(groups)" "tag and where together"
 list=$(curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/seizures?tag=cites&where=location.country=VN&limit=100" |
     python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 same "$list" "$(field total)" "the same count as the list with the same filters"
+counted=$(curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/seizures?tag=cites&where=location.country=VN&limit=1&count=1" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["count"], len(d["items"]))')
+same "$list 1" "$counted" "count=1: the list's count of every page, beside a page of one"
+counted=$(curl -s -H "Authorization: Bearer $TOK" "$URL/api/v1/seizures?where=commodity.category=wildlife&since=2024-01-01&count=1" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["count"] == len(d["items"]) > 0, "count" in d)')
+same "True True" "$counted" "a count with a date window is the number of records listed"
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$URL/api/v1/seizures?count=yes")
+same 400 "$status" "count takes 0 or 1"
 get 'kind=seizure&by=commodity.category&linked=R-1'
 is_status 200 "linked is taken"
 get 'kind=seizure&by=detection'
