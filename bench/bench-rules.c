@@ -367,10 +367,19 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define PARTIES 64
+
+struct parties {
+	char id[PARTIES][32];
+	int n;
+};
+
 static int
-first_id(void *arg, json_t *rec)
+party_id(void *arg, json_t *rec)
 {
-	snprintf(arg, 32, "%s", json_string_value(json_object_get(rec, "id")));
+	struct parties *p = arg;
+
+	snprintf(p->id[p->n++], sizeof p->id[0], "%s", json_string_value(json_object_get(rec, "id")));
 	return 0;
 }
 
@@ -379,8 +388,9 @@ child_onwrite(const struct opts *o, const void *arg, struct report *r)
 {
 	const struct rules_arg *a = arg;
 	struct cdn_cond company = { "type", "company" };
-	struct cdn_query q = { .kind = CDN_ENTITY, .where = &company, .nwhere = 1, .limit = 1 };
-	char copy[PATH_MAX + 16], party[32] = "", dir[PATH_MAX];
+	struct cdn_query q = { .kind = CDN_ENTITY, .where = &company, .nwhere = 1, .limit = PARTIES };
+	struct parties p = { .n = 0 };
+	char copy[PATH_MAX + 16], dir[PATH_MAX], when[32];
 	struct cdn_store *st;
 	struct cdn_txn *txn;
 	double lat[ONWRITE];
@@ -395,10 +405,12 @@ child_onwrite(const struct opts *o, const void *arg, struct report *r)
 	if (rc != 0 || cdn_store_open(copy, &st) != 0)
 		return fail("a copy of the store");
 	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) == 0) {
-		cdn_query_run(txn, &q, first_id, party);
+		cdn_query_run(txn, &q, party_id, &p);
 		cdn_txn_abort(txn);
 	}
-	for (int phase = 0; phase < 2 && rc == 0 && party[0]; phase++) {
+	/* Consignees and dates vary as an office's day does: the first 64
+	 * companies in turn, over four weeks. */
+	for (int phase = 0; phase < 2 && rc == 0 && p.n; phase++) {
 		for (size_t i = 0; phase == 1 && i < a->n && rc == 0; i++) {
 			json_t *out = NULL;
 
@@ -406,15 +418,18 @@ child_onwrite(const struct opts *o, const void *arg, struct report *r)
 			json_decref(out);
 		}
 		for (int i = 0; i < ONWRITE && rc == 0; i++) {
-			json_t *sz = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:f,s:s},s:s,s:{s:s}}", "case", "C-1",
-			    "occurred_at", "2024-06-15T10:00:00Z", "commodity", "category", "wildlife",
+			json_t *sz;
+
+			snprintf(when, sizeof when, "2024-06-%02dT10:00:00Z", 1 + i % 28);
+			sz = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:f,s:s},s:s,s:{s:s}}", "case", "C-1",
+			    "occurred_at", when, "commodity", "category", "wildlife",
 			    "description", "pangolin scales", "quantity", "amount", 120.0 + i, "unit", "kg",
 			    "transport_mode", "sea", "concealment", "method", "misdeclared");
 			json_t *link, *out = NULL;
 			double t0 = bench_now();
 
 			if ((rc = cdn_record_add(st, "bench", CDN_SEIZURE, sz, 0, &out)) == 0) {
-				link = json_pack("{s:s,s:O,s:s}", "from", party, "to", json_object_get(out, "id"),
+				link = json_pack("{s:s,s:O,s:s}", "from", p.id[i % p.n], "to", json_object_get(out, "id"),
 				    "type", "consignee_of");
 				json_decref(out);
 				out = NULL;
@@ -431,11 +446,11 @@ child_onwrite(const struct opts *o, const void *arg, struct report *r)
 			r->p99[phase] = lat[ONWRITE * 99 / 100];
 		}
 	}
-	if (rc != 0 || !party[0])
-		fail(party[0] ? "a write" : "a company to be the consignee");
+	if (rc != 0 || !p.n)
+		fail(p.n ? "a write" : "a company to be the consignee");
 	cdn_store_close(st);
 	nftw(copy, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return rc != 0 || !party[0] ? -1 : 0;
+	return rc != 0 || !p.n ? -1 : 0;
 }
 
 /* --- the rules' files --------------------------------------------------------------- */
