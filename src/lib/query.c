@@ -824,10 +824,27 @@ int
 cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q, size_t *count)
 {
 	*count = 0;
-	/* Every record of the kind: the store keeps their number. */
-	if (!q->nwhere && !q->since && !q->until && !q->tag && !q->linked && !q->after &&
-	    !q->examine)
-		return cdn_kind_count(txn, q->kind, count);
+	if (!q->nwhere && !q->tag && !q->linked && !q->after && !q->examine) {
+		struct bounds b;
+		unsigned char lo[9], hi[9];
+		int rc;
+
+		/* Every record of the kind: the store keeps their number. */
+		if (!q->since && !q->until)
+			return cdn_kind_count(txn, q->kind, count);
+		/* Seizures in a window: the date index counts them (it holds
+		 * seizures' instants only). */
+		if (q->kind == CDN_SEIZURE) {
+			if ((rc = parse_bounds(q, &b)) != 0)
+				return rc;
+			lo[0] = hi[0] = IX_DATE;
+			cdn_time_key(b.has_lo ? b.lo : INT64_MIN, lo + 1);
+			cdn_time_key(b.has_hi ? b.hi : INT64_MAX, hi + 1);
+			if ((*count = window_count(txn, lo, hi, SIZE_MAX)) != SIZE_MAX)
+				return 0;
+			*count = 0;
+		}
+	}
 	return run(txn, q, 0, count_visit, count);
 }
 

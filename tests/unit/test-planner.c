@@ -223,8 +223,9 @@ main(void)
 		struct cdn_query all = { .kind = CDN_SEIZURE };
 		size_t n = 0;
 
-		ok(cdn_query_count(txn, &all, &n) == 0 && n == nrecs, "a count without conditions is "
-		    "every seizure (%zu)", n);
+		int rc = cdn_query_count(txn, &all, &n);
+
+		ok(rc == 0 && n == nrecs, "a count without conditions is every seizure (%zu)", n);
 	}
 	ok(nonempty > NQ / 4, "%d of %d queries have answers (shapes %d/%d/%d/%d)", nonempty, NQ,
 	    shapes[0], shapes[1], shapes[2], shapes[3]);
