@@ -527,7 +527,7 @@ grep -q " alice" "$T/server.log"; ok $? "naming the user"
 # The download is under way once its first bytes are in the file.
 curl -s --limit-rate 100k -o "$T/slow" "${A[@]}" "$URL/api/v1/evidence/$eid/content?version=1" &
 CPID=$!
-for i in $(seq 1 100); do [ -s "$T/slow" ] && break; sleep 0.05; done
+for i in $(seq 1 1200); do [ -s "$T/slow" ] && break; kill -0 $CPID 2>/dev/null || break; sleep 0.05; done
 [ -s "$T/slow" ]; ok $? "the download has begun"
 stop_server	# SIGTERM: it stops, with status 0, once the download is done
 wait $CPID; ok $? "a download under way when SIGTERM comes completes"

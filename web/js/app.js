@@ -110,10 +110,11 @@ async function frame() {
   await screen(route, main);
 }
 
-// The screen is drawn: for tests and assistive tools that wait for it.
-function drawn(seq) {
+// The screen for `route` (the location it was drawn for; by default the
+// current one) is drawn: for tests and assistive tools that wait for it.
+function drawn(seq, route = location.hash || '#/') {
   if (seq !== renderSeq) return;
-  document.body.dataset.route = location.hash || '#/';
+  document.body.dataset.route = route;
   document.body.dataset.ready = '1';
 }
 
@@ -126,10 +127,13 @@ function notDrawn() {
 async function screen(route, main) {
   notDrawn();
   const seq = renderSeq;
+  // The location this draw is for: a draw that ends after the location
+  // moved on (before its hashchange arrives) must not mark the new one.
+  const hash = location.hash || '#/';
   // A language being switched to: draw in it.
   await ready();
   if (seq !== renderSeq) return;
-  const fail = (text) => { clear(main).append(h('h1', {}, t('error.title')), notice(text)); drawn(seq); };
+  const fail = (text) => { clear(main).append(h('h1', {}, t('error.title')), notice(text)); drawn(seq, hash); };
   if (!route.screen) return fail(t('error.no_page'));
   if (!allows(me.role, route.need)) return fail(t('error.forbidden'));
   main.append(h('p', { class: 'loading', role: 'status' }, t('common.loading')));
@@ -160,7 +164,7 @@ async function screen(route, main) {
     if (moved && (!main.contains(document.activeElement) || document.activeElement === document.body))
       main.focus({ preventScroll: true });
     moved = true;
-    drawn(seq);
+    drawn(seq, hash);
   } catch (err) {
     if (seq !== renderSeq) return;
     if (err instanceof ApiError && err.status === 401) return;

@@ -131,9 +131,18 @@ export default {
           let job = await sendFile(upBar, 'POST', '/imports', f, { format: format.value, filename: f.name });
           job = await follow(job, draw, stale);
           if (!job) return;
+          // The last imports first, so that the result and the list
+          // holding it appear together.
+          let last = null, failed = null;
+          try {
+            last = (await api.get('/imports', { limit: LAST })).items;
+          } catch (err) {
+            failed = err;
+          }
           runBar.hide();
           showResult(job);
-          clear(lastBox).append(lastImports((await api.get('/imports', { limit: LAST })).items));
+          if (last) clear(lastBox).append(lastImports(last));
+          if (failed) throw failed;
         } catch (err) {
           if (err.code === 'aborted') {
             upBar.hide();
