@@ -7,7 +7,6 @@
  * page at a time, and compared with an oracle written here: every seizure
  * read from the store and each condition checked on its JSON.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "cordon/import.h"
 #include "cordon/query.h"
 #include "internal.h"
+#include "genstore.h"
 #include "tap.h"
 
 #define NQ 600
@@ -107,39 +107,23 @@ static const char *const methods[] = { "in_goods", "false_compartment", "body", 
 static const char *const units[] = { "kg", "pcs" };
 static const char *const tags[] = { "cites-i", "cites-ii", "controlled-delivery", "repeat" };
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 int
 main(void)
 {
-	char top[] = "/tmp/cordon-test-planner-XXXXXX", store[64], data[64];
 	struct cdn_gen_opts g = { .seed = 11, .seizures = 4000, .cases = 150, .with_entities = 1 };
-	struct cdn_import_opts io = { .format = CDN_IMPORT_JSONL };
-	struct cdn_import_result res = { 0 };
-	struct cdn_store *st;
+	struct genstore gs;
 	struct cdn_txn *txn;
 	unsigned r = 777;
 	int bad_ids = 0, bad_count = 0, bad_page = 0, nonempty = 0, shapes[4] = { 0 };
-	FILE *f;
 
-	if (!mkdtemp(top))
+	if (genstore_make(&gs, "test-planner", &g) != 0)
 		return 99;
-	snprintf(store, sizeof store, "%s/store", top);
-	snprintf(data, sizeof data, "%s/data.jsonl", top);
-	if ((f = fopen(data, "w")) == NULL || cdn_gen_write(f, &g) != 0 || fclose(f) != 0 ||
-	    cdn_store_init(store) != 0 || cdn_store_open(store, &st) != 0 ||
-	    cdn_import_file(st, data, "tester", &io, &res) != 0 ||
-	    cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0 ||
+	if (cdn_txn_begin(gs.st, CDN_TXN_READ, &txn) != 0 ||
 	    cdn_scan_raw(txn, CDN_SEIZURE, keep, NULL) != 0) {
 		fprintf(stderr, "setup: %s\n", cdn_error_last()->message);
 		return 99;
 	}
-	ok(nrecs == res.created[CDN_SEIZURE] && nrecs > 1000, "the oracle holds all %zu seizures", nrecs);
+	ok(nrecs == gs.res.created[CDN_SEIZURE] && nrecs > 1000, "the oracle holds all %zu seizures", nrecs);
 
 	for (int i = 0; i < NQ; i++) {
 		struct cdn_cond conds[3];
@@ -236,7 +220,6 @@ main(void)
 	cdn_txn_abort(txn);
 	for (size_t k = 0; k < nrecs; k++)
 		json_decref(recs[k]);
-	cdn_store_close(st);
-	nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	genstore_remove(&gs);
 	return done_testing();
 }

@@ -6,7 +6,6 @@
  * an index, a time window, a linked id, a tag, a number summed up) over a
  * generated store with entities, routes and links.
  */
-#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "cordon/query.h"
 #include "internal.h"
 #include "qcache.h"
+#include "genstore.h"
 #include "tap.h"
 
 #define NQ 400
@@ -154,36 +154,21 @@ work(void *arg)
 	return NULL;
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 int
 main(void)
 {
-	char top[] = "/tmp/cordon-test-qcache-XXXXXX", store[64], data[64];
 	struct cdn_gen_opts g = { .seed = 7, .seizures = 3000, .cases = 200, .with_entities = 1 };
-	struct cdn_import_opts io = { .format = CDN_IMPORT_JSONL };
-	struct cdn_import_result res = { 0 };
+	struct genstore gs;
+	struct cdn_import_result res;
 	struct cdn_txn *plain, *t1, *t2;
 	struct cdn_qcache *qc;
 	size_t nent = 0, nroutes = 0, full, small;
 	int bad = 0;
-	FILE *f;
 
-	if (!mkdtemp(top))
+	if (genstore_make(&gs, "test-qcache", &g) != 0)
 		return 99;
-	snprintf(store, sizeof store, "%s/store", top);
-	snprintf(data, sizeof data, "%s/data.jsonl", top);
-	if ((f = fopen(data, "w")) == NULL || cdn_gen_write(f, &g) != 0 || fclose(f) != 0 ||
-	    cdn_store_init(store) != 0 || cdn_store_open(store, &st) != 0 ||
-	    cdn_import_file(st, data, "tester", &io, &res) != 0) {
-		fprintf(stderr, "setup: %s\n", cdn_error_last()->message);
-		return 99;
-	}
+	st = gs.st;
+	res = gs.res;
 	ok(res.created[CDN_LINK] > 0 && res.created[CDN_ROUTE] > 0, "a store with %llu seizures, "
 	    "%llu entities, %llu routes, %llu links", (unsigned long long)res.created[CDN_SEIZURE],
 	    (unsigned long long)res.created[CDN_ENTITY], (unsigned long long)res.created[CDN_ROUTE],
@@ -277,7 +262,6 @@ main(void)
 
 	for (int i = 0; i < NQ; i++)
 		free(qs[i].ids);
-	cdn_store_close(st);
-	nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	genstore_remove(&gs);
 	return done_testing();
 }

@@ -9,7 +9,6 @@
  *   test-stats STORE       time the dashboard's questions on STORE instead
  *                          (opened as every command opens a store)
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "internal.h"
 #include "rules.h"
 #include "schema.h"
+#include "genstore.h"
 #include "tap.h"
 
 static struct cdn_store *st;
@@ -286,44 +286,29 @@ measure(const char *dir)
 	return done_testing();
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 int
 main(int argc, char **argv)
 {
-	char top[] = "/tmp/cordon-test-stats-XXXXXX", store[64], data[64];
 	struct cdn_gen_opts gen = { .seed = 11, .seizures = 6000, .cases = 300, .with_entities = 1 };
-	struct cdn_import_opts io = { .format = CDN_IMPORT_JSONL };
-	struct cdn_import_result res = { 0 };
+	struct genstore gs;
+	struct cdn_import_result res;
 	struct cdn_group_query g;
 	struct cdn_cond conds[2];
 	const char *field;
 	int bad = 0, nonempty = 0;
-	FILE *f;
 
 	if (argc > 1)
 		return measure(argv[1]);
-	if (!mkdtemp(top))
+	if (genstore_make(&gs, "test-stats", &gen) != 0)
 		return 99;
-	snprintf(store, sizeof store, "%s/store", top);
-	snprintf(data, sizeof data, "%s/data.jsonl", top);
-	if ((f = fopen(data, "w")) == NULL || cdn_gen_write(f, &gen) != 0 || fclose(f) != 0 ||
-	    cdn_store_init(store) != 0 || cdn_store_open(store, &st) != 0 ||
-	    cdn_import_file(st, data, "tester", &io, &res) != 0) {
-		fprintf(stderr, "setup: %s\n", cdn_error_last()->message);
-		return 99;
-	}
+	st = gs.st;
+	res = gs.res;
 	ok(res.created[CDN_SEIZURE] == 6000, "a store with %llu seizures, %llu cases, %llu links",
 	    (unsigned long long)res.created[CDN_SEIZURE], (unsigned long long)res.created[CDN_CASE],
 	    (unsigned long long)res.created[CDN_LINK]);
 	if (!ok(alerts() == 0, "60 alerts, 30 of them triaged and 15 raised again"))
 		diag("%s", cdn_error_last()->message);
-	ok(upgrade(store) == 3, "a format-2 store with stale index entries of alerts, upgraded to 3");
+	ok(upgrade(gs.path) == 3, "a format-2 store with stale index entries of alerts, upgraded to 3");
 
 	/* From the indexes and from the records: the same answer. */
 	for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
@@ -452,7 +437,7 @@ main(int argc, char **argv)
 	g.nby = 0;
 	ok(refused(&g, &field) == CDN_EUSAGE && strcmp(field, "by") == 0, "no key: by");
 
-	cdn_store_close(st);
-	nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	gs.st = st;	/* upgrade() opened it again */
+	genstore_remove(&gs);
 	return done_testing();
 }
