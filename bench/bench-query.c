@@ -314,19 +314,10 @@ struct timing {
 	int n;
 };
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
 pct(struct timing *t, double p)
 {
-	qsort(t->v, (size_t)t->n, sizeof t->v[0], cmp_double);
-	return t->v[(int)(p * (t->n - 1) + 0.5)] * 1e3;
+	return bench_quantile(t->v, (size_t)t->n, p) * 1e3;
 }
 
 static int

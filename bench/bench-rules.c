@@ -359,14 +359,6 @@ child_rules(const struct opts *o, const void *arg, struct report *r)
  */
 #define ONWRITE 200
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 #define PARTIES 64
 
 struct parties {
@@ -441,9 +433,8 @@ child_onwrite(const struct opts *o, const void *arg, struct report *r)
 			json_decref(out);
 		}
 		if (rc == 0) {
-			qsort(lat, ONWRITE, sizeof lat[0], cmp_double);
-			r->p50[phase] = lat[ONWRITE / 2];
-			r->p99[phase] = lat[ONWRITE * 99 / 100];
+			r->p50[phase] = bench_quantile(lat, ONWRITE, .5);
+			r->p99[phase] = bench_quantile(lat, ONWRITE, .99);
 		}
 	}
 	if (rc != 0 || !p.n)

@@ -22,6 +22,23 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static inline int
+bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The `p` quantile (0 to 1) of `n` > 0 measurements, sorting them in
+ * place: the one at rank p * (n - 1), rounded. */
+static inline double
+bench_quantile(double *v, size_t n, double p)
+{
+	qsort(v, n, sizeof *v, bench_cmp_double);
+	return v[(size_t)(p * (double)(n - 1) + 0.5)];
+}
+
 /* RssAnon and RssFile of a process (0: this one), in KiB (-1 if unknown). */
 static inline void
 bench_rss(pid_t pid, long *anon_kb, long *file_kb)
