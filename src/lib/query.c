@@ -430,6 +430,15 @@ cond_key(enum cdn_kind kind, const struct cdn_cond *c, unsigned char *key)
 	return n;
 }
 
+/* The date index keys bounding the query's window. */
+static void
+window_keys(const struct bounds *b, unsigned char lo[9], unsigned char hi[9])
+{
+	lo[0] = hi[0] = IX_DATE;
+	cdn_time_key(b->has_lo ? b->lo : INT64_MIN, lo + 1);
+	cdn_time_key(b->has_hi ? b->hi : INT64_MAX, hi + 1);
+}
+
 /* How many records the date index holds in [lo, hi] (9-byte keys), or
  * more than `cap` once it has counted past it. */
 static size_t
@@ -491,9 +500,7 @@ plan(struct cdn_txn *txn, const struct cdn_query *q, struct bounds *b, struct se
 	if (q->kind == CDN_SEIZURE && (b->has_lo || b->has_hi)) {
 		size_t wn;
 
-		key[0] = hi[0] = IX_DATE;
-		cdn_time_key(b->has_lo ? b->lo : INT64_MIN, key + 1);
-		cdn_time_key(b->has_hi ? b->hi : INT64_MAX, hi + 1);
+		window_keys(b, key, hi);
 		wn = bestlen ? window_count(txn, key, hi, bestn > SIZE_MAX / WINDOW_RATIO ?
 		    SIZE_MAX : bestn * WINDOW_RATIO) : 0;
 		if (!bestlen || wn <= bestn) {
@@ -837,9 +844,7 @@ cdn_query_count(struct cdn_txn *txn, const struct cdn_query *q, size_t *count)
 		if (q->kind == CDN_SEIZURE) {
 			if ((rc = parse_bounds(q, &b)) != 0)
 				return rc;
-			lo[0] = hi[0] = IX_DATE;
-			cdn_time_key(b.has_lo ? b.lo : INT64_MIN, lo + 1);
-			cdn_time_key(b.has_hi ? b.hi : INT64_MAX, hi + 1);
+			window_keys(&b, lo, hi);
 			if ((*count = window_count(txn, lo, hi, SIZE_MAX)) != SIZE_MAX)
 				return 0;
 			*count = 0;
