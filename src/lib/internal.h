@@ -19,7 +19,7 @@
  * to it when it is opened (store.c), and older cordons refuse it after. */
 #define CDN_FORMAT 3
 
-enum { CDN_PART_REPO, CDN_PART_RULES, CDN_STORE_PARTS };
+enum { CDN_PART_REPO, CDN_PART_RULES, CDN_PART_WARM, CDN_STORE_PARTS };
 
 struct cdn_store {
 	char *dir;
@@ -57,7 +57,8 @@ struct cdn_store {
 	/*
 	 * What modules above attach to the store, released (in reverse) by
 	 * cdn_store_close: the evidence repository (repo.c), the options of
-	 * the rules run after writes (open.c).
+	 * the rules run after writes (open.c), the rule set they last ran
+	 * (ruleexec.c).
 	 */
 	struct {
 		void *ptr;

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "grow.h"
 #include "cordon/check.h"
 #include "cordon/query.h"
@@ -433,11 +435,13 @@ print_default(void *arg, const char *rule, const char *text, size_t len)
 /*
  * Set up a run of `defs`: the pool, a runner per thread, and the read
  * transactions, all on one snapshot. The main thread's own transaction is
- * x->txns[x->nrunners].
+ * x->txns[x->nrunners]. A run on one thread takes `given` (a runner of
+ * these defs, or NULL) instead of making one; the caller sees it taken
+ * as x->runners[0] == given, and takes it back before exec_free.
  */
 static int
 exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, size_t n,
-    const struct cdn_rule_run_opts *o, unsigned threads_hint)
+    const struct cdn_rule_run_opts *o, unsigned threads_hint, struct cdn_runner *given)
 {
 	struct cdn_rule_limits lim = o ? o->limits : (struct cdn_rule_limits){ 0 };
 	struct cdn_txn *w = NULL;
@@ -483,7 +487,9 @@ exec_init(struct exec *x, struct cdn_store *st, const struct cdn_ruledef *defs, 
 	    (x->freetxn = calloc(x->nrunners, sizeof *x->freetxn)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < x->nrunners; i++) {
-		if ((rc = cdn_runner_new(defs, n, &lim, !(o && o->tables), &x->runners[i])) != 0)
+		if (given && x->nrunners == 1)
+			x->runners[i] = given;
+		else if ((rc = cdn_runner_new(defs, n, &lim, !(o && o->tables), &x->runners[i])) != 0)
 			return rc;
 		cdn_runner_set_print(x->runners[i], o && o->print ? o->print : print_default,
 		    o ? o->print_arg : NULL);
@@ -791,7 +797,7 @@ cdn_rule_test(struct cdn_store *st, const char *const *srcs, const size_t *lens,
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(defs[i].name, defs[j].name) == 0)
 				rc = cdn_error_set(CDN_EINVAL, NULL, "two rules are named %s", defs[i].name);
-	if (rc == 0 && (rc = exec_init(&x, st, defs, n, o, threads_default())) == 0 &&
+	if (rc == 0 && (rc = exec_init(&x, st, defs, n, o, threads_default(), NULL)) == 0 &&
 	    (rc = history(&x, &work, &total)) == 0 && (rc = exec_run(&x, &work, total)) == 0) {
 		if ((*alerts = json_array()) == NULL)
 			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -924,7 +930,7 @@ cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, s
 	if ((rc = load_stored(st, names, n, &defs, &nd)) != 0)
 		return rc;
 	memset(&x, 0, sizeof x);
-	if ((rc = exec_init(&x, st, defs, nd, o, threads_default())) == 0 &&
+	if ((rc = exec_init(&x, st, defs, nd, o, threads_default(), NULL)) == 0 &&
 	    (rc = history(&x, &work, &total)) == 0 && (rc = exec_run(&x, &work, total)) == 0) {
 		exec_end_reads(&x);
 		s.x = &x;
@@ -944,6 +950,131 @@ cdn_rule_run(struct cdn_store *st, const char *user, const char *const *names, s
 	free(work.v);
 	free_defs(defs, nd);
 	return rc;
+}
+
+/* --- the warm rule set ------------------------------------------------------------------ */
+
+/*
+ * After every write the enabled rules run on what it wrote. Reading their
+ * sources from git and compiling each in a new sandbox was half of that
+ * work, so the set that last ran on one thread is kept, with its Lua
+ * states, while the rule set stays the same: the same bytes under "rule/"
+ * in meta (every change of a rule rewrites its entry), the same limits,
+ * the same form of records. A rule's top-level locals thus live from one
+ * write to the next, as doc/rules.md allows. The set is made afresh after
+ * WARM_RUNS runs and after any run in which a rule failed, so neither a
+ * rule's own cache nor a failed state lives on. A writer that finds the
+ * set taken by another thread makes its own, as every writer did before.
+ */
+#define WARM_RUNS	1000
+
+struct warm {
+	unsigned char fp[EVP_MAX_MD_SIZE];	/* SHA-256 of what the set depends on */
+	struct cdn_ruledef *defs;
+	size_t nd;
+	struct cdn_runner *runner;
+	unsigned runs;
+};
+
+static void
+warm_free(void *ptr)
+{
+	struct warm *w = ptr;
+
+	if (!w)
+		return;
+	cdn_runner_free(w->runner);
+	free_defs(w->defs, w->nd);
+	free(w);
+}
+
+static int
+fp_entry(void *arg, MDB_val *k, MDB_val *v)
+{
+	uint64_t len[2] = { k->mv_size, v->mv_size };
+
+	return !EVP_DigestUpdate(arg, len, sizeof len) ||
+	    !EVP_DigestUpdate(arg, k->mv_data, k->mv_size) ||
+	    !EVP_DigestUpdate(arg, v->mv_data, v->mv_size);
+}
+
+/* What a warm set for `o` depends on, in txn's snapshot. */
+static int
+warm_fingerprint(struct cdn_txn *txn, const struct cdn_rule_run_opts *o,
+    unsigned char fp[EVP_MAX_MD_SIZE])
+{
+	struct cdn_rule_limits lim = o ? o->limits : (struct cdn_rule_limits){ 0 };
+	uint64_t form[5] = { lim.instructions, lim.memory, lim.alerts_call, lim.alerts_run,
+	    o && o->tables };
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int rc = 1;
+
+	memset(fp, 0, EVP_MAX_MD_SIZE);
+	if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) && EVP_DigestUpdate(md, form, sizeof form))
+		rc = cdn_meta_each(txn, "rule/", 0, fp_entry, md);
+	if (rc == 0 && !EVP_DigestFinal_ex(md, fp, NULL))
+		rc = 1;
+	EVP_MD_CTX_free(md);
+	return rc > 0 ? cdn_error_set(CDN_ENOMEM, NULL, "out of memory") : rc;
+}
+
+/* The enabled rules, loaded and ready on one runner: the store's warm set
+ * if it is still the rule set, else a new one. The caller holds it until
+ * warm_give. */
+static int
+warm_take(struct cdn_store *st, const struct cdn_rule_run_opts *o, struct warm **out)
+{
+	struct cdn_rule_limits lim = o ? o->limits : (struct cdn_rule_limits){ 0 };
+	unsigned char fp[EVP_MAX_MD_SIZE];
+	struct warm *w = NULL;
+	struct cdn_repo *repo;
+	struct cdn_txn *txn;
+	int rc;
+
+	*out = NULL;
+	if ((rc = cdn_store_repo(st, &repo)) != 0 || (rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	if ((rc = warm_fingerprint(txn, o, fp)) == 0) {
+		pthread_mutex_lock(&st->lock);
+		w = st->parts[CDN_PART_WARM].ptr;
+		st->parts[CDN_PART_WARM].ptr = NULL;
+		pthread_mutex_unlock(&st->lock);
+		if (w && memcmp(w->fp, fp, sizeof fp) != 0) {
+			warm_free(w);
+			w = NULL;
+		}
+		if (!w && (w = calloc(1, sizeof *w)) == NULL)
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		else if (!w->runner) {
+			memcpy(w->fp, fp, sizeof fp);
+			if ((rc = cdn_rule_load(txn, repo, NULL, 0, &w->defs, &w->nd)) == 0)
+				rc = cdn_runner_new(w->defs, w->nd, &lim, !(o && o->tables), &w->runner);
+		}
+	}
+	cdn_txn_abort(txn);
+	if (rc != 0) {
+		warm_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+/* Give back a set taken by warm_take: kept if `clean` (its run went
+ * without a failure) and it has not had its runs, else freed. */
+static void
+warm_give(struct cdn_store *st, struct warm *w, int clean)
+{
+	if (w && clean && ++w->runs < WARM_RUNS) {
+		pthread_mutex_lock(&st->lock);
+		if (!st->parts[CDN_PART_WARM].ptr) {
+			st->parts[CDN_PART_WARM].ptr = w;
+			st->parts[CDN_PART_WARM].release = warm_free;
+			w = NULL;
+		}
+		pthread_mutex_unlock(&st->lock);
+	}
+	warm_free(w);
 }
 
 /* --- drain ---------------------------------------------------------------------------------------- */
@@ -981,8 +1112,10 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 	/* Writes may go on meanwhile: take the queue a batch at a time. */
 	for (int round = 0; round < 64 && rc == 0; round++) {
 		struct cdn_ruledef *defs = NULL;
+		struct warm *w = NULL;
 		struct ranges work = { 0 };
 		struct qread q = { &work, keys, 0, 0 };
+		int one;
 		struct save s = { 0 };
 		struct cdn_txn *txn;
 		struct exec x;
@@ -999,10 +1132,12 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 		}
 		/* The rules run on a snapshot taken after the queue was read,
 		 * which holds those records (or what became of them). A few
-		 * records are quicker on this thread than on a pool. */
-		if ((rc = load_stored(st, NULL, 0, &defs, &nd)) == 0 &&
-		    (rc = exec_init(&x, st, defs, nd, o,
-		    q.total > 4 * CHUNK ? threads_default() : 1)) == 0 &&
+		 * records are quicker on this thread than on a pool, with the
+		 * warm set. */
+		one = q.total <= 4 * CHUNK && !(o && o->threads > 1);
+		if ((rc = one ? warm_take(st, o, &w) : load_stored(st, NULL, 0, &defs, &nd)) == 0 &&
+		    (rc = exec_init(&x, st, w ? w->defs : defs, w ? w->nd : nd, o,
+		    one ? 1 : threads_default(), w ? w->runner : NULL)) == 0 &&
 		    (rc = exec_run(&x, &work, q.total)) == 0) {
 			exec_end_reads(&x);
 			s.x = &x;
@@ -1018,8 +1153,11 @@ cdn_rule_drain(struct cdn_store *st, const char *user, const struct cdn_rule_run
 		sum.raised += x.stats.raised;
 		sum.alerts += x.stats.alerts;
 		sum.created += x.stats.created;
+		if (w && x.runners && x.runners[0] == w->runner)
+			x.runners[0] = NULL;
 		if (x.map)
 			exec_free(&x);
+		warm_give(st, w, rc == 0 && x.stats.errors == 0);
 		json_decref(s.out);
 		free(work.v);
 		free_defs(defs, nd);
