@@ -48,7 +48,7 @@ exec_make(struct cmd_ctx *ctx, struct args *args)
 	struct cdn_export_opts o = { args_get(args, "partner"), f, args_get(args, "since"),
 		args_get(args, "out"), stdout, progress, &bar };
 	json_t *r = NULL, *file;
-	size_t i;
+	size_t i, listed = 0;
 	int rc;
 
 	if (!o.partner)
@@ -77,17 +77,21 @@ exec_make(struct cmd_ctx *ctx, struct args *args)
 		    (long long)json_integer_value(json_object_get(r, "records")),
 		    (long long)json_integer_value(json_object_get(r, "objects")),
 		    json_string_value(json_object_get(r, "id")));
-		/* A feed's hundreds of files are in its SHA256SUMS: name that. */
+		/* A feed's hundreds of files are in its SHA256SUMS: name that,
+		 * and the checkpoint beside the feed. */
 		json_array_foreach(files, i, file) {
 			const char *name = json_string_value(json_object_get(file, "name"));
 
-			if (f != CDN_EXPORT_MISP || strncmp(name, "SHA256SUMS", 10) == 0)
-				printf("  %s  %10lld  %s\n", json_string_value(json_object_get(file,
-				    "sha256")), (long long)json_integer_value(json_object_get(file, "bytes")),
-				    name);
+			if (f == CDN_EXPORT_MISP && strncmp(name, "SHA256SUMS", 10) != 0 &&
+			    !strstr(name, ".checkpoint.json")) {
+				listed++;
+				continue;
+			}
+			printf("  %s  %10lld  %s\n", json_string_value(json_object_get(file, "sha256")),
+			    (long long)json_integer_value(json_object_get(file, "bytes")), name);
 		}
 		if (f == CDN_EXPORT_MISP)
-			printf("  and %zu files listed in SHA256SUMS\n", json_array_size(files) - 2);
+			printf("  and the %zu files listed in SHA256SUMS\n", listed);
 		printf("signed with key %s (cordon key show gives partners its public half)\n",
 		    json_string_value(json_object_get(r, "key")));
 	} else {
@@ -163,13 +167,27 @@ exec_verify(struct cmd_ctx *ctx, struct args *args)
 	return bad ? cmd_fail() : 0;
 }
 
+/* The file a partner checks the signature of: a feed's SHA256SUMS, else
+ * the first (the bundle or the CSV). */
+static json_t *
+signed_file(json_t *e)
+{
+	json_t *files = json_object_get(e, "files"), *f;
+	size_t i;
+
+	json_array_foreach(files, i, f)
+		if (strcmp(json_string_value(json_object_get(f, "name")) ?: "", "SHA256SUMS") == 0)
+			return f;
+	return json_array_get(files, 0);
+}
+
 static void
 export_line(json_t *e)
 {
 	const char *id = json_string_value(json_object_get(e, "id"));
-	json_t *policy = json_object_get(e, "policy");
+	json_t *policy = json_object_get(e, "policy"), *file = signed_file(e);
 
-	printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  sha256 %.16s…\n",
+	printf("%s  %s  %-10s %-16s %-4s %-11s %-13s %7lld objects  %s sha256 %.16s…\n",
 	    id && strlen(id) > 7 ? id + 7 : "?", json_string_value(json_object_get(e, "at")),
 	    json_string_value(json_object_get(e, "by")),
 	    json_string_value(json_object_get(e, "partner")),
@@ -177,8 +195,8 @@ export_line(json_t *e)
 	    json_string_value(json_object_get(policy, "profile")),
 	    json_string_value(json_object_get(policy, "max_tlp")),
 	    (long long)json_integer_value(json_object_get(e, "objects")),
-	    json_string_value(json_object_get(json_array_get(json_object_get(e, "files"), 0),
-	    "sha256")));
+	    json_string_value(json_object_get(file, "name")),
+	    json_string_value(json_object_get(file, "sha256")));
 }
 
 static int

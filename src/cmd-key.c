@@ -84,9 +84,14 @@ exec_rotate(struct cmd_ctx *ctx, struct args *args)
 		return cmd_fail();
 	if (ctx->json)
 		cmd_print_jsonl(k);
+	else if (json_is_string(json_object_get(k, "replaced")))
+		printf("new signing key %s; the key it replaced, %s, stays listed (cordon key show "
+		    "--all) so that earlier exports still check\n",
+		    json_string_value(json_object_get(k, "id")),
+		    json_string_value(json_object_get(k, "replaced")));
 	else
-		printf("new signing key %s; the keys it replaced stay listed (cordon key show --all) so "
-		    "that earlier exports still check\n", json_string_value(json_object_get(k, "id")));
+		printf("new signing key %s (the store had none to replace)\n",
+		    json_string_value(json_object_get(k, "id")));
 	json_decref(k);
 	return 0;
 }

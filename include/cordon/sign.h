@@ -39,7 +39,8 @@ int cdn_key_public(struct cdn_store *st, char **pem, char id[CDN_KEYID_LEN + 1])
 /*
  * Make a new signing key. The replaced key's public half stays listed,
  * retired now; a store without a key gets its first. `*out` (may be NULL)
- * receives the new key as cdn_key_list describes it.
+ * receives the new key as cdn_key_list describes it, with "replaced": the
+ * id of the key it replaced, or null.
  */
 int cdn_key_rotate(struct cdn_store *st, const char *actor, json_t **out);
 

@@ -373,9 +373,13 @@ dest_dir(struct dest *d, const char *out)
 	d->is_dir = 1;
 	if (empty < 0)
 		return cdn_error_set(CDN_EIO, NULL, "%s: %s", out, strerror(errno));
-	if (empty == 0)
-		return cdn_error_set(CDN_EINVAL, NULL, "%s exists and is not empty: give a new or "
-		    "empty directory", out);
+	if (empty == 0) {
+		struct stat sb;
+
+		return cdn_error_set(CDN_EINVAL, NULL, "%s %s: give a new or empty directory", out,
+		    stat(out, &sb) == 0 && !S_ISDIR(sb.st_mode) ? "is not a directory" :
+		    "exists and is not empty");
+	}
 	snprintf(d->final, sizeof d->final, "%s", out);
 	if (strlen(out) + 40 >= sizeof d->final)
 		return cdn_error_set(CDN_EUSAGE, NULL, "%s: path too long", out);
@@ -608,12 +612,12 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 		*result = NULL;
 	if (!files)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	/* Who it is for, and that it can be signed, before writing a byte. */
-	if ((rc = cdn_partner_get(st, o->partner, &req.partner)) != 0)
+	/* Who it is for, and that it can be signed, before writing a byte: a
+	 * store without its key exports nothing, not even unsigned CSV. */
+	if ((rc = cdn_partner_get(st, o->partner, &req.partner)) != 0 ||
+	    (rc = cdn_key_public(st, &pem, keyid)) != 0)
 		goto out;
 	if (o->out || o->format != CDN_EXPORT_CSV) {
-		if ((rc = cdn_key_public(st, &pem, keyid)) != 0)
-			goto out;
 		if (!o->out) {
 			rc = cdn_error_set(CDN_EUSAGE, "out", "give where to write it (-o %s)",
 			    o->format == CDN_EXPORT_MISP ? "DIR" : "FILE");
@@ -624,6 +628,8 @@ cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_opts
 			goto out;
 	} else if ((rc = dest_spool(&d)) != 0) {
 		goto out;
+	} else {
+		keyid[0] = '\0';	/* to standard output: unsigned */
 	}
 	if ((rc = generate(st, o, &req, &d, &sp, &stats, &objects)) != 0)
 		goto out;

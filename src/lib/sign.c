@@ -289,8 +289,10 @@ cdn_key_rotate(struct cdn_store *st, const char *actor, json_t **out)
 	if (out) {
 		json_t *all = NULL;
 
-		if ((rc = cdn_key_list(st, &all)) == 0)
-			*out = json_incref(json_array_get(all, 0));
+		if ((rc = cdn_key_list(st, &all)) == 0 &&
+		    (*out = json_deep_copy(json_array_get(all, 0))) != NULL)
+			json_object_set_new(*out, "replaced", r.old_id ? json_string(r.old_id) :
+			    json_null());
 		json_decref(all);
 	}
 out:

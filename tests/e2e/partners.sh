@@ -144,7 +144,10 @@ has "partner-add" "as is each partner added"
 expect 0 "audit verify" audit verify
 
 # --- the key rotates; what it signed still checks ------------------------------------------
+run key show --json
+key1_id=$(printf '%s\n' "$out" | head -1 | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
 expect 0 "key rotate" key rotate
+has "the key it replaced, $key1_id, stays listed" "names the key it replaced ($key1_id)"
 run key show
 printf '%s\n' "$out" > "$T/key2.pem"
 cmp -s "$T/key1.pem" "$T/key2.pem"; [ $? -ne 0 ]; ok $? "a new public key"
@@ -164,6 +167,13 @@ mv "$CORDON_STORE/signing.key" "$T/kept.key"
 expect 3 "no key: the export is refused" export stix --partner kh -o "$T/nokey.json"
 has "cordon key rotate" "saying how to make one"
 [ ! -e "$T/nokey.json" ]; ok $? "and nothing is written"
+expect 3 "no key: CSV to standard output is refused too" export csv --partner kh
+[ -z "$out" ]; ok $? "and not a row of it is written"
+cp -a "$CORDON_STORE" "$T/nokey-store"
+CORDON_STORE="$T/nokey-store" run key rotate
+[ "$rc" -eq 0 ]; ok $? "key rotate on a store without a key makes its first"
+has "the store had none to replace" "and says there was none to replace"
+rm -rf "$T/nokey-store"
 mv "$T/kept.key" "$CORDON_STORE/signing.key"
 
 # --- killed while exporting: never a half file under the final name ----------------------------
