@@ -404,6 +404,8 @@ cdn_time_parse(const char *s, int64_t *epoch, char *why)
 		rc = parse_date(s, &t, why);
 	else
 		rc = parse_datetime(s, &t, why);
+	if (rc != 0 && why && strlen(s) <= 10 && strcmp(why, "expected YYYY-MM-DD") == 0)
+		return fail(why, "expected YYYY-MM-DD (or a date-time, YYYY-MM-DDTHH:MM:SSZ)");
 	if (rc != 0)
 		return rc;
 	*epoch = days_from_civil(t.year, t.mon, t.day) * 86400 +

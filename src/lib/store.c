@@ -4,6 +4,7 @@
  * when a transaction ends or a write is in register a hook (internal.h).
  * Making a whole store and bringing an old one up to date: open.c.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -419,20 +420,21 @@ cdn_rm_tree(const char *dir)
 int
 cdn_dir_is_empty(const char *dir)
 {
-	char cmd[PATH_MAX];
+	struct dirent *e;
 	struct stat sb;
+	int empty = 1;
+	DIR *d;
 
 	if (stat(dir, &sb) != 0)
 		return errno == ENOENT ? 1 : -1;
 	if (!S_ISDIR(sb.st_mode))
 		return 0;
-	/* rmdir succeeds only on an empty directory; recreate it at once. */
-	snprintf(cmd, sizeof cmd, "%s", dir);
-	if (rmdir(cmd) == 0) {
-		mkdir(cmd, sb.st_mode & 07777);
-		return 1;
-	}
-	return 0;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return empty;
 }
 
 int

@@ -236,7 +236,8 @@ test_time(void)
 	    "parse refuses a date-time without an offset");
 	is_str(why, "missing offset (Z, +HH:MM or -HH:MM)", "parse without offset says why");
 	ok(cdn_time_parse("2024-6-4", &t, why) == -1, "parse refuses 2024-6-4");
-	is_str(why, "expected YYYY-MM-DD", "parse(\"2024-6-4\") asks for a date");
+	is_str(why, "expected YYYY-MM-DD (or a date-time, YYYY-MM-DDTHH:MM:SSZ)",
+	    "parse(\"2024-6-4\") asks for a date, or a date-time");
 	ok(cdn_time_parse("", &t, why) == -1, "parse refuses the empty string");
 	ok(cdn_time_parse("2016-12-31T23:59:60Z", &t, NULL) == -1,
 	    "parse refuses a leap second");
