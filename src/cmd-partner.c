@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "cordon/partner.h"
+#include "cordon/stix.h"
 #include "cordon/query.h"
 #include "cordon/share.h"
 
@@ -109,6 +110,21 @@ print_partner(struct cmd_ctx *ctx, json_t *p)
 	print_list("cases", json_object_get(p, "cases"), "none");
 	printf("  %-12s %s by %s\n", "updated", json_string_value(json_object_get(p, "updated_at")),
 	    json_string_value(json_object_get(p, "updated_by")));
+	/* Where its TAXII client pulls from (doc/partners.md). */
+	{
+		struct cdn_txn *txn;
+		char id[128];
+
+		if (cdn_txn_begin(ctx->st, CDN_TXN_READ, &txn) == 0) {
+			const char *sep;
+
+			if (cdn_stix_id(txn, "taxii-collection", json_string_value(json_object_get(p,
+			    "name")), id) == 0 && (sep = strstr(id, "--")) != NULL)
+				printf("  %-12s /taxii2/api/collections/%s/objects/\n", "TAXII", sep + 2);
+			cdn_txn_abort(txn);
+		}
+		cdn_error_clear();
+	}
 }
 
 static int
