@@ -101,16 +101,21 @@ export function makeCtx({ browser, base, users, shots, T }) {
     },
 
     // The API as `role`, for setting things up: `data` is sent as JSON,
-    // or as it is with Content-Type `type` if one is given.
+    // or as it is with Content-Type `type` if one is given. Each call
+    // signs in and out again: a user holds at most 8 sessions, and the
+    // oldest (a test page's own) would be ended by the ninth.
     async api(role, method, p, data, type) {
       const context = await browser.newContext();
       const u = users[role];
       await context.request.post(`${base}/api/v1/login`, { data: { user: u.user, password: u.password } });
       const me = await (await context.request.get(`${base}/api/v1/me`)).json();
+      const csrf = { 'X-CSRF-Token': me.csrf_token || '' };
       const r = await context.request.fetch(`${base}/api/v1${p}`, {
-        method, data, headers: { 'X-CSRF-Token': me.csrf_token || '', ...(type ? { 'Content-Type': type } : {}) },
+        method, data, headers: { ...csrf, ...(type ? { 'Content-Type': type } : {}) },
       });
       const body = await r.text();
+      const out = await context.request.post(`${base}/api/v1/logout`, { headers: csrf });
+      if (out.status() !== 200 && out.status() !== 401) throw new Error(`logout after ${method} ${p}: ${out.status()}`);
       await context.close();
       let json = null;
       try { json = JSON.parse(body); } catch { /* not JSON */ }
