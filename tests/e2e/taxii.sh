@@ -256,6 +256,8 @@ is_status 200 "collections as partner kh"
 is_taxii "as TAXII"
 [ "$(js '[c["title"] for c in b["collections"]]')" = "['kh']" ]; ok $? "kh sees exactly its own"
 KC=$(js 'b["collections"][0]["id"]')
+run partner show kh
+has "/taxii2/api/collections/$KC/objects/" "cordon partner show gives the path of that collection"
 [ "$(js 'b["collections"][0]["can_read"], b["collections"][0]["can_write"], b["collections"][0]["media_types"]')" = "True False ['application/stix+json;version=2.1']" ]; ok $? "readable, not writable, STIX 2.1"
 req GET /taxii2/api/collections/ "${M[@]}"
 [ "$(js '[c["title"] for c in b["collections"]]')" = "['my']" ]; ok $? "my sees exactly its own"

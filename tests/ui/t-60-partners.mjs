@@ -64,7 +64,10 @@ export default async function ({ T, page: newPage, open, clean, shot, api }) {
   await pv.waitFor();
   T.ok(await pv.getByText('Pangolin scales at Cat Lai', { exact: true }).first().isVisible(), 'the preview shows the shared case by its name');
   T.ok(await pv.getByText(c2.title, { exact: true }).first().isVisible(), 'a title holding markup shows as typed');
-  T.ok(await pv.getByText(/S-\d+: wildlife, pangolin scales/).first().isVisible(), 'with the records behind it, by their labels');
+  T.ok(await pv.getByText(/S-\d+: Wildlife, pangolin scales/).first().isVisible(), 'with the records behind it, by their labels');
+  const pvText = await pv.textContent();
+  T.ok(/[A-Z]-\d+ [a-z]+ (of|in) [A-Z]-\d+/.test(pvText) && !/_(of|in)\b/.test(pvText),
+    'links are named in words ("consignee of"), not by their types (consignee_of)');
   const recs = Number(await pv.locator('dl.stats div').nth(1).locator('dd').textContent());
   T.ok(recs >= 4, `and the counts (${recs} records)`);
   await clean(page, 'preview');

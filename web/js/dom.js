@@ -77,7 +77,7 @@ export function num(n, opts) {
 
 // A record's id as a link to its page.
 export function idLink(id, label) {
-  return h('a', { href: hrefOf(id) }, label === undefined ? id : label);
+  return h('a', { href: hrefOf(id), class: label === undefined ? 'record-id' : null }, label === undefined ? id : label);
 }
 
 export function hrefOf(id) {

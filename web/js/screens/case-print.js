@@ -15,7 +15,7 @@ import { opLabel } from '../parts/history.js';
 const HISTORY_MAX = 1000;
 
 function identifiers(e) {
-  return Object.entries(e.identifiers || {}).map(([k, v]) => `${k}: ${v}`).join('; ');
+  return Object.entries(e.identifiers || {}).map(([k, v]) => `${t(`forms.ident_${k}`, {}, k)}: ${v}`).join('; ');
 }
 
 function fileSize(n) {

@@ -126,9 +126,20 @@ function policyForm(p, onsaved, oncancel) {
   return { form, focus: () => country.focus() };
 }
 
+// The server's label, in the UI's language where it is made of words the
+// catalogue has: a link's type, a seizure's category.
+function labelOf(r) {
+  if (r.kind === 'link' && r.from && r.to && r.type) return `${r.from} ${t(`link_type.${r.type}`, {}, r.type)} ${r.to}`;
+  if (r.kind === 'seizure' && r.commodity && r.commodity.category) {
+    const cat = t(`category.${r.commodity.category}`, {}, r.commodity.category);
+    return `${r.id}: ${cat}${r.commodity.description ? `, ${r.commodity.description}` : ''}`;
+  }
+  return r.label || r.id;
+}
+
 function recordLine(r) {
   return h('li', {}, h('span', { class: 'picker-kind' }, t(`kind.${r.kind}`, {}, r.kind)), ' ',
-    h('span', { class: 'bidi' }, r.label || r.id), ' ', badge('tlp', r.tlp));
+    h('span', { class: 'bidi' }, labelOf(r)), ' ', badge('tlp', r.tlp));
 }
 
 async function showPreview(p, area) {
@@ -288,7 +299,7 @@ function logTable(items) {
     [t('partners.shared'), (e) => t('partners.shared_counts', { groups: num(e.groups), records: num(e.records), links: num(e.links) })],
     // Files are kept for download only for exports made here (href).
     [t('partners.files'), (e) => [h('ul', { class: 'plain files' }, (e.files || []).map((f) =>
-      h('li', {}, e.href ? h('a', { href: fileHref(e.seq, f.name), download: f.name, class: 'mono nowrap' }, f.name)
+      h('li', {}, e.href ? h('a', { href: fileHref(e.seq, f.name), download: f.name, class: 'mono filename' }, f.name)
         : h('span', { class: 'mono nowrap' }, f.name)))),
       e.href ? null : h('small', {}, t('partners.not_kept'))]],
   ], items, { empty: t('partners.log_empty') });
