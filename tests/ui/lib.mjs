@@ -89,13 +89,33 @@ export function makeCtx({ browser, base, users, shots, T }) {
       return T.ok(all.length === 0, `${what}: no console error, CSP violation or injected script`, all.join('\n'));
     },
 
-    // Screenshots of what `page` shows, at both sizes, under shots/.
+    // Screenshots of what `page` shows, at both sizes, under shots/; at
+    // each, the page must fit its width (no sideways scrolling) and every
+    // control must have an accessible name.
     async shot(page, name) {
       const vp = page.viewportSize();
       for (const [label, w, hgt] of SIZES) {
         await page.setViewportSize({ width: w, height: hgt });
         await ctx.ready(page);
         await page.screenshot({ path: path.join(shots, `${name}-${label}.png`), fullPage: true });
+        const [wide, past] = await page.evaluate((w) => [document.documentElement.scrollWidth,
+          [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > w + 0.5 &&
+            ![...el.children].some((c) => c.getBoundingClientRect().right > w + 0.5))
+            .slice(0, 5).map((el) => el.outerHTML.slice(0, 160))], w);
+        T.ok(wide <= w, `${name} at ${label}: fits the width (${wide} px)`, past.join('\n'));
+        const unnamed = await page.evaluate(() => [...document.querySelectorAll(
+          'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [tabindex]:not([tabindex="-1"])')]
+          .filter((el) => el.getClientRects().length > 0)
+          .filter((el) => {
+            const byId = (ids) => ids.split(/\s+/).map((i) => document.getElementById(i)?.textContent || '').join('');
+            const name = el.getAttribute('aria-label') || (el.getAttribute('aria-labelledby') && byId(el.getAttribute('aria-labelledby'))) ||
+              (el.labels && [...el.labels].map((l) => l.textContent).join('')) || el.getAttribute('title') ||
+              (el.type === 'submit' || el.type === 'button' ? el.value : '') || el.textContent || el.getAttribute('alt') ||
+              (el.querySelector('img[alt]') && el.querySelector('img[alt]').alt);
+            return !name || !name.trim();
+          })
+          .map((el) => el.outerHTML.slice(0, 120)));
+        T.ok(unnamed.length === 0, `${name} at ${label}: every control has an accessible name`, unnamed.join('\n'));
       }
       await page.setViewportSize(vp);
     },

@@ -43,6 +43,16 @@ async function throttle(page, bps) {
   return cdp;
 }
 
+
+// Bytes that look random but are the same on every run: the media type
+// the server sniffs from a file's first bytes (libmagic) is then the same
+// too. Truly random bytes sometimes start like an executable or an image.
+function scanBytes(seed, n) {
+  const out = Buffer.alloc(n);
+  for (let off = 0, i = 0; off < n; off += 32, i++) crypto.createHash('sha256').update(`${seed}:${i}`).digest().copy(out, off);
+  return out;
+}
+
 export default async function ({ T, page: newPage, open, ready, clean, shot, api }) {
   const page = await newPage('officer');
   const cases = (await api('officer', 'GET', '/cases?limit=1000')).json.items;
@@ -53,7 +63,7 @@ export default async function ({ T, page: newPage, open, ready, clean, shot, api
   // --- added through the case's panel, followed to 100 % ----------------------------
   await open(page, `#/cases/${caseId}`);
   let panel = await panelOf(page, caseId);
-  const file1 = crypto.randomBytes(1536 * 1024);
+  const file1 = scanBytes('lane 4', 1536 * 1024);
   await panel.getByLabel('File', { exact: true }).setInputFiles({ name: 'xray-lane4.bin', mimeType: 'application/octet-stream', buffer: file1 });
   await panel.getByLabel('Description').fill('X-ray of container TGHU 861200-4, lane 4');
   await panel.getByLabel('Note').fill('from the scanner\u2019s export');
@@ -91,7 +101,7 @@ export default async function ({ T, page: newPage, open, ready, clean, shot, api
 
   // --- a slow upload, cancelled ----------------------------------------------------
   await throttle(page, 64 * 1024);
-  await panel.getByLabel('File', { exact: true }).setInputFiles({ name: 'too-slow.bin', mimeType: 'application/octet-stream', buffer: crypto.randomBytes(2 * 1024 * 1024) });
+  await panel.getByLabel('File', { exact: true }).setInputFiles({ name: 'too-slow.bin', mimeType: 'application/octet-stream', buffer: scanBytes('too slow', 2 * 1024 * 1024) });
   await panel.getByRole('button', { name: 'Upload', exact: true }).click();
   await page.waitForFunction(() => Number(document.querySelector('.evidence-panel progress')?.getAttribute('aria-valuenow')) > 0);
   await panel.getByRole('button', { name: 'Cancel' }).click();
