@@ -64,8 +64,12 @@ int cdn_export(struct cdn_store *st, const char *actor, const struct cdn_export_
  */
 int cdn_export_verify(json_t *keys, const char *path, json_t **report);
 
-/* The exports made, newest first; only `partner`'s if not NULL. */
+/* The exports made, newest first; only `partner`'s if not NULL. A MISP
+ * feed lists only the files of its top level and its checkpoint, with
+ * "file_count" for all of them. */
 int cdn_export_log(struct cdn_store *st, const char *partner, size_t limit, json_t **out);
+/* One export's whole record (every file); CDN_ENOTFOUND if none. */
+int cdn_export_get(struct cdn_store *st, uint64_t seq, json_t **out);
 
 /* CSV of what a partner receives (export-csv.c), to `out`; `*rows`
  * (may be NULL) gets the number of rows. */

@@ -19,6 +19,7 @@
  * directory (STORE/exports/job-ID/) and renamed when whole.
  */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -497,22 +498,18 @@ http_exports(struct http_req *r, const char *rest)
 	{
 		char *end;
 		unsigned long long seq = strtoull(rest, &end, 10);
-		json_t *log = NULL, *e;
-		size_t i;
 
-		if (end == rest || seq == 0 || (*end && *end != '/'))
+		if (end == rest || seq == 0 || (*end && *end != '/') || !isdigit((unsigned char)*rest))
 			return http_error(r, 404, "not_found", NULL, "no such export");
 		if (*end == '/')
 			return download(r, seq, end + 1);
-		if (cdn_export_log(r->st, NULL, 0, &log) != 0)
-			return http_fail(r);
-		json_array_foreach(log, i, e)
-			if ((unsigned long long)json_integer_value(json_object_get(e, "seq")) == seq) {
-				with_href(r->st, e);
-				out = json_incref(e);
-			}
-		json_decref(log);
-		return out ? http_json(r, 200, out) : http_error(r, 404, "not_found", NULL,
-		    "no such export");
+		if (cdn_export_get(r->st, seq, &out) != 0) {
+			if (cdn_error_last()->code != CDN_ENOTFOUND)
+				return http_fail(r);
+			cdn_error_clear();
+			return http_error(r, 404, "not_found", NULL, "no such export");
+		}
+		with_href(r->st, out);
+		return http_json(r, 200, out);
 	}
 }

@@ -848,6 +848,36 @@ struct log {
 	json_t *out;
 };
 
+/*
+ * A feed's record lists each of its thousands of files with its SHA-256;
+ * they are all in its SHA256SUMS, whose own hash the record holds. In a
+ * list of exports, a feed shows only the files of its top level and the
+ * checkpoint beside it, with "file_count" saying how many there are in
+ * all; cdn_export_get gives the whole record.
+ */
+static int
+short_files(json_t *rec)
+{
+	json_t *files = json_object_get(rec, "files"), *kept, *f;
+	size_t i, n = json_array_size(files);
+
+	if (strcmp(json_string_value(json_object_get(rec, "format")) ?: "", "misp") != 0)
+		return 0;
+	if ((kept = json_array()) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	json_array_foreach(files, i, f) {
+		const char *name = json_string_value(json_object_get(f, "name")) ?: "";
+
+		if (strncmp(name, "SHA256SUMS", 10) == 0 || strstr(name, ".checkpoint.json") ||
+		    strcmp(name, "manifest.json") == 0 || strcmp(name, "hashes.csv") == 0)
+			json_array_append(kept, f);
+	}
+	if (json_object_set_new(rec, "files", kept) != 0 ||
+	    json_object_set_new(rec, "file_count", json_integer((json_int_t)n)) != 0)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
 static int
 log_one(void *arg, MDB_val *k, MDB_val *v)
 {
@@ -859,10 +889,31 @@ log_one(void *arg, MDB_val *k, MDB_val *v)
 	if ((rc = cdn_json_decode_meta(k->mv_data, k->mv_size, v->mv_data, v->mv_size, &rec)) != 0)
 		return rc;
 	p = json_string_value(json_object_get(rec, "partner"));
-	if (!l->partner || (p && strcmp(p, l->partner) == 0))
-		json_array_append(l->out, rec);
+	if ((!l->partner || (p && strcmp(p, l->partner) == 0)) &&
+	    ((rc = short_files(rec)) != 0 || json_array_append(l->out, rec) != 0)) {
+		json_decref(rec);
+		return rc ? rc : cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	}
 	json_decref(rec);
 	return l->limit && json_array_size(l->out) >= l->limit;
+}
+
+int
+cdn_export_get(struct cdn_store *st, uint64_t seq, json_t **out)
+{
+	struct cdn_txn *txn;
+	char key[64];
+	int rc;
+
+	*out = NULL;
+	snprintf(key, sizeof key, "export/%012" PRIu64, seq);
+	if ((rc = cdn_txn_begin(st, CDN_TXN_READ, &txn)) != 0)
+		return rc;
+	rc = cdn_meta_get_json(txn, key, out);
+	cdn_txn_abort(txn);
+	if (rc == 0 && !*out)
+		rc = cdn_error_set(CDN_ENOTFOUND, NULL, "no export %" PRIu64, seq);
+	return rc;
 }
 
 int

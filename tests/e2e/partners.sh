@@ -287,7 +287,7 @@ for k in 0 1; do
 	has '"status":"done"' "the $f export started beside another is done"
 	seq=$(printf '%s' "$out" | sed -n 's/.*"href":"\/api\/v1\/exports\/\([0-9]*\)".*/\1/p')
 	case $f in
-	misp) p="$CORDON_STORE/exports/$seq" ;;
+	misp) p="$CORDON_STORE/exports/$seq"; mseq=$seq ;;
 	csv) p="$CORDON_STORE/exports/$seq/kh-csv.csv" ;;
 	esac
 	"$CORDON" export verify "$p" >/dev/null 2>>"$T/verify.err"
@@ -304,6 +304,19 @@ has '"status":"failed"' "an export for an unknown partner fails"
 has 'no partner nobody' "saying why"
 req GET /exports "$STOK"
 has '"partner":"kh"' "the API lists what was exported"
+printf '%s' "$out" > "$T/log.json"
+req GET "/exports/$mseq" "$STOK"
+printf '%s' "$out" > "$T/feed.json"
+python3 - "$T/log.json" "$T/feed.json" "$mseq" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))["items"]
+whole = json.load(open(sys.argv[2]))
+e = [x for x in log if x["seq"] == int(sys.argv[3])][0]
+names = [f["name"] for f in e["files"]]
+top = all(n.startswith("SHA256SUMS") or ".checkpoint.json" in n or n in ("manifest.json", "hashes.csv") for n in names)
+sys.exit(0 if top and "SHA256SUMS" in names and e["file_count"] == len(whole["files"]) > len(names) + 1 else 1)
+PY
+ok $? "a feed in the list shows its top-level files and how many it has in all; its own record lists them all"
 req GET "/exports/$seq" "$STOK"
 has "\"href\":\"/api/v1/exports/$seq\"" "an export made through the API has its files here to download"
 req GET /exports/1 "$STOK"

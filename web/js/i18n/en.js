@@ -857,6 +857,7 @@ export default {
   'import.status_failed': 'Failed',
 
   // -- partners --
+  'partners.more_files': 'and {n} more files, listed in SHA256SUMS',
   'partners.not_kept': 'Made with cordon export: its files are where that command wrote them.',
   'partners.title': 'Partners and exports',
   'partners.intro': 'What each partner receives is decided by its policy, the same for every format and for TAXII.',

@@ -855,6 +855,7 @@ export default {
   'import.status_failed': 'Thất bại',
 
   // -- partners --
+  'partners.more_files': 'và {n} tệp khác, liệt kê trong SHA256SUMS',
   'partners.not_kept': 'Tạo bằng lệnh cordon export: các tệp nằm ở nơi lệnh đó đã ghi.',
   'partners.title': 'Đối tác và xuất dữ liệu',
   'partners.intro': 'Những gì mỗi đối tác nhận được do chính sách của đối tác đó quyết định, như nhau cho mọi định dạng và cho TAXII.',

@@ -301,6 +301,7 @@ function logTable(items) {
     [t('partners.files'), (e) => [h('ul', { class: 'plain files' }, (e.files || []).map((f) =>
       h('li', {}, e.href ? h('a', { href: fileHref(e.seq, f.name), download: f.name, class: 'mono filename' }, f.name)
         : h('span', { class: 'mono nowrap' }, f.name)))),
+      e.file_count > (e.files || []).length ? h('small', {}, t('partners.more_files', { n: num(e.file_count - e.files.length) })) : null,
       e.href ? null : h('small', {}, t('partners.not_kept'))]],
   ], items, { empty: t('partners.log_empty') });
 }
