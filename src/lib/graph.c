@@ -7,10 +7,10 @@
  * neighbours of one kind past a threshold answered as one summary ("500
  * seizures") instead of being read.
  *
- * Which links touch a record comes from the link index (cdn_link_seqs).
- * A node being expanded has its link records read, for the other ends and
- * the link types; a record at the other end is read only when it joins
- * the graph, so a summarised hub's neighbours are counted, never loaded.
+ * Which links touch a record, of which types and to what, comes from the
+ * index of links by their ends (cdn_link_ends): a link is read only when
+ * it joins the answer, a record at the other end only when it joins the
+ * graph, so a summarised hub's neighbours are counted, never loaded.
  * The nodes that are not expanded (the last hop, or all that are left
  * once the cap is reached) are never asked for their links one by one:
  * a link joining two of them is a sequence number that the index gives
@@ -92,9 +92,8 @@ struct walk {
 
 /* A link of the node being expanded, and its other end. */
 struct end {
-	json_t *link;		/* borrowed from struct expand's reads */
-	const char *lid;
-	const char *other;
+	const struct cdn_link_end *ix;	/* borrowed from expand's list */
+	char lid[CDN_ID_MAX];
 	struct cdn_id oid;
 };
 
@@ -129,6 +128,28 @@ add_node(struct walk *w, const char *id, json_t *next)
 	return 1;
 }
 
+/* Put link `name` in the answer (read now, once); 0 if it is missing. */
+static int
+add_link(struct walk *w, const char *name)
+{
+	char lid[CDN_ID_MAX];
+	json_t *l;
+	int rc;
+
+	snprintf(lid, sizeof lid, "%s", name);	/* `name` may be pending's own key */
+	json_object_del(w->pending, lid);
+	if (json_object_get(w->links, lid))
+		return 0;
+	if ((rc = cdn_record_get(w->txn, lid, &l)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
+		cdn_error_clear();
+		return 0;
+	}
+	json_object_set_new(w->links, lid, l);
+	return 0;
+}
+
 /* The summary of node `id`'s neighbours of `kind`: the `n` ends from `e`,
  * sorted by other end; count the distinct records, list the link types. */
 static json_t *
@@ -138,13 +159,11 @@ summary(const char *id, enum cdn_kind kind, const struct end *e, size_t n)
 	size_t count = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *type = json_string_value(json_object_get(e[i].link, "type"));
+		const char *type = e[i].ix->type;
 		size_t k;
 
 		if (i == 0 || e[i].oid.seq != e[i - 1].oid.seq)
 			count++;
-		if (!type)
-			continue;
 		for (k = 0; k < json_array_size(via); k++)
 			if (strcmp(json_string_value(json_array_get(via, k)), type) == 0)
 				break;
@@ -157,65 +176,74 @@ summary(const char *id, enum cdn_kind kind, const struct end *e, size_t n)
 }
 
 /*
- * Expand node `id`: read its links; the other ends join the graph (into
- * `next`), unless their kind is summarised here or the cap is reached,
- * in which case the link waits in `pending` for the end.
+ * The ends of node `id`'s links, from the index. An entry the index
+ * cannot give whole (cdn_link_ends) is completed from the link's record.
  */
 static int
-expand(struct walk *w, const char *id, json_t *next)
+ends_of(struct walk *w, const char *id, struct cdn_link_end **ix, size_t *nix)
 {
-	uint64_t *seqs = NULL;
-	size_t nseqs = 0, n = 0, cap = 0;
-	struct end *e = NULL;
 	int rc;
 
-	if ((rc = cdn_link_seqs(w->txn, id, &seqs, &nseqs)) != 0)
+	if ((rc = cdn_link_ends(w->txn, id, ix, nix)) != 0)
 		return rc;
-	if (nseqs)
-		qsort(seqs, nseqs, sizeof *seqs, cmp_u64);
-	for (size_t i = 0; i < nseqs; i++) {
-		struct cdn_id lid = { CDN_LINK, seqs[i] };
+	for (size_t i = 0; i < *nix; i++) {
+		struct cdn_link_end *x = &(*ix)[i];
+		struct cdn_id lid = { CDN_LINK, x->seq };
 		char lbuf[CDN_ID_MAX];
-		const char *from, *to;
+		const char *from, *to, *type;
 		json_t *l;
 
-		if (i > 0 && seqs[i] == seqs[i - 1])
-			continue;	/* a link to itself */
+		if (x->other[0])
+			continue;
 		cdn_id_format(lid, lbuf);
-		/* A link already taken still counts its other end. */
-		if ((l = json_object_get(w->links, lbuf)) != NULL ||
-		    (l = json_object_get(w->pending, lbuf)) != NULL) {
-			json_incref(l);
-		} else if ((rc = cdn_record_get(w->txn, lbuf, &l)) != 0) {
+		if ((rc = cdn_record_get(w->txn, lbuf, &l)) != 0) {
 			if (rc != CDN_ENOTFOUND)
-				goto out;
+				return rc;
 			cdn_error_clear();
-			rc = 0;
 			continue;
 		}
 		from = json_string_value(json_object_get(l, "from"));
 		to = json_string_value(json_object_get(l, "to"));
-		if (!from || !to || cdn_grow(&e, &cap, n + 1, sizeof *e, 16) != 0) {
-			json_decref(l);
-			if (from && to) {
-				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-				goto out;
-			}
-			continue;
+		type = json_string_value(json_object_get(l, "type"));
+		if (from && to && type) {
+			x->out = strcmp(from, id) == 0;
+			snprintf(x->type, sizeof x->type, "%s", type);
+			snprintf(x->other, sizeof x->other, "%s", x->out ? to : from);
 		}
-		e[n].link = l;
-		e[n].other = strcmp(from, id) == 0 ? to : from;
-		if (cdn_id_parse(e[n].other, &e[n].oid) != 0) {
+		json_decref(l);
+	}
+	return 0;
+}
+
+/*
+ * Expand node `id`: its links' ends come from the index; the other ends
+ * join the graph (into `next`), unless their kind is summarised here or
+ * the cap is reached, in which case the link waits in `pending` (by its
+ * ends) for the end. Only links that join the answer are read.
+ */
+static int
+expand(struct walk *w, const char *id, json_t *next)
+{
+	struct cdn_link_end *ix = NULL;
+	size_t nix = 0, n = 0;
+	struct end *e = NULL;
+	int rc;
+
+	if ((rc = ends_of(w, id, &ix, &nix)) != 0)
+		goto out;
+	if (nix && (e = calloc(nix, sizeof *e)) == NULL) {
+		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nix; i++) {
+		struct cdn_id lid = { CDN_LINK, ix[i].seq };
+
+		if (!ix[i].other[0] || cdn_id_parse(ix[i].other, &e[n].oid) != 0) {
 			cdn_error_clear();
-			json_decref(l);
 			continue;
 		}
-		/* The pending table may hold it too: keyed once, by its id. */
-		e[n].lid = json_string_value(json_object_get(l, "id"));
-		if (!e[n].lid) {
-			json_decref(l);
-			continue;
-		}
+		e[n].ix = &ix[i];
+		cdn_id_format(lid, e[n].lid);
 		n++;
 	}
 	/* By kind, then by record: a kind's ends are one run. */
@@ -234,31 +262,30 @@ expand(struct walk *w, const char *id, json_t *next)
 		if (summarised)
 			json_array_append_new(w->summaries, summary(id, e[i].oid.kind, e + i, j - i));
 		for (size_t k = i; k < j && rc >= 0; k++) {
-			int in = json_object_get(w->nodes, e[k].other) != NULL;
+			const char *other = e[k].ix->other;
+			int in = json_object_get(w->nodes, other) != NULL;
 
 			if (!in && !summarised) {
 				if (w->o->limit && json_object_size(w->nodes) >= w->o->limit)
 					w->truncated = 1;
-				else if ((rc = add_node(w, e[k].other, next)) < 0)
+				else if ((rc = add_node(w, other, next)) < 0)
 					break;
 				else
 					in = 1;	/* or missing: the link is kept all the same */
 			}
-			if (in) {
-				json_object_set(w->links, e[k].lid, e[k].link);
-				json_object_del(w->pending, e[k].lid);
-			} else {
-				json_object_set(w->pending, e[k].lid, e[k].link);
-			}
+			if (in)
+				rc = add_link(w, e[k].lid);
+			else if (!json_object_get(w->links, e[k].lid) &&
+			    json_object_set_new(w->pending, e[k].lid, json_pack("{s:s,s:s}", "from",
+			    e[k].ix->out ? id : other, "to", e[k].ix->out ? other : id)) != 0)
+				rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 		}
 		rc = rc < 0 ? rc : 0;
 		i = j;
 	}
 out:
-	for (size_t i = 0; i < n; i++)
-		json_decref(e[i].link);
 	free(e);
-	free(seqs);
+	free(ix);
 	return rc;
 }
 
@@ -372,8 +399,9 @@ cdn_graph_view(struct cdn_txn *txn, const char *id, const struct cdn_graph_opts 
 	/* A link left waiting may have both its ends in the graph by now. */
 	json_object_foreach_safe(w.pending, tmp, lid, l)
 		if (json_object_get(w.nodes, json_string_value(json_object_get(l, "from"))) &&
-		    json_object_get(w.nodes, json_string_value(json_object_get(l, "to"))))
-			json_object_set(w.links, lid, l);
+		    json_object_get(w.nodes, json_string_value(json_object_get(l, "to"))) &&
+		    (rc = add_link(&w, lid)) != 0)
+			goto out;
 	nodes = sorted_values(w.nodes);
 	links = sorted_values(w.links);
 	if (!nodes || !links || (*out = json_pack("{s:o,s:o,s:O,s:b}", "nodes", nodes, "links",

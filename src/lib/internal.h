@@ -15,9 +15,10 @@
 #include "cordon/store.h"
 
 /* On-disk format of the store; bumped on incompatible change. 2 added the
- * audit trail's indexes and alerts by ref: a format-1 store is brought up
- * to it when it is opened (store.c), and older cordons refuse it after. */
-#define CDN_FORMAT 3
+ * audit trail's indexes and alerts by ref, 4 links by their ends: an
+ * older store is brought up to date when it is opened (open.c), and older
+ * cordons refuse it after. */
+#define CDN_FORMAT 4
 
 enum { CDN_PART_REPO, CDN_PART_RULES, CDN_PART_WARM, CDN_STORE_PARTS };
 
@@ -124,6 +125,7 @@ enum cdn_index {
 	IX_STATUS = 14,		/* case.status, alert.status */
 	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
 	IX_REF = 16,		/* alert by each of its refs (format 2) */
+	IX_LINKEND = 17,	/* link by each end: END 0x1f DIR TYPE 0x1f OTHER (format 4) */
 };
 
 /* Build the key of index `ix` for a value: returns its length. */
@@ -357,6 +359,22 @@ int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, jso
  * read): `*out` (malloc'd, may be NULL when `*n` is 0) their sequence
  * numbers, a link to itself twice (record.c). */
 int cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n);
+
+/* The links touching record `id` with their types and other ends, from
+ * the index alone (IX_LINKEND): `*out` (malloc'd, may be NULL when `*n`
+ * is 0), in index order (by direction, type, other end). A link whose
+ * entry could not be read back (a type too long for a key) is reported
+ * with type "" and other "": read its record. */
+struct cdn_link_end {
+	uint64_t seq;		/* the link's */
+	int out;		/* 1: `id` is its from, 0: its to */
+	char type[65];
+	char other[CDN_ID_MAX];
+};
+int cdn_link_ends(struct cdn_txn *txn, const char *id, struct cdn_link_end **out, size_t *n);
+/* The IX_LINKEND key of a link seen from `end` (`out`: end is its from). */
+size_t cdn_link_end_key(const char *end, int out, const char *type, const char *other,
+    unsigned char *key);
 
 /* Users inside a caller's write transaction (user.c): add one that signs
  * in with API tokens only (no password), or remove one with its tokens;

@@ -71,7 +71,9 @@ fail:
  *   2 → 3  the index entries of alerts and evidence made again from the
  *          records: before 3, a write of theirs (a triage, a rule raising
  *          an alert again, a new version of a file) added its new entries
- *          without removing the old ones; and alerts indexed by their refs.
+ *          without removing the old ones; and alerts indexed by their refs;
+ *   3 → 4  links indexed by each end with their type and other end
+ *          (IX_LINKEND), so that walks over links need not read them.
  */
 struct upgrade {
 	struct cdn_txn *txn;
@@ -203,6 +205,9 @@ upgrade_fn(struct cdn_txn *txn, void *arg)
 		    (rc = upgrade_reindex(&u, CDN_EVIDENCE)) != 0)
 			return rc;
 	}
+	/* Every entry of a link is put again; those it had are there already. */
+	if (from < 4 && (rc = upgrade_reindex(&u, CDN_LINK)) != 0)
+		return rc;
 	cdn_be64(fmt, CDN_FORMAT);
 	return cdn_meta_put(txn, "format", fmt, 8);
 }

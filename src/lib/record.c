@@ -11,6 +11,7 @@
 
 #include "cordon/audit.h"
 #include "changes.h"
+#include "grow.h"
 #include "internal.h"
 #include "json.h"
 #include "schema.h"
@@ -94,6 +95,62 @@ cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n)
 	return rc;
 }
 
+int
+cdn_link_ends(struct cdn_txn *txn, const char *id, struct cdn_link_end **out, size_t *n)
+{
+	unsigned char key[CDN_IKEY_MAX];
+	char prefix[CDN_ID_MAX + 2];
+	size_t plen, cap = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, mrc;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(prefix, sizeof prefix, "%s%c", id, 0x1f);
+	plen = cdn_index_key(IX_LINKEND, prefix, strlen(prefix), key);
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	k.mv_size = plen;
+	k.mv_data = key;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0;
+	    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const char *p, *end, *sep;
+		struct cdn_link_end *e;
+
+		if (k.mv_size < plen || memcmp(k.mv_data, key, plen) != 0)
+			break;
+		p = (const char *)k.mv_data + plen;
+		end = (const char *)k.mv_data + k.mv_size;
+		sep = p < end ? memchr(p, 0x1f, (size_t)(end - p)) : NULL;
+		if (v.mv_size != CDN_RKEY_LEN)
+			continue;
+		if (cdn_grow(out, &cap, *n + 1, sizeof **out, 16) != 0) {
+			rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		e = &(*out)[(*n)++];
+		memset(e, 0, sizeof *e);
+		e->seq = cdn_get_be64((const unsigned char *)v.mv_data + 1);
+		/* DIR TYPE 0x1f OTHER, whole: a key of the longest length may be
+		 * a cut one (cdn_index_key), left for the caller to read. */
+		if (k.mv_size < CDN_IKEY_MAX && p < end && (*p == '>' || *p == '<') && sep &&
+		    (size_t)(sep - p - 1) < sizeof e->type && (size_t)(end - sep - 1) < sizeof e->other) {
+			e->out = *p == '>';
+			memcpy(e->type, p + 1, (size_t)(sep - p - 1));
+			memcpy(e->other, sep + 1, (size_t)(end - sep - 1));
+		}
+	}
+	mdb_cursor_close(cur);
+	if (rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = cdn_lmdb_error(txn, mrc, "index");
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
 
 /* --- index maintenance ----------------------------------------------------- */
 

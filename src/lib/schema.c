@@ -1103,7 +1103,37 @@ cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn, void *arg)
 				return rc;
 		}
 	}
+	/* A link is found from either end with its type and its other end,
+	 * so that a walk over links need not read them (graph.c). */
+	if (kind == CDN_LINK) {
+		const char *from = json_string_value(json_object_get(rec, "from"));
+		const char *to = json_string_value(json_object_get(rec, "to"));
+		const char *type = json_string_value(json_object_get(rec, "type"));
+		unsigned char k[CDN_IKEY_MAX];
+
+		if (from && to && type &&
+		    ((rc = fn(arg, k, cdn_link_end_key(from, 1, type, to, k))) != 0 ||
+		    (rc = fn(arg, k, cdn_link_end_key(to, 0, type, from, k))) != 0))
+			return rc;
+	}
 	return 0;
+}
+
+size_t
+cdn_link_end_key(const char *end, int out, const char *type, const char *other,
+    unsigned char *key)
+{
+	char buf[CDN_IKEY_MAX];
+	int n = snprintf(buf, sizeof buf, "%s%c%c%s%c%s", end, 0x1f, out ? '>' : '<', type, 0x1f,
+	    other);
+
+	/* Ids and types are short (a type is at most 64 bytes), so the key
+	 * always holds the whole; were it cut, cdn_link_ends would not take
+	 * it for one it can read. */
+	if (n < 0)
+		n = 0;
+	return cdn_index_key(IX_LINKEND, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1,
+	    key);
 }
 
 size_t

@@ -308,7 +308,7 @@ main(int argc, char **argv)
 	    (unsigned long long)res.created[CDN_LINK]);
 	if (!ok(alerts() == 0, "60 alerts, 30 of them triaged and 15 raised again"))
 		diag("%s", cdn_error_last()->message);
-	ok(upgrade(gs.path) == 3, "a format-2 store with stale index entries of alerts, upgraded to 3");
+	ok(upgrade(gs.path) == CDN_FORMAT, "a format-2 store with stale index entries of alerts, upgraded to the current format");
 
 	/* From the indexes and from the records: the same answer. */
 	for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
