@@ -126,7 +126,13 @@ enum cdn_index {
 	IX_ALERT = 15,		/* alert (rule, key): rule 0x1f key */
 	IX_REF = 16,		/* alert by each of its refs (format 2) */
 	IX_LINKEND = 17,	/* link by each end: END 0x1f DIR TYPE 0x1f OTHER (format 4) */
+	IX_SEIZED = 18,		/* a seizure's own time: its record key, then its
+				   occurred_at as IX_DATE keys it (format 4) */
 };
+
+/* The instant seizure `seq` occurred, from IX_SEIZED through `cur` (a
+ * cursor over the index): 1 and `*t`, 0 if the index has none (query.c). */
+int cdn_seized_at(MDB_cursor *cur, uint64_t seq, int64_t *t);
 
 /* Build the key of index `ix` for a value: returns its length. */
 size_t cdn_index_key(enum cdn_index ix, const char *val, size_t len, unsigned char *key);

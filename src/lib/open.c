@@ -73,7 +73,9 @@ fail:
  *          an alert again, a new version of a file) added its new entries
  *          without removing the old ones; and alerts indexed by their refs;
  *   3 → 4  links indexed by each end with their type and other end
- *          (IX_LINKEND), so that walks over links need not read them.
+ *          (IX_LINKEND), so that walks over links need not read them; and
+ *          seizures by their ids with their times (IX_SEIZED), made from
+ *          the date index (IX_DATE) without reading a record.
  */
 struct upgrade {
 	struct cdn_txn *txn;
@@ -141,6 +143,40 @@ upgrade_owned_entries(struct upgrade *u)
 	return 0;
 }
 
+/* IX_SEIZED from IX_DATE: each (time, seizure) of the one is the other's
+ * (seizure, time). */
+static int
+upgrade_seized(struct upgrade *u)
+{
+	struct cdn_txn *txn = u->txn;
+	unsigned char first = IX_DATE;
+	MDB_cursor *cur;
+	MDB_val k = { 1, &first }, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur)) != 0)
+		return cdn_lmdb_error(txn, rc, "index");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		unsigned char key[CDN_IKEY_MAX], val[CDN_RKEY_LEN + 8];
+
+		if (((unsigned char *)k.mv_data)[0] != IX_DATE)
+			break;
+		if (k.mv_size != 9 || v.mv_size != CDN_RKEY_LEN)
+			continue;
+		memcpy(val, v.mv_data, CDN_RKEY_LEN);
+		memcpy(val + CDN_RKEY_LEN, (unsigned char *)k.mv_data + 1, 8);
+		memcpy(u->rkey, v.mv_data, CDN_RKEY_LEN);
+		if ((rc = upgrade_put(u, key, cdn_index_key(IX_SEIZED, (const char *)val, sizeof val,
+		    key))) != 0) {
+			mdb_cursor_close(cur);
+			return rc;
+		}
+	}
+	mdb_cursor_close(cur);
+	return rc == 0 || rc == MDB_NOTFOUND ? 0 : cdn_lmdb_error(txn, rc, "index");
+}
+
 /* Every record of `kind` indexed again from its bytes. */
 static int
 upgrade_reindex(struct upgrade *u, enum cdn_kind kind)
@@ -206,7 +242,7 @@ upgrade_fn(struct cdn_txn *txn, void *arg)
 			return rc;
 	}
 	/* Every entry of a link is put again; those it had are there already. */
-	if (from < 4 && (rc = upgrade_reindex(&u, CDN_LINK)) != 0)
+	if (from < 4 && ((rc = upgrade_reindex(&u, CDN_LINK)) != 0 || (rc = upgrade_seized(&u)) != 0))
 		return rc;
 	cdn_be64(fmt, CDN_FORMAT);
 	return cdn_meta_put(txn, "format", fmt, 8);

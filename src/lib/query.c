@@ -332,7 +332,6 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
     struct bounds *b)
 {
 	unsigned char key[CDN_IKEY_MAX];
-	struct seqs links = { 0 };
 	const uint64_t *cached;
 	size_t ncached, idlen = strlen(id), nlinks = 0;
 	int rc = 0;
@@ -349,26 +348,35 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 		}
 	}
 
-	for (int dir = 0; dir < 2; dir++) {
+	/* Links linked to ID: the links touching it. */
+	for (int dir = 0; dir < 2 && kind == CDN_LINK; dir++) {
 		size_t n = cdn_index_key(dir ? IX_TO : IX_FROM, id, strlen(id), key);
 
-		/* Links linked to ID: the links touching it. */
-		if (kind == CDN_LINK) {
-			if ((rc = collect_key(txn, CDN_LINK, key, n, out)) != 0)
-				goto out;
-			continue;
-		}
-		links.n = 0;
-		if ((rc = collect_key(txn, CDN_LINK, key, n, &links)) != 0)
+		if ((rc = collect_key(txn, CDN_LINK, key, n, out)) != 0)
 			goto out;
-		nlinks += links.n;
-		for (size_t i = 0; i < links.n; i++) {
+	}
+	/* Records linked to it: the other ends of its links, from the index
+	 * of links by their ends, no link read (but one the index cannot
+	 * give whole). */
+	if (kind != CDN_LINK) {
+		struct cdn_link_end *e = NULL;
+		size_t ne = 0;
+
+		if ((rc = cdn_link_ends(txn, id, &e, &ne)) != 0)
+			goto out;
+		nlinks = ne;
+		for (size_t i = 0; i < ne && rc == 0; i++) {
 			struct cdn_id other;
 
-			if (link_other(txn, links.v[i], dir, &other) == 0 && other.kind == kind &&
-			    (rc = seqs_add(out, other.seq)) != 0)
-				goto out;
+			if (e[i].other[0] ? cdn_id_parse(e[i].other, &other) == 0 :
+			    link_other(txn, e[i].seq, !e[i].out, &other) == 0) {
+				if (other.kind == kind)
+					rc = seqs_add(out, other.seq);
+			}
 		}
+		free(e);
+		if (rc != 0)
+			goto out;
 	}
 	seqs_sort_unique(out);
 	/* Worth keeping for a record with many links (a company in many
@@ -378,7 +386,6 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 	else
 		b->srclen = 0;
 out:
-	free(links.v);
 	if (rc == 0)
 		cdn_error_clear();
 	return rc;
@@ -586,6 +593,24 @@ probe(MDB_cursor *cur, const unsigned char *key, size_t len, enum cdn_kind kind,
 	return rc == 0 ? 1 : rc == MDB_NOTFOUND ? 0 : -1;
 }
 
+int
+cdn_seized_at(MDB_cursor *cur, uint64_t seq, int64_t *t)
+{
+	unsigned char rk[CDN_RKEY_LEN], key[CDN_IKEY_MAX];
+	size_t len;
+	MDB_val k, v;
+
+	cdn_rkey((struct cdn_id){ CDN_SEIZURE, seq }, rk);
+	len = cdn_index_key(IX_SEIZED, (const char *)rk, sizeof rk, key);
+	k.mv_size = len;
+	k.mv_data = key;
+	if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) != 0 || k.mv_size != len + 8 ||
+	    memcmp(k.mv_data, key, len) != 0)
+		return 0;
+	*t = (int64_t)(cdn_get_be64((const unsigned char *)k.mv_data + len) ^ (1ULL << 63));
+	return 1;
+}
+
 static int
 in_window(const struct seqs *w, uint64_t seq)
 {
@@ -616,6 +641,7 @@ known_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 	if ((b->has_lo || b->has_hi) && !b->date_implied) {
 		int64_t t;
 
+
 		if (b->has_win) {
 			if (!in_window(&b->win, seq))
 				return 0;
@@ -625,6 +651,9 @@ known_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 				return 0;
 			if (r < 0)
 				verdict = -1;
+		} else if (q->kind == CDN_SEIZURE && b->probe && cdn_seized_at(b->probe, seq, &t) > 0) {
+			if ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))
+				return 0;
 		} else {
 			verdict = -1;
 		}
@@ -681,6 +710,7 @@ visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, ui
 		return 0;
 	if (!rec && (m < 0 || need)) {
 		struct cdn_id id = { q->kind, seq };
+
 
 		/* An index entry without its record is damage: named. */
 		if ((rc = cdn_qc_record(txn, id, &rec)) != 0)

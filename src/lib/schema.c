@@ -1103,6 +1103,28 @@ cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn, void *arg)
 				return rc;
 		}
 	}
+	/* A seizure's time, found from its id: dates are checked against a
+	 * window without reading the record (query.c). */
+	if (kind == CDN_SEIZURE) {
+		const char *when = json_string_value(json_object_get(rec, "occurred_at"));
+		struct cdn_id id;
+		unsigned char k[CDN_IKEY_MAX], v[CDN_RKEY_LEN + 8];
+		int64_t t;
+
+		const char *sid = json_string_value(json_object_get(rec, "id"));
+
+		if (when && sid && cdn_time_parse(when, &t, NULL) == 0) {
+			if (cdn_id_parse(sid, &id) != 0) {
+				cdn_error_clear();	/* not a stored record: no entry */
+			} else {
+				cdn_rkey(id, v);
+				cdn_time_key(t, v + CDN_RKEY_LEN);
+				if ((rc = fn(arg, k, cdn_index_key(IX_SEIZED, (const char *)v, sizeof v,
+				    k))) != 0)
+					return rc;
+			}
+		}
+	}
 	/* A link is found from either end with its type and its other end,
 	 * so that a walk over links need not read them (graph.c). */
 	if (kind == CDN_LINK) {

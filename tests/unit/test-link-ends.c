@@ -7,7 +7,8 @@
  *   those its link records give (the oracle: every link read);
  * - a link changed (its type) or removed changes its ends at once;
  * - a store of format 3 (without the entries) is brought up to date when
- *   opened: the same ends, the same graphs;
+ *   opened: the same ends, the same graphs, and every seizure's time in
+ *   the index of seizures by id;
  * - a graph view names, for each summary and each link, what the link
  *   records say.
  */
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cordon/check.h"
 #include "cordon/query.h"
 #include "cordon/record.h"
 #include "genstore.h"
@@ -151,7 +153,9 @@ views(struct cdn_store *st, const char *const *ids, size_t n)
 	return text;
 }
 
-/* Make the store what a format-3 cordon left: no IX_LINKEND entries. */
+/* Make the store what a format-3 cordon left: no IX_LINKEND or IX_SEIZED
+ * entries (the two indexes are the last: deleting from the first to the
+ * end removes both). */
 static int
 make_format3(struct genstore *gs)
 {
@@ -166,7 +170,9 @@ make_format3(struct genstore *gs)
 	rc = mdb_cursor_open(txn->txn, txn->st->idx, &cur);
 	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)) {
-		if (((unsigned char *)k.mv_data)[0] != IX_LINKEND)
+		unsigned char ix = ((unsigned char *)k.mv_data)[0];
+
+		if (ix != IX_LINKEND && ix != IX_SEIZED)
 			break;
 		if ((rc = mdb_cursor_del(cur, MDB_NODUPDATA)) != 0)
 			break;
@@ -184,6 +190,46 @@ make_format3(struct genstore *gs)
 	cdn_store_close(gs->st);
 	gs->st = NULL;
 	return cdn_store_open(gs->path, &gs->st);
+}
+
+/* Seizures whose time IX_SEIZED does not give as their occurred_at; -1
+ * if none could be checked. */
+struct seized {
+	MDB_cursor *cur;
+	int wrong, seen;
+};
+
+static int
+check_seized(void *arg, const char *json, size_t len)
+{
+	struct seized *z = arg;
+	json_t *rec = json_loadb(json, len, 0, NULL);
+	struct cdn_id id;
+	int64_t t, want;
+
+	z->seen++;
+	if (!rec || cdn_id_parse(json_string_value(json_object_get(rec, "id")) ?: "", &id) != 0 ||
+	    cdn_time_parse(json_string_value(json_object_get(rec, "occurred_at")) ?: "", &want,
+	    NULL) != 0 || cdn_seized_at(z->cur, id.seq, &t) != 1 || t != want)
+		z->wrong++;
+	json_decref(rec);
+	return 0;
+}
+
+static int
+seized_wrong(struct cdn_store *st)
+{
+	struct seized z = { NULL, 0, 0 };
+	struct cdn_txn *txn;
+
+	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0)
+		return -1;
+	if (mdb_cursor_open(txn->txn, txn->st->idx, &z.cur) == 0) {
+		cdn_scan_raw(txn, CDN_SEIZURE, check_seized, &z);
+		mdb_cursor_close(z.cur);
+	}
+	cdn_txn_abort(txn);
+	return z.seen ? z.wrong : -1;
 }
 
 static size_t
@@ -247,6 +293,15 @@ main(void)
 		ok(bad == 0 && entries_of(gs.st, from) == n0 - 1, "and its ends are gone (%d differ) %s",
 		    bad, why);
 	}
+	{
+		json_t *patch = json_pack("{s:s}", "occurred_at", "2031-05-06T07:08:09Z"), *out = NULL;
+
+		ok(cdn_record_edit(gs.st, "tester", "S-7", patch, 0, &out) == 0 &&
+		    seized_wrong(gs.st) == 0, "a seizure's time changed: the index of seizures by id "
+		    "follows");
+		json_decref(patch);
+		json_decref(out);
+	}
 	free(before);
 	before = views(gs.st, ids, 8);
 
@@ -255,6 +310,8 @@ main(void)
 	    cdn_error_last()->message);
 	bad = check_all(gs.st, &a, why, sizeof why);
 	ok(bad == 0, "upgraded: every end is in the index again (%d differ) %s", bad, why);
+	bad = seized_wrong(gs.st);
+	ok(bad == 0, "and every seizure's time, made from the date index (%d wrong)", bad);
 	after = views(gs.st, ids, 8);
 	ok(before && after && strcmp(before, after) == 0,
 	    "and graph views of 8 records answer as before the upgrade");

@@ -3,9 +3,11 @@
  * every record would answer. Over a generated store, random conjunctions
  * of conditions (fields whose index alone decides them, fields it only
  * narrows, fields without an index, a tag, date windows from a day to
- * years) are asked through cdn_query_run and cdn_query_count, whole and a
- * page at a time, and compared with an oracle written here: every seizure
- * read from the store and each condition checked on its JSON.
+ * years, the seizures linked to an entity in a window) are asked through
+ * cdn_query_run and cdn_query_count, whole and a page at a time, and
+ * compared with an oracle written here: every seizure and link read from
+ * the store and each condition checked on their JSON. Every seizure's time
+ * in the index of seizures by id (IX_SEIZED) is its occurred_at.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +22,54 @@
 #include "genstore.h"
 #include "tap.h"
 
-#define NQ 600
+#define NQ 750
 #define MAXREC 8192
+#define MAXLINK 16384
 
 static json_t *recs[MAXREC];	/* every seizure, parsed, by position */
 static size_t nrecs;
+static char links[MAXLINK][2][24];	/* every link's from and to */
+static size_t nlinks;
+
+static int
+keep_link(void *arg, const char *json, size_t len)
+{
+	json_t *l = json_loadb(json, len, 0, NULL);
+
+	(void)arg;
+	if (l && nlinks < MAXLINK) {
+		snprintf(links[nlinks][0], 24, "%s", json_string_value(json_object_get(l, "from")));
+		snprintf(links[nlinks][1], 24, "%s", json_string_value(json_object_get(l, "to")));
+		nlinks++;
+	}
+	json_decref(l);
+	return 0;
+}
+
+/* The other ends of the links of the query's linked record, made once
+ * per query (linked_set), and whether `id` is one of them. */
+static const char *ends[MAXLINK];
+static size_t nends;
+
+static void
+linked_set(const char *to)
+{
+	nends = 0;
+	for (size_t i = 0; to && i < nlinks; i++)
+		if (strcmp(links[i][0], to) == 0)
+			ends[nends++] = links[i][1];
+		else if (strcmp(links[i][1], to) == 0)
+			ends[nends++] = links[i][0];
+}
+
+static int
+linked_to(const char *id)
+{
+	for (size_t i = 0; i < nends; i++)
+		if (strcmp(ends[i], id) == 0)
+			return 1;
+	return 0;
+}
 
 static int
 keep(void *arg, const char *json, size_t len)
@@ -72,6 +117,8 @@ oracle(const struct cdn_query *q, json_t *rec, int64_t lo, int64_t hi)
 			return 0;
 	if (q->tag && !holds(rec, "tags", q->tag))
 		return 0;
+	if (q->linked && !linked_to(json_string_value(json_object_get(rec, "id"))))
+		return 0;
 	if (q->since || q->until) {
 		if (cdn_time_parse(json_string_value(json_object_get(rec, "occurred_at")), &t, NULL) != 0)
 			return 0;
@@ -114,7 +161,7 @@ main(void)
 	struct genstore gs;
 	struct cdn_txn *txn;
 	unsigned r = 777;
-	int bad_ids = 0, bad_count = 0, bad_page = 0, nonempty = 0, shapes[4] = { 0 };
+	int bad_ids = 0, bad_count = 0, bad_page = 0, nonempty = 0, linked = 0, shapes[5] = { 0 };
 
 	if (genstore_make(&gs, "test-planner", &g) != 0)
 		return 99;
@@ -124,6 +171,28 @@ main(void)
 		return 99;
 	}
 	ok(nrecs == gs.res.created[CDN_SEIZURE] && nrecs > 1000, "the oracle holds all %zu seizures", nrecs);
+	r = (unsigned)cdn_scan_raw(txn, CDN_LINK, keep_link, NULL);
+	ok(r == 0 && nlinks > 100 && nlinks == gs.res.created[CDN_LINK], "and all %zu links", nlinks);
+	r = 777;
+	{
+		MDB_cursor *cur;
+		int wrong = 0;
+
+		if (mdb_cursor_open(txn->txn, txn->st->idx, &cur) != 0)
+			return 99;
+		for (size_t k = 0; k < nrecs; k++) {
+			struct cdn_id id;
+			int64_t t, want;
+
+			if (cdn_id_parse(json_string_value(json_object_get(recs[k], "id")), &id) != 0 ||
+			    cdn_time_parse(json_string_value(json_object_get(recs[k], "occurred_at")),
+			    &want, NULL) != 0 || cdn_seized_at(cur, id.seq, &t) != 1 || t != want)
+				wrong++;
+		}
+		mdb_cursor_close(cur);
+		ok(wrong == 0, "every seizure's time is in the index of seizures by id (%d wrong)",
+		    wrong);
+	}
 
 	for (int i = 0; i < NQ; i++) {
 		struct cdn_cond conds[3];
@@ -132,12 +201,17 @@ main(void)
 		struct ids got = { 0 }, want = { 0 }, paged = { 0 };
 		size_t count = 0, nwant = 0;
 		int64_t lo = 0, hi = 0;
-		int shape = i % 4;
+		int shape = i % 5;
 
 		r = r * 1103515245 + 12345;
 		/* Shapes: decided by indexes alone; one only narrowed (a field
-		 * without an index); a tag; and a date window alone. */
-		if (shape != 3) {
+		 * without an index); a tag; a date window alone; and the
+		 * seizures linked to one end of a link (an entity, mostly). */
+		if (shape == 4) {
+			const char *e = links[(r >> 4) % nlinks][0];
+
+			q.linked = e[0] == 'S' ? links[(r >> 4) % nlinks][1] : e;
+		} else if (shape != 3) {
 			conds[q.nwhere++] = (struct cdn_cond){ "commodity.category", categories[(r >> 4) % 4] };
 			if ((r >> 7) % 2)
 				conds[q.nwhere++] = (struct cdn_cond){ "location.country", countries[(r >> 8) % 6] };
@@ -167,6 +241,7 @@ main(void)
 				q.until = until;
 		}
 		shapes[shape]++;
+		linked_set(q.linked);
 		for (size_t k = 0; k < nrecs; k++)
 			if (oracle(&q, recs[k], lo, hi) && add_id(&want, recs[k]) == 0)
 				nwant++;
@@ -199,6 +274,7 @@ main(void)
 		if (strcmp(paged.s ? paged.s : "", want.s ? want.s : "") != 0)
 			bad_page++;
 		nonempty += nwant > 0;
+		linked += shape == 4 && nwant > 0;
 		free(got.s);
 		free(want.s);
 		free(paged.s);
@@ -211,8 +287,9 @@ main(void)
 
 		ok(rc == 0 && n == nrecs, "a count without conditions is every seizure (%zu)", n);
 	}
-	ok(nonempty > NQ / 4, "%d of %d queries have answers (shapes %d/%d/%d/%d)", nonempty, NQ,
-	    shapes[0], shapes[1], shapes[2], shapes[3]);
+	ok(nonempty > NQ / 4, "%d of %d queries have answers (shapes %d/%d/%d/%d/%d)", nonempty, NQ,
+	    shapes[0], shapes[1], shapes[2], shapes[3], shapes[4]);
+	ok(linked > NQ / 20, "%d queries of linked seizures have answers", linked);
 	ok(bad_ids == 0, "every query lists what reading every record lists (%d differ)", bad_ids);
 	ok(bad_count == 0, "every count is the oracle's (%d differ)", bad_count);
 	ok(bad_page == 0, "pages of 7 list the same records (%d differ)", bad_page);
