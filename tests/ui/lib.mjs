@@ -66,6 +66,13 @@ export function makeCtx({ browser, base, users, shots, T }) {
       await ctx.ready(page);
     },
 
+    // Whether a wait (a locator's waitFor, a waitForFunction) ended in
+    // time: true, or false on its timeout, so that a test says "not ok"
+    // for what did not appear and goes on.
+    came(wait) {
+      return wait.then(() => true, () => false);
+    },
+
     // The screen for the current location is drawn (app.js marks it).
     async ready(page) {
       await page.waitForFunction(() => document.body.dataset.ready === '1' &&

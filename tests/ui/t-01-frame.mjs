@@ -1,7 +1,7 @@
 // t-01-frame.mjs - signing in and out, the navigation each role sees, the
 // language switch (remembered), the Debian libraries under /vendor/, and
 // the cases list showing hostile text as typed.
-export default async function ({ T, base, users, page: newPage, open, ready, clean, shot }) {
+export default async function ({ T, base, users, page: newPage, open, ready, clean, shot, came }) {
   // Sign in through the form, as a person does.
   const page = await newPage(null);
   await page.goto(`${base}/`);
@@ -17,9 +17,9 @@ export default async function ({ T, base, users, page: newPage, open, ready, cle
   (page.__expected ||= []).push(/status of 401/);
   await page.getByLabel('Password').fill(users.officer.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  T.ok(await came(page.getByRole('navigation', { name: 'Main' }).waitFor()),
+    'the officer signs in with "User", "Password" and "Sign in"');
   await ready(page);
-  T.ok(true, 'the officer signs in with "User", "Password" and "Sign in"');
   const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
   T.ok(links.includes('Cases') && links.includes('Alerts') && !links.includes('Rules') && !links.includes('Audit'),
     `an officer's menu has cases and alerts, not rules or audit (${links.join(', ')})`);

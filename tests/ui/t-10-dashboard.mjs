@@ -20,7 +20,7 @@ function lastDay(ym) {
 const seizureIds = async (page) => page.locator('main tbody tr td:first-child a').allTextContents();
 
 export default async function (ctx) {
-  const { T, base, users, page: newPage, open, ready, clean, shot, api } = ctx;
+  const { T, base, users, page: newPage, open, ready, clean, shot, api, came } = ctx;
   const me = users.officer.user;
   const M2 = month(2), M3 = month(3);
 
@@ -56,8 +56,8 @@ export default async function (ctx) {
   await open(page, '#/');
   T.ok(await page.getByRole('heading', { name: 'Dashboard', level: 1 }).isVisible(), 'the dashboard opens at #/');
   const canvas = page.locator('.dash-chart canvas');
-  await page.locator('.dash-chart canvas[data-drawn="1"]').waitFor();
-  T.ok(true, 'Chart.js draws the seizures per month');
+  T.ok(await came(page.locator('.dash-chart canvas[data-drawn="1"]').waitFor()),
+    'Chart.js draws the seizures per month');
 
   // New alerts: each severity's tile says as many as the inbox lists.
   for (const s of SEVERITIES) {
@@ -205,8 +205,8 @@ export default async function (ctx) {
   const n = ids.length;
   T.ok(await sp.getByText(`${n} seizures match.`).isVisible(), 'the count matches the rows');
   await sp.getByRole('row').nth(1).getByRole('link').first().click();
-  await sp.waitForFunction(() => /^#\/seizures\/S-\d+$/.test(location.hash));
-  T.ok(true, 'a row leads to its seizure');
+  T.ok(await came(sp.waitForFunction(() => /^#\/seizures\/S-\d+$/.test(location.hash))),
+    'a row leads to its seizure');
   await open(sp, '#/seizures');
   await clean(sp, 'seizures list');
   await shot(sp, 'seizures');

@@ -29,7 +29,7 @@ const HOSTILE = `<img src=x onerror="window.__xss='alert title'">"><script>windo
 const HOSTILE_EXPLAIN = `Because <b>bold</b>\n<script>window.__xss='explain'</script> and <img src=x onerror="window.__xss='explain img'">`;
 
 export default async function (ctx) {
-  const { T, page: newPage, open, ready, clean, shot, api, putRule } = ctx;
+  const { T, page: newPage, open, ready, clean, shot, api, putRule, came } = ctx;
   // A rule of our own, and seizures that make it fire, through the API.
   T.is((await putRule('analyst', 't40-tagged', RULE)).status, 200, 'set-up: the test rule is saved');
   const cases = await api('officer', 'GET', `/cases?where=${encodeURIComponent('title=Pangolin scales at Cat Lai')}`);
@@ -41,6 +41,7 @@ export default async function (ctx) {
     ['hostile', 'medium', HOSTILE, HOSTILE_EXPLAIN],
     ['low1', 'low', 'Small parcel of scales (1)', null],
     ['low2', 'low', 'Small parcel of scales (2)', null],
+    ['esc', 'critical', 'Pangolin scales by air freight', null],
   ]) {
     const attributes = { title, sev };
     if (explain) attributes.explain = explain;
@@ -65,6 +66,8 @@ export default async function (ctx) {
     await rows.first().getByText('New', { exact: true }).isVisible(), 'with severity and status badges');
   T.ok(await page.getByRole('link', { name: 'Ivory in a container, 400 kg' }).isVisible(), 'the alert title links to it');
   T.ok(/\d{4}/.test(await rows.first().locator('time').first().textContent()), 'when it was raised, as a date');
+  T.ok(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ UTC$/.test(await rows.first().locator('time').first().getAttribute('title')),
+    'in the user\'s time zone, with the UTC time on hover');
   T.is((await rows.first().locator('td').last().textContent()).trim(), '2', 'and how many records it names');
   await clean(page, 'alert inbox');
   await shot(page, 'alerts');
@@ -135,6 +138,27 @@ export default async function (ctx) {
   await clean(page, 'alert page');
   await shot(page, 'alert');
 
+  // Escalate one from its page, with a note.
+  await open(page, `#/alerts/${alertOf.esc.id}`);
+  await page.getByLabel('Note', { exact: true }).fill('to the regional desk');
+  await page.getByRole('button', { name: 'Escalate' }).click();
+  T.ok(await came(page.locator('main .alert-badges').getByText('Escalated').waitFor()), 'an alert is escalated from its page');
+  await ready(page);
+  const esc = (await api('officer', 'GET', `/alerts/${alertOf.esc.id}`)).json;
+  const escLast = (await api('officer', 'GET', `/alerts/${alertOf.esc.id}/history`)).json.items[0];
+  T.ok(esc.status === 'escalated' && escLast.op === 'escalate' && escLast.note === 'to the regional desk',
+    'it is stored escalated, with the note');
+  await clean(page, 'escalate');
+
+  // The period raised, in the URL: the day it was raised has it, 2020 none.
+  const today = alertOf.esc.raised_at.slice(0, 10);
+  await open(page, `#/alerts?rule=t40-tagged&severity=critical&since=${today}&until=${today}`);
+  T.is(await page.getByLabel('Raised from').inputValue(), today, 'the period comes from the URL');
+  T.is(await rows.count(), 1, 'raised that day: the critical one');
+  await open(page, '#/alerts?rule=t40-tagged&until=2020-01-01');
+  T.is(await rows.count(), 0, 'raised before 2020: none');
+  await clean(page, 'alerts by period');
+
   // Promote one to a new case: the case opens.
   await open(page, `#/alerts/${alertOf.big1.id}`);
   await page.getByLabel('Note', { exact: true }).fill('one case for the container');
@@ -153,8 +177,7 @@ export default async function (ctx) {
   await page.getByLabel(/Find a case/).fill('pangolin');
   await page.getByRole('button', { name: 'Find', exact: true }).click();
   const pick = page.getByRole('button', { name: `Attach to ${caseId}: Pangolin scales at Cat Lai` });
-  await pick.waitFor();
-  T.ok(true, 'searching "pangolin" finds the case');
+  T.ok(await came(pick.waitFor()), 'searching "pangolin" finds the case');
   await pick.click();
   await page.waitForFunction((c) => location.hash === `#/cases/${c}`, caseId);
   await ready(page);
