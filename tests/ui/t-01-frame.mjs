@@ -41,6 +41,26 @@ export default async function ({ T, base, users, page: newPage, open, ready, cle
     'a reload keeps the place and the filter');
   await shot(page, 'cases');
 
+  // Every other filter, from the URL: office, lead, tag, and the dates
+  // the cases were recorded (created_at, as the API's since and until).
+  const recorded = (await (await page.request.get(`${base}/api/v1/cases?limit=1`)).json()).items[0].created_at.slice(0, 10);
+  for (const [query, label, value, want] of [
+    ['office=Noi%20Bai%20Airport%20Customs', 'Office', 'Noi Bai Airport Customs', hostile],
+    ['lead=olga', 'Lead officer', 'olga', 'Pangolin scales at Cat Lai'],
+    ['tag=cites-i', 'Tags', 'cites-i', 'Pangolin scales at Cat Lai'],
+  ]) {
+    await open(page, `#/cases?${query}`);
+    const rows = page.locator('main tbody tr');
+    T.ok((await rows.count()) === 1 && (await rows.first().textContent()).includes(want) &&
+      (await page.getByLabel(label, { exact: true }).inputValue()) === value, `the ${label.toLowerCase()} filter, from the URL`);
+  }
+  await open(page, `#/cases?since=${recorded}&until=${recorded}`);
+  T.ok((await page.locator('main tbody tr').count()) === 2 && (await page.getByLabel('Recorded from').inputValue()) === recorded,
+    'the cases recorded on a day');
+  await open(page, '#/cases?until=2020-01-01');
+  T.is(await page.locator('main tbody tr').count(), 0, 'none recorded before 2020');
+  await clean(page, 'cases filters');
+
   // Vietnamese, remembered.
   await page.getByLabel('Language').first().selectOption('vi');
   await page.getByRole('link', { name: 'Vụ việc', exact: true }).first().waitFor();
