@@ -5,6 +5,13 @@
  * machine:
  *
  *   bench-store [--seizures N | --quick] [--gets M] [--keep]
+ *   bench-store --growth [--quick]
+ *
+ * --growth imports 100,000, 1,000,000 and 3,000,000 seizures (a tenth of
+ * each with --quick), each into a new store, and times the import per
+ * record, a parsed get by id and four queries of bench-query's set on
+ * each, so that a user sees whether the cost per record stays flat as a
+ * store grows.
  *
  * Every import runs in its own forked child, one after the other, so each
  * gets a clean peak RSS from wait4() and none inherits an LMDB environment
@@ -44,6 +51,7 @@
 #include "cordon/error.h"
 #include "cordon/gen.h"
 #include "cordon/import.h"
+#include "cordon/query.h"
 #include "cordon/record.h"
 #include "cordon/store.h"
 #include "internal.h"		/* the store's LMDB environment, for its size */
@@ -66,6 +74,7 @@ struct opts {
 	uint64_t seizures;
 	uint64_t gets;
 	int keep;
+	int growth;		/* --growth: the same import and queries at 3 sizes */
 };
 
 /* What a child reports back through its pipe. */
@@ -101,6 +110,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: bench-store [--seizures N | --quick] [--gets M] [--keep]\n"
+	    "       bench-store --growth [--quick]\n"
 	    "\n"
 	    "Compare cordon's import and get-by-id with a raw LMDB put/get\n"
 	    "loop and with SQLite keeping the same seizure indexes.\n"
@@ -109,6 +119,9 @@ usage(FILE *f)
 	    "  --quick       the same as --seizures %" PRIu64 "\n"
 	    "  --gets M      random gets by id per measurement (default %" PRIu64 ")\n"
 	    "  --keep        keep the temporary directory (input, stores)\n"
+	    "  --growth      import 100,000, 1,000,000 and 3,000,000 seizures (a\n"
+	    "                tenth of each with --quick) and time the import, gets\n"
+	    "                and queries at each size: is the cost per record flat?\n"
 	    "  --help        this text\n"
 	    "\n"
 	    "Work files go to a new directory under $TMPDIR (or /tmp).\n",
@@ -206,6 +219,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->seizures = DEFAULT_SEIZURES;
 	o->gets = DEFAULT_GETS;
 	o->keep = 0;
+	o->growth = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -216,6 +230,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->seizures = QUICK_SEIZURES;
 		} else if (strcmp(a, "--keep") == 0) {
 			o->keep = 1;
+		} else if (strcmp(a, "--growth") == 0) {
+			o->growth = 1;
 		} else if (strcmp(a, "--seizures") == 0 || strcmp(a, "--gets") == 0) {
 			if (i + 1 >= argc)
 				die_usage("%s needs a value", a);
@@ -1082,6 +1098,177 @@ verdict(int pass)
 
 /* --- main ------------------------------------------------------------------ */
 
+
+/* --- growth: the same work at three sizes ------------------------------------ */
+
+#define GROWTH_GETS	100000
+#define GROWTH_ROUNDS	15
+
+struct gquery {
+	const char *name;
+	struct cdn_cond c[2];
+	size_t nc;
+	const char *since, *until;
+	int count;		/* a count, else a first page of 100 */
+};
+
+/* Four of bench-query's set: a page and a count, from one index and a
+ * window, and from two indexes. */
+static const struct gquery gqueries[] = {
+	{ "VN, one day: page", { { "location.country", "VN" } }, 1, "2024-01-01", "2024-01-01", 0 },
+	{ "VN, one day: count", { { "location.country", "VN" } }, 1, "2024-01-01", "2024-01-01", 1 },
+	{ "wildlife+air: page", { { "commodity.category", "wildlife" }, { "transport_mode", "air" } },
+	  2, NULL, NULL, 0 },
+	{ "wildlife+air: count", { { "commodity.category", "wildlife" }, { "transport_mode", "air" } },
+	  2, NULL, NULL, 1 },
+};
+#define NGQ (sizeof gqueries / sizeof *gqueries)
+
+static int
+gq_row(void *arg, json_t *rec)
+{
+	(*(size_t *)arg)++;
+	sink += json_object_size(rec);
+	return 0;
+}
+
+/* Median milliseconds of query `g` over GROWTH_ROUNDS runs, and what it
+ * answers: the count, or the rows of its page. */
+static int
+gq_time(struct cdn_txn *txn, const struct gquery *g, double *ms, size_t *answer)
+{
+	struct cdn_query q = { .kind = CDN_SEIZURE, .where = g->c, .nwhere = g->nc,
+		.since = g->since, .until = g->until, .limit = g->count ? 0 : 100 };
+	double t[GROWTH_ROUNDS];
+
+	for (int i = 0; i < GROWTH_ROUNDS; i++) {
+		double t0 = bench_now();
+
+		*answer = 0;
+		if ((g->count ? cdn_query_count(txn, &q, answer) :
+		    cdn_query_run(txn, &q, gq_row, answer)) != 0)
+			return cdn_fail(g->name);
+		t[i] = (bench_now() - t0) * 1e3;
+	}
+	*ms = bench_quantile(t, GROWTH_ROUNDS, .5);
+	return 0;
+}
+
+/* Microseconds per parsed get of a random seizure, best of 3 passes. */
+static int
+gets_time(struct cdn_txn *txn, uint64_t seizures, double *us)
+{
+	uint64_t x = GET_SEED;
+	double best = 0;
+
+	for (int r = 0; r < 3; r++) {
+		double t0 = bench_now(), secs;
+
+		for (int i = 0; i < GROWTH_GETS; i++) {
+			struct cdn_id id = { CDN_SEIZURE, 0 };
+			char buf[CDN_ID_MAX];
+			json_t *rec;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			id.seq = 1 + x % seizures;
+			cdn_id_format(id, buf);
+			if (cdn_record_get(txn, buf, &rec) != 0)
+				return cdn_fail(buf);
+			sink += json_object_size(rec);
+			json_decref(rec);
+		}
+		secs = bench_now() - t0;
+		if (r == 0 || secs < best)
+			best = secs;
+	}
+	*us = best / GROWTH_GETS * 1e6;
+	return 0;
+}
+
+static int
+growth(const struct opts *o)
+{
+	static const uint64_t sizes[] = { 100000, 1000000, 3000000 };
+	uint64_t div = o->seizures == QUICK_SEIZURES ? 10 : 1;
+	double first[2 + NGQ] = { 0 };
+	char n1[32];
+
+	printf("growth: the same import, gets and queries at three sizes (one store each, "
+	    "hot; queries: median of %d)\n", GROWTH_ROUNDS);
+	printf("%-11s %9s %10s %10s %9s", "seizures", "import", "us/record", "bytes/rec", "get us");
+	for (size_t i = 0; i < NGQ; i++)
+		printf(" %21s", gqueries[i].name);
+	printf("\n");
+	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+		uint64_t n = sizes[s] / div, store_size, len;
+		struct measure gm, im;
+		struct gen_arg ga;
+		struct paths p = { 0 };
+		struct cdn_store *st = NULL;
+		struct cdn_txn *txn = NULL;
+		double per, get_us, ms[NGQ];
+		size_t ans[NGQ];
+		char path[PATH_MAX];
+		int ok = 0;
+
+		if (make_paths(&p) != 0)
+			return 1;
+		progress("growth: %s seizures: generating ... ", thousands(n, n1, sizeof n1));
+		ga.path = p.input;
+		ga.seizures = n;
+		if (run_child("generator", child_generate, &ga, &gm) == 0) {
+			progress("importing ... ");
+			sync();
+			if (run_child("cordon import", child_cordon, &p, &im) == 0 &&
+			    join(path, p.store, "data.mdb") == 0 &&
+			    file_size(path, &store_size, &len) == 0 &&
+			    cdn_store_open(p.store, &st) == 0 &&
+			    cdn_txn_begin(st, CDN_TXN_READ, &txn) == 0) {
+				progress("queries ... ");
+				ok = gets_time(txn, im.r.seizures, &get_us) == 0;
+				for (size_t i = 0; i < NGQ && ok; i++)
+					ok = gq_time(txn, &gqueries[i], &ms[i], &ans[i]) == 0;
+			}
+		}
+		if (txn)
+			cdn_txn_abort(txn);
+		if (st)
+			cdn_store_close(st);
+		rm_tree(p.dir);
+		progress("done\n");
+		if (!ok)
+			return 1;
+		per = im.r.secs / (double)im.r.records * 1e6;
+		printf("%-11s %8.1fs %10.1f %10.0f %9.1f", thousands(n, n1, sizeof n1), im.r.secs, per,
+		    (double)store_size / (double)im.r.records, get_us);
+		for (size_t i = 0; i < NGQ; i++) {
+			char cell[48];
+
+			snprintf(cell, sizeof cell, "%.2f ms (%zu)", ms[i], ans[i]);
+			printf(" %21s", cell);
+		}
+		printf("\n");
+		if (s == 0) {
+			first[0] = per;
+			first[1] = get_us;
+			memcpy(first + 2, ms, sizeof ms);
+		} else if (s == sizeof sizes / sizeof *sizes - 1) {
+			printf("%-11s %9s %9.2fx %10s %8.2fx", "x smallest", "", per / first[0], "",
+			    get_us / first[1]);
+			for (size_t i = 0; i < NGQ; i++)
+				printf(" %20.2fx", ms[i] / first[2 + i]);
+			printf("\n");
+		}
+		fflush(stdout);
+	}
+	printf("(in brackets: the rows of a page, or the count. Flat: x smallest near 1 for the "
+	    "import per record and the get; a query's time follows what it answers, which grows "
+	    "with the store: %llux the records here)\n", (unsigned long long)(sizes[2] / sizes[0]));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1099,6 +1286,8 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	/* Children report through pipes; a dead reader must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	if (o.growth)
+		return growth(&o);
 	if (make_paths(&p) != 0) {
 		if (p.dir[0] && access(p.dir, F_OK) == 0)
 			rm_tree(p.dir);
