@@ -6,7 +6,6 @@
 #ifndef CORDON_GENSTORE_H
 #define CORDON_GENSTORE_H
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "cordon/gen.h"
 #include "cordon/import.h"
 #include "cordon/store.h"
+#include "tap.h"
 
 struct genstore {
 	char top[64];			/* the folder holding the store */
@@ -51,13 +51,6 @@ genstore_make(struct genstore *g, const char *name, const struct cdn_gen_opts *o
 	return 0;
 }
 
-static int
-genstore_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 /* Close the store and remove its folder. */
 __attribute__((unused))
 static void
@@ -65,7 +58,7 @@ genstore_remove(struct genstore *g)
 {
 	cdn_store_close(g->st);
 	g->st = NULL;
-	nftw(g->top, genstore_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(g->top);
 }
 
 #endif

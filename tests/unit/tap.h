@@ -3,11 +3,13 @@
  *
  * ok(cond, fmt, ...) prints "ok N - ..." or "not ok N - ..." and counts;
  * done_testing() prints the plan and returns the exit status (0 if every
- * test passed). Header-only so every test program stays one file.
+ * test passed); rm_tree(dir) removes a test's temporary folder.
+ * Header-only so every test program stays one file.
  */
 #ifndef CORDON_TAP_H
 #define CORDON_TAP_H
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +63,22 @@ static int done_testing(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
+}
+
+/* Remove the folder tree `dir` (a test's temporary store); a TAP
+ * diagnostic if any of it stays. */
+static int
+tap_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+__attribute__((unused))
+static void rm_tree(const char *dir)
+{
+	if (nftw(dir, tap_rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		diag("could not remove %s", dir);
 }
 
 #endif

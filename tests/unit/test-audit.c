@@ -426,8 +426,6 @@ main(void)
 	ok(verify() == 0, "and it still verifies");
 	cdn_store_close(st);
 
-	snprintf(buf, sizeof buf, "rm -rf %s", dir);
-	if (system(buf) != 0)
-		diag("cleanup failed");
+	rm_tree(dir);
 	return done_testing();
 }

@@ -483,12 +483,6 @@ main(void)
 	cdn_store_close(st);
 	free(text);
 	free(noise);
-	{
-		char cmd[700];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
-		if (system(cmd) != 0)
-			diag("could not remove %s", top);
-	}
+	rm_tree(top);
 	return done_testing();
 }

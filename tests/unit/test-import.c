@@ -563,12 +563,6 @@ main(void)
 	cdn_store_close(many);
 	cdn_store_close(back);
 	cdn_store_close(st);
-	{
-		char cmd[400];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
-		if (system(cmd) != 0)
-			diag("could not remove %s", top);
-	}
+	rm_tree(top);
 	return done_testing();
 }

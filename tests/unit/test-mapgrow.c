@@ -124,7 +124,7 @@ grow_once(void *arg)
 int
 main(void)
 {
-	char dir[] = "/tmp/cordon-mapgrow-XXXXXX", path[64], cmd[96];
+	char dir[] = "/tmp/cordon-mapgrow-XXXXXX", path[64];
 	pthread_t r[READERS], w;
 	size_t before;
 
@@ -192,8 +192,6 @@ main(void)
 	    atomic_load(&grown), mapsize() >> 20);
 
 	cdn_store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 99;
+	rm_tree(dir);
 	return done_testing();
 }

@@ -189,12 +189,6 @@ main(void)
 	json_decref(log);
 
 	cdn_store_close(st);
-	{
-		char cmd[600];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			diag("could not remove %s", dir);
-	}
+	rm_tree(dir);
 	return done_testing();
 }

@@ -163,12 +163,6 @@ main(void)
 	expect(14, "v2 1", "but the failed run's states are not kept");
 
 	cdn_store_close(st);
-	{
-		char cmd[600];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			diag("could not remove %s", dir);
-	}
+	rm_tree(dir);
 	return done_testing();
 }

@@ -358,12 +358,6 @@ main(void)
 		return 99;
 	test_table();
 	test_redaction();
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			diag("cannot remove %s", dir);
-	}
+	rm_tree(dir);
 	return done_testing();
 }

@@ -544,9 +544,6 @@ main(void)
 	ok(verify() != 0, "removing the newest entry is detected");
 	cdn_store_close(st);
 
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		diag("cleanup failed");
+	rm_tree(dir);
 	return done_testing();
 }
