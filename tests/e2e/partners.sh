@@ -186,11 +186,7 @@ for i in $(seq 1 20); do
 	# Uniform over twice an export's time: some kills land before the
 	# files are in place, some after.
 	delay=$((RANDOM % (ms * 2 + 1)))
-	"$CORDON" export stix --partner kh -o "$T/crash.json" >/dev/null 2>>"$T/crash.err" &
-	pid=$!
-	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill_at "$delay" export stix --partner kh -o "$T/crash.json"
 	if [ ! -e "$T/crash.json" ]; then
 		before=$((before + 1))
 	elif "$CORDON" export verify "$T/crash.json" >/dev/null 2>>"$T/verify.err"; then
