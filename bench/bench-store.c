@@ -1198,11 +1198,12 @@ growth(const struct opts *o)
 	printf("growth: the same import, gets and queries at three sizes (one store each, "
 	    "hot; queries: median of %d)\n", GROWTH_ROUNDS);
 	printf("%-11s %9s %10s %10s %9s", "seizures", "import", "us/record", "bytes/rec", "get us");
+	/* bytes/rec: the store's LMDB pages in use per record */
 	for (size_t i = 0; i < NGQ; i++)
 		printf(" %21s", gqueries[i].name);
 	printf("\n");
 	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
-		uint64_t n = sizes[s] / div, store_size, len;
+		uint64_t n = sizes[s] / div, store_size, len, used = 0;
 		struct measure gm, im;
 		struct gen_arg ga;
 		struct paths p = { 0 };
@@ -1227,6 +1228,7 @@ growth(const struct opts *o)
 			    cdn_store_open(p.store, &st) == 0 &&
 			    cdn_txn_begin(st, CDN_TXN_READ, &txn) == 0) {
 				progress("queries ... ");
+				used = env_used(st->env);
 				ok = gets_time(txn, im.r.seizures, &get_us) == 0;
 				for (size_t i = 0; i < NGQ && ok; i++)
 					ok = gq_time(txn, &gqueries[i], &ms[i], &ans[i]) == 0;
@@ -1242,7 +1244,7 @@ growth(const struct opts *o)
 			return 1;
 		per = im.r.secs / (double)im.r.records * 1e6;
 		printf("%-11s %8.1fs %10.1f %10.0f %9.1f", thousands(n, n1, sizeof n1), im.r.secs, per,
-		    (double)store_size / (double)im.r.records, get_us);
+		    (double)used / (double)im.r.records, get_us);
 		for (size_t i = 0; i < NGQ; i++) {
 			char cell[48];
 
