@@ -176,46 +176,6 @@ summary(const char *id, enum cdn_kind kind, const struct end *e, size_t n)
 }
 
 /*
- * The ends of node `id`'s links, from the index. An entry the index
- * cannot give whole (cdn_link_ends) is completed from the link's record.
- */
-static int
-ends_of(struct walk *w, const char *id, struct cdn_link_end **ix, size_t *nix)
-{
-	int rc;
-
-	if ((rc = cdn_link_ends(w->txn, id, ix, nix)) != 0)
-		return rc;
-	for (size_t i = 0; i < *nix; i++) {
-		struct cdn_link_end *x = &(*ix)[i];
-		struct cdn_id lid = { CDN_LINK, x->seq };
-		char lbuf[CDN_ID_MAX];
-		const char *from, *to, *type;
-		json_t *l;
-
-		if (x->other[0])
-			continue;
-		cdn_id_format(lid, lbuf);
-		if ((rc = cdn_record_get(w->txn, lbuf, &l)) != 0) {
-			if (rc != CDN_ENOTFOUND)
-				return rc;
-			cdn_error_clear();
-			continue;
-		}
-		from = json_string_value(json_object_get(l, "from"));
-		to = json_string_value(json_object_get(l, "to"));
-		type = json_string_value(json_object_get(l, "type"));
-		if (from && to && type) {
-			x->out = strcmp(from, id) == 0;
-			snprintf(x->type, sizeof x->type, "%s", type);
-			snprintf(x->other, sizeof x->other, "%s", x->out ? to : from);
-		}
-		json_decref(l);
-	}
-	return 0;
-}
-
-/*
  * Expand node `id`: its links' ends come from the index; the other ends
  * join the graph (into `next`), unless their kind is summarised here or
  * the cap is reached, in which case the link waits in `pending` (by its
@@ -229,7 +189,7 @@ expand(struct walk *w, const char *id, json_t *next)
 	struct end *e = NULL;
 	int rc;
 
-	if ((rc = ends_of(w, id, &ix, &nix)) != 0)
+	if ((rc = cdn_link_ends(w->txn, id, &ix, &nix)) != 0)
 		goto out;
 	if (nix && (e = calloc(nix, sizeof *e)) == NULL) {
 		rc = cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
@@ -238,7 +198,7 @@ expand(struct walk *w, const char *id, json_t *next)
 	for (size_t i = 0; i < nix; i++) {
 		struct cdn_id lid = { CDN_LINK, ix[i].seq };
 
-		if (!ix[i].other[0] || cdn_id_parse(ix[i].other, &e[n].oid) != 0) {
+		if (cdn_id_parse(ix[i].other, &e[n].oid) != 0) {
 			cdn_error_clear();
 			continue;
 		}

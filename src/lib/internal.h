@@ -367,10 +367,9 @@ int cdn_record_put_owned(struct cdn_txn *txn, struct cdn_id id, json_t *rec, jso
 int cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n);
 
 /* The links touching record `id` with their types and other ends, from
- * the index alone (IX_LINKEND): `*out` (malloc'd, may be NULL when `*n`
- * is 0), in index order (by direction, type, other end). A link whose
- * entry could not be read back (a type too long for a key) is reported
- * with type "" and other "": read its record. */
+ * the index (IX_LINKEND): `*out` (malloc'd, may be NULL when `*n` is 0),
+ * in index order (by direction, type, other end). An entry too long for
+ * its key to hold whole is completed from its link's record. */
 struct cdn_link_end {
 	uint64_t seq;		/* the link's */
 	int out;		/* 1: `id` is its from, 0: its to */

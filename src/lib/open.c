@@ -158,16 +158,14 @@ upgrade_seized(struct upgrade *u)
 		return cdn_lmdb_error(txn, rc, "index");
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		unsigned char key[CDN_IKEY_MAX], val[CDN_RKEY_LEN + 8];
+		unsigned char key[CDN_IKEY_MAX];
 
 		if (((unsigned char *)k.mv_data)[0] != IX_DATE)
 			break;
 		if (k.mv_size != 9 || v.mv_size != CDN_RKEY_LEN)
 			continue;
-		memcpy(val, v.mv_data, CDN_RKEY_LEN);
-		memcpy(val + CDN_RKEY_LEN, (unsigned char *)k.mv_data + 1, 8);
 		memcpy(u->rkey, v.mv_data, CDN_RKEY_LEN);
-		if ((rc = upgrade_put(u, key, cdn_index_key(IX_SEIZED, (const char *)val, sizeof val,
+		if ((rc = upgrade_put(u, key, cdn_seized_key(u->rkey, (unsigned char *)k.mv_data + 1,
 		    key))) != 0) {
 			mdb_cursor_close(cur);
 			return rc;

@@ -27,7 +27,6 @@ struct kstate {
 	int ready;		/* arrays made (or refused: nseq 0) */
 	uint64_t nseq;		/* sequences 0 .. nseq - 1 have slots */
 	uint64_t *when;		/* 0 unknown, 1 none, else t + WHEN_OFF */
-	uint64_t *from, *to;	/* links: 0 unknown, else kind << 56 | seq */
 	int ncol;		/* read with acquire: columns are complete */
 	struct col col[MAX_COLS];
 };
@@ -81,8 +80,6 @@ cdn_qcache_free(struct cdn_qcache *qc)
 		struct kstate *ks = &qc->k[k];
 
 		free(ks->when);
-		free(ks->from);
-		free(ks->to);
 		for (int c = 0; c < ks->ncol; c++) {
 			free(ks->col[c].v);
 			free(ks->col[c].num);
@@ -255,7 +252,7 @@ bulk_when(void *arg, const unsigned char *key, size_t len, uint64_t seq)
 	struct bulk *b = arg;
 
 	if (len == 8 && seq < b->ks->nseq)
-		b->ks->when[seq] = (cdn_get_be64(key) ^ (1ULL << 63)) + WHEN_OFF;
+		b->ks->when[seq] = (uint64_t)cdn_time_unkey(key) + WHEN_OFF;
 }
 
 static void
@@ -301,11 +298,7 @@ kind_ready(struct cdn_txn *txn, enum cdn_kind kind)
 		uint64_t end = kind_end(txn, kind);
 
 		ks->when = end ? zeroed(qc, end, sizeof *ks->when) : NULL;
-		if (ks->when && kind == CDN_LINK) {
-			ks->from = zeroed(qc, end, sizeof *ks->from);
-			ks->to = zeroed(qc, end, sizeof *ks->to);
-		}
-		if (ks->when && (kind != CDN_LINK || (ks->from && ks->to)))
+		if (ks->when)
 			ks->nseq = end;
 		/* Seizures' instants are all in the date index. */
 		if (ks->nseq && kind == CDN_SEIZURE) {
@@ -389,15 +382,6 @@ fill_from(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t s
 	w = json_string_value(json_object_get(rec, kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
 	__atomic_store_n(&ks->when[seq], w && cdn_time_parse(w, &t, NULL) == 0 ?
 	    (uint64_t)t + WHEN_OFF : 1, __ATOMIC_RELAXED);
-	if (kind == CDN_LINK) {
-		struct cdn_id f, to;
-
-		if (cdn_id_parse(json_string_value(json_object_get(rec, "from")), &f) == 0 &&
-		    cdn_id_parse(json_string_value(json_object_get(rec, "to")), &to) == 0) {
-			__atomic_store_n(&ks->from[seq], packed(f), __ATOMIC_RELAXED);
-			__atomic_store_n(&ks->to[seq], packed(to), __ATOMIC_RELAXED);
-		}
-	}
 	ncol = __atomic_load_n(&ks->ncol, __ATOMIC_ACQUIRE);
 	for (int c = 0; c < ncol; c++) {
 		struct col *cl = &ks->col[c];
@@ -511,20 +495,6 @@ cdn_qc_when(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, int64_t *t)
 		return 0;
 	*t = (int64_t)(w - WHEN_OFF);
 	return 1;
-}
-
-int
-cdn_qc_link_ends(struct cdn_txn *txn, uint64_t seq, uint64_t *from, uint64_t *to)
-{
-	struct kstate *ks = kind_ready(txn, CDN_LINK);
-
-	if (!ks || seq >= ks->nseq)
-		return 0;
-	if (__atomic_load_n(&ks->when[seq], __ATOMIC_RELAXED) == 0)
-		fill(txn, CDN_LINK, ks, seq);
-	*from = __atomic_load_n(&ks->from[seq], __ATOMIC_RELAXED);
-	*to = __atomic_load_n(&ks->to[seq], __ATOMIC_RELAXED);
-	return *from && *to;
 }
 
 /* --- records, through the cache ------------------------------------------------- */

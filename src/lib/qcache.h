@@ -11,7 +11,6 @@
  *   - columns: per record, its instant (occurred_at for seizures,
  *     created_at otherwise) and the values of the fields conditions have
  *     asked about, filled the first time a record is parsed;
- *   - the two ends of every link read;
  *   - the candidate lists of index keys already read;
  *   - recently parsed records (direct-mapped: a slot per hash, the newest
  *     wins), kept per transaction, so per thread: parsed JSON is never
@@ -70,8 +69,6 @@ uint32_t cdn_qc_value(struct cdn_txn *txn, enum cdn_kind kind, int col, uint64_t
 int cdn_qc_when(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, int64_t *t);
 /* Fill record `seq`'s slots from `rec`, read by the caller anyway. */
 void cdn_qc_learn(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, json_t *rec);
-/* A link's two ends as kind << 56 | seq: 1, or 0 if unknown. */
-int cdn_qc_link_ends(struct cdn_txn *txn, uint64_t seq, uint64_t *from, uint64_t *to);
 
 /*
  * The records of `kind` under index key `key` (exactly): `*v` points to

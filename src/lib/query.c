@@ -299,29 +299,6 @@ collect_key(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *key, s
 	return 0;
 }
 
-/* The other end of link `seq`, seen from `dir` (0: `id` is its from). */
-static int
-link_other(struct cdn_txn *txn, uint64_t seq, int dir, struct cdn_id *other)
-{
-	struct cdn_id lid = { CDN_LINK, seq };
-	uint64_t from, to;
-	json_t *l;
-	int rc;
-
-	if (cdn_qc_link_ends(txn, seq, &from, &to)) {
-		uint64_t o = dir ? from : to;
-
-		other->kind = (enum cdn_kind)(o >> 56);
-		other->seq = o & ((1ULL << 56) - 1);
-		return 0;
-	}
-	if (cdn_qc_record(txn, lid, &l) != 0)
-		return -1;
-	rc = cdn_id_parse(json_string_value(json_object_get(l, dir ? "from" : "to")), other);
-	json_decref(l);
-	return rc;
-}
-
 /*
  * The records of `kind` linked to `id`, into `out` in id order. With a
  * query cache, the answer is kept under a key no index uses ("~" and the
@@ -356,8 +333,7 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 			goto out;
 	}
 	/* Records linked to it: the other ends of its links, from the index
-	 * of links by their ends, no link read (but one the index cannot
-	 * give whole). */
+	 * of links by their ends, no link read. */
 	if (kind != CDN_LINK) {
 		struct cdn_link_end *e = NULL;
 		size_t ne = 0;
@@ -368,11 +344,8 @@ linked_ids(struct cdn_txn *txn, const char *id, enum cdn_kind kind, struct seqs 
 		for (size_t i = 0; i < ne && rc == 0; i++) {
 			struct cdn_id other;
 
-			if (e[i].other[0] ? cdn_id_parse(e[i].other, &other) == 0 :
-			    link_other(txn, e[i].seq, !e[i].out, &other) == 0) {
-				if (other.kind == kind)
-					rc = seqs_add(out, other.seq);
-			}
+			if (cdn_id_parse(e[i].other, &other) == 0 && other.kind == kind)
+				rc = seqs_add(out, other.seq);
 		}
 		free(e);
 		if (rc != 0)
@@ -596,18 +569,20 @@ probe(MDB_cursor *cur, const unsigned char *key, size_t len, enum cdn_kind kind,
 int
 cdn_seized_at(MDB_cursor *cur, uint64_t seq, int64_t *t)
 {
+	static const unsigned char earliest[8];
 	unsigned char rk[CDN_RKEY_LEN], key[CDN_IKEY_MAX];
 	size_t len;
 	MDB_val k, v;
 
+	/* The first key of the seizure's, whatever its time. */
 	cdn_rkey((struct cdn_id){ CDN_SEIZURE, seq }, rk);
-	len = cdn_index_key(IX_SEIZED, (const char *)rk, sizeof rk, key);
-	k.mv_size = len;
+	k.mv_size = cdn_seized_key(rk, earliest, key);
 	k.mv_data = key;
+	len = k.mv_size - 8;
 	if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) != 0 || k.mv_size != len + 8 ||
 	    memcmp(k.mv_data, key, len) != 0)
 		return 0;
-	*t = (int64_t)(cdn_get_be64((const unsigned char *)k.mv_data + len) ^ (1ULL << 63));
+	*t = cdn_time_unkey((const unsigned char *)k.mv_data + len);
 	return 1;
 }
 
@@ -640,7 +615,6 @@ known_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 
 	if ((b->has_lo || b->has_hi) && !b->date_implied) {
 		int64_t t;
-
 
 		if (b->has_win) {
 			if (!in_window(&b->win, seq))
@@ -710,7 +684,6 @@ visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, ui
 		return 0;
 	if (!rec && (m < 0 || need)) {
 		struct cdn_id id = { q->kind, seq };
-
 
 		/* An index entry without its record is damage: named. */
 		if ((rc = cdn_qc_record(txn, id, &rec)) != 0)

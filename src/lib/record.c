@@ -95,6 +95,38 @@ cdn_link_seqs(struct cdn_txn *txn, const char *id, uint64_t **out, size_t *n)
 	return rc;
 }
 
+/* Fill end `e` of record `id` from its link's record: 0, 1 if the link
+ * is gone, or an error. */
+static int
+link_end_read(struct cdn_txn *txn, const char *id, struct cdn_link_end *e)
+{
+	struct cdn_id lid = { CDN_LINK, e->seq };
+	char lbuf[CDN_ID_MAX];
+	const char *from, *to, *type;
+	json_t *l;
+	int rc;
+
+	cdn_id_format(lid, lbuf);
+	if ((rc = cdn_record_get(txn, lbuf, &l)) != 0) {
+		if (rc != CDN_ENOTFOUND)
+			return rc;
+		cdn_error_clear();
+		return 1;
+	}
+	from = json_string_value(json_object_get(l, "from"));
+	to = json_string_value(json_object_get(l, "to"));
+	type = json_string_value(json_object_get(l, "type"));
+	rc = 1;
+	if (from && to && type) {
+		e->out = strcmp(from, id) == 0;
+		snprintf(e->type, sizeof e->type, "%s", type);
+		snprintf(e->other, sizeof e->other, "%s", e->out ? to : from);
+		rc = 0;
+	}
+	json_decref(l);
+	return rc;
+}
+
 int
 cdn_link_ends(struct cdn_txn *txn, const char *id, struct cdn_link_end **out, size_t *n)
 {
@@ -144,6 +176,22 @@ cdn_link_ends(struct cdn_txn *txn, const char *id, struct cdn_link_end **out, si
 	mdb_cursor_close(cur);
 	if (rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
 		rc = cdn_lmdb_error(txn, mrc, "index");
+	/* An entry its key could not hold whole is completed from its link
+	 * (and left out if the link is gone). */
+	if (rc == 0) {
+		size_t kept = 0;
+
+		for (size_t i = 0; rc == 0 && i < *n; i++) {
+			struct cdn_link_end e = (*out)[i];
+			int r = e.other[0] ? 0 : link_end_read(txn, id, &e);
+
+			if (r < 0)
+				rc = r;
+			else if (r == 0)
+				(*out)[kept++] = e;
+		}
+		*n = kept;
+	}
 	if (rc != 0) {
 		free(*out);
 		*out = NULL;

@@ -891,6 +891,23 @@ cdn_time_key(int64_t t, unsigned char out[8])
 	cdn_be64(out, (uint64_t)t ^ (1ULL << 63));
 }
 
+int64_t
+cdn_time_unkey(const unsigned char in[8])
+{
+	return (int64_t)(cdn_get_be64(in) ^ (1ULL << 63));
+}
+
+size_t
+cdn_seized_key(const unsigned char rkey[CDN_RKEY_LEN], const unsigned char when[8],
+    unsigned char *key)
+{
+	unsigned char v[CDN_RKEY_LEN + 8];
+
+	memcpy(v, rkey, CDN_RKEY_LEN);
+	memcpy(v + CDN_RKEY_LEN, when, 8);
+	return cdn_index_key(IX_SEIZED, (const char *)v, sizeof v, key);
+}
+
 int
 cdn_index_exact(enum cdn_index ix)
 {
@@ -1107,20 +1124,18 @@ cdn_schema_index_keys(enum cdn_kind kind, json_t *rec, cdn_key_fn fn, void *arg)
 	 * window without reading the record (query.c). */
 	if (kind == CDN_SEIZURE) {
 		const char *when = json_string_value(json_object_get(rec, "occurred_at"));
-		struct cdn_id id;
-		unsigned char k[CDN_IKEY_MAX], v[CDN_RKEY_LEN + 8];
-		int64_t t;
-
 		const char *sid = json_string_value(json_object_get(rec, "id"));
+		unsigned char k[CDN_IKEY_MAX], rk[CDN_RKEY_LEN], tk[8];
+		struct cdn_id id;
+		int64_t t;
 
 		if (when && sid && cdn_time_parse(when, &t, NULL) == 0) {
 			if (cdn_id_parse(sid, &id) != 0) {
 				cdn_error_clear();	/* not a stored record: no entry */
 			} else {
-				cdn_rkey(id, v);
-				cdn_time_key(t, v + CDN_RKEY_LEN);
-				if ((rc = fn(arg, k, cdn_index_key(IX_SEIZED, (const char *)v, sizeof v,
-				    k))) != 0)
+				cdn_rkey(id, rk);
+				cdn_time_key(t, tk);
+				if ((rc = fn(arg, k, cdn_seized_key(rk, tk, k))) != 0)
 					return rc;
 			}
 		}

@@ -341,7 +341,7 @@ date_key(void *arg, const unsigned char *key, size_t len)
 
 	if (len != 9)
 		return 1;
-	t = (int64_t)(cdn_get_be64(key + 1) ^ (1ULL << 63));
+	t = cdn_time_unkey(key + 1);
 	if (month_value(f->d, month_of(t)) == 0)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	return 0;
