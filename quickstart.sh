@@ -19,7 +19,7 @@ top=$(pwd)
 
 packages="build-essential autoconf automake libtool pkg-config python3
 	liblmdb-dev libgit2-dev liblua5.4-dev libmicrohttpd-dev libssl-dev
-	libjansson-dev libutf8proc-dev libjemalloc-dev zlib1g-dev libmagic-dev
+	libjansson-dev libmsgpack-dev libutf8proc-dev libjemalloc-dev zlib1g-dev libmagic-dev
 	libsqlite3-dev git curl openssl python3-jsonschema
 	libjs-chart.js node-d3 libjs-codemirror"
 # The browser tests drive Debian's chromium with Node.js (>= 20, with npm;

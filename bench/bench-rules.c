@@ -7,8 +7,9 @@
  *
  * Baselines, on the same snapshot:
  *   read        every seizure's bytes, one LMDB cursor (no parsing);
- *   read+parse  every seizure read and parsed with jansson, on T threads,
- *               as the rule engine must before a rule can see it.
+ *   read+parse  every seizure read and parsed into a JSON tree from the
+ *               form cordon stores it in (cdn_record_parse), on T
+ *               threads, as the rule engine must before a rule sees it.
  * Then the rules over every record of the kinds they watch, as a dry run
  * (cdn_rule_test): all six together with records as lazy views, the same
  * with records built as full Lua tables, and each rule alone.
@@ -247,9 +248,9 @@ read_part(void *arg)
 		p->n++;
 		p->bytes += v.mv_size;
 		if (p->parse) {
-			json_t *rec = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+			json_t *rec = NULL;
 
-			if (!rec)
+			if (cdn_record_parse(v.mv_data, v.mv_size, &rec) != 0)
 				break;
 			json_decref(rec);
 		}

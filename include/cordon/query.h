@@ -158,8 +158,9 @@ void cdn_where_free(struct cdn_where *w);
  * write back in an error, too). */
 int cdn_where_field_ok(const char *s, size_t len);
 
-/* Every record of `kind` in id order, as stored JSON text (for export). */
-typedef int (*cdn_raw_fn)(void *arg, const char *json, size_t len);
+/* Every record of `kind` in id order, as its stored bytes (read them
+ * with cdn_record_parse or cdn_record_text). */
+typedef int (*cdn_raw_fn)(void *arg, const char *bytes, size_t len);
 int cdn_scan_raw(struct cdn_txn *txn, enum cdn_kind kind, cdn_raw_fn fn,
     void *arg);
 /* Number of records of `kind` (O(1)). */

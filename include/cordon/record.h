@@ -63,9 +63,16 @@ int cdn_record_validate(enum cdn_kind kind, json_t *input, unsigned flags,
 
 /* Read a record; CDN_ENOTFOUND if there is none with that id. */
 int cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out);
-/* Its stored JSON text (compact, not NUL-terminated), store-owned. */
+/* Its stored bytes, in the store's own form (doc/store.md), store-owned;
+ * cdn_record_parse and cdn_record_text read them. */
 int cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id,
-    const char **json, size_t *len);
+    const char **bytes, size_t *len);
+/* Stored bytes (of cdn_record_get_raw, cdn_scan_raw) as an object (a new
+ * reference), or as the record's JSON text (compact, malloc'd,
+ * NUL-terminated: the bytes the audit trail hashes); CDN_ESTORE if they
+ * are damaged. */
+int cdn_record_parse(const void *bytes, size_t len, json_t **out);
+int cdn_record_text(const void *bytes, size_t len, char **text, size_t *tlen);
 int cdn_record_exists(struct cdn_txn *txn, const char *id);
 
 /*

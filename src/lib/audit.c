@@ -15,6 +15,7 @@
 #include "intern.h"
 #include "internal.h"
 #include "json.h"
+#include "recform.h"
 #include "schema.h"
 
 /*
@@ -689,7 +690,7 @@ check_records(struct cdn_txn *txn, struct cdn_intern *ids, struct rec_state *st,
 			bad = 1;
 			continue;
 		}
-		cdn_sha256(v.mv_data, v.mv_size, h);
+		cdn_rec_hash(v.mv_data, v.mv_size, h);
 		if (memcmp(h, st[i].sha, 32) != 0) {
 			snprintf(msg, sizeof msg, "differs from what audit entry %" PRIu64
 			    " recorded (edited other than through cordon)", st[i].seq);

@@ -31,6 +31,7 @@
 #include "intern.h"
 #include "internal.h"
 #include "json.h"
+#include "recform.h"
 #include "repo.h"
 #include "schema.h"
 
@@ -705,7 +706,7 @@ verify_record(void *arg, const char *json, size_t len)
 	size_t i;
 	int rc;
 
-	if ((rc = cdn_json_decode(json, len, "evidence record", &rec)) != 0)
+	if ((rc = cdn_rec_decode(json, len, "evidence record", &rec)) != 0)
 		return rc;
 	id = json_string_value(json_object_get(rec, "id"));
 	case_id = json_string_value(json_object_get(rec, "case"));

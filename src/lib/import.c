@@ -52,6 +52,7 @@
 #include "intern.h"
 #include "internal.h"
 #include "json.h"
+#include "recform.h"
 #include "cordon/config.h"
 #include "pool.h"
 #include "schema.h"
@@ -1565,7 +1566,7 @@ write_item(struct imp *im, struct imp_item *it)
 	 * is written once any line is known to be bad. */
 	if (it->state != IT_READY || im->errors > 0 || atomic_load(&im->failed))
 		return 0;
-	if (!it->p.json)
+	if (!it->p.bytes)
 		return cdn_error_set(CDN_ESTORE, NULL, "line %" PRIu64 ": not prepared", it->line);
 	if ((rc = cdn_record_write(im->txn, &it->p, "create", NULL)) != 0)
 		return rc;
@@ -1886,15 +1887,22 @@ struct exp_ctx {
 };
 
 static int
-exp_line(void *arg, const char *json, size_t len)
+exp_line(void *arg, const char *bytes, size_t len)
 {
 	struct exp_ctx *x = arg;
+	char *text;
+	size_t tlen;
+	int rc;
 
-	/* Stored bytes are already compact JSON, one record each. */
-	if (fwrite(json, 1, len, x->out) != len || putc('\n', x->out) == EOF)
-		return cdn_error_set(CDN_EIO, NULL, "export: %s", strerror(errno));
-	x->n++;
-	return 0;
+	/* A record's JSON text is compact: one line each. */
+	if ((rc = cdn_rec_text(bytes, len, "record", &text, &tlen)) != 0)
+		return rc;
+	if (fwrite(text, 1, tlen, x->out) != tlen || putc('\n', x->out) == EOF)
+		rc = cdn_error_set(CDN_EIO, NULL, "export: %s", strerror(errno));
+	free(text);
+	if (rc == 0)
+		x->n++;
+	return rc;
 }
 
 int

@@ -18,7 +18,7 @@
  * audit trail's indexes and alerts by ref, 4 links by their ends: an
  * older store is brought up to date when it is opened (open.c), and older
  * cordons refuse it after. */
-#define CDN_FORMAT 4
+#define CDN_FORMAT 5
 
 enum { CDN_PART_REPO, CDN_PART_RULES, CDN_PART_WARM, CDN_STORE_PARTS };
 
@@ -318,7 +318,7 @@ struct cdn_prepared {
 	enum cdn_kind kind;
 	uint64_t seq;
 	int64_t version;
-	char *json;		/* the stored bytes (compact JSON), malloc'd */
+	char *bytes;		/* the stored bytes (recform.h), malloc'd */
 	size_t len;
 	unsigned char sha256[32];
 	unsigned char *keys;	/* index keys, each [u16 length][bytes] */

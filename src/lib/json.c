@@ -6,6 +6,7 @@
 
 #include "cordon/error.h"
 #include "json.h"
+#include "recform.h"
 
 int
 cdn_json_encode(json_t *v, char **out, size_t *len)
@@ -46,7 +47,7 @@ cdn_json_decode_record(struct cdn_id id, const void *bytes, size_t len, json_t *
 
 	snprintf(what, sizeof what, "record ");
 	cdn_id_format(id, what + 7);
-	return cdn_json_decode(bytes, len, what, out);
+	return cdn_rec_decode(bytes, len, what, out);
 }
 
 json_t *

@@ -26,7 +26,8 @@ int cdn_json_encode(json_t *v, char **out, size_t *len);
  * CDN_ESTORE "the stored WHAT is damaged" if they are not one. */
 int cdn_json_decode(const void *bytes, size_t len, const char *what, json_t **out);
 /* The same for the value of meta key `key` (`klen` bytes, no NUL), and
- * for record `id`: the error names it. */
+ * for record `id` (in the form records are stored in: recform.h): the
+ * error names it. */
 int cdn_json_decode_meta(const void *key, size_t klen, const void *bytes, size_t len,
     json_t **out);
 int cdn_json_decode_record(struct cdn_id id, const void *bytes, size_t len, json_t **out);

@@ -19,6 +19,7 @@
 #include "changes.h"
 #include "grow.h"
 #include "internal.h"
+#include "recform.h"
 #include "repo.h"
 #include "rules.h"
 #include "schema.h"
@@ -75,7 +76,10 @@ fail:
  *   3 → 4  links indexed by each end with their type and other end
  *          (IX_LINKEND), so that walks over links need not read them; and
  *          seizures by their ids with their times (IX_SEIZED), made from
- *          the date index (IX_DATE) without reading a record.
+ *          the date index (IX_DATE) without reading a record;
+ *   4 → 5  records kept as MessagePack, not JSON text (recform.h): each
+ *          converted in place; the audit trail is untouched, since it
+ *          hashes a record's JSON text whatever holds it.
  */
 struct upgrade {
 	struct cdn_txn *txn;
@@ -194,8 +198,10 @@ upgrade_reindex(struct upgrade *u, enum cdn_kind kind)
 		if (k.mv_size != CDN_RKEY_LEN || ((unsigned char *)k.mv_data)[0] != first)
 			break;
 		memcpy(u->rkey, k.mv_data, CDN_RKEY_LEN);
-		if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
+		if (cdn_rec_decode(v.mv_data, v.mv_size, "record", &rec) != 0) {
+			cdn_error_clear();
 			continue;	/* audit verify names it */
+		}
 		rc = cdn_schema_index_keys(kind, rec, upgrade_put, u);
 		json_decref(rec);
 		if (rc != 0) {
@@ -205,6 +211,46 @@ upgrade_reindex(struct upgrade *u, enum cdn_kind kind)
 	}
 	mdb_cursor_close(cur);
 	return rc == 0 || rc == MDB_NOTFOUND ? 0 : cdn_lmdb_error(txn, rc, "records");
+}
+
+/* Every record still in JSON text put again in the stored form. Bytes
+ * that do not parse stay as they are, for audit verify to name. */
+static int
+upgrade_recform(struct upgrade *u)
+{
+	struct cdn_txn *txn = u->txn;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = 0, mrc;
+
+	if ((mrc = mdb_cursor_open(txn->txn, txn->st->recs, &cur)) != 0)
+		return cdn_lmdb_error(txn, mrc, "records");
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && rc == 0;
+	    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		json_t *rec;
+		char *bytes;
+		size_t len;
+
+		if (k.mv_size != CDN_RKEY_LEN || !cdn_rec_is_text(v.mv_data, v.mv_size) ||
+		    (rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
+			continue;
+		rc = cdn_rec_pack(rec, &bytes, &len);
+		json_decref(rec);
+		if (rc != 0)
+			break;
+		/* The key is copied out of the page the put rewrites. */
+		memcpy(u->rkey, k.mv_data, CDN_RKEY_LEN);
+		k.mv_data = u->rkey;
+		v.mv_size = len;
+		v.mv_data = bytes;
+		if ((mrc = mdb_cursor_put(cur, &k, &v, MDB_CURRENT)) != 0)
+			rc = cdn_lmdb_error(txn, mrc, "records");
+		free(bytes);
+	}
+	mdb_cursor_close(cur);
+	if (rc == 0 && mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = cdn_lmdb_error(txn, mrc, "records");
+	return rc;
 }
 
 static int
@@ -241,6 +287,8 @@ upgrade_fn(struct cdn_txn *txn, void *arg)
 	}
 	/* Every entry of a link is put again; those it had are there already. */
 	if (from < 4 && ((rc = upgrade_reindex(&u, CDN_LINK)) != 0 || (rc = upgrade_seized(&u)) != 0))
+		return rc;
+	if (from < 5 && (rc = upgrade_recform(&u)) != 0)
 		return rc;
 	cdn_be64(fmt, CDN_FORMAT);
 	return cdn_meta_put(txn, "format", fmt, 8);

@@ -14,13 +14,14 @@
 #include "grow.h"
 #include "internal.h"
 #include "json.h"
+#include "recform.h"
 #include "schema.h"
 #include "sorter.h"
 
 /* --- raw access ------------------------------------------------------------ */
 
 int
-cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id, const char **json, size_t *len)
+cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id, const char **bytes, size_t *len)
 {
 	unsigned char key[CDN_RKEY_LEN];
 	MDB_val k = { CDN_RKEY_LEN, key }, v;
@@ -35,7 +36,7 @@ cdn_record_get_raw(struct cdn_txn *txn, struct cdn_id id, const char **json, siz
 			return cdn_error_set(CDN_ENOTFOUND, NULL, "no record %s", buf);
 		return cdn_lmdb_error(txn, rc, buf);
 	}
-	*json = v.mv_data;
+	*bytes = v.mv_data;
 	*len = v.mv_size;
 	return 0;
 }
@@ -54,6 +55,18 @@ cdn_record_get(struct cdn_txn *txn, const char *id, json_t **out)
 	if ((rc = cdn_record_get_raw(txn, rid, &json, &len)) != 0)
 		return rc;
 	return cdn_json_decode_record(rid, json, len, out);
+}
+
+int
+cdn_record_parse(const void *bytes, size_t len, json_t **out)
+{
+	return cdn_rec_decode(bytes, len, "record", out);
+}
+
+int
+cdn_record_text(const void *bytes, size_t len, char **text, size_t *tlen)
+{
+	return cdn_rec_text(bytes, len, "record", text, tlen);
 }
 
 /* 1 if the record exists, 0 if not, or a negative error. */
@@ -286,7 +299,7 @@ add_key(void *arg, const unsigned char *key, size_t len)
 void
 cdn_prepared_clear(struct cdn_prepared *p)
 {
-	free(p->json);
+	free(p->bytes);
 	free(p->keys);
 	memset(p, 0, sizeof *p);
 }
@@ -312,9 +325,17 @@ cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
 		return rc;
 	p->version = json_integer_value(json_object_get(rec, "version"));
 	if (!(flags & CDN_PREPARE_CHECK)) {
-		if ((rc = cdn_json_encode(rec, &p->json, &p->len)) != 0)
+		char *text;
+		size_t tlen;
+
+		/* The trail hashes the record's JSON text; the store keeps
+		 * its working form (recform.h). */
+		if ((rc = cdn_json_encode(rec, &text, &tlen)) != 0)
 			goto out;
-		cdn_sha256(p->json, p->len, p->sha256);
+		cdn_sha256(text, tlen, p->sha256);
+		free(text);
+		if ((rc = cdn_rec_pack(rec, &p->bytes, &p->len)) != 0)
+			goto out;
 		if ((rc = cdn_schema_index_keys(id.kind, rec, add_key, p)) != 0)
 			goto out;
 	}
@@ -336,7 +357,7 @@ cdn_record_write(struct cdn_txn *txn, const struct cdn_prepared *p, const char *
 	struct cdn_id id = { p->kind, p->seq };
 	unsigned char rkey[CDN_RKEY_LEN];
 	char idbuf[CDN_ID_MAX];
-	MDB_val k = { CDN_RKEY_LEN, rkey }, v = { p->len, p->json };
+	MDB_val k = { CDN_RKEY_LEN, rkey }, v = { p->len, p->bytes };
 	int create = strcmp(op, "create") == 0, rc;
 
 	if (!txn->write)

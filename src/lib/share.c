@@ -31,6 +31,7 @@
 #include "intern.h"
 #include "internal.h"
 #include "json.h"
+#include "recform.h"
 #include "rules.h"
 #include "schema.h"
 
@@ -466,28 +467,32 @@ secrets_of(void *arg, json_t *rec)
 /*
  * Under nominal, a case's title and a route's carriers are secret only if
  * it is withheld, which is rare, and a store may hold tens of thousands of
- * cases: only those whose bytes hold "tlp":"LEVEL" for a level above the
- * ceiling are parsed (under non-nominal, all are). The test
- * is safe because jansson writes a key as exactly that, and inside a
- * string the quotes would be escaped; a false match (an attribute named
- * tlp) only costs a parse.
+ * cases: only those whose bytes hold the key "tlp" and a level above the
+ * ceiling, side by side, are parsed (under non-nominal, all are). The
+ * test is safe because a key and a short string are always written the
+ * same way (MessagePack's fixstr; in the JSON text of a store not yet
+ * upgraded, "tlp":"LEVEL"); a false match (an attribute named tlp, those
+ * bytes inside a longer string) only costs a parse.
  */
 static int
 raw_secrets(void *arg, const char *json, size_t len)
 {
 	struct cdn_share *sh = arg;
+	int text = cdn_rec_is_text(json, len);
 	char pat[32];
 	json_t *rec;
 	int rc, hit = !sh->nominal;
 
 	for (int t = sh->ceiling + 1; t <= CDN_TLP_RED && !hit; t++) {
-		int n = snprintf(pat, sizeof pat, "\"tlp\":\"%s\"", cdn_tlp_name(t));
+		const char *lvl = cdn_tlp_name(t);
+		int n = text ? snprintf(pat, sizeof pat, "\"tlp\":\"%s\"", lvl) :
+		    snprintf(pat, sizeof pat, "\xa3tlp%c%s", (char)(0xa0 | strlen(lvl)), lvl);
 
 		hit = memmem(json, len, pat, (size_t)n) != NULL;
 	}
 	if (!hit)
 		return 0;
-	if ((rc = cdn_json_decode(json, len, "record", &rec)) != 0)
+	if ((rc = cdn_rec_decode(json, len, "record", &rec)) != 0)
 		return rc;
 	rc = secrets_of(sh, rec);
 	json_decref(rec);

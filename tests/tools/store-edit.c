@@ -3,7 +3,8 @@
  * what cordon does about it (tests/e2e/audit.sh):
  *
  *   store-edit format1 DIR        make DIR what a format-1 cordon left: no
- *                                 audit indexes, no index of alerts by ref
+ *                                 audit indexes, no index of alerts by ref,
+ *                                 records in JSON text
  *   store-edit unindex DIR USER SEQ   remove audit entry SEQ from the
  *                                 index by user, as a hand edit would
  *   store-edit rechain DIR ID FIELD VALUE   set string FIELD of record
@@ -17,9 +18,17 @@
  *                                 let an import do
  *   store-edit putmeta DIR KEY VALUE   set meta KEY to the bytes VALUE,
  *                                 as damage would (tests/e2e/config.sh)
+ *   store-edit format4 DIR        make DIR what a format-4 cordon left:
+ *                                 every record in JSON text, as records
+ *                                 were stored before format 5
+ *                                 (tests/e2e/upgrade.sh)
+ *   store-edit tamper DIR ID FIELD VALUE   set string FIELD of record ID
+ *                                 to VALUE, written as JSON text, and
+ *                                 leave the audit trail as it is
  *
- * Only LMDB is used, as anyone with the file could; the store must not be
- * open elsewhere while it runs.
+ * Only LMDB is used, as anyone with the file could (and cordon's own
+ * reading of a stored record's bytes); the store must not be open
+ * elsewhere while it runs.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -46,6 +55,8 @@ fail(const char *what, int rc)
 	fprintf(stderr, "store-edit: %s: %s\n", what, mdb_strerror(rc));
 	return 1;
 }
+
+static int records_text(MDB_txn *t);
 
 static int
 format1(MDB_txn *t)
@@ -82,7 +93,8 @@ format1(MDB_txn *t)
 	v.mv_data = fmt;
 	if ((rc = mdb_put(t, meta, &k, &v, 0)) != 0)
 		return fail("format", rc);
-	return 0;
+	/* Records were JSON text then too. */
+	return records_text(t);
 }
 
 static int
@@ -153,7 +165,7 @@ rechain(MDB_txn *t, const char *id, const char *field, const char *value)
 	k.mv_data = rkey;
 	if ((rc = mdb_get(t, recs, &k, &v)) != 0)
 		return fail(id, rc);
-	if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
+	if (cdn_record_parse(v.mv_data, v.mv_size, &rec) != 0)
 		return fail(id, MDB_CORRUPTED);
 	json_object_set_new(rec, field, json_string(value));
 	bytes = json_dumps(rec, JSON_COMPACT);
@@ -232,7 +244,7 @@ relink(MDB_txn *t, const char *link, const char *end, const char *target)
 	k.mv_data = rkey;
 	if ((rc = mdb_get(t, recs, &k, &v)) != 0)
 		return fail(link, rc);
-	if ((rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL ||
+	if (cdn_record_parse(v.mv_data, v.mv_size, &rec) != 0 ||
 	    (old = json_string_value(json_object_get(rec, end))) == NULL)
 		return fail(link, MDB_CORRUPTED);
 	/* The index entry by that end: [IX_FROM or IX_TO][id] -> record key. */
@@ -254,6 +266,93 @@ relink(MDB_txn *t, const char *link, const char *end, const char *target)
 	rc = mdb_put(t, recs, &k, &v, 0);
 	free(bytes);
 	return rc ? fail(link, rc) : 0;
+}
+
+static int
+put_format(MDB_txn *t, uint64_t fmt)
+{
+	unsigned char b[8];
+	MDB_dbi meta;
+	MDB_val k = { 6, "format" }, v = { 8, b };
+	int rc;
+
+	be64(b, fmt);
+	if ((rc = mdb_dbi_open(t, "meta", 0, &meta)) != 0 || (rc = mdb_put(t, meta, &k, &v, 0)) != 0)
+		return fail("format", rc);
+	return 0;
+}
+
+/* Every record in JSON text, its bytes what cordon hashed for the trail. */
+static int
+records_text(MDB_txn *t)
+{
+	unsigned char key[9];
+	MDB_dbi recs;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	unsigned long n = 0, text_already = 0;
+	int rc;
+
+	if ((rc = mdb_dbi_open(t, "records", 0, &recs)) != 0 ||
+	    (rc = mdb_cursor_open(t, recs, &cur)) != 0)
+		return fail("records", rc);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		char *text;
+		size_t len;
+
+		if (k.mv_size != 9 || cdn_record_text(v.mv_data, v.mv_size, &text, &len) != 0)
+			return fail("a record that cannot be read", MDB_CORRUPTED);
+		text_already += v.mv_size && *(const char *)v.mv_data == '{';
+		memcpy(key, k.mv_data, 9);
+		k.mv_data = key;
+		v.mv_size = len;
+		v.mv_data = text;
+		rc = mdb_cursor_put(cur, &k, &v, MDB_CURRENT);
+		free(text);
+		if (rc != 0)
+			return fail("records", rc);
+		n++;
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND)
+		return fail("records", rc);
+	printf("%lu records in JSON text (%lu were already)\n", n, text_already);
+	return 0;
+}
+
+static int
+format4(MDB_txn *t)
+{
+	int rc = records_text(t);
+
+	return rc ? rc : put_format(t, 4);
+}
+
+static int
+tamper(MDB_txn *t, const char *id, const char *field, const char *value)
+{
+	unsigned char rkey[9];
+	MDB_dbi recs;
+	MDB_val k = { 9, rkey }, v;
+	json_t *rec;
+	char *text;
+	int rc;
+
+	rkey[0] = (unsigned char)id[0];
+	be64(rkey + 1, strtoull(id + 2, NULL, 10));
+	if ((rc = mdb_dbi_open(t, "records", 0, &recs)) != 0 || (rc = mdb_get(t, recs, &k, &v)) != 0)
+		return fail(id, rc);
+	if (cdn_record_parse(v.mv_data, v.mv_size, &rec) != 0)
+		return fail(id, MDB_CORRUPTED);
+	json_object_set_new(rec, field, json_string(value));
+	text = json_dumps(rec, JSON_COMPACT | CDN_JSON_REAL);
+	json_decref(rec);
+	v.mv_size = strlen(text);
+	v.mv_data = text;
+	rc = mdb_put(t, recs, &k, &v, 0);
+	free(text);
+	return rc ? fail(id, rc) : 0;
 }
 
 /* Meta `key` set to `value` as it is. */
@@ -278,13 +377,16 @@ main(int argc, char **argv)
 
 	if (argc < 3 || (strcmp(argv[1], "format1") != 0 && strcmp(argv[1], "unindex") != 0 &&
 	    strcmp(argv[1], "rechain") != 0 && strcmp(argv[1], "relink") != 0 &&
-	    strcmp(argv[1], "putmeta") != 0) ||
+	    strcmp(argv[1], "putmeta") != 0 && strcmp(argv[1], "format4") != 0 &&
+	    strcmp(argv[1], "tamper") != 0) ||
+	    (strcmp(argv[1], "tamper") == 0 && argc != 6) ||
 	    (strcmp(argv[1], "putmeta") == 0 && argc != 5) ||
 	    (strcmp(argv[1], "relink") == 0 && argc != 6) ||
 	    (strcmp(argv[1], "unindex") == 0 && argc != 5) ||
 	    (strcmp(argv[1], "rechain") == 0 && argc != 6)) {
 		fprintf(stderr, "usage: store-edit format1 DIR | unindex DIR USER SEQ | "
-		    "rechain DIR ID FIELD VALUE | relink DIR LINK from|to ID | putmeta DIR KEY VALUE\n");
+		    "rechain DIR ID FIELD VALUE | relink DIR LINK from|to ID | putmeta DIR KEY VALUE | "
+		    "format4 DIR | tamper DIR ID FIELD VALUE\n");
 		return 2;
 	}
 	if ((rc = mdb_env_create(&env)) != 0 || (rc = mdb_env_set_maxdbs(env, 16)) != 0 ||
@@ -295,6 +397,8 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "rechain") == 0 ? rechain(t, argv[3], argv[4], argv[5]) :
 	    strcmp(argv[1], "relink") == 0 ? relink(t, argv[3], argv[4], argv[5]) :
 	    strcmp(argv[1], "putmeta") == 0 ? putmeta(t, argv[3], argv[4]) :
+	    strcmp(argv[1], "format4") == 0 ? format4(t) :
+	    strcmp(argv[1], "tamper") == 0 ? tamper(t, argv[3], argv[4], argv[5]) :
 	    unindex(t, argv[3], argv[4]);
 	if (rc != 0)
 		mdb_txn_abort(t);

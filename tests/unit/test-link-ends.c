@@ -203,10 +203,11 @@ static int
 check_seized(void *arg, const char *json, size_t len)
 {
 	struct seized *z = arg;
-	json_t *rec = json_loadb(json, len, 0, NULL);
+	json_t *rec = NULL;
 	struct cdn_id id;
 	int64_t t, want;
 
+	cdn_record_parse(json, len, &rec);
 	z->seen++;
 	if (!rec || cdn_id_parse(json_string_value(json_object_get(rec, "id")) ?: "", &id) != 0 ||
 	    cdn_time_parse(json_string_value(json_object_get(rec, "occurred_at")) ?: "", &want,

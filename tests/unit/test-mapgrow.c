@@ -85,10 +85,13 @@ reader(void *arg)
 			const char *json;
 			size_t len;
 
+			char *text = NULL;
+
 			snprintf(want, sizeof want, "\"case %llu\"", (unsigned long long)i);
 			if (cdn_record_get_raw(txn, (struct cdn_id){ CDN_CASE, i }, &json, &len) != 0 ||
-			    !memmem(json, len, want, strlen(want)))
+			    cdn_record_text(json, len, &text, &len) != 0 || !strstr(text, want))
 				atomic_fetch_add(&bad_reads, 1);
+			free(text);
 		}
 		cdn_txn_abort(txn);
 		atomic_fetch_add(&reads, 1);
@@ -158,8 +161,13 @@ main(void)
 			else
 				usleep(1000);
 		ok(held && mapsize() == before, "the map is not grown under an open read transaction");
-		ok(memmem(json, len, "\"case 1\"", 8) != NULL,
-		    "what the reader holds is still readable");
+		{
+			char *text = NULL;
+
+			ok(cdn_record_text(json, len, &text, &len) == 0 && strstr(text, "\"case 1\""),
+			    "what the reader holds is still readable");
+			free(text);
+		}
 		cdn_txn_abort(txn);
 		pthread_join(g, NULL);
 		ok(atomic_load(&done) && mapsize() > before,

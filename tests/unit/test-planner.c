@@ -34,7 +34,9 @@ static size_t nlinks;
 static int
 keep_link(void *arg, const char *json, size_t len)
 {
-	json_t *l = json_loadb(json, len, 0, NULL);
+	json_t *l = NULL;
+
+	cdn_record_parse(json, len, &l);
 
 	(void)arg;
 	if (l && nlinks < MAXLINK) {
@@ -75,7 +77,7 @@ static int
 keep(void *arg, const char *json, size_t len)
 {
 	(void)arg;
-	if (nrecs < MAXREC && (recs[nrecs] = json_loadb(json, len, 0, NULL)) != NULL)
+	if (nrecs < MAXREC && cdn_record_parse(json, len, &recs[nrecs]) == 0)
 		nrecs++;
 	return 0;
 }

@@ -224,8 +224,8 @@ record_bytes(const char *id)
 	cdn_id_parse(id, &rid);
 	if (cdn_txn_begin(st, CDN_TXN_READ, &txn) != 0)
 		return NULL;
-	if (cdn_record_get_raw(txn, rid, &json, &len) == 0)
-		s = strndup(json, len);
+	if (cdn_record_get_raw(txn, rid, &json, &len) == 0 && cdn_record_text(json, len, &s, &len) != 0)
+		s = NULL;
 	cdn_txn_abort(txn);
 	return s;
 }

@@ -1,0 +1,55 @@
+/*
+ * recform.h - the form the store keeps a record in. Private to src/lib.
+ *
+ * A record is stored as MessagePack (msgpack-c): the same tree as its
+ * JSON, keys in the same order, integers as integers and reals as
+ * float64, so the JSON a user sees (`get`, the API, exports) is made from
+ * it byte for byte as it was before, and a reader finds a field without
+ * a JSON parse. doc/store.md gives the figures that chose it.
+ *
+ * A store of format 4 or older kept compact JSON text; such bytes (they
+ * begin with '{', which no MessagePack map does) are still read, so a
+ * record the upgrade could not convert is reported, never lost.
+ *
+ * The audit trail hashes a record's JSON text (what `cordon get --json`
+ * prints), whatever the form that holds it: the chain of a store written
+ * before format 5 holds after its upgrade.
+ */
+#ifndef CORDON_RECFORM_H
+#define CORDON_RECFORM_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include <msgpack.h>
+
+/* `rec` in the stored form: `*out` malloc'd, `*len` bytes; CDN_ENOMEM. */
+int cdn_rec_pack(json_t *rec, char **out, size_t *len);
+
+/* 1 if `bytes` are JSON text (a store of format 4 or older wrote them). */
+int cdn_rec_is_text(const void *bytes, size_t len);
+
+/* Stored bytes, of either form, back to an object (a new reference);
+ * CDN_ESTORE "the stored WHAT is damaged" if they are not one. */
+int cdn_rec_decode(const void *bytes, size_t len, const char *what, json_t **out);
+
+/* The record's JSON text (compact, as stored JSON is: json.h), malloc'd
+ * and NUL-terminated, of stored bytes of either form; CDN_ESTORE if they
+ * are damaged. */
+int cdn_rec_text(const void *bytes, size_t len, const char *what, char **text, size_t *tlen);
+
+/* The SHA-256 the audit trail records for these stored bytes: of their
+ * JSON text; of the bytes themselves if they are damaged (so they differ). */
+void cdn_rec_hash(const void *bytes, size_t len, unsigned char out[32]);
+
+/*
+ * Field access without building a tree of JSON: the stored record as a
+ * msgpack object whose memory lives in `zone` (msgpack_zone_init'ed by
+ * the caller, cleared or destroyed by it). CDN_ESTORE if the bytes are
+ * damaged or JSON text (callers fall back to cdn_rec_decode).
+ */
+int cdn_rec_view(const void *bytes, size_t len, msgpack_zone *zone, msgpack_object *out);
+
+/* The value at dotted `path` ("commodity.category") in a view, or NULL. */
+const msgpack_object *cdn_rec_path(const msgpack_object *rec, const char *path);
+
+#endif
