@@ -10,7 +10,9 @@
  * (value, record) in that index; a date window not much larger than the
  * candidates is collected once and searched. A candidate whose every
  * condition is so decided is read only if its record is wanted (a list,
- * not a count); any other is read and checked in full.
+ * not a count); any other is read and checked in full, on its stored form
+ * (recform.h) without a JSON tree, which is built only for a record that
+ * matches and is wanted.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include "internal.h"
 #include "json.h"
 #include "qcache.h"
+#include "recform.h"
 #include "schema.h"
 
 /* With a query cache: the links a record must have for its linked records
@@ -221,6 +224,7 @@ struct bounds {
 	int date_implied;	/* candidates came from the date window */
 	struct seqs win;	/* else the window's seizures, if collected */
 	int has_win;
+	msgpack_zone *zone;	/* for stored forms checked in place */
 };
 
 static int
@@ -268,6 +272,135 @@ matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 			return 0;
 	}
 	return 1;
+}
+
+/* --- the same, on a record's stored form ---------------------------------- */
+
+/* A string of the stored form as a C string in `buf`; NULL if it is not a
+ * string or does not fit. */
+static const char *
+view_cstr(const msgpack_object *v, char *buf, size_t cap)
+{
+	if (!v || v->type != MSGPACK_OBJECT_STR || v->via.str.size >= cap)
+		return NULL;
+	memcpy(buf, v->via.str.ptr, v->via.str.size);
+	buf[v->via.str.size] = '\0';
+	return buf;
+}
+
+static int
+scalar_eq_view(const msgpack_object *v, const char *want)
+{
+	char buf[64];
+
+	switch (v->type) {
+	case MSGPACK_OBJECT_STR:
+		return v->via.str.size == strlen(want) && memcmp(v->via.str.ptr, want,
+		    v->via.str.size) == 0;
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		snprintf(buf, sizeof buf, "%" PRIu64, v->via.u64);
+		return strcmp(buf, want) == 0;
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		snprintf(buf, sizeof buf, "%" PRId64, v->via.i64);
+		return strcmp(buf, want) == 0;
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64: {
+		char *end;
+		double d = strtod(want, &end);
+
+		return *want && *end == '\0' && d == v->via.f64;
+	}
+	case MSGPACK_OBJECT_BOOLEAN:
+		return strcmp(want, v->via.boolean ? "true" : "false") == 0;
+	default:
+		return 0;
+	}
+}
+
+static int
+value_eq_view(const struct want *w, const msgpack_object *v)
+{
+	char *text, *form;
+	int eq;
+
+	if (!w->norm || v->type != MSGPACK_OBJECT_STR)
+		return scalar_eq_view(v, w->c->value);
+	if ((text = strndup(v->via.str.ptr, v->via.str.size)) == NULL)
+		return 0;
+	form = compared_form(w->f, text);
+	eq = form && strcmp(form, w->norm) == 0;
+	free(form);
+	free(text);
+	return eq;
+}
+
+static int
+cond_holds_view(const msgpack_object *rec, const struct want *w)
+{
+	const msgpack_object *v = cdn_rec_path(rec, w->c->path);
+
+	if (!v)
+		return 0;
+	if (v->type == MSGPACK_OBJECT_ARRAY) {
+		for (uint32_t i = 0; i < v->via.array.size; i++)
+			if (value_eq_view(w, &v->via.array.ptr[i]))
+				return 1;
+		return 0;
+	}
+	return value_eq_view(w, v);
+}
+
+static int
+matches_view(const struct cdn_query *q, const struct bounds *b, const msgpack_object *rec)
+{
+	for (size_t i = 0; i < b->nw; i++)
+		if (!cond_holds_view(rec, &b->w[i]))
+			return 0;
+	if (q->tag) {
+		struct cdn_cond c = { "tags", q->tag };
+		struct want w = { &c, NULL, NULL };
+
+		if (!cond_holds_view(rec, &w))
+			return 0;
+	}
+	if (b->has_lo || b->has_hi) {
+		char buf[64];
+		const char *w = view_cstr(cdn_rec_path(rec, q->kind == CDN_SEIZURE ? "occurred_at" :
+		    "created_at"), buf, sizeof buf);
+		int64_t t;
+
+		if (!w || cdn_time_parse(w, &t, NULL) != 0)
+			return 0;
+		if ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether stored record `id` (its bytes) matches: 1, 0, or an error if
+ * they are damaged. */
+static int
+matches_stored(const struct cdn_query *q, struct bounds *b, struct cdn_id id,
+    const void *bytes, size_t len)
+{
+	msgpack_object o;
+	json_t *rec;
+	int rc;
+
+	if (!b->zone && (b->zone = msgpack_zone_new(4096)) == NULL)
+		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+	if (cdn_rec_view(bytes, len, b->zone, &o) == 0) {
+		rc = matches_view(q, b, &o);
+		msgpack_zone_clear(b->zone);
+		return rc;
+	}
+	msgpack_zone_clear(b->zone);
+	/* JSON text (a store not yet upgraded), or damage, named. */
+	if ((rc = cdn_json_decode_record(id, bytes, len, &rec)) != 0)
+		return rc;
+	rc = matches(q, b, rec);
+	json_decref(rec);
+	return rc;
 }
 
 /* --- planning ------------------------------------------------------------ */
@@ -667,35 +800,43 @@ known_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 }
 
 /*
- * Visit one candidate: `fn` gets the record if `need` (or if it had to be
- * read anyway), else NULL and only its sequence.
+ * Visit one candidate, given its stored bytes if the caller has them (a
+ * scan): `fn` gets the record if `need`, else NULL and only its sequence.
+ * A candidate the indexes cannot decide is checked on its stored form;
+ * under a query cache (a rules run), through the cache's records.
  */
 typedef int (*visit_fn)(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq);
 
 static int
-visit(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds *b, uint64_t seq,
-    json_t *rec, int need, visit_fn fn, void *arg, size_t *n)
+visit(struct cdn_txn *txn, const struct cdn_query *q, struct bounds *b, uint64_t seq,
+    const void *bytes, size_t len, int need, visit_fn fn, void *arg, size_t *n)
 {
-	int m = rec ? -1 : known_match(txn, q, b, seq), rc = 0, own = 0;
+	int m = bytes ? -1 : known_match(txn, q, b, seq), rc = 0;
+	struct cdn_id id = { q->kind, seq };
+	json_t *rec = NULL;
 
 	if (q->examine && (rc = q->examine(q->examine_arg, m < 0 || (m > 0 && need))) != 0)
 		return rc;
 	if (m == 0)
 		return 0;
-	if (!rec && (m < 0 || need)) {
-		struct cdn_id id = { q->kind, seq };
-
+	if (m < 0 && txn->qc && !bytes) {
 		/* An index entry without its record is damage: named. */
 		if ((rc = cdn_qc_record(txn, id, &rec)) != 0)
 			return rc;
-		own = 1;
+		m = matches(q, b, rec);
+	} else if (m < 0) {
+		if (!bytes && (rc = cdn_record_get_raw(txn, id, (const char **)&bytes, &len)) != 0)
+			return rc;
+		if ((m = matches_stored(q, b, id, bytes, len)) < 0)
+			return m;
 	}
-	if (m > 0 || matches(q, b, rec)) {
+	if (m > 0 && need && !rec)
+		rc = bytes ? cdn_json_decode_record(id, bytes, len, &rec) : cdn_qc_record(txn, id, &rec);
+	if (m > 0 && rc == 0) {
 		(*n)++;
 		rc = fn(arg, rec, q->kind, seq);
 	}
-	if (own)
-		json_decref(rec);
+	json_decref(rec);
 	return rc;
 }
 
@@ -757,7 +898,7 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 	if (indexed) {
 		for (size_t i = 0; i < cand.n && rc == 0 && (!q->limit || n < q->limit); i++)
 			if (cand.v[i] > after)
-				rc = visit(txn, q, &b, cand.v[i], NULL, need, fn, arg, &n);
+				rc = visit(txn, q, &b, cand.v[i], NULL, 0, need, fn, arg, &n);
 		goto out;
 	}
 	/* Scan the kind's key range. */
@@ -775,20 +916,18 @@ run(struct cdn_txn *txn, const struct cdn_query *q, int need, visit_fn fn, void 
 	rc = 0;
 	while (mrc == 0 && rc == 0 && (!q->limit || n < q->limit)) {
 		struct cdn_id id;
-		json_t *rec;
 
 		if (cdn_rkey_id(k.mv_data, k.mv_size, &id) != 0 || id.kind != q->kind)
 			break;
-		if ((rc = cdn_json_decode_record(id, v.mv_data, v.mv_size, &rec)) != 0)
-			break;
-		rc = visit(txn, q, &b, id.seq, rec, need, fn, arg, &n);
-		json_decref(rec);
+		rc = visit(txn, q, &b, id.seq, v.mv_data, v.mv_size, need, fn, arg, &n);
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
 out:
 	if (b.probe)
 		mdb_cursor_close(b.probe);
+	if (b.zone)
+		msgpack_zone_free(b.zone);
 	free(b.win.v);
 	free(cand.v);
 	for (size_t i = 0; i < b.nw; i++)
