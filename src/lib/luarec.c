@@ -8,6 +8,7 @@
 
 #include "grow.h"
 #include "luarec.h"
+#include "recform.h"
 
 #define VIEW "cordon.record"
 
@@ -25,13 +26,16 @@ struct scope {
 
 static const char scope_key = 's';
 
+/* A view of a JSON tree (j) or of a stored form (m). */
 struct view {
 	json_t *j;
+	const msgpack_object *m;
 	uint32_t gen;
 };
 
 static void push_table(lua_State *L, json_t *v);
 static void push_value(lua_State *L, json_t *v, int lazy, struct scope *sc);
+static void push_table_m(lua_State *L, const msgpack_object *v);
 
 static struct scope *
 scope_of(lua_State *L)
@@ -45,11 +49,12 @@ scope_of(lua_State *L)
 }
 
 static void
-push_view(lua_State *L, json_t *v, struct scope *sc)
+push_view(lua_State *L, json_t *v, const msgpack_object *m, struct scope *sc)
 {
 	struct view *w = lua_newuserdatauv(L, sizeof *w, 0);
 
 	w->j = v;
+	w->m = m;
 	w->gen = sc->gen;
 	luaL_setmetatable(L, VIEW);
 }
@@ -61,7 +66,7 @@ push_value(lua_State *L, json_t *v, int lazy, struct scope *sc)
 	case JSON_OBJECT:
 	case JSON_ARRAY:
 		if (lazy)
-			push_view(L, v, sc);
+			push_view(L, v, NULL, sc);
 		else
 			push_table(L, v);
 		break;
@@ -83,6 +88,90 @@ push_value(lua_State *L, json_t *v, int lazy, struct scope *sc)
 	default:
 		lua_pushnil(L);
 	}
+}
+
+/* The same for a stored form's value, as its JSON would be. */
+static void
+push_value_m(lua_State *L, const msgpack_object *v, int lazy, struct scope *sc)
+{
+	switch (v ? v->type : MSGPACK_OBJECT_NIL) {
+	case MSGPACK_OBJECT_MAP:
+	case MSGPACK_OBJECT_ARRAY:
+		if (lazy)
+			push_view(L, NULL, v, sc);
+		else
+			push_table_m(L, v);
+		break;
+	case MSGPACK_OBJECT_STR:
+		lua_pushlstring(L, v->via.str.ptr, v->via.str.size);
+		break;
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		if (v->via.u64 <= (uint64_t)LUA_MAXINTEGER)
+			lua_pushinteger(L, (lua_Integer)v->via.u64);
+		else
+			lua_pushnumber(L, (lua_Number)v->via.u64);
+		break;
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		lua_pushinteger(L, (lua_Integer)v->via.i64);
+		break;
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		lua_pushnumber(L, v->via.f64);
+		break;
+	case MSGPACK_OBJECT_BOOLEAN:
+		lua_pushboolean(L, v->via.boolean);
+		break;
+	default:
+		lua_pushnil(L);
+	}
+}
+
+static void
+push_table_m(lua_State *L, const msgpack_object *v)
+{
+	luaL_checkstack(L, 4, "record too deep");
+	if (v->type == MSGPACK_OBJECT_ARRAY) {
+		lua_createtable(L, (int)v->via.array.size, 0);
+		for (uint32_t i = 0; i < v->via.array.size; i++) {
+			push_value_m(L, &v->via.array.ptr[i], 0, NULL);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		return;
+	}
+	lua_createtable(L, 0, (int)v->via.map.size);
+	for (uint32_t i = 0; i < v->via.map.size; i++) {
+		const msgpack_object_kv *kv = &v->via.map.ptr[i];
+
+		if (kv->key.type != MSGPACK_OBJECT_STR)
+			continue;
+		lua_pushlstring(L, kv->key.via.str.ptr, kv->key.via.str.size);
+		push_value_m(L, &kv->val, 0, NULL);
+		lua_rawset(L, -3);
+	}
+}
+
+/* The value under string key `k` (`n` bytes) of map `m`, or NULL; its
+ * position in `*at`. */
+static const msgpack_object *
+map_get(const msgpack_object *m, const char *k, size_t n, uint32_t *at)
+{
+	for (uint32_t i = 0; k && i < m->via.map.size; i++) {
+		const msgpack_object_kv *kv = &m->via.map.ptr[i];
+
+		if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == n &&
+		    memcmp(kv->key.via.str.ptr, k, n) == 0) {
+			if (at)
+				*at = i;
+			return &kv->val;
+		}
+	}
+	return NULL;
+}
+
+void
+cdn_luarec_push_stored(lua_State *L, const msgpack_object *v, int lazy)
+{
+	push_value_m(L, v, lazy, lazy ? scope_of(L) : NULL);
 }
 
 void
@@ -138,10 +227,12 @@ cdn_luarec_json(lua_State *L, int idx)
 {
 	struct view *w = luaL_testudata(L, idx, VIEW);
 
-	return w && w->gen == scope_of(L)->gen ? w->j : NULL;
+	if (!w || w->gen != scope_of(L)->gen)
+		return NULL;
+	return w->m ? cdn_rec_view_json(w->m) : json_incref(w->j);
 }
 
-static json_t *
+static struct view *
 check_view(lua_State *L)
 {
 	struct view *w = luaL_checkudata(L, 1, VIEW);
@@ -149,14 +240,38 @@ check_view(lua_State *L)
 	if (w->gen != scope_of(L)->gen)
 		luaL_error(L, "a record from an earlier call of check() can no longer be read "
 		    "(copy the fields you need into a table of your own)");
-	return w->j;
+	return w;
+}
+
+static int
+v_index_m(lua_State *L, const msgpack_object *m)
+{
+	const msgpack_object *found = NULL;
+
+	if (m->type == MSGPACK_OBJECT_MAP) {
+		size_t n = 0;
+		const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &n) : NULL;
+
+		found = map_get(m, k, n, NULL);
+	} else {
+		int ok;
+		lua_Integer i = lua_tointegerx(L, 2, &ok);
+
+		if (ok && i >= 1 && (uint64_t)i <= m->via.array.size)
+			found = &m->via.array.ptr[i - 1];
+	}
+	push_value_m(L, found, 1, scope_of(L));
+	return 1;
 }
 
 static int
 v_index(lua_State *L)
 {
-	json_t *j = check_view(L);
+	struct view *w = check_view(L);
+	json_t *j = w->j;
 
+	if (w->m)
+		return v_index_m(L, w->m);
 	if (json_is_object(j)) {
 		const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
 
@@ -179,18 +294,56 @@ v_newindex(lua_State *L)
 static int
 v_len(lua_State *L)
 {
-	json_t *j = check_view(L);
+	struct view *w = check_view(L);
 
-	lua_pushinteger(L, json_is_array(j) ? (lua_Integer)json_array_size(j) : 0);
+	if (w->m)
+		lua_pushinteger(L, w->m->type == MSGPACK_OBJECT_ARRAY ?
+		    (lua_Integer)w->m->via.array.size : 0);
+	else
+		lua_pushinteger(L, json_is_array(w->j) ? (lua_Integer)json_array_size(w->j) : 0);
 	return 1;
+}
+
+static int
+v_next_m(lua_State *L, const msgpack_object *m)
+{
+	uint32_t i = 0;
+
+	if (m->type == MSGPACK_OBJECT_ARRAY) {
+		lua_Integer k = lua_isnil(L, 2) ? 0 : luaL_checkinteger(L, 2);
+
+		if (k < 0 || (uint64_t)k >= m->via.array.size)
+			return 0;
+		lua_pushinteger(L, k + 1);
+		push_value_m(L, &m->via.array.ptr[k], 1, scope_of(L));
+		return 2;
+	}
+	if (!lua_isnil(L, 2)) {
+		size_t n;
+		const char *k = luaL_checklstring(L, 2, &n);
+
+		if (!map_get(m, k, n, &i))
+			return luaL_error(L, "invalid key to 'next'");
+		i++;
+	}
+	while (i < m->via.map.size && m->via.map.ptr[i].key.type != MSGPACK_OBJECT_STR)
+		i++;
+	if (i >= m->via.map.size)
+		return 0;
+	lua_pushlstring(L, m->via.map.ptr[i].key.via.str.ptr, m->via.map.ptr[i].key.via.str.size);
+	push_value_m(L, &m->via.map.ptr[i].val, 1, scope_of(L));
+	return 2;
 }
 
 /* pairs(): next(view, key) in the object's order, or over the array. */
 static int
 v_next(lua_State *L)
 {
-	json_t *j = check_view(L);
+	struct view *w = check_view(L);
+	json_t *j = w->j;
 
+	if (w->m)
+		return v_next_m(L, w->m);
 	if (json_is_array(j)) {
 		lua_Integer i = lua_isnil(L, 2) ? 0 : luaL_checkinteger(L, 2);
 
@@ -230,22 +383,36 @@ v_pairs(lua_State *L)
 static int
 v_eq(lua_State *L)
 {
-	json_t *a = cdn_luarec_json(L, 1), *b = cdn_luarec_json(L, 2);
+	struct view *x = luaL_testudata(L, 1, VIEW), *y = luaL_testudata(L, 2, VIEW);
+	json_t *a, *b;
 
+	if (x && y && x->m && y->m && x->gen == scope_of(L)->gen && y->gen == x->gen) {
+		lua_pushboolean(L, x->m == y->m || msgpack_object_equal(*x->m, *y->m));
+		return 1;
+	}
+	a = cdn_luarec_json(L, 1);
+	b = cdn_luarec_json(L, 2);
 	lua_pushboolean(L, a && b && (a == b || json_equal(a, b)));
+	json_decref(a);
+	json_decref(b);
 	return 1;
 }
 
 static int
 v_tostring(lua_State *L)
 {
-	json_t *j = check_view(L);
-	const char *id = json_string_value(json_object_get(j, "id"));
+	struct view *w = check_view(L);
+	const msgpack_object *mid = w->m && w->m->type == MSGPACK_OBJECT_MAP ?
+	    map_get(w->m, "id", 2, NULL) : NULL;
+	int array = w->m ? w->m->type == MSGPACK_OBJECT_ARRAY : json_is_array(w->j);
 
-	if (id)
-		lua_pushfstring(L, "record %s", id);
+	if (mid && mid->type == MSGPACK_OBJECT_STR)
+		lua_pushfstring(L, "record %s", lua_pushlstring(L, mid->via.str.ptr,
+		    mid->via.str.size));
+	else if (!w->m && json_string_value(json_object_get(w->j, "id")))
+		lua_pushfstring(L, "record %s", json_string_value(json_object_get(w->j, "id")));
 	else
-		lua_pushstring(L, json_is_array(j) ? "array (record)" : "object (record)");
+		lua_pushstring(L, array ? "array (record)" : "object (record)");
 	return 1;
 }
 

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "json.h"
 #include "qcache.h"
+#include "recform.h"
 #include "schema.h"
 
 #define MAX_COLS	16	/* per kind */
@@ -340,11 +341,28 @@ cdn_qc_string(struct cdn_txn *txn, const char *s, size_t len)
 }
 
 static uint32_t
-encode(struct cdn_txn *txn, struct kstate *ks, struct col *c, uint64_t seq, json_t *v)
+encode_number(struct cdn_txn *txn, struct kstate *ks, struct col *c, uint64_t seq, double d)
 {
 	uint64_t *num, bits;
-	double d;
 
+	if ((num = __atomic_load_n(&c->num, __ATOMIC_ACQUIRE)) == NULL) {
+		pthread_mutex_lock(&txn->qc->lock);
+		if (!c->num)
+			__atomic_store_n(&c->num, zeroed(txn->qc, ks->nseq, sizeof *num),
+			    __ATOMIC_RELEASE);
+		num = c->num;
+		pthread_mutex_unlock(&txn->qc->lock);
+		if (!num)
+			return CDN_QV_UNKNOWN;
+	}
+	memcpy(&bits, &d, sizeof bits);
+	__atomic_store_n(&num[seq], bits, __ATOMIC_RELAXED);
+	return CDN_QV_NUMBER;
+}
+
+static uint32_t
+encode(struct cdn_txn *txn, struct kstate *ks, struct col *c, uint64_t seq, json_t *v)
+{
 	switch (v ? json_typeof(v) : JSON_NULL) {
 	case JSON_NULL:
 		return CDN_QV_MISSING;
@@ -352,43 +370,68 @@ encode(struct cdn_txn *txn, struct kstate *ks, struct col *c, uint64_t seq, json
 		return cdn_qc_string(txn, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 	case JSON_REAL:
-		if ((num = __atomic_load_n(&c->num, __ATOMIC_ACQUIRE)) == NULL) {
-			pthread_mutex_lock(&txn->qc->lock);
-			if (!c->num)
-				__atomic_store_n(&c->num, zeroed(txn->qc, ks->nseq, sizeof *num),
-				    __ATOMIC_RELEASE);
-			num = c->num;
-			pthread_mutex_unlock(&txn->qc->lock);
-			if (!num)
-				return CDN_QV_UNKNOWN;
-		}
-		d = json_number_value(v);
-		memcpy(&bits, &d, sizeof bits);
-		__atomic_store_n(&num[seq], bits, __ATOMIC_RELAXED);
-		return CDN_QV_NUMBER;
+		return encode_number(txn, ks, c, seq, json_number_value(v));
 	default:
 		return CDN_QV_OTHER;
 	}
 }
 
-/* Fill every slot the cache keeps of record `seq` from `rec`. */
-static void
-fill_from(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t seq, json_t *rec)
+/* The same for a stored form's value: what its JSON would encode to. */
+static uint32_t
+encode_stored(struct cdn_txn *txn, struct kstate *ks, struct col *c, uint64_t seq,
+    const msgpack_object *v)
 {
+	switch (v ? v->type : MSGPACK_OBJECT_NIL) {
+	case MSGPACK_OBJECT_NIL:
+		return CDN_QV_MISSING;
+	case MSGPACK_OBJECT_STR:
+		return cdn_qc_string(txn, v->via.str.ptr, v->via.str.size);
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		return encode_number(txn, ks, c, seq, (double)v->via.u64);
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		return encode_number(txn, ks, c, seq, (double)v->via.i64);
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		return encode_number(txn, ks, c, seq, v->via.f64);
+	default:
+		return CDN_QV_OTHER;
+	}
+}
+
+/* Fill every slot the cache keeps of record `seq` from `rec`, or else from
+ * its stored form `stored`. */
+static void
+fill_from(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t seq, json_t *rec,
+    const msgpack_object *stored)
+{
+	const char *field = kind == CDN_SEIZURE ? "occurred_at" : "created_at";
 	const char *w;
+	char buf[64];
 	int64_t t;
 	int ncol;
 
-	w = json_string_value(json_object_get(rec, kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
+	if (stored) {
+		const msgpack_object *v = cdn_rec_path(stored, field);
+
+		w = NULL;
+		if (v && v->type == MSGPACK_OBJECT_STR && v->via.str.size < sizeof buf) {
+			memcpy(buf, v->via.str.ptr, v->via.str.size);
+			buf[v->via.str.size] = '\0';
+			w = buf;
+		}
+	} else {
+		w = json_string_value(json_object_get(rec, field));
+	}
 	__atomic_store_n(&ks->when[seq], w && cdn_time_parse(w, &t, NULL) == 0 ?
 	    (uint64_t)t + WHEN_OFF : 1, __ATOMIC_RELAXED);
 	ncol = __atomic_load_n(&ks->ncol, __ATOMIC_ACQUIRE);
 	for (int c = 0; c < ncol; c++) {
 		struct col *cl = &ks->col[c];
+		uint32_t code = stored ? encode_stored(txn, ks, cl, seq, cdn_rec_path(stored, cl->path)) :
+		    encode(txn, ks, cl, seq, cdn_json_path(rec, cl->path));
 
 		/* Release: a number's value is there before its code. */
-		__atomic_store_n(&cl->v[seq], encode(txn, ks, cl, seq, cdn_json_path(rec, cl->path)),
-		    __ATOMIC_RELEASE);
+		__atomic_store_n(&cl->v[seq], code, __ATOMIC_RELEASE);
 	}
 }
 
@@ -403,18 +446,19 @@ fill(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t seq)
 		cdn_error_clear();
 		return;
 	}
-	fill_from(txn, kind, ks, seq, rec);
+	fill_from(txn, kind, ks, seq, rec, NULL);
 	json_decref(rec);
 }
 
 void
-cdn_qc_learn(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, json_t *rec)
+cdn_qc_learn(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, json_t *rec,
+    const msgpack_object *stored)
 {
 	struct kstate *ks;
 
 	if (!txn->qc || (ks = kind_ready(txn, kind)) == NULL || seq >= ks->nseq)
 		return;
-	fill_from(txn, kind, ks, seq, rec);
+	fill_from(txn, kind, ks, seq, rec, stored);
 }
 
 int

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <msgpack.h>
 
 #include "cordon/record.h"
 
@@ -67,8 +68,10 @@ uint32_t cdn_qc_value(struct cdn_txn *txn, enum cdn_kind kind, int col, uint64_t
     double *num);
 /* The record's instant: 1 and `*t`, 0 if it has none, -1 if unknown. */
 int cdn_qc_when(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, int64_t *t);
-/* Fill record `seq`'s slots from `rec`, read by the caller anyway. */
-void cdn_qc_learn(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, json_t *rec);
+/* Fill record `seq`'s slots from `rec`, or else from `stored` (its stored
+ * form unpacked: recform.h), read by the caller anyway. */
+void cdn_qc_learn(struct cdn_txn *txn, enum cdn_kind kind, uint64_t seq, json_t *rec,
+    const msgpack_object *stored);
 
 /*
  * The records of `kind` under index key `key` (exactly): `*v` points to

@@ -194,6 +194,12 @@ cdn_rec_hash(const void *bytes, size_t len, unsigned char out[32])
 	free(text);
 }
 
+json_t *
+cdn_rec_view_json(const msgpack_object *v)
+{
+	return to_json(v);
+}
+
 const msgpack_object *
 cdn_rec_path(const msgpack_object *rec, const char *path)
 {

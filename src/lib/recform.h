@@ -44,10 +44,16 @@ void cdn_rec_hash(const void *bytes, size_t len, unsigned char out[32]);
 /*
  * Field access without building a tree of JSON: the stored record as a
  * msgpack object whose memory lives in `zone` (msgpack_zone_init'ed by
- * the caller, cleared or destroyed by it). CDN_ESTORE if the bytes are
- * damaged or JSON text (callers fall back to cdn_rec_decode).
+ * the caller, cleared or destroyed by it; its strings point into `bytes`,
+ * which must outlive it). CDN_ESTORE, with no error set, if the bytes are
+ * damaged or JSON text: callers fall back to cdn_rec_decode, which names
+ * the damage.
  */
 int cdn_rec_view(const void *bytes, size_t len, msgpack_zone *zone, msgpack_object *out);
+
+/* A JSON tree of a view's value (a new reference), or NULL if it holds
+ * what no record does. */
+json_t *cdn_rec_view_json(const msgpack_object *v);
 
 /* The value at dotted `path` ("commodity.category") in a view, or NULL. */
 const msgpack_object *cdn_rec_path(const msgpack_object *rec, const char *path);

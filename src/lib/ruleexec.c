@@ -34,6 +34,7 @@
 #include "json.h"
 #include "pool.h"
 #include "qcache.h"
+#include "recform.h"
 #include "rules.h"
 #include "schema.h"
 
@@ -127,6 +128,7 @@ struct chunk {
 	uint64_t records;
 	int rc;
 	struct cdn_error err;
+	msgpack_zone *zone;		/* the record being checked, unpacked */
 };
 
 static void
@@ -150,36 +152,59 @@ give_runner(struct exec *x, struct cdn_runner *r, struct cdn_txn *txn)
 /* Whether the record falls outside --since and --until: occurred_at for
  * seizures, else created_at (as list's --since and --until). */
 static int
-before_since(struct exec *x, enum cdn_kind kind, json_t *rec)
+before_since(struct exec *x, enum cdn_kind kind, json_t *rec, const msgpack_object *stored)
 {
-	const char *w;
+	const char *field = kind == CDN_SEIZURE ? "occurred_at" : "created_at", *w = NULL;
+	char buf[64];
 	int64_t t;
 
 	if (!x->has_since && !x->has_until)
 		return 0;
-	w = json_string_value(json_object_get(rec, kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
+	if (stored) {
+		const msgpack_object *v = cdn_rec_path(stored, field);
+
+		if (v && v->type == MSGPACK_OBJECT_STR && v->via.str.size < sizeof buf) {
+			memcpy(buf, v->via.str.ptr, v->via.str.size);
+			buf[v->via.str.size] = '\0';
+			w = buf;
+		}
+	} else {
+		w = json_string_value(json_object_get(rec, field));
+	}
 	return !w || cdn_time_parse(w, &t, NULL) != 0 || (x->has_since && t < x->since) ||
 	    (x->has_until && t > x->until);
 }
 
-/* Run the rules on one record, given its stored bytes. */
+/*
+ * Run the rules on one record, given its stored bytes: on the stored form
+ * unpacked in place, no JSON tree built (its strings point into the
+ * snapshot's pages, which outlive the call). JSON text, from a store not
+ * yet upgraded, and damaged bytes, which the decode names, go through a
+ * tree.
+ */
 static int
 one_record(struct chunk *c, struct cdn_runner *r, struct cdn_txn *txn, uint64_t seq,
-    const void *json, size_t len)
+    const void *bytes, size_t len)
 {
 	struct exec *x = c->x;
-	json_t *rec;
+	msgpack_object o, *stored = NULL;
+	json_t *rec = NULL;
 	int rc;
 
-	if ((rc = cdn_json_decode_record((struct cdn_id){ c->kind, seq }, json, len, &rec)) != 0)
+	if (c->zone && cdn_rec_view(bytes, len, c->zone, &o) == 0)
+		stored = &o;
+	else if ((rc = cdn_json_decode_record((struct cdn_id){ c->kind, seq }, bytes, len,
+	    &rec)) != 0)
 		return rc;
 	/* What the rules' queries would read of this record again. */
-	cdn_qc_learn(txn, c->kind, seq, rec);
-	if (!before_since(x, c->kind, rec)) {
+	cdn_qc_learn(txn, c->kind, seq, rec, stored);
+	if (!before_since(x, c->kind, rec, stored)) {
 		c->records++;
-		c->rc = cdn_runner_record(r, c->kind, rec, c->order0 + c->records, &c->h);
+		c->rc = cdn_runner_record(r, c->kind, rec, stored, c->order0 + c->records, &c->h);
 	}
 	json_decref(rec);
+	if (c->zone)
+		msgpack_zone_clear(c->zone);
 	return c->rc;
 }
 
@@ -212,6 +237,8 @@ chunk_run(struct cdn_job *job)
 
 	take_runner(x, &r, &txn);
 	cdn_runner_release(r);
+	/* Without a zone (no memory), records go through JSON trees. */
+	c->zone = msgpack_zone_new(8192);
 	if (c->seqs) {
 		chunk_seqs(c, r, txn);
 		goto out;
@@ -235,6 +262,9 @@ chunk_run(struct cdn_job *job)
 out:
 	if (cur)
 		mdb_cursor_close(cur);
+	if (c->zone)
+		msgpack_zone_free(c->zone);
+	c->zone = NULL;
 	if (c->rc != 0)
 		c->err = *cdn_error_last();
 	give_runner(x, r, txn);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <msgpack.h>
 
 #include "cordon/record.h"
 #include "cordon/rule.h"
@@ -108,12 +109,14 @@ void cdn_runner_set_print(struct cdn_runner *r, void (*fn)(void *arg, const char
 const char *cdn_runner_load_error(const struct cdn_runner *r, int rule);
 
 /*
- * Run every rule watching `rec`'s kind on it, adding what they raise and
- * where they fail to `h`. A rule's failure is an entry in `h`, not an
- * error; only running out of memory in C is.
+ * Run every rule watching the record's kind on it, adding what they raise
+ * and where they fail to `h`. The record is `rec`, or else `stored`, its
+ * stored form unpacked (recform.h), which the caller keeps until the call
+ * returns. A rule's failure is an entry in `h`, not an error; only running
+ * out of memory in C is.
  */
-int cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec, uint64_t order,
-    struct cdn_harvest *h);
+int cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec,
+    const msgpack_object *stored, uint64_t order, struct cdn_harvest *h);
 
 /* Bind the cordon.* functions and alert{} into a sandbox's environment
  * (ruleapi.c). */

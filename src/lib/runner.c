@@ -12,6 +12,7 @@
 #include "cordon/error.h"
 #include "cordon/text.h"
 #include "luarec.h"
+#include "recform.h"
 #include "rules.h"
 #include "sandbox.h"
 
@@ -313,22 +314,45 @@ cdn_harvest_error(struct cdn_harvest *h, int rule, uint64_t order, const char *r
 	return 0;
 }
 
+struct handed {
+	json_t *rec;
+	const msgpack_object *stored;
+};
+
 /* Push the record for the rule: a view, or a table built whole. */
 static int
 push_rec(lua_State *L)
 {
 	struct slot *s = lua_touserdata(L, 1);
+	const struct handed *hd = lua_touserdata(L, 2);
 
-	cdn_luarec_push(L, lua_touserdata(L, 2), s->call.lazy);
+	if (hd->stored)
+		cdn_luarec_push_stored(L, hd->stored, s->call.lazy);
+	else
+		cdn_luarec_push(L, hd->rec, s->call.lazy);
 	return 1;
 }
 
 int
-cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec, uint64_t order,
-    struct cdn_harvest *h)
+cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec,
+    const msgpack_object *stored, uint64_t order, struct cdn_harvest *h)
 {
-	const char *id = json_string_value(json_object_get(rec, "id"));
+	struct handed hd = { rec, stored };
+	char idbuf[CDN_ID_MAX];
+	const char *id = NULL;
 	int rc;
+
+	if (stored) {
+		const msgpack_object *v = cdn_rec_path(stored, "id");
+
+		if (v && v->type == MSGPACK_OBJECT_STR && v->via.str.size < sizeof idbuf) {
+			memcpy(idbuf, v->via.str.ptr, v->via.str.size);
+			idbuf[v->via.str.size] = '\0';
+			id = idbuf;
+		}
+	} else {
+		id = json_string_value(json_object_get(rec, "id"));
+	}
 
 	for (size_t i = 0; i < r->n; i++) {
 		struct slot *s = &r->slots[i];
@@ -351,7 +375,7 @@ cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec, uint64_
 		 * memory cap may not have room for it. */
 		lua_pushcfunction(L, push_rec);
 		lua_pushlightuserdata(L, s);
-		lua_pushlightuserdata(L, rec);
+		lua_pushlightuserdata(L, &hd);
 		if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
 			lua_pop(L, 2);
 			rc = cdn_harvest_error(h, (int)i, order, id ? id : "",

@@ -219,13 +219,15 @@ return { name = "shape", title = "t", severity = "low", on = { "case" },
     for k in pairs(rec) do keys[#keys + 1] = k end
     table.sort(keys)
     alert { key = rec.id, title = "shape of " .. rec.id,
-            explain = string.format("kind=%s version=%d tags=%d type=%s keys=%s",
-              rec.kind, rec.version, #rec.tags, type(rec), table.concat(keys, ",")) }
+            explain = string.format("kind=%s version=%d tags=%d type=%s keys=%s str=%s same=%s",
+              rec.kind, rec.version, #rec.tags, type(rec), table.concat(keys, ","),
+              tostring(rec), tostring(rec.tags == rec.tags and rec.tags ~= rec)) }
   end }
 LUA
 expect 0 "a rule reading a record's fields" rule test "$T/shape.lua" --json
 has "kind=case version=1 tags=0" "fields read as in the record's JSON"
 has "keys=created_at,created_by,id,kind,notes,status,tags,title" "pairs() walks the record's own fields"
+has "str=record C-1 same=true" "tostring names it; == compares by value"
 cat > "$T/keep.lua" <<'LUA'
 local last
 return { name = "keep", title = "t", severity = "low", on = { "case" },
