@@ -234,7 +234,7 @@ upgrade_recform(struct upgrade *u)
 		if (k.mv_size != CDN_RKEY_LEN || !cdn_rec_is_text(v.mv_data, v.mv_size) ||
 		    (rec = json_loadb(v.mv_data, v.mv_size, 0, NULL)) == NULL)
 			continue;
-		rc = cdn_rec_pack(rec, &bytes, &len);
+		rc = cdn_rec_pack(rec, v.mv_size, &bytes, &len);
 		json_decref(rec);
 		if (rc != 0)
 			break;

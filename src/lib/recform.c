@@ -53,20 +53,23 @@ pack_value(msgpack_packer *pk, json_t *v)
 }
 
 int
-cdn_rec_pack(json_t *rec, char **out, size_t *len)
+cdn_rec_pack(json_t *rec, size_t hint, char **out, size_t *len)
 {
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
 	char *fit;
 
 	msgpack_sbuffer_init(&sb);
+	/* One allocation of about the right size, instead of 8 KB steps. */
+	if (hint && (sb.data = malloc(hint + 64)) != NULL)
+		sb.alloc = hint + 64;
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	if (pack_value(&pk, rec) != 0 || sb.size == 0) {
 		msgpack_sbuffer_destroy(&sb);
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	}
-	/* The buffer grows by 8 KB steps; an import holds many at once. */
-	*out = (fit = realloc(sb.data, sb.size)) != NULL ? fit : sb.data;
+	/* An import holds many at once: no slack kept. */
+	*out = sb.alloc - sb.size > 256 && (fit = realloc(sb.data, sb.size)) != NULL ? fit : sb.data;
 	*len = sb.size;
 	return 0;
 }

@@ -22,8 +22,10 @@
 #include <jansson.h>
 #include <msgpack.h>
 
-/* `rec` in the stored form: `*out` malloc'd, `*len` bytes; CDN_ENOMEM. */
-int cdn_rec_pack(json_t *rec, char **out, size_t *len);
+/* `rec` in the stored form: `*out` malloc'd, `*len` bytes; CDN_ENOMEM.
+ * `hint` is the size to start the buffer at (its JSON text's length, if
+ * the caller has it: the stored form is seldom longer), or 0. */
+int cdn_rec_pack(json_t *rec, size_t hint, char **out, size_t *len);
 
 /* 1 if `bytes` are JSON text (a store of format 4 or older wrote them). */
 int cdn_rec_is_text(const void *bytes, size_t len);

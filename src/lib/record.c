@@ -334,7 +334,7 @@ cdn_record_prepare(struct cdn_txn *txn, struct cdn_id id, json_t *input,
 			goto out;
 		cdn_sha256(text, tlen, p->sha256);
 		free(text);
-		if ((rc = cdn_rec_pack(rec, &p->bytes, &p->len)) != 0)
+		if ((rc = cdn_rec_pack(rec, tlen, &p->bytes, &p->len)) != 0)
 			goto out;
 		if ((rc = cdn_schema_index_keys(id.kind, rec, add_key, p)) != 0)
 			goto out;
