@@ -47,6 +47,12 @@ cmd_fail(void)
 	return e->code ? cdn_error_exit_code(e->code) : 1;
 }
 
+void
+cmd_notice(const char *line)
+{
+	say(line);
+}
+
 int
 cmd_open(struct cmd_ctx *ctx)
 {

@@ -67,6 +67,9 @@ int cmd_rules_on_write(struct cmd_ctx *ctx);
 
 /* Open the store once the arguments are known good; 0 or an exit status. */
 int cmd_open(struct cmd_ctx *ctx);
+/* A line for the user on standard error, "cordon: " before it (what the
+ * library says before long work: cdn_store_set_notice). */
+void cmd_notice(const char *line);
 /* Open the store and read record `id` into *out (a new reference): 0, or
  * an exit status, the error said. */
 int cmd_get_record(struct cmd_ctx *ctx, const char *id, json_t **out);

@@ -134,6 +134,7 @@ main(int argc, char **argv)
 	/* The environment is read once; a bad value in it stops every
 	 * command alike, before it runs. */
 	cfg_rc = cdn_config(&cfg);
+	cdn_store_set_notice(cmd_notice);
 	ctx.store_dir = cfg->store ? cfg->store : CDN_STORE_DEFAULT;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--store") == 0 || strncmp(argv[i], "--store=", 8) == 0) {

@@ -35,6 +35,10 @@ int cdn_store_init(const char *dir);
  * (`*out` is set). */
 int cdn_store_open(const char *dir, struct cdn_store **out);
 void cdn_store_close(struct cdn_store *st);
+/* `fn` is told a line for the user before work that can take long on a
+ * large store (an upgrade when it is opened) and when it is done; NULL,
+ * the default, tells no one. For the whole process. */
+void cdn_store_set_notice(void (*fn)(const char *line));
 
 const char *cdn_store_dir(const struct cdn_store *st);
 /* The store's UUID, fixed at init ("8-4-4-4-12" lower-case hex). */

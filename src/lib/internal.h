@@ -32,6 +32,7 @@ struct cdn_store {
 	MDB_dbi arec;		/* DUPSORT|DUPFIXED: audited id → seqs (audit.c) */
 	MDB_dbi auser;		/* DUPSORT|DUPFIXED: user → seqs */
 	int upgrade;		/* opened at an older format: bring it up to date */
+	uint64_t format;	/* the format it was opened at */
 	char uuid[40];
 	char ns[40];		/* the namespace of the store's UUIDv5 ids (uuid.h) */
 	size_t mapsize;

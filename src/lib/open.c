@@ -9,9 +9,11 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -294,18 +296,52 @@ upgrade_fn(struct cdn_txn *txn, void *arg)
 	return cdn_meta_put(txn, "format", fmt, 8);
 }
 
+static void (*notice)(const char *line);
+
+void
+cdn_store_set_notice(void (*fn)(const char *line))
+{
+	notice = fn;
+}
+
+static void
+tell(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	notice(line);
+}
+
 int
 cdn_store_open(const char *dir, struct cdn_store **out)
 {
 	struct cdn_store *st;
+	struct timespec t0, t1;
 	int rc;
 
 	*out = NULL;
 	if ((rc = cdn_store_open_db(dir, &st)) != 0)
 		return rc;
-	if (st->upgrade && (rc = cdn_store_write(st, NULL, upgrade_fn, NULL)) != 0) {
-		cdn_store_close(st);
-		return rc;
+	if (st->upgrade) {
+		/* Another process may be at it already: then this one waits
+		 * for its write lock and finds nothing left to do. */
+		tell("%s is of format %llu: bringing it up to date (format %d), once; "
+		    "a store of a million records takes about half a minute", dir,
+		    (unsigned long long)st->format, CDN_FORMAT);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if ((rc = cdn_store_write(st, NULL, upgrade_fn, NULL)) != 0) {
+			cdn_store_close(st);
+			return rc;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		tell("%s is up to date (format %d), in %.1f s", dir, CDN_FORMAT,
+		    (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	st->upgrade = 0;
 	cdn_store_set_after_write(st, cdn_rule_after_write);

@@ -386,8 +386,9 @@ env_open(const char *dir, struct cdn_store *st, int create)
 		    "%s was written by a newer cordon (format %llu)", dir,
 		    (unsigned long long)cdn_get_be64(v.mv_data));
 	}
-	if (mdb_get(txn, st->meta, &fk, &v) != 0 || v.mv_size != 8 ||
-	    cdn_get_be64(v.mv_data) < CDN_FORMAT)
+	st->format = mdb_get(txn, st->meta, &fk, &v) == 0 && v.mv_size == 8 ?
+	    cdn_get_be64(v.mv_data) : 1;
+	if (st->format < CDN_FORMAT)
 		st->upgrade = 1;
 	/* Committing keeps the database handles; an abort would close them. */
 	if ((rc = mdb_txn_commit(txn)) != 0) {
