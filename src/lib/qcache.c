@@ -410,18 +410,8 @@ fill_from(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t s
 	int64_t t;
 	int ncol;
 
-	if (stored) {
-		const msgpack_object *v = cdn_rec_path(stored, field);
-
-		w = NULL;
-		if (v && v->type == MSGPACK_OBJECT_STR && v->via.str.size < sizeof buf) {
-			memcpy(buf, v->via.str.ptr, v->via.str.size);
-			buf[v->via.str.size] = '\0';
-			w = buf;
-		}
-	} else {
-		w = json_string_value(json_object_get(rec, field));
-	}
+	w = stored ? cdn_rec_path_str(stored, field, buf, sizeof buf) :
+	    json_string_value(json_object_get(rec, field));
 	__atomic_store_n(&ks->when[seq], w && cdn_time_parse(w, &t, NULL) == 0 ?
 	    (uint64_t)t + WHEN_OFF : 1, __ATOMIC_RELAXED);
 	ncol = __atomic_load_n(&ks->ncol, __ATOMIC_ACQUIRE);

@@ -276,18 +276,6 @@ matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 
 /* --- the same, on a record's stored form ---------------------------------- */
 
-/* A string of the stored form as a C string in `buf`; NULL if it is not a
- * string or does not fit. */
-static const char *
-view_cstr(const msgpack_object *v, char *buf, size_t cap)
-{
-	if (!v || v->type != MSGPACK_OBJECT_STR || v->via.str.size >= cap)
-		return NULL;
-	memcpy(buf, v->via.str.ptr, v->via.str.size);
-	buf[v->via.str.size] = '\0';
-	return buf;
-}
-
 static int
 scalar_eq_view(const msgpack_object *v, const char *want)
 {
@@ -365,8 +353,8 @@ matches_view(const struct cdn_query *q, const struct bounds *b, const msgpack_ob
 	}
 	if (b->has_lo || b->has_hi) {
 		char buf[64];
-		const char *w = view_cstr(cdn_rec_path(rec, q->kind == CDN_SEIZURE ? "occurred_at" :
-		    "created_at"), buf, sizeof buf);
+		const char *w = cdn_rec_path_str(rec, q->kind == CDN_SEIZURE ? "occurred_at" :
+		    "created_at", buf, sizeof buf);
 		int64_t t;
 
 		if (!w || cdn_time_parse(w, &t, NULL) != 0)

@@ -197,6 +197,18 @@ cdn_rec_hash(const void *bytes, size_t len, unsigned char out[32])
 	free(text);
 }
 
+const char *
+cdn_rec_path_str(const msgpack_object *rec, const char *path, char *buf, size_t cap)
+{
+	const msgpack_object *v = cdn_rec_path(rec, path);
+
+	if (!v || v->type != MSGPACK_OBJECT_STR || v->via.str.size >= cap)
+		return NULL;
+	memcpy(buf, v->via.str.ptr, v->via.str.size);
+	buf[v->via.str.size] = '\0';
+	return buf;
+}
+
 json_t *
 cdn_rec_view_json(const msgpack_object *v)
 {

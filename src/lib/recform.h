@@ -59,5 +59,8 @@ json_t *cdn_rec_view_json(const msgpack_object *v);
 
 /* The value at dotted `path` ("commodity.category") in a view, or NULL. */
 const msgpack_object *cdn_rec_path(const msgpack_object *rec, const char *path);
+/* The string at `path` as a C string in `buf` (`cap` bytes); NULL if there
+ * is none, it is not a string or it does not fit. */
+const char *cdn_rec_path_str(const msgpack_object *rec, const char *path, char *buf, size_t cap);
 
 #endif

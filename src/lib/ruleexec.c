@@ -154,23 +154,14 @@ give_runner(struct exec *x, struct cdn_runner *r, struct cdn_txn *txn)
 static int
 before_since(struct exec *x, enum cdn_kind kind, json_t *rec, const msgpack_object *stored)
 {
-	const char *field = kind == CDN_SEIZURE ? "occurred_at" : "created_at", *w = NULL;
+	const char *field = kind == CDN_SEIZURE ? "occurred_at" : "created_at", *w;
 	char buf[64];
 	int64_t t;
 
 	if (!x->has_since && !x->has_until)
 		return 0;
-	if (stored) {
-		const msgpack_object *v = cdn_rec_path(stored, field);
-
-		if (v && v->type == MSGPACK_OBJECT_STR && v->via.str.size < sizeof buf) {
-			memcpy(buf, v->via.str.ptr, v->via.str.size);
-			buf[v->via.str.size] = '\0';
-			w = buf;
-		}
-	} else {
-		w = json_string_value(json_object_get(rec, field));
-	}
+	w = stored ? cdn_rec_path_str(stored, field, buf, sizeof buf) :
+	    json_string_value(json_object_get(rec, field));
 	return !w || cdn_time_parse(w, &t, NULL) != 0 || (x->has_since && t < x->since) ||
 	    (x->has_until && t > x->until);
 }

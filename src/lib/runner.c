@@ -339,20 +339,11 @@ cdn_runner_record(struct cdn_runner *r, enum cdn_kind kind, json_t *rec,
 {
 	struct handed hd = { rec, stored };
 	char idbuf[CDN_ID_MAX];
-	const char *id = NULL;
+	const char *id;
 	int rc;
 
-	if (stored) {
-		const msgpack_object *v = cdn_rec_path(stored, "id");
-
-		if (v && v->type == MSGPACK_OBJECT_STR && v->via.str.size < sizeof idbuf) {
-			memcpy(idbuf, v->via.str.ptr, v->via.str.size);
-			idbuf[v->via.str.size] = '\0';
-			id = idbuf;
-		}
-	} else {
-		id = json_string_value(json_object_get(rec, "id"));
-	}
+	id = stored ? cdn_rec_path_str(stored, "id", idbuf, sizeof idbuf) :
+	    json_string_value(json_object_get(rec, "id"));
 
 	for (size_t i = 0; i < r->n; i++) {
 		struct slot *s = &r->slots[i];

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cordon/audit.h"
+#include "cordon/check.h"
 #include "cordon/query.h"
 #include "internal.h"
 #include "tap.h"
@@ -411,6 +413,20 @@ main(void)
 	list_is(&q5, "S-1 S-2 ", "limit");
 	struct cdn_query q6 = { .kind = CDN_SEIZURE, .after = "S-1" };
 	list_is(&q6, "S-2 S-3 ", "after (paging)");
+	/* Cases by when they were recorded (created_at, just now): no index
+	 * has it, so each is checked on its stored form. */
+	{
+		char hour_ago[32], in_an_hour[32];
+
+		cdn_time_format((int64_t)time(NULL) - 3600, hour_ago);
+		cdn_time_format((int64_t)time(NULL) + 3600, in_an_hour);
+		struct cdn_query qa = { .kind = CDN_CASE, .until = hour_ago };
+		list_is(&qa, "", "no case was recorded before an hour ago");
+		struct cdn_query qb = { .kind = CDN_CASE, .since = hour_ago, .until = in_an_hour };
+		list_is(&qb, "C-1 C-2 C-3 ", "every case was recorded within the hour");
+		struct cdn_query qc = { .kind = CDN_CASE, .since = in_an_hour };
+		list_is(&qc, "", "and none after it");
+	}
 	struct cdn_cond bad = { "commodity.colour", "red" };
 	struct cdn_query q7 = { .kind = CDN_SEIZURE, .where = &bad, .nwhere = 1 };
 	struct cdn_txn *txn;
