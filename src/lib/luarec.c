@@ -150,24 +150,6 @@ push_table_m(lua_State *L, const msgpack_object *v)
 	}
 }
 
-/* The value under string key `k` (`n` bytes) of map `m`, or NULL; its
- * position in `*at`. */
-static const msgpack_object *
-map_get(const msgpack_object *m, const char *k, size_t n, uint32_t *at)
-{
-	for (uint32_t i = 0; k && i < m->via.map.size; i++) {
-		const msgpack_object_kv *kv = &m->via.map.ptr[i];
-
-		if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == n &&
-		    memcmp(kv->key.via.str.ptr, k, n) == 0) {
-			if (at)
-				*at = i;
-			return &kv->val;
-		}
-	}
-	return NULL;
-}
-
 void
 cdn_luarec_push_stored(lua_State *L, const msgpack_object *v, int lazy)
 {
@@ -252,7 +234,7 @@ v_index_m(lua_State *L, const msgpack_object *m)
 		size_t n = 0;
 		const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &n) : NULL;
 
-		found = map_get(m, k, n, NULL);
+		found = k ? cdn_rec_key(m, k, n, NULL) : NULL;
 	} else {
 		int ok;
 		lua_Integer i = lua_tointegerx(L, 2, &ok);
@@ -322,7 +304,7 @@ v_next_m(lua_State *L, const msgpack_object *m)
 		size_t n;
 		const char *k = luaL_checklstring(L, 2, &n);
 
-		if (!map_get(m, k, n, &i))
+		if (!cdn_rec_key(m, k, n, &i))
 			return luaL_error(L, "invalid key to 'next'");
 		i++;
 	}
@@ -402,8 +384,7 @@ static int
 v_tostring(lua_State *L)
 {
 	struct view *w = check_view(L);
-	const msgpack_object *mid = w->m && w->m->type == MSGPACK_OBJECT_MAP ?
-	    map_get(w->m, "id", 2, NULL) : NULL;
+	const msgpack_object *mid = w->m ? cdn_rec_key(w->m, "id", 2, NULL) : NULL;
 	int array = w->m ? w->m->type == MSGPACK_OBJECT_ARRAY : json_is_array(w->j);
 
 	if (mid && mid->type == MSGPACK_OBJECT_STR)

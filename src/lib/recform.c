@@ -216,26 +216,34 @@ cdn_rec_view_json(const msgpack_object *v)
 }
 
 const msgpack_object *
+cdn_rec_key(const msgpack_object *m, const char *k, size_t n, uint32_t *at)
+{
+	if (m->type != MSGPACK_OBJECT_MAP)
+		return NULL;
+	for (uint32_t i = 0; i < m->via.map.size; i++) {
+		const msgpack_object_kv *kv = &m->via.map.ptr[i];
+
+		if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == n &&
+		    memcmp(kv->key.via.str.ptr, k, n) == 0) {
+			if (at)
+				*at = i;
+			return &kv->val;
+		}
+	}
+	return NULL;
+}
+
+const msgpack_object *
 cdn_rec_path(const msgpack_object *rec, const char *path)
 {
-	while (rec && rec->type == MSGPACK_OBJECT_MAP) {
+	for (;;) {
 		const char *dot = strchr(path, '.');
-		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		const msgpack_object *next = NULL;
+		const msgpack_object *next = cdn_rec_key(rec, path,
+		    dot ? (size_t)(dot - path) : strlen(path), NULL);
 
-		for (uint32_t i = 0; i < rec->via.map.size; i++) {
-			const msgpack_object_kv *kv = &rec->via.map.ptr[i];
-
-			if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == n &&
-			    memcmp(kv->key.via.str.ptr, path, n) == 0) {
-				next = &kv->val;
-				break;
-			}
-		}
 		if (!dot || !next)
 			return next;
 		rec = next;
 		path = dot + 1;
 	}
-	return NULL;
 }

@@ -57,6 +57,11 @@ int cdn_rec_view(const void *bytes, size_t len, msgpack_zone *zone, msgpack_obje
  * what no record does. */
 json_t *cdn_rec_view_json(const msgpack_object *v);
 
+/* The value under key `k` (`n` bytes) of map `m` in a view, or NULL (also
+ * if `m` is not a map); its position among the map's pairs in `*at` (may
+ * be NULL). */
+const msgpack_object *cdn_rec_key(const msgpack_object *m, const char *k, size_t n,
+    uint32_t *at);
 /* The value at dotted `path` ("commodity.category") in a view, or NULL. */
 const msgpack_object *cdn_rec_path(const msgpack_object *rec, const char *path);
 /* The string at `path` as a C string in `buf` (`cap` bytes); NULL if there
