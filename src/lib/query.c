@@ -249,6 +249,20 @@ parse_bounds(const struct cdn_query *q, struct bounds *b)
 	return 0;
 }
 
+/* Whether a record placed at `when` (NULL: nowhere) is inside the
+ * since/until window, if there is one. */
+static int
+within(const struct bounds *b, const char *when)
+{
+	int64_t t;
+
+	if (!b->has_lo && !b->has_hi)
+		return 1;
+	if (!when || cdn_time_parse(when, &t, NULL) != 0)
+		return 0;
+	return !((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi));
+}
+
 static int
 matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 {
@@ -262,16 +276,7 @@ matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
 		if (!cond_holds(rec, &w))
 			return 0;
 	}
-	if (b->has_lo || b->has_hi) {
-		const char *w = record_when(q->kind, rec);
-		int64_t t;
-
-		if (!w || cdn_time_parse(w, &t, NULL) != 0)
-			return 0;
-		if ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))
-			return 0;
-	}
-	return 1;
+	return within(b, record_when(q->kind, rec));
 }
 
 /* --- the same, on a record's stored form ---------------------------------- */
@@ -351,18 +356,10 @@ matches_view(const struct cdn_query *q, const struct bounds *b, const msgpack_ob
 		if (!cond_holds_view(rec, &w))
 			return 0;
 	}
-	if (b->has_lo || b->has_hi) {
-		char buf[64];
-		const char *w = cdn_rec_path_str(rec, q->kind == CDN_SEIZURE ? "occurred_at" :
-		    "created_at", buf, sizeof buf);
-		int64_t t;
+	char buf[64];
 
-		if (!w || cdn_time_parse(w, &t, NULL) != 0)
-			return 0;
-		if ((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi))
-			return 0;
-	}
-	return 1;
+	return within(b, cdn_rec_path_str(rec, q->kind == CDN_SEIZURE ? "occurred_at" :
+	    "created_at", buf, sizeof buf));
 }
 
 /* Whether stored record `id` (its bytes) matches: 1, 0, or an error if
