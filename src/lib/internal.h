@@ -26,7 +26,7 @@ struct cdn_store {
 	char *dir;
 	MDB_env *env;
 	MDB_dbi meta;		/* name → value: uuid, format, seq.X, count.X, audit.head */
-	MDB_dbi recs;		/* record key → compact JSON */
+	MDB_dbi recs;		/* record key → MessagePack (recform.h) */
 	MDB_dbi idx;		/* DUPSORT|DUPFIXED: index key → record key */
 	MDB_dbi audit;		/* 8-byte big-endian seq → entry JSON */
 	MDB_dbi arec;		/* DUPSORT|DUPFIXED: audited id → seqs (audit.c) */
