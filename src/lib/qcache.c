@@ -404,8 +404,7 @@ static void
 fill_from(struct cdn_txn *txn, enum cdn_kind kind, struct kstate *ks, uint64_t seq, json_t *rec,
     const msgpack_object *stored)
 {
-	const char *field = kind == CDN_SEIZURE ? "occurred_at" : "created_at";
-	const char *w;
+	const char *field = cdn_when_field(kind), *w;
 	char buf[64];
 	int64_t t;
 	int ncol;

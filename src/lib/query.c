@@ -86,32 +86,6 @@ collect(struct cdn_txn *txn, enum cdn_kind kind, const unsigned char *lo,
 
 /* --- conditions ---------------------------------------------------------- */
 
-static int
-scalar_eq(json_t *v, const char *want)
-{
-	char buf[64];
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return strcmp(json_string_value(v), want) == 0;
-	case JSON_INTEGER:
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return strcmp(buf, want) == 0;
-	case JSON_REAL: {
-		char *end;
-		double d = strtod(want, &end);
-
-		return *want && *end == '\0' && d == json_real_value(v);
-	}
-	case JSON_TRUE:
-		return strcmp(want, "true") == 0;
-	case JSON_FALSE:
-		return strcmp(want, "false") == 0;
-	default:
-		return 0;
-	}
-}
-
 /*
  * A --where condition made ready: names and aliases compare folded, as
  * their index does ("nguyen van hung" finds "Nguyễn Văn Hùng"), and
@@ -169,46 +143,6 @@ compared_form(const struct cdn_field *f, const char *s)
 	return NULL;
 }
 
-static int
-value_eq(const struct want *w, json_t *v)
-{
-	char *form;
-	int eq;
-
-	if (!w->norm || !json_is_string(v))
-		return scalar_eq(v, w->c->value);
-	if ((form = compared_form(w->f, json_string_value(v))) == NULL)
-		return 0;
-	eq = strcmp(form, w->norm) == 0;
-	free(form);
-	return eq;
-}
-
-static int
-cond_holds(json_t *rec, const struct want *w)
-{
-	json_t *v = cdn_json_path(rec, w->c->path), *item;
-	size_t i;
-
-	if (!v)
-		return 0;
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, item)
-			if (value_eq(w, item))
-				return 1;
-		return 0;
-	}
-	return value_eq(w, v);
-}
-
-/* The instant a record is placed at by since/until. */
-static const char *
-record_when(enum cdn_kind kind, json_t *rec)
-{
-	return json_string_value(json_object_get(rec,
-	    kind == CDN_SEIZURE ? "occurred_at" : "created_at"));
-}
-
 struct bounds {
 	int has_lo, has_hi;
 	int64_t lo, hi;
@@ -263,26 +197,12 @@ within(const struct bounds *b, const char *when)
 	return !((b->has_lo && t < b->lo) || (b->has_hi && t > b->hi));
 }
 
+/*
+ * Conditions are checked on a record's stored form (recform.h), with no
+ * JSON tree built; a value compares as its JSON does.
+ */
 static int
-matches(const struct cdn_query *q, const struct bounds *b, json_t *rec)
-{
-	for (size_t i = 0; i < b->nw; i++)
-		if (!cond_holds(rec, &b->w[i]))
-			return 0;
-	if (q->tag) {
-		struct cdn_cond c = { "tags", q->tag };
-		struct want w = { &c, NULL, NULL };
-
-		if (!cond_holds(rec, &w))
-			return 0;
-	}
-	return within(b, record_when(q->kind, rec));
-}
-
-/* --- the same, on a record's stored form ---------------------------------- */
-
-static int
-scalar_eq_view(const msgpack_object *v, const char *want)
+scalar_eq(const msgpack_object *v, const char *want)
 {
 	char buf[64];
 
@@ -311,13 +231,13 @@ scalar_eq_view(const msgpack_object *v, const char *want)
 }
 
 static int
-value_eq_view(const struct want *w, const msgpack_object *v)
+value_eq(const struct want *w, const msgpack_object *v)
 {
 	char *text, *form;
 	int eq;
 
 	if (!w->norm || v->type != MSGPACK_OBJECT_STR)
-		return scalar_eq_view(v, w->c->value);
+		return scalar_eq(v, w->c->value);
 	if ((text = strndup(v->via.str.ptr, v->via.str.size)) == NULL)
 		return 0;
 	form = compared_form(w->f, text);
@@ -328,7 +248,7 @@ value_eq_view(const struct want *w, const msgpack_object *v)
 }
 
 static int
-cond_holds_view(const msgpack_object *rec, const struct want *w)
+cond_holds(const msgpack_object *rec, const struct want *w)
 {
 	const msgpack_object *v = cdn_rec_path(rec, w->c->path);
 
@@ -336,30 +256,29 @@ cond_holds_view(const msgpack_object *rec, const struct want *w)
 		return 0;
 	if (v->type == MSGPACK_OBJECT_ARRAY) {
 		for (uint32_t i = 0; i < v->via.array.size; i++)
-			if (value_eq_view(w, &v->via.array.ptr[i]))
+			if (value_eq(w, &v->via.array.ptr[i]))
 				return 1;
 		return 0;
 	}
-	return value_eq_view(w, v);
+	return value_eq(w, v);
 }
 
 static int
-matches_view(const struct cdn_query *q, const struct bounds *b, const msgpack_object *rec)
+matches(const struct cdn_query *q, const struct bounds *b, const msgpack_object *rec)
 {
 	for (size_t i = 0; i < b->nw; i++)
-		if (!cond_holds_view(rec, &b->w[i]))
+		if (!cond_holds(rec, &b->w[i]))
 			return 0;
 	if (q->tag) {
 		struct cdn_cond c = { "tags", q->tag };
 		struct want w = { &c, NULL, NULL };
 
-		if (!cond_holds_view(rec, &w))
+		if (!cond_holds(rec, &w))
 			return 0;
 	}
 	char buf[64];
 
-	return within(b, cdn_rec_path_str(rec, q->kind == CDN_SEIZURE ? "occurred_at" :
-	    "created_at", buf, sizeof buf));
+	return within(b, cdn_rec_path_str(rec, cdn_when_field(q->kind), buf, sizeof buf));
 }
 
 /* Whether stored record `id` (its bytes) matches: 1, 0, or an error if
@@ -368,23 +287,31 @@ static int
 matches_stored(const struct cdn_query *q, struct bounds *b, struct cdn_id id,
     const void *bytes, size_t len)
 {
+	char *packed = NULL;
 	msgpack_object o;
 	json_t *rec;
 	int rc;
 
 	if (!b->zone && (b->zone = msgpack_zone_new(4096)) == NULL)
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
-	if (cdn_rec_view(bytes, len, b->zone, &o) == 0) {
-		rc = matches_view(q, b, &o);
+	if (cdn_rec_view(bytes, len, b->zone, &o) != 0) {
+		/* JSON text (written other than through cordon), put in the
+		 * stored form; or damage, named. */
 		msgpack_zone_clear(b->zone);
-		return rc;
+		if ((rc = cdn_json_decode_record(id, bytes, len, &rec)) != 0)
+			return rc;
+		rc = cdn_rec_pack(rec, len, &packed, &len);
+		json_decref(rec);
+		if (rc != 0)
+			return rc;
+		if (cdn_rec_view(packed, len, b->zone, &o) != 0) {
+			free(packed);
+			return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
+		}
 	}
+	rc = matches(q, b, &o);
 	msgpack_zone_clear(b->zone);
-	/* JSON text (a store not yet upgraded), or damage, named. */
-	if ((rc = cdn_json_decode_record(id, bytes, len, &rec)) != 0)
-		return rc;
-	rc = matches(q, b, rec);
-	json_decref(rec);
+	free(packed);
 	return rc;
 }
 
@@ -787,8 +714,7 @@ known_match(struct cdn_txn *txn, const struct cdn_query *q, const struct bounds 
 /*
  * Visit one candidate, given its stored bytes if the caller has them (a
  * scan): `fn` gets the record if `need`, else NULL and only its sequence.
- * A candidate the indexes cannot decide is checked on its stored form;
- * under a query cache (a rules run), through the cache's records.
+ * A candidate the indexes cannot decide is checked on its stored form.
  */
 typedef int (*visit_fn)(void *arg, json_t *rec, enum cdn_kind kind, uint64_t seq);
 
@@ -804,19 +730,18 @@ visit(struct cdn_txn *txn, const struct cdn_query *q, struct bounds *b, uint64_t
 		return rc;
 	if (m == 0)
 		return 0;
-	if (m < 0 && txn->qc && !bytes) {
+	if (m < 0) {
 		/* An index entry without its record is damage: named. */
-		if ((rc = cdn_qc_record(txn, id, &rec)) != 0)
-			return rc;
-		m = matches(q, b, rec);
-	} else if (m < 0) {
 		if (!bytes && (rc = cdn_record_get_raw(txn, id, (const char **)&bytes, &len)) != 0)
 			return rc;
 		if ((m = matches_stored(q, b, id, bytes, len)) < 0)
 			return m;
 	}
-	if (m > 0 && need && !rec)
-		rc = bytes ? cdn_json_decode_record(id, bytes, len, &rec) : cdn_qc_record(txn, id, &rec);
+	/* Under a query cache (a rules run), a record wanted comes through
+	 * the cache's trees. */
+	if (m > 0 && need)
+		rc = txn->qc || !bytes ? cdn_qc_record(txn, id, &rec) :
+		    cdn_json_decode_record(id, bytes, len, &rec);
 	if (m > 0 && rc == 0) {
 		(*n)++;
 		rc = fn(arg, rec, q->kind, seq);

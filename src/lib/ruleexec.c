@@ -154,7 +154,7 @@ give_runner(struct exec *x, struct cdn_runner *r, struct cdn_txn *txn)
 static int
 before_since(struct exec *x, enum cdn_kind kind, json_t *rec, const msgpack_object *stored)
 {
-	const char *field = kind == CDN_SEIZURE ? "occurred_at" : "created_at", *w;
+	const char *field = cdn_when_field(kind), *w;
 	char buf[64];
 	int64_t t;
 

@@ -891,6 +891,12 @@ cdn_time_key(int64_t t, unsigned char out[8])
 	cdn_be64(out, (uint64_t)t ^ (1ULL << 63));
 }
 
+const char *
+cdn_when_field(enum cdn_kind kind)
+{
+	return kind == CDN_SEIZURE ? "occurred_at" : "created_at";
+}
+
 int64_t
 cdn_time_unkey(const unsigned char in[8])
 {

@@ -131,6 +131,9 @@ size_t cdn_ident_key(const char *name, const char *value, unsigned char *key);
 void cdn_ident_norm(const char *name, const char *value, char *out, size_t cap);
 /* The 8-byte sortable form of an instant, for IX_DATE keys. */
 void cdn_time_key(int64_t t, unsigned char out[8]);
+/* The field whose instant `since`/`until` bound for `kind`: occurred_at
+ * for seizures, created_at for the others (the contract's rule). */
+const char *cdn_when_field(enum cdn_kind kind);
 /* The instant an 8-byte key of cdn_time_key holds. */
 int64_t cdn_time_unkey(const unsigned char in[8]);
 /* The IX_SEIZED key of seizure `rkey` (its record key) that occurred at
