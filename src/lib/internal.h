@@ -15,9 +15,9 @@
 #include "cordon/store.h"
 
 /* On-disk format of the store; bumped on incompatible change. 2 added the
- * audit trail's indexes and alerts by ref, 4 links by their ends: an
- * older store is brought up to date when it is opened (open.c), and older
- * cordons refuse it after. */
+ * audit trail's indexes and alerts by ref, 4 links by their ends, 5
+ * records as MessagePack: an older store is brought up to date when it is
+ * opened (open.c), and older cordons refuse it after. */
 #define CDN_FORMAT 5
 
 enum { CDN_PART_REPO, CDN_PART_RULES, CDN_PART_WARM, CDN_STORE_PARTS };

@@ -80,8 +80,8 @@ cdn_rec_is_text(const void *bytes, size_t len)
 	return len > 0 && *(const unsigned char *)bytes == '{';
 }
 
-static json_t *
-to_json(const msgpack_object *o)
+json_t *
+cdn_rec_view_json(const msgpack_object *o)
 {
 	json_t *r = NULL, *x;
 
@@ -94,7 +94,7 @@ to_json(const msgpack_object *o)
 
 			if (kv->key.type != MSGPACK_OBJECT_STR ||
 			    memchr(kv->key.via.str.ptr, 0, kv->key.via.str.size) ||
-			    (x = to_json(&kv->val)) == NULL ||
+			    (x = cdn_rec_view_json(&kv->val)) == NULL ||
 			    json_object_setn_new(r, kv->key.via.str.ptr, kv->key.via.str.size, x) != 0) {
 				json_decref(r);
 				return NULL;
@@ -105,7 +105,7 @@ to_json(const msgpack_object *o)
 		if ((r = json_array()) == NULL)
 			return NULL;
 		for (uint32_t i = 0; i < o->via.array.size; i++)
-			if ((x = to_json(&o->via.array.ptr[i])) == NULL ||
+			if ((x = cdn_rec_view_json(&o->via.array.ptr[i])) == NULL ||
 			    json_array_append_new(r, x) != 0) {
 				json_decref(r);
 				return NULL;
@@ -162,7 +162,7 @@ cdn_rec_decode(const void *bytes, size_t len, const char *what, json_t **out)
 	if (!msgpack_zone_init(&zone, 2048))
 		return cdn_error_set(CDN_ENOMEM, NULL, "out of memory");
 	if (cdn_rec_view(bytes, len, &zone, &o) == 0)
-		*out = to_json(&o);
+		*out = cdn_rec_view_json(&o);
 	msgpack_zone_destroy(&zone);
 	return *out ? 0 : damaged(what, "not a record in MessagePack");
 }
@@ -207,12 +207,6 @@ cdn_rec_path_str(const msgpack_object *rec, const char *path, char *buf, size_t 
 	memcpy(buf, v->via.str.ptr, v->via.str.size);
 	buf[v->via.str.size] = '\0';
 	return buf;
-}
-
-json_t *
-cdn_rec_view_json(const msgpack_object *v)
-{
-	return to_json(v);
 }
 
 const msgpack_object *

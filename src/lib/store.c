@@ -378,16 +378,16 @@ env_open(const char *dir, struct cdn_store *st, int create)
 		mdb_txn_abort(txn);
 		return cdn_error_set(CDN_ENOTSTORE, NULL, "%s is not a cordon store (bad store id)", dir);
 	}
+	/* A store without a format number is of format 1. */
 	MDB_val fk = { 6, "format" };
-	if (mdb_get(txn, st->meta, &fk, &v) == 0 && v.mv_size == 8 &&
-	    cdn_get_be64(v.mv_data) > CDN_FORMAT) {
+	st->format = mdb_get(txn, st->meta, &fk, &v) == 0 && v.mv_size == 8 ?
+	    cdn_get_be64(v.mv_data) : 1;
+	if (st->format > CDN_FORMAT) {
 		mdb_txn_abort(txn);
 		return cdn_error_set(CDN_ESTORE, NULL,
 		    "%s was written by a newer cordon (format %llu)", dir,
-		    (unsigned long long)cdn_get_be64(v.mv_data));
+		    (unsigned long long)st->format);
 	}
-	st->format = mdb_get(txn, st->meta, &fk, &v) == 0 && v.mv_size == 8 ?
-	    cdn_get_be64(v.mv_data) : 1;
 	if (st->format < CDN_FORMAT)
 		st->upgrade = 1;
 	/* Committing keeps the database handles; an abort would close them. */

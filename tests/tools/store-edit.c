@@ -56,47 +56,6 @@ fail(const char *what, int rc)
 	return 1;
 }
 
-static int records_text(MDB_txn *t);
-
-static int
-format1(MDB_txn *t)
-{
-	unsigned char fmt[8], ix = IX_REF;
-	MDB_dbi meta, idx, dbi;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc;
-
-	if ((rc = mdb_dbi_open(t, "meta", 0, &meta)) != 0 ||
-	    (rc = mdb_dbi_open(t, "index", MDB_DUPSORT | MDB_DUPFIXED, &idx)) != 0)
-		return fail("open", rc);
-	for (int i = 0; i < 2; i++)
-		if ((rc = mdb_dbi_open(t, i ? "audit-by-user" : "audit-by-record",
-		    MDB_DUPSORT | MDB_DUPFIXED, &dbi)) != 0 || (rc = mdb_drop(t, dbi, 1)) != 0)
-			return fail("drop the audit indexes", rc);
-	if ((rc = mdb_cursor_open(t, idx, &cur)) != 0)
-		return fail("index", rc);
-	for (;;) {
-		k.mv_size = 1;
-		k.mv_data = &ix;
-		if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) != 0 ||
-		    ((unsigned char *)k.mv_data)[0] != IX_REF)
-			break;
-		if ((rc = mdb_cursor_del(cur, MDB_NODUPDATA)) != 0)
-			return fail("index", rc);
-	}
-	mdb_cursor_close(cur);
-	be64(fmt, 1);
-	k.mv_size = 6;
-	k.mv_data = "format";
-	v.mv_size = 8;
-	v.mv_data = fmt;
-	if ((rc = mdb_put(t, meta, &k, &v, 0)) != 0)
-		return fail("format", rc);
-	/* Records were JSON text then too. */
-	return records_text(t);
-}
-
 static int
 unindex(MDB_txn *t, const char *user, const char *seq)
 {
@@ -327,6 +286,39 @@ format4(MDB_txn *t)
 	int rc = records_text(t);
 
 	return rc ? rc : put_format(t, 4);
+}
+
+static int
+format1(MDB_txn *t)
+{
+	unsigned char ix = IX_REF;
+	MDB_dbi idx, dbi;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = mdb_dbi_open(t, "index", MDB_DUPSORT | MDB_DUPFIXED, &idx)) != 0)
+		return fail("open", rc);
+	for (int i = 0; i < 2; i++)
+		if ((rc = mdb_dbi_open(t, i ? "audit-by-user" : "audit-by-record",
+		    MDB_DUPSORT | MDB_DUPFIXED, &dbi)) != 0 || (rc = mdb_drop(t, dbi, 1)) != 0)
+			return fail("drop the audit indexes", rc);
+	if ((rc = mdb_cursor_open(t, idx, &cur)) != 0)
+		return fail("index", rc);
+	for (;;) {
+		k.mv_size = 1;
+		k.mv_data = &ix;
+		if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) != 0 ||
+		    ((unsigned char *)k.mv_data)[0] != IX_REF)
+			break;
+		if ((rc = mdb_cursor_del(cur, MDB_NODUPDATA)) != 0)
+			return fail("index", rc);
+	}
+	mdb_cursor_close(cur);
+	/* Records were JSON text then too. */
+	if ((rc = put_format(t, 1)) != 0)
+		return rc;
+	return records_text(t);
 }
 
 static int
